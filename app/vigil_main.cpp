@@ -1,0 +1,69 @@
+#include "common/workerthread.h"
+#include "mainwindow.h"
+#include "sandbox/sandboxcontroller.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTextStream>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Vigil"));
+    QApplication::setOrganizationName(QStringLiteral("Vigil"));
+    QApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.vigil.Vigil"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("A desktop browser for Redis deployments managed by Redis Sentinel.\n"
+                                                    "Passwords come from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, "
+                                                    "never from the command line."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Start a local sandbox topology and open it."));
+    const QCommandLineOption demoKeys(QStringLiteral("demo-keys"), QStringLiteral("Sample keys in the sandbox."),
+                                      QStringLiteral("N"), QStringLiteral("20000"));
+    const QCommandLineOption sentinel(QStringLiteral("sentinel"), QStringLiteral("Sentinel seeds."),
+                                      QStringLiteral("HOST:PORT[,HOST:PORT...]"));
+    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."), QStringLiteral("NAME"));
+    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Data-node ACL user."), QStringLiteral("USER"));
+    const QCommandLineOption sentinelUser(QStringLiteral("sentinel-user"), QStringLiteral("Sentinel ACL user."),
+                                          QStringLiteral("USER"));
+    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database number."), QStringLiteral("N"),
+                                QStringLiteral("0"));
+    parser.addOptions({demo, demoKeys, sentinel, master, user, sentinelUser, db});
+    parser.process(app);
+
+    MainWindow window;
+    WorkerThread sandboxThread(QStringLiteral("vigil-sandbox"));
+
+    if (parser.isSet(demo)) {
+        SandboxOptions options;
+        options.keys = parser.value(demoKeys).toLongLong();
+        auto *controller = new SandboxController(options);
+        window.setSandbox(controller);
+        sandboxThread.start(controller);
+        QMetaObject::invokeMethod(controller, &SandboxController::start, Qt::QueuedConnection);
+        QObject::connect(&app, &QApplication::aboutToQuit, controller, &SandboxController::stop,
+                         Qt::BlockingQueuedConnection);
+    } else if (parser.isSet(sentinel) || parser.isSet(master)) {
+        QString bad;
+        SentinelTarget target;
+        target.seeds = HostPort::parseList(parser.value(sentinel), &bad);
+        target.masterName = parser.value(master);
+        if (target.seeds.isEmpty() || target.masterName.isEmpty()) {
+            QTextStream(stderr) << "vigil: --sentinel HOST:PORT[,...] and --master NAME go together"
+                                << (bad.isEmpty() ? QString() : QStringLiteral(" (bad address '%1')").arg(bad)) << '\n';
+            return 2;
+        }
+        target.dataUser = parser.value(user).toUtf8();
+        target.sentinelUser = parser.value(sentinelUser).toUtf8();
+        target.dataPassword = qgetenv("VIGIL_PASSWORD");
+        target.sentinelPassword = qgetenv("VIGIL_SENTINEL_PASSWORD");
+        target.db = parser.value(db).toInt();
+        window.setTarget(target);
+    }
+
+    window.show();
+    return QApplication::exec();
+}

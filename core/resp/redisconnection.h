@@ -1,0 +1,118 @@
+#pragma once
+
+#include "common/vigilerror.h"
+#include "connectionoptions.h"
+#include "respcommand.h"
+#include "respvalue.h"
+
+#include <QDeadlineTimer>
+#include <QHash>
+#include <QObject>
+#include <QQueue>
+
+#include <functional>
+#include <memory>
+
+class QTcpSocket;
+class QTimer;
+
+// The outcome of one command: a reply, or a transport/protocol error. A RESP error reply is a reply (value.isError()),
+// and asError() turns it into a VigilError naming the node and the command.
+struct RespResult {
+    RespValue value;
+    VigilError error;
+
+    bool ok() const { return !error.isError() && !value.isError(); }
+};
+
+// One connection to one Redis or Sentinel node.
+//
+// There is one implementation with two ways to drive it:
+//  - asynchronously from a thread with an event loop (the GUI): open(), send(command, handler), signals;
+//  - blocking from a worker thread: openBlocking(), execute(), executePipeline(), each bounded by the timeouts.
+// The blocking calls run the same socket handlers, through QAbstractSocket's waitFor* functions, so both ways share
+// the parser, the pipeline bookkeeping, the timeouts and the error reporting. Use an object only from its own thread.
+//
+// The transport is a QTcpSocket made by createSocket(); TLS swaps in a QSslSocket there.
+class RedisConnection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RedisConnection)
+
+public:
+    enum class State { Closed, Connecting, Handshaking, Ready, Failed };
+    Q_ENUM(State)
+
+    using ReplyHandler = std::function<void(const RespResult &)>;
+
+    explicit RedisConnection(ConnectionOptions options, QObject *parent = nullptr);
+    ~RedisConnection() override;
+
+    const ConnectionOptions &options() const { return m_options; }
+    QString nodeName() const { return m_options.nodeName(); }
+    State state() const { return m_state; }
+    bool isReady() const { return m_state == State::Ready; }
+    const VigilError &lastError() const { return m_lastError; }
+
+    // Asynchronous: connect, then AUTH, SELECT and CLIENT SETNAME, pipelined. Emits ready() or failed().
+    void open();
+    // Queues a command; the handler runs on this object's thread when the reply (or an error) arrives.
+    void send(const RespCommand &command, ReplyHandler handler);
+
+    // Blocking: the same steps, waiting at most the connect timeout plus the command timeout.
+    VigilError openBlocking();
+    RespResult execute(const RespCommand &command);
+    QList<RespResult> executePipeline(const QList<RespCommand> &commands);
+
+    // Drops the connection; pending commands fail with Cancelled.
+    void close();
+
+    // How many commands went out, in total and by (upper-case) name: tests use it to check what a view asked for.
+    quint64 commandsSent() const { return m_commandsSent; }
+    int commandCount(const QByteArray &name) const { return m_commandCounts.value(name.toUpper()); }
+
+    // Turns an error reply to `command` into a typed error; Auth for WRONGPASS/NOAUTH, Server otherwise.
+    VigilError errorFor(const RespCommand &command, const RespValue &reply) const;
+
+Q_SIGNALS:
+    void ready();
+    void failed(const VigilError &error);
+    // A pub/sub message ("message" or "pmessage" array) on a subscribed connection.
+    void messageReceived(const RespValue &message);
+
+private:
+    struct Pending {
+        QString step;
+        ReplyHandler handler;
+        QDeadlineTimer deadline;
+        qsizetype replies = 1; // SUBSCRIBE ch1 ch2 answers once per channel
+    };
+
+    QTcpSocket *createSocket();
+    void handleConnected();
+    void handleReadyRead();
+    void handleSocketError();
+    void handleDeadline();
+    void startHandshake();
+    void enqueue(const RespCommand &command, ReplyHandler handler);
+    void deliver(RespValue &&reply);
+    void fail(const VigilError &error);
+    void teardown(const VigilError &error, State finalState);
+    void armDeadlineTimer();
+    VigilError refusal(const RespCommand &command) const;
+    // Runs the socket until done() is true, the deadline passes or the connection fails.
+    bool waitFor(const std::function<bool()> &done);
+
+    ConnectionOptions m_options;
+    QTcpSocket *m_socket = nullptr;
+    QTimer *m_connectTimer = nullptr;
+    QTimer *m_deadlineTimer = nullptr;
+    QDeadlineTimer m_connectDeadline;
+    std::unique_ptr<RespReader> m_reader;
+    QQueue<Pending> m_pending;
+    State m_state = State::Closed;
+    VigilError m_lastError;
+    bool m_subscribed = false;
+    quint64 m_commandsSent = 0;
+    QHash<QByteArray, int> m_commandCounts;
+};

@@ -1,0 +1,217 @@
+#include "respreader.h"
+
+#include <hiredis.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace
+{
+RespReader *readerOf(const redisReadTask *task)
+{
+    return static_cast<RespReader *>(task->privdata);
+}
+
+int depthOf(const redisReadTask *task)
+{
+    int depth = 0;
+    for (const redisReadTask *t = task->parent; t; t = t->parent)
+        ++depth;
+    return depth;
+}
+
+// Parses the decimal digits of a RESP header line [begin, end). Returns false on overflow or junk, so that an
+// announced 2^31 or 2^64 is seen as what it is instead of what an int cast would make of it.
+bool parseLength(const char *begin, const char *end, qint64 *value)
+{
+    const auto result = std::from_chars(begin, end, *value);
+    return result.ec == std::errc() && result.ptr == end;
+}
+// hiredis's own checks (Debian backports its 1.0 length checks into 0.14.1) use hiredis's words; say it in ours.
+QString describeHiredisError(const char *errstr)
+{
+    const QByteArray text(errstr);
+    if (text.contains("Multi-bulk length out of range"))
+        return QStringLiteral("array length out of range: the peer announced more than 2147483647 elements");
+    if (text.contains("Bad multi-bulk length"))
+        return QStringLiteral("array header announces an unreadable length");
+    if (text.contains("Bulk string length out of range") || text.contains("Bad bulk string length"))
+        return QStringLiteral("bulk header announces an unreadable length");
+    if (text.contains("nested multi bulk"))
+        return QStringLiteral("arrays nested deeper than 7 levels");
+    return QString::fromUtf8(text);
+}
+} // namespace
+
+// The hiredis object functions. Only the root of a reply is heap allocated; children live inside their parent's
+// element list, which never reallocates while one of its children is still being filled.
+struct RespReaderCallbacks {
+    static void *attach(const redisReadTask *task, RespValue &&value)
+    {
+        if (!task->parent)
+            return new RespValue(std::move(value));
+        auto *parent = static_cast<RespValue *>(task->parent->obj);
+        parent->m_elements.append(std::move(value));
+        return &parent->m_elements.last();
+    }
+
+    static void *createString(const redisReadTask *task, char *str, size_t len)
+    {
+        RespReader *reader = readerOf(task);
+        if (static_cast<qint64>(len) > reader->m_limits.maxBulkLength) {
+            reader->m_limitError = QStringLiteral("bulk reply of %1 bytes exceeds the limit of %2 bytes")
+                                       .arg(len)
+                                       .arg(reader->m_limits.maxBulkLength);
+            return nullptr;
+        }
+        RespValue value;
+        switch (task->type) {
+        case REDIS_REPLY_ERROR:
+            value.m_type = RespValue::Type::Error;
+            break;
+        case REDIS_REPLY_STATUS:
+            value.m_type = RespValue::Type::Status;
+            break;
+        default:
+            value.m_type = RespValue::Type::Bulk;
+            break;
+        }
+        value.m_bytes = QByteArray(str, static_cast<qsizetype>(len));
+        return attach(task, std::move(value));
+    }
+
+    static void *createArray(const redisReadTask *task, int elements)
+    {
+        RespReader *reader = readerOf(task);
+        // hiredis hands us the count as an int; read the header line it just consumed to get the real number.
+        qint64 announced = elements;
+        const redisReader *r = reader->m_reader;
+        if (r->pos >= 2 && r->buf[r->pos - 2] == '\r') {
+            const char *end = r->buf + r->pos - 2;
+            const char *begin = end;
+            while (begin > r->buf && begin[-1] != '*')
+                --begin;
+            if (!parseLength(begin, end, &announced)) {
+                reader->m_limitError = QStringLiteral("array header announces an unreadable length \"%1\"")
+                                           .arg(QString::fromLatin1(begin, qMin<qsizetype>(end - begin, 40)));
+                return nullptr;
+            }
+        }
+        if (announced < 0 || announced > reader->m_limits.maxArrayLength) {
+            reader->m_limitError = QStringLiteral("array of %1 elements exceeds the limit of %2 elements")
+                                       .arg(announced)
+                                       .arg(reader->m_limits.maxArrayLength);
+            return nullptr;
+        }
+        if (depthOf(task) + 1 > reader->m_limits.maxDepth) {
+            reader->m_limitError
+                = QStringLiteral("arrays nested deeper than %1 levels").arg(reader->m_limits.maxDepth);
+            return nullptr;
+        }
+        RespValue value;
+        value.m_type = RespValue::Type::Array;
+        // Reserve what is cheap; the rest grows as elements really arrive.
+        value.m_elements.reserve(qMin<qint64>(announced, 1024));
+        return attach(task, std::move(value));
+    }
+
+    static void *createInteger(const redisReadTask *task, long long value)
+    {
+        return attach(task, RespValue::integer(value));
+    }
+
+    static void *createNil(const redisReadTask *task) { return attach(task, RespValue::nil()); }
+
+    static void freeObject(void *obj)
+    {
+        // hiredis frees only roots (on error, or when the reader goes away): children belong to their root.
+        delete static_cast<RespValue *>(obj);
+    }
+};
+
+namespace
+{
+redisReplyObjectFunctions respFunctions = {
+    RespReaderCallbacks::createString, RespReaderCallbacks::createArray, RespReaderCallbacks::createInteger,
+    RespReaderCallbacks::createNil,    RespReaderCallbacks::freeObject,
+};
+} // namespace
+
+RespReader::RespReader(Limits limits)
+    : m_limits(limits)
+    , m_reader(redisReaderCreateWithFunctions(&respFunctions))
+{
+    m_reader->privdata = this;
+    // Keep hiredis from shrinking its buffer after every reply: we feed it big socket reads.
+    m_reader->maxbuf = 0;
+}
+
+RespReader::~RespReader()
+{
+    redisReaderFree(m_reader);
+}
+
+void RespReader::feed(const char *data, qsizetype size)
+{
+    if (hasError() || size <= 0)
+        return;
+    if (redisReaderFeed(m_reader, data, static_cast<size_t>(size)) != REDIS_OK)
+        fail(QStringLiteral("out of memory while buffering a reply"));
+}
+
+RespReader::Status RespReader::next(RespValue *reply)
+{
+    if (hasError())
+        return Status::Error;
+    void *obj = nullptr;
+    if (redisReaderGetReply(m_reader, &obj) != REDIS_OK) {
+        // A refusal from our own object functions shows up as hiredis's "Out of memory": say what really happened.
+        fail(m_limitError.isEmpty() ? describeHiredisError(m_reader->errstr) : m_limitError);
+        return Status::Error;
+    }
+    if (obj) {
+        auto *value = static_cast<RespValue *>(obj);
+        *reply = std::move(*value);
+        delete value;
+        return Status::Reply;
+    }
+    checkPendingItem();
+    return hasError() ? Status::Error : Status::NeedMore;
+}
+
+qsizetype RespReader::pendingBytes() const
+{
+    return static_cast<qsizetype>(m_reader->len - m_reader->pos);
+}
+
+// hiredis waits for a whole bulk before it calls createString, buffering whatever the peer sends. Look at the header
+// of the item it is waiting for, and refuse an oversized bulk (or an endless line) before its bytes pile up.
+void RespReader::checkPendingItem()
+{
+    const qsizetype pending = pendingBytes();
+    if (pending <= 0 || m_reader->ridx < 0)
+        return;
+    const char *begin = m_reader->buf + m_reader->pos;
+    const char *newline = static_cast<const char *>(std::memchr(begin, '\r', static_cast<size_t>(pending)));
+    const redisReadTask &task = m_reader->rstack[m_reader->ridx];
+    if (task.type == REDIS_REPLY_STRING && newline) {
+        qint64 announced = 0;
+        if (!parseLength(begin, newline, &announced)) {
+            fail(QStringLiteral("bulk header announces an unreadable length \"%1\"")
+                     .arg(QString::fromLatin1(begin, qMin<qsizetype>(newline - begin, 40))));
+        } else if (announced > m_limits.maxBulkLength) {
+            fail(QStringLiteral("bulk reply of %1 bytes exceeds the limit of %2 bytes")
+                     .arg(announced)
+                     .arg(m_limits.maxBulkLength));
+        }
+        return;
+    }
+    if (!newline && pending > m_limits.maxLineLength)
+        fail(QStringLiteral("no line end in %1 bytes: the peer does not speak RESP").arg(pending));
+}
+
+void RespReader::fail(const QString &message)
+{
+    if (m_error.isEmpty())
+        m_error = message;
+}

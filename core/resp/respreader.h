@@ -1,0 +1,55 @@
+#pragma once
+
+#include "respvalue.h"
+
+#include <QString>
+
+struct redisReader;
+struct RespReaderCallbacks;
+
+// Incremental RESP2 decoder. hiredis's redisReader does the parsing; its object functions build RespValue trees and
+// enforce the limits below, so a hostile or broken peer cannot make us allocate what it announces.
+struct RespLimits {
+    qint64 maxBulkLength = 512LL * 1024 * 1024; // Redis's own proto-max-bulk-len default
+    qint64 maxArrayLength = 16LL * 1024 * 1024; // elements in one array
+    int maxDepth = 7;                           // nested arrays; hiredis itself stops at 7
+    qint64 maxLineLength = 64 * 1024;           // a status, error or integer line without CRLF
+};
+
+class RespReader final
+{
+public:
+    using Limits = RespLimits;
+
+    enum class Status { Reply, NeedMore, Error };
+
+    explicit RespReader(Limits limits = Limits());
+    ~RespReader();
+    Q_DISABLE_COPY_MOVE(RespReader)
+
+    const Limits &limits() const { return m_limits; }
+
+    void feed(const char *data, qsizetype size);
+    void feed(const QByteArray &data) { feed(data.constData(), data.size()); }
+
+    // Takes the next complete reply. After Status::Error the reader is unusable: errorString() says why, and the
+    // connection that owns it must be dropped (the byte stream can no longer be trusted).
+    Status next(RespValue *reply);
+
+    bool hasError() const { return !m_error.isEmpty(); }
+    const QString &errorString() const { return m_error; }
+
+    // How many bytes are buffered and not yet decoded.
+    qsizetype pendingBytes() const;
+
+private:
+    friend struct RespReaderCallbacks;
+
+    void checkPendingItem();
+    void fail(const QString &message);
+
+    Limits m_limits;
+    redisReader *m_reader = nullptr;
+    QString m_error;
+    QString m_limitError; // set by an object function that refused an item
+};

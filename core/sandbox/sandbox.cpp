@@ -1,0 +1,712 @@
+#include "sandbox.h"
+
+#include "resp/redisconnection.h"
+#include "sampledata.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+namespace
+{
+const QString sandboxNode = QStringLiteral("sandbox");
+
+VigilError sandboxError(VigilError::Kind kind, const QString &step, const QString &message)
+{
+    return {kind, sandboxNode, step, message};
+}
+
+QByteArray randomSecret()
+{
+    QByteArray bytes(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 4);
+    return bytes.toHex();
+}
+
+quint16 freeLoopbackPort(QSet<quint16> *taken)
+{
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        QTcpServer server;
+        if (!server.listen(QHostAddress::LocalHost, 0))
+            continue;
+        const quint16 port = server.serverPort();
+        // Sentinels and replicas also need nothing at port+10000 (no cluster bus), so any free port will do.
+        if (!taken->contains(port)) {
+            taken->insert(port);
+            return port;
+        }
+    }
+    return 0;
+}
+
+QHash<QByteArray, QByteArray> flatMap(const RespValue &reply)
+{
+    QHash<QByteArray, QByteArray> map;
+    for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
+        map.insert(reply.at(i).toByteArray(), reply.at(i + 1).toByteArray());
+    return map;
+}
+
+QString nodeLabel(const Sandbox::Node &node)
+{
+    return (node.kind == Sandbox::NodeKind::Sentinel ? QStringLiteral("sentinel 127.0.0.1:")
+                                                     : QStringLiteral("redis 127.0.0.1:"))
+        + QString::number(node.port);
+}
+
+QByteArray quoted(const QString &path)
+{
+    return '"' + path.toUtf8() + '"';
+}
+} // namespace
+
+Sandbox::Sandbox(SandboxOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+Sandbox::~Sandbox()
+{
+    if (!m_options.detach)
+        stop();
+}
+
+QList<quint16> Sandbox::sentinelPorts() const
+{
+    QList<quint16> ports;
+    for (const Node &n : m_nodes)
+        if (n.kind == NodeKind::Sentinel)
+            ports.append(n.port);
+    return ports;
+}
+
+QList<quint16> Sandbox::dataPorts() const
+{
+    QList<quint16> ports;
+    for (const Node &n : m_nodes)
+        if (n.kind == NodeKind::Data)
+            ports.append(n.port);
+    return ports;
+}
+
+QList<qint64> Sandbox::pids() const
+{
+    QList<qint64> list;
+    for (const Node &n : m_nodes)
+        list.append(n.pid);
+    return list;
+}
+
+qint64 Sandbox::pidOfPort(quint16 port) const
+{
+    for (const Node &n : m_nodes)
+        if (n.port == port)
+            return n.pid;
+    return 0;
+}
+
+Sandbox::Node *Sandbox::nodeByPort(quint16 port)
+{
+    for (Node &n : m_nodes)
+        if (n.port == port)
+            return &n;
+    return nullptr;
+}
+
+ConnectionOptions Sandbox::dataOptions(quint16 port) const
+{
+    ConnectionOptions o;
+    o.host = QStringLiteral("127.0.0.1");
+    o.port = port;
+    o.role = QStringLiteral("redis");
+    o.user = m_dataUser;
+    o.password = m_dataPassword;
+    o.connectTimeoutMs = 1000;
+    o.commandTimeoutMs = 10000;
+    o.clientName = QByteArrayLiteral("vigil-sandbox");
+    return o;
+}
+
+ConnectionOptions Sandbox::sentinelOptions(quint16 port) const
+{
+    ConnectionOptions o = dataOptions(port);
+    o.role = QStringLiteral("sentinel");
+    o.user = m_sentinelUser;
+    o.password = m_sentinelPassword;
+    o.db = -1;
+    return o;
+}
+
+bool Sandbox::isAlive(qint64 pid)
+{
+    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) != 0)
+        return false;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    const qsizetype paren = line.lastIndexOf(')');
+    return paren < 0 || line.mid(paren + 2, 1) != "Z";
+}
+
+VigilError Sandbox::prepareDir()
+{
+    if (m_options.dir.isEmpty()) {
+        m_tempDir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/vigil-sandbox-XXXXXX"));
+        if (!m_tempDir->isValid())
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("create folder"), m_tempDir->errorString());
+        m_dir = m_tempDir->path();
+    } else {
+        m_dir = QDir(m_options.dir).absolutePath();
+        if (!QDir().mkpath(m_dir))
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("create folder"),
+                                QStringLiteral("cannot create %1").arg(m_dir));
+        if (QFile::exists(stateFilePath()))
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("create folder"),
+                                QStringLiteral("%1 already holds a running sandbox; run 'vigil-sandbox down --dir %1'")
+                                    .arg(m_dir));
+    }
+    // Config files hold the sandbox's passwords: keep the folder to ourselves.
+    QFile::setPermissions(m_dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return {};
+}
+
+QString Sandbox::writeDataConfig(quint16 port, quint16 masterPort) const
+{
+    const QString nodeDir = m_dir + QStringLiteral("/redis-%1").arg(port);
+    QDir().mkpath(nodeDir);
+    QByteArray conf;
+    conf += "port " + QByteArray::number(port) + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n";
+    conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/redis.log")) + '\n';
+    conf += "save \"\"\nappendonly no\nrepl-diskless-sync yes\nrepl-diskless-sync-delay 0\n";
+    if (port != masterPort)
+        conf += "replicaof 127.0.0.1 " + QByteArray::number(masterPort) + '\n';
+    switch (m_options.auth) {
+    case SandboxOptions::Auth::None:
+        break;
+    case SandboxOptions::Auth::Password:
+        conf += "requirepass " + m_dataPassword + "\nmasterauth " + m_dataPassword + '\n';
+        break;
+    case SandboxOptions::Auth::AclUser:
+        conf += "user default off\nuser " + m_dataUser + " on >" + m_dataPassword + " ~* &* +@all\n";
+        conf += "masteruser " + m_dataUser + "\nmasterauth " + m_dataPassword + '\n';
+        break;
+    }
+    const QString path = nodeDir + QStringLiteral("/redis.conf");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(conf) != conf.size())
+        return {};
+    return path;
+}
+
+QString Sandbox::writeSentinelConfig(quint16 port, quint16 masterPort) const
+{
+    const QString nodeDir = m_dir + QStringLiteral("/sentinel-%1").arg(port);
+    QDir().mkpath(nodeDir);
+    const QByteArray name = m_options.masterName.toUtf8();
+    const int quorum = m_options.sentinels / 2 + 1;
+    QByteArray conf;
+    conf += "port " + QByteArray::number(port) + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n";
+    conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/sentinel.log")) + '\n';
+    conf += "sentinel monitor " + name + " 127.0.0.1 " + QByteArray::number(masterPort) + ' '
+        + QByteArray::number(quorum) + '\n';
+    conf += "sentinel down-after-milliseconds " + name + ' ' + QByteArray::number(m_options.downAfterMs) + '\n';
+    conf += "sentinel failover-timeout " + name + ' ' + QByteArray::number(m_options.failoverTimeoutMs) + '\n';
+    conf += "sentinel parallel-syncs " + name + " 1\n";
+    switch (m_options.auth) {
+    case SandboxOptions::Auth::None:
+        break;
+    case SandboxOptions::Auth::Password:
+        conf += "sentinel auth-pass " + name + ' ' + m_dataPassword + '\n';
+        conf += "requirepass " + m_sentinelPassword + "\nsentinel sentinel-pass " + m_sentinelPassword + '\n';
+        break;
+    case SandboxOptions::Auth::AclUser:
+        conf += "sentinel auth-user " + name + ' ' + m_dataUser + '\n';
+        conf += "sentinel auth-pass " + name + ' ' + m_dataPassword + '\n';
+        conf += "user default off\nuser " + m_sentinelUser + " on >" + m_sentinelPassword + " ~* &* +@all\n";
+        conf += "sentinel sentinel-user " + m_sentinelUser + "\nsentinel sentinel-pass " + m_sentinelPassword + '\n';
+        break;
+    }
+    const QString path = nodeDir + QStringLiteral("/sentinel.conf");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(conf) != conf.size())
+        return {};
+    return path;
+}
+
+VigilError Sandbox::startNode(Node &node)
+{
+    const bool sentinel = node.kind == NodeKind::Sentinel;
+    QString program = QStandardPaths::findExecutable(sentinel ? QStringLiteral("redis-sentinel")
+                                                              : QStringLiteral("redis-server"));
+    if (program.isEmpty()) {
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node),
+                            QStringLiteral("%1 is not on PATH (Debian: apt-get install redis-server redis-sentinel)")
+                                .arg(sentinel ? QStringLiteral("redis-sentinel") : QStringLiteral("redis-server")));
+    }
+    node.logPath = QFileInfo(node.configPath).absolutePath()
+        + (sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
+    const QStringList arguments = {node.configPath};
+
+    if (m_options.detach) {
+        QProcess process;
+        process.setProgram(program);
+        process.setArguments(arguments);
+        process.setWorkingDirectory(m_dir);
+        process.setStandardOutputFile(QProcess::nullDevice());
+        process.setStandardErrorFile(QProcess::nullDevice());
+        if (!process.startDetached(&node.pid))
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node),
+                                process.errorString());
+    } else {
+        auto *process = new QProcess(this);
+        process->setProgram(program);
+        process->setArguments(arguments);
+        process->setWorkingDirectory(m_dir);
+        process->setStandardOutputFile(QProcess::nullDevice());
+        process->setStandardErrorFile(QProcess::nullDevice());
+        const pid_t parent = ::getpid();
+        process->setChildProcessModifier([parent] {
+            // The kernel kills the node when the thread that started it dies, however it dies. Then make sure the
+            // parent did not die before we asked.
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent)
+                ::_exit(1);
+        });
+        process->start();
+        if (!process->waitForStarted(5000)) {
+            const QString message = process->errorString();
+            delete process;
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node), message);
+        }
+        node.pid = process->processId();
+        m_processes.append(process);
+    }
+    return waitForPing(node, 10000);
+}
+
+VigilError Sandbox::waitForPing(const Node &node, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    VigilError last;
+    while (!deadline.hasExpired()) {
+        if (!isAlive(node.pid)) {
+            QFile log(node.logPath);
+            QByteArray tail;
+            if (log.open(QIODevice::ReadOnly))
+                tail = log.readAll().trimmed().split('\n').last();
+            return sandboxError(VigilError::Kind::Unreachable, QStringLiteral("start ") + nodeLabel(node),
+                                QStringLiteral("the process exited: %1").arg(QString::fromUtf8(tail)));
+        }
+        RedisConnection connection(node.kind == NodeKind::Sentinel ? sentinelOptions(node.port)
+                                                                    : dataOptions(node.port));
+        last = connection.openBlocking();
+        if (!last.isError()) {
+            const RespResult pong = connection.execute({"PING"});
+            if (pong.ok())
+                return {};
+            last = pong.error.isError() ? pong.error : connection.errorFor({"PING"}, pong.value);
+        }
+        QThread::msleep(20);
+    }
+    return sandboxError(VigilError::Kind::Timeout, QStringLiteral("start ") + nodeLabel(node), last.toString());
+}
+
+VigilError Sandbox::waitForReplicas(quint16 masterPort, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    RedisConnection master(dataOptions(masterPort));
+    if (VigilError error = master.openBlocking(); error.isError())
+        return error;
+    while (!deadline.hasExpired()) {
+        const RespResult info = master.execute({"INFO", "replication"});
+        if (!info.ok())
+            return info.error.isError() ? info.error : master.errorFor({"INFO"}, info.value);
+        int online = 0;
+        for (const QByteArray &line : info.value.toByteArray().split('\n'))
+            if (line.startsWith("slave") && line.contains("state=online"))
+                ++online;
+        if (online >= m_options.replicas)
+            return {};
+        QThread::msleep(50);
+    }
+    return sandboxError(VigilError::Kind::Timeout, QStringLiteral("wait for replicas"),
+                        QStringLiteral("fewer than %1 replicas online after %2 ms").arg(m_options.replicas).arg(timeoutMs));
+}
+
+VigilError Sandbox::waitForAgreement(quint16 masterPort, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    const QByteArray name = m_options.masterName.toUtf8();
+    const int expectedReplicas = static_cast<int>(dataPorts().size()) - 1;
+    int liveSentinels = 0;
+    for (const Node &n : std::as_const(m_nodes))
+        if (n.kind == NodeKind::Sentinel && isAlive(n.pid))
+            ++liveSentinels;
+    QString lastState;
+    for (const Node &n : std::as_const(m_nodes)) {
+        if (n.kind != NodeKind::Sentinel || !isAlive(n.pid))
+            continue;
+        RedisConnection sentinel(sentinelOptions(n.port));
+        for (;;) {
+            if (deadline.hasExpired())
+                return sandboxError(VigilError::Kind::Timeout, QStringLiteral("wait for sentinels"),
+                                    QStringLiteral("sentinel 127.0.0.1:%1 did not agree within %2 ms (%3)")
+                                        .arg(n.port)
+                                        .arg(timeoutMs)
+                                        .arg(lastState));
+            if (!sentinel.isReady() && sentinel.openBlocking().isError()) {
+                lastState = sentinel.lastError().toString();
+                QThread::msleep(50);
+                continue;
+            }
+            const RespResult reply = sentinel.execute({"SENTINEL", "MASTER", name});
+            if (reply.ok()) {
+                const auto m = flatMap(reply.value);
+                lastState = QStringLiteral("master port %1, flags %2, %3 replicas, %4 other sentinels")
+                                .arg(QString::fromLatin1(m.value("port")), QString::fromLatin1(m.value("flags")),
+                                     QString::fromLatin1(m.value("num-slaves")),
+                                     QString::fromLatin1(m.value("num-other-sentinels")));
+                if (m.value("port").toInt() == masterPort && m.value("flags") == "master"
+                    && m.value("num-slaves").toInt() >= expectedReplicas
+                    && m.value("num-other-sentinels").toInt() >= liveSentinels - 1)
+                    break;
+            } else {
+                lastState = reply.error.isError() ? reply.error.toString() : QString::fromUtf8(reply.value.toByteArray());
+            }
+            QThread::msleep(100);
+        }
+    }
+    return {};
+}
+
+VigilError Sandbox::loadSampleData(quint16 masterPort)
+{
+    ConnectionOptions o = dataOptions(masterPort);
+    o.commandTimeoutMs = 60000;
+    RedisConnection master(o);
+    if (VigilError error = master.openBlocking(); error.isError())
+        return error;
+    const SampleData data(m_options.keys);
+    QList<RespCommand> batch;
+    batch.reserve(4096);
+    for (qint64 i = 0; i < data.count(); ++i) {
+        data.appendCommands(i, &batch);
+        if (batch.size() >= 2000 || i == data.count() - 1) {
+            const QList<RespResult> results = master.executePipeline(batch);
+            for (qsizetype j = 0; j < results.size(); ++j) {
+                if (!results.at(j).ok()) {
+                    return results.at(j).error.isError() ? results.at(j).error
+                                                         : master.errorFor(batch.at(j), results.at(j).value);
+                }
+            }
+            batch.clear();
+        }
+    }
+    m_loadedKeys = data.count();
+    // Wait until every replica has all of it, so that a failover right away loses nothing.
+    const RespResult wait = master.execute(
+        {"WAIT", QByteArray::number(m_options.replicas), QByteArray::number(m_options.readyTimeoutMs)});
+    if (!wait.ok())
+        return wait.error.isError() ? wait.error : master.errorFor({"WAIT"}, wait.value);
+    if (wait.value.toInteger() < m_options.replicas)
+        return sandboxError(VigilError::Kind::Timeout, QStringLiteral("wait for replicas"),
+                            QStringLiteral("only %1 of %2 replicas acknowledged the sample data")
+                                .arg(wait.value.toInteger())
+                                .arg(m_options.replicas));
+    return {};
+}
+
+VigilError Sandbox::start()
+{
+    if (!m_nodes.isEmpty())
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("start"), QStringLiteral("already started"));
+    if (VigilError error = prepareDir(); error.isError())
+        return error;
+    switch (m_options.auth) {
+    case SandboxOptions::Auth::None:
+        break;
+    case SandboxOptions::Auth::AclUser:
+        m_dataUser = QByteArrayLiteral("vigil");
+        m_sentinelUser = QByteArrayLiteral("watcher");
+        Q_FALLTHROUGH();
+    case SandboxOptions::Auth::Password:
+        m_dataPassword = randomSecret();
+        m_sentinelPassword = randomSecret();
+        break;
+    }
+
+    QSet<quint16> taken;
+    // Start one node; a port taken by someone else between our probe and redis's bind gets a second chance.
+    auto launch = [&](NodeKind kind, quint16 masterPort) -> VigilError {
+        VigilError error;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            Node node;
+            node.kind = kind;
+            node.port = freeLoopbackPort(&taken);
+            if (!node.port)
+                return sandboxError(VigilError::Kind::Unreachable, QStringLiteral("find a free port"),
+                                    QStringLiteral("no free loopback port"));
+            const quint16 master = masterPort ? masterPort : node.port;
+            node.configPath = kind == NodeKind::Sentinel ? writeSentinelConfig(node.port, master)
+                                                         : writeDataConfig(node.port, master);
+            if (node.configPath.isEmpty())
+                return sandboxError(VigilError::Kind::Usage, QStringLiteral("write config"),
+                                    QStringLiteral("cannot write into %1").arg(m_dir));
+            error = startNode(node);
+            m_nodes.append(node);
+            if (!error.isError())
+                return {};
+            if (isAlive(node.pid))
+                return error;
+        }
+        return error;
+    };
+
+    if (VigilError error = launch(NodeKind::Data, 0); error.isError())
+        return stop(), error;
+    const quint16 masterPort = m_nodes.first().port;
+    for (int i = 0; i < m_options.replicas; ++i)
+        if (VigilError error = launch(NodeKind::Data, masterPort); error.isError())
+            return stop(), error;
+    // Replicas first, sentinels second: a sentinel learns the replicas from the master's first INFO.
+    if (VigilError error = waitForReplicas(masterPort, m_options.readyTimeoutMs); error.isError())
+        return stop(), error;
+    for (int i = 0; i < m_options.sentinels; ++i)
+        if (VigilError error = launch(NodeKind::Sentinel, masterPort); error.isError())
+            return stop(), error;
+    // Drop the failed attempts (dead nodes) from the list.
+    m_nodes.removeIf([](const Node &n) { return !isAlive(n.pid); });
+
+    if (VigilError error = loadSampleData(masterPort); error.isError())
+        return stop(), error;
+    if (VigilError error = waitForAgreement(masterPort, m_options.readyTimeoutMs); error.isError())
+        return stop(), error;
+    if (m_options.detach)
+        return saveState();
+    return {};
+}
+
+void Sandbox::stop()
+{
+    for (const Node &n : std::as_const(m_nodes)) {
+        if (!isAlive(n.pid))
+            continue;
+        if (m_adopted) {
+            // A pid from a state file may have been reused: only kill what is still our redis on our port.
+            QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(n.pid));
+            if (!cmdline.open(QIODevice::ReadOnly) || !cmdline.readAll().contains(QByteArray(':' + QByteArray::number(n.port))))
+                continue;
+        }
+        ::kill(static_cast<pid_t>(n.pid), SIGKILL);
+    }
+    for (QProcess *process : std::as_const(m_processes)) {
+        process->waitForFinished(5000);
+        delete process;
+    }
+    m_processes.clear();
+    const QDeadlineTimer deadline(5000);
+    for (const Node &n : std::as_const(m_nodes))
+        while (isAlive(n.pid) && !deadline.hasExpired())
+            QThread::msleep(10);
+    m_nodes.clear();
+    if (!m_dir.isEmpty())
+        QFile::remove(stateFilePath());
+}
+
+quint16 Sandbox::currentMasterPort() const
+{
+    for (const Node &n : m_nodes) {
+        if (n.kind != NodeKind::Sentinel || !isAlive(n.pid))
+            continue;
+        RedisConnection sentinel(sentinelOptions(n.port));
+        if (sentinel.openBlocking().isError())
+            continue;
+        const RespResult reply = sentinel.execute({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_options.masterName.toUtf8()});
+        if (reply.ok() && reply.value.size() == 2)
+            return static_cast<quint16>(reply.value.at(1).toByteArray().toUInt());
+    }
+    return 0;
+}
+
+VigilError Sandbox::failover()
+{
+    VigilError last = sandboxError(VigilError::Kind::Unreachable, QStringLiteral("SENTINEL FAILOVER"),
+                                   QStringLiteral("no sentinel is running"));
+    for (const Node &n : std::as_const(m_nodes)) {
+        if (n.kind != NodeKind::Sentinel || !isAlive(n.pid))
+            continue;
+        RedisConnection sentinel(sentinelOptions(n.port));
+        if (VigilError error = sentinel.openBlocking(); error.isError()) {
+            last = error;
+            continue;
+        }
+        const RespCommand command = {"SENTINEL", "FAILOVER", m_options.masterName.toUtf8()};
+        const RespResult reply = sentinel.execute(command);
+        if (reply.ok())
+            return {};
+        return reply.error.isError() ? reply.error : sentinel.errorFor(command, reply.value);
+    }
+    return last;
+}
+
+VigilError Sandbox::killNode(quint16 port)
+{
+    Node *node = nodeByPort(port);
+    if (!node || !isAlive(node->pid))
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("kill 127.0.0.1:%1").arg(port),
+                            QStringLiteral("no running node on that port"));
+    ::kill(static_cast<pid_t>(node->pid), SIGKILL);
+    for (QProcess *process : std::as_const(m_processes))
+        if (process->processId() == node->pid)
+            process->waitForFinished(5000);
+    const QDeadlineTimer deadline(5000);
+    while (isAlive(node->pid) && !deadline.hasExpired())
+        QThread::msleep(5);
+    return {};
+}
+
+VigilError Sandbox::killMaster()
+{
+    const quint16 port = currentMasterPort();
+    if (!port)
+        return sandboxError(VigilError::Kind::Unreachable, QStringLiteral("find the master"),
+                            QStringLiteral("no sentinel answered"));
+    return killNode(port);
+}
+
+VigilError Sandbox::pauseNode(quint16 port)
+{
+    const qint64 pid = pidOfPort(port);
+    if (!isAlive(pid))
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("pause 127.0.0.1:%1").arg(port),
+                            QStringLiteral("no running node on that port"));
+    ::kill(static_cast<pid_t>(pid), SIGSTOP);
+    return {};
+}
+
+VigilError Sandbox::resumeNode(quint16 port)
+{
+    const qint64 pid = pidOfPort(port);
+    if (!isAlive(pid))
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("resume 127.0.0.1:%1").arg(port),
+                            QStringLiteral("no running node on that port"));
+    ::kill(static_cast<pid_t>(pid), SIGCONT);
+    return {};
+}
+
+VigilError Sandbox::restartNode(quint16 port)
+{
+    Node *node = nodeByPort(port);
+    if (!node)
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("restart 127.0.0.1:%1").arg(port),
+                            QStringLiteral("no such node"));
+    if (isAlive(node->pid))
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("restart 127.0.0.1:%1").arg(port),
+                            QStringLiteral("the node is still running"));
+    // Sentinel may have rewritten the config (a demoted master gets its replicaof line): start from it as it is.
+    return startNode(*node);
+}
+
+VigilError Sandbox::killSentinel(int index)
+{
+    const QList<quint16> ports = sentinelPorts();
+    if (index < 0 || index >= ports.size())
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("kill sentinel"),
+                            QStringLiteral("no sentinel number %1").arg(index));
+    return killNode(ports.at(index));
+}
+
+QString Sandbox::stateFilePath() const
+{
+    return m_dir + QStringLiteral("/sandbox.json");
+}
+
+VigilError Sandbox::saveState() const
+{
+    QJsonArray nodes;
+    for (const Node &n : m_nodes) {
+        nodes.append(QJsonObject{
+            {QStringLiteral("kind"), n.kind == NodeKind::Sentinel ? QStringLiteral("sentinel") : QStringLiteral("redis")},
+            {QStringLiteral("port"), n.port},
+            {QStringLiteral("pid"), n.pid},
+            {QStringLiteral("config"), n.configPath},
+        });
+    }
+    const QJsonObject root{
+        {QStringLiteral("version"), 1},
+        {QStringLiteral("master_name"), m_options.masterName},
+        {QStringLiteral("keys"), m_loadedKeys},
+        {QStringLiteral("data_user"), QString::fromUtf8(m_dataUser)},
+        {QStringLiteral("data_password"), QString::fromUtf8(m_dataPassword)},
+        {QStringLiteral("sentinel_user"), QString::fromUtf8(m_sentinelUser)},
+        {QStringLiteral("sentinel_password"), QString::fromUtf8(m_sentinelPassword)},
+        {QStringLiteral("nodes"), nodes},
+    };
+    QFile file(stateFilePath());
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("write state"), file.errorString());
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(QJsonDocument(root).toJson());
+    return {};
+}
+
+std::unique_ptr<Sandbox> Sandbox::load(const QString &dir, VigilError *error)
+{
+    const QString path = QDir(dir).absoluteFilePath(QStringLiteral("sandbox.json"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = sandboxError(VigilError::Kind::Usage, QStringLiteral("read state"),
+                              QStringLiteral("no sandbox in %1 (%2)").arg(dir, file.errorString()));
+        return nullptr;
+    }
+    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    if (root.value(QStringLiteral("version")).toInt() != 1) {
+        *error = sandboxError(VigilError::Kind::Usage, QStringLiteral("read state"),
+                              QStringLiteral("%1 is not a vigil sandbox state file").arg(path));
+        return nullptr;
+    }
+    SandboxOptions options;
+    options.dir = QDir(dir).absolutePath();
+    options.detach = true;
+    options.masterName = root.value(QStringLiteral("master_name")).toString();
+    auto sandbox = std::make_unique<Sandbox>(options);
+    sandbox->m_adopted = true;
+    sandbox->m_dir = options.dir;
+    sandbox->m_loadedKeys = root.value(QStringLiteral("keys")).toInteger();
+    sandbox->m_dataUser = root.value(QStringLiteral("data_user")).toString().toUtf8();
+    sandbox->m_dataPassword = root.value(QStringLiteral("data_password")).toString().toUtf8();
+    sandbox->m_sentinelUser = root.value(QStringLiteral("sentinel_user")).toString().toUtf8();
+    sandbox->m_sentinelPassword = root.value(QStringLiteral("sentinel_password")).toString().toUtf8();
+    const QJsonArray nodes = root.value(QStringLiteral("nodes")).toArray();
+    for (const QJsonValue &value : nodes) {
+        const QJsonObject o = value.toObject();
+        Node n;
+        n.kind = o.value(QStringLiteral("kind")).toString() == QLatin1String("sentinel") ? NodeKind::Sentinel
+                                                                                       : NodeKind::Data;
+        n.port = static_cast<quint16>(o.value(QStringLiteral("port")).toInt());
+        n.pid = o.value(QStringLiteral("pid")).toInteger();
+        n.configPath = o.value(QStringLiteral("config")).toString();
+        n.logPath = QFileInfo(n.configPath).absolutePath()
+            + (n.kind == NodeKind::Sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
+        sandbox->m_nodes.append(n);
+    }
+    sandbox->m_options.replicas = static_cast<int>(sandbox->dataPorts().size()) - 1;
+    sandbox->m_options.sentinels = static_cast<int>(sandbox->sentinelPorts().size());
+    return sandbox;
+}

@@ -1,0 +1,124 @@
+#pragma once
+
+#include "common/vigilerror.h"
+#include "resp/connectionoptions.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+class QProcess;
+class QTemporaryDir;
+
+struct SandboxOptions {
+    enum class Auth { None, Password, AclUser };
+
+    qint64 keys = 20000;   // generated sample keys (the fixed special keys come on top)
+    QString dir;           // empty: a temporary folder, removed on stop()
+    Auth auth = Auth::None;
+    int replicas = 2;
+    int sentinels = 3;
+    int downAfterMs = 1000;
+    int failoverTimeoutMs = 5000;
+    QString masterName = QStringLiteral("vigil");
+    // Detached nodes outlive this process (vigil-sandbox up --detach); attached nodes die with it, whatever happens.
+    bool detach = false;
+    int readyTimeoutMs = 60000;
+};
+
+// A local Sentinel topology for the demo and the tests: 1 master, N replicas and M sentinels, started from the
+// redis-server and redis-sentinel binaries on PATH, on free loopback ports, in one folder.
+//
+// All calls block and are bounded; call them from one thread, the one that started the sandbox. Attached nodes are
+// started with PR_SET_PDEATHSIG, so the kernel kills them if that thread or the process dies, even by SIGKILL.
+class Sandbox final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Sandbox)
+
+public:
+    enum class NodeKind { Data, Sentinel };
+
+    struct Node {
+        NodeKind kind = NodeKind::Data;
+        quint16 port = 0;
+        qint64 pid = 0;
+        QString configPath;
+        QString logPath;
+    };
+
+    explicit Sandbox(SandboxOptions options = {}, QObject *parent = nullptr);
+    ~Sandbox() override; // stops everything it started, unless detached
+
+    const SandboxOptions &options() const { return m_options; }
+    QString dir() const { return m_dir; }
+
+    // Starts the nodes, waits until every sentinel agrees, loads the sample data and waits for the replicas.
+    VigilError start();
+    // Kills every node it started and waits for each to be gone.
+    void stop();
+
+    const QList<Node> &nodes() const { return m_nodes; }
+    QList<quint16> sentinelPorts() const;
+    QList<quint16> dataPorts() const;
+    QString masterName() const { return m_options.masterName; }
+    QList<qint64> pids() const;
+    qint64 pidOfPort(quint16 port) const;
+    bool isRunning(quint16 port) const { return isAlive(pidOfPort(port)); }
+
+    // Credentials for clients: data nodes and sentinels. Empty when the sandbox has no auth.
+    QByteArray dataUser() const { return m_dataUser; }
+    QByteArray dataPassword() const { return m_dataPassword; }
+    QByteArray sentinelUser() const { return m_sentinelUser; }
+    QByteArray sentinelPassword() const { return m_sentinelPassword; }
+    ConnectionOptions dataOptions(quint16 port) const;
+    ConnectionOptions sentinelOptions(quint16 port) const;
+
+    // The master's port as the first sentinel that answers reports it; 0 if none answers.
+    quint16 currentMasterPort() const;
+
+    // Fault injection.
+    VigilError failover();                 // SENTINEL FAILOVER on the first sentinel that answers
+    VigilError killNode(quint16 port);     // kill -9
+    VigilError killMaster();
+    VigilError pauseNode(quint16 port);    // SIGSTOP
+    VigilError resumeNode(quint16 port);   // SIGCONT
+    VigilError restartNode(quint16 port);  // start a killed node again with its (possibly rewritten) config
+    VigilError killSentinel(int index);
+
+    // Waits until every live sentinel reports `masterPort` as the master, with `replicas` replicas known.
+    VigilError waitForAgreement(quint16 masterPort, int timeoutMs);
+
+    // The state file of a detached sandbox; load() adopts such a sandbox (for vigil-sandbox failover/down).
+    QString stateFilePath() const;
+    VigilError saveState() const;
+    static std::unique_ptr<Sandbox> load(const QString &dir, VigilError *error);
+
+    // The number of sample keys loaded (generated plus special).
+    qint64 loadedKeyCount() const { return m_loadedKeys; }
+
+private:
+    VigilError prepareDir();
+    VigilError startNode(Node &node);
+    VigilError waitForPing(const Node &node, int timeoutMs);
+    VigilError waitForReplicas(quint16 masterPort, int timeoutMs);
+    VigilError loadSampleData(quint16 masterPort);
+    QString writeDataConfig(quint16 port, quint16 masterPort) const;
+    QString writeSentinelConfig(quint16 port, quint16 masterPort) const;
+    Node *nodeByPort(quint16 port);
+    static bool isAlive(qint64 pid);
+
+    SandboxOptions m_options;
+    std::unique_ptr<QTemporaryDir> m_tempDir;
+    QString m_dir;
+    QList<Node> m_nodes;
+    QList<QProcess *> m_processes;
+    QByteArray m_dataUser;
+    QByteArray m_dataPassword;
+    QByteArray m_sentinelUser;
+    QByteArray m_sentinelPassword;
+    qint64 m_loadedKeys = 0;
+    bool m_adopted = false; // loaded from a state file: stop() kills by pid
+};

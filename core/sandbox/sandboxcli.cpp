@@ -1,0 +1,212 @@
+#include "sandboxcli.h"
+
+#include "sandbox.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QThread>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace
+{
+int signalPipe[2] = {-1, -1};
+
+void handleSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+QString joinPorts(const QList<quint16> &ports)
+{
+    QStringList list;
+    for (quint16 p : ports)
+        list.append(QStringLiteral("127.0.0.1:%1").arg(p));
+    return list.join(QLatin1Char(','));
+}
+
+void printTopology(const Sandbox &sandbox, QTextStream &out)
+{
+    const quint16 master = sandbox.currentMasterPort();
+    QList<quint16> replicas = sandbox.dataPorts();
+    replicas.removeAll(master);
+    out << "master name: " << sandbox.masterName() << '\n'
+        << "sentinels:   " << joinPorts(sandbox.sentinelPorts()) << '\n'
+        << "master:      127.0.0.1:" << master << '\n'
+        << "replicas:    " << joinPorts(replicas) << '\n'
+        << "keys:        " << sandbox.loadedKeyCount() << '\n'
+        << "folder:      " << sandbox.dir() << '\n';
+    if (!sandbox.dataPassword().isEmpty())
+        out << "auth:        passwords are in " << sandbox.stateFilePath() << " (mode 0600)\n";
+    out.flush();
+}
+
+int fail(QTextStream &err, const VigilError &error)
+{
+    err << "vigil-sandbox: " << error.toString() << '\n';
+    err.flush();
+    return 1;
+}
+} // namespace
+
+int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Starts and drives a local Redis Sentinel topology: 1 master, 2 replicas and 3 sentinels on free loopback "
+        "ports.\n\nCommands:\n"
+        "  up                    start it, load sample data, print the addresses; Ctrl-C stops it\n"
+        "  failover              SENTINEL FAILOVER\n"
+        "  kill-master           kill -9 the current master\n"
+        "  pause-master SECONDS  SIGSTOP the master, SIGCONT it SECONDS later\n"
+        "  restart PORT          start a killed node again\n"
+        "  down                  stop every node"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption keysOption(QStringLiteral("keys"), QStringLiteral("Generated sample keys (default 20000)."),
+                                        QStringLiteral("N"), QStringLiteral("20000"));
+    const QCommandLineOption dirOption(QStringLiteral("dir"), QStringLiteral("The sandbox folder."), QStringLiteral("D"));
+    const QCommandLineOption authOption(QStringLiteral("auth"), QStringLiteral("requirepass on data nodes and sentinels."));
+    const QCommandLineOption aclOption(QStringLiteral("acl"), QStringLiteral("ACL users on data nodes and sentinels."));
+    const QCommandLineOption detachOption(QStringLiteral("detach"),
+                                          QStringLiteral("Leave the nodes running and exit; needs --dir."));
+    const QCommandLineOption downAfterOption(QStringLiteral("down-after"),
+                                             QStringLiteral("Sentinel down-after-milliseconds (default 1000)."),
+                                             QStringLiteral("MS"), QStringLiteral("1000"));
+    const QCommandLineOption failoverTimeoutOption(QStringLiteral("failover-timeout"),
+                                                   QStringLiteral("Sentinel failover-timeout (default 5000)."),
+                                                   QStringLiteral("MS"), QStringLiteral("5000"));
+    parser.addOptions({keysOption, dirOption, authOption, aclOption, detachOption, downAfterOption,
+                       failoverTimeoutOption});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("up, failover, kill-master, pause-master, "
+                                                                           "restart or down"));
+
+    if (!parser.parse(arguments)) {
+        err << "vigil-sandbox: " << parser.errorText() << '\n';
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        out << "vigil-sandbox " << QStringLiteral(VIGIL_VERSION) << '\n';
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty()) {
+        err << "vigil-sandbox: a command is needed (see --help)\n";
+        return 2;
+    }
+    const QString command = positional.first();
+
+    if (command == QLatin1String("up")) {
+        bool ok = false;
+        SandboxOptions options;
+        options.keys = parser.value(keysOption).toLongLong(&ok);
+        if (!ok || options.keys < 0) {
+            err << "vigil-sandbox: --keys needs a number\n";
+            return 2;
+        }
+        options.downAfterMs = parser.value(downAfterOption).toInt();
+        options.failoverTimeoutMs = parser.value(failoverTimeoutOption).toInt();
+        options.dir = parser.value(dirOption);
+        options.detach = parser.isSet(detachOption);
+        if (parser.isSet(aclOption))
+            options.auth = SandboxOptions::Auth::AclUser;
+        else if (parser.isSet(authOption))
+            options.auth = SandboxOptions::Auth::Password;
+        if (options.detach && options.dir.isEmpty()) {
+            err << "vigil-sandbox: --detach needs --dir, to keep the state file in\n";
+            return 2;
+        }
+        Sandbox sandbox(options);
+        out << "starting the sandbox...\n";
+        out.flush();
+        if (const VigilError error = sandbox.start(); error.isError())
+            return fail(err, error);
+        printTopology(sandbox, out);
+        if (options.detach) {
+            out << "detached; stop it with: vigil-sandbox down --dir " << sandbox.dir() << '\n';
+            return 0;
+        }
+        // Save the state here too, so the other commands can act on a foreground sandbox.
+        sandbox.saveState();
+        out << "running; Ctrl-C stops it\n";
+        out.flush();
+        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+            QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
+            QObject::connect(&notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
+            std::signal(SIGINT, handleSignal);
+            std::signal(SIGTERM, handleSignal);
+            std::signal(SIGHUP, handleSignal);
+            QCoreApplication::exec();
+        }
+        out << "stopping\n";
+        out.flush();
+        sandbox.stop();
+        return 0;
+    }
+
+    if (!parser.isSet(dirOption)) {
+        err << "vigil-sandbox: " << command << " needs --dir D, the folder given to 'up'\n";
+        return 2;
+    }
+    VigilError error;
+    std::unique_ptr<Sandbox> sandbox = Sandbox::load(parser.value(dirOption), &error);
+    if (!sandbox)
+        return fail(err, error);
+
+    if (command == QLatin1String("down")) {
+        sandbox->stop();
+        out << "stopped\n";
+        return 0;
+    }
+    if (command == QLatin1String("failover")) {
+        const quint16 before = sandbox->currentMasterPort();
+        if (error = sandbox->failover(); error.isError())
+            return fail(err, error);
+        out << "failover started (master was 127.0.0.1:" << before << ")\n";
+        return 0;
+    }
+    if (command == QLatin1String("kill-master")) {
+        const quint16 master = sandbox->currentMasterPort();
+        if (error = sandbox->killMaster(); error.isError())
+            return fail(err, error);
+        out << "killed the master 127.0.0.1:" << master << " (pid " << sandbox->pidOfPort(master) << ")\n";
+        return 0;
+    }
+    if (command == QLatin1String("pause-master")) {
+        bool ok = false;
+        const double seconds = positional.value(1).toDouble(&ok);
+        if (!ok || seconds <= 0) {
+            err << "vigil-sandbox: pause-master needs SECONDS\n";
+            return 2;
+        }
+        const quint16 master = sandbox->currentMasterPort();
+        if (error = sandbox->pauseNode(master); error.isError())
+            return fail(err, error);
+        out << "paused the master 127.0.0.1:" << master << " for " << seconds << " s\n";
+        out.flush();
+        QThread::msleep(static_cast<unsigned long>(seconds * 1000));
+        if (error = sandbox->resumeNode(master); error.isError())
+            return fail(err, error);
+        out << "resumed 127.0.0.1:" << master << '\n';
+        return 0;
+    }
+    if (command == QLatin1String("restart")) {
+        const quint16 port = static_cast<quint16>(positional.value(1).toUInt());
+        if (error = sandbox->restartNode(port); error.isError())
+            return fail(err, error);
+        sandbox->saveState();
+        out << "restarted 127.0.0.1:" << port << " (pid " << sandbox->pidOfPort(port) << ")\n";
+        return 0;
+    }
+    err << "vigil-sandbox: unknown command '" << command << "' (see --help)\n";
+    return 2;
+}

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "common/vigilerror.h"
+#include "sandbox.h"
+
+#include <QObject>
+
+// What the GUI learns about a started sandbox.
+struct SandboxInfo {
+    QString dir;
+    QString masterName;
+    QList<quint16> sentinelPorts;
+    QList<quint16> dataPorts;
+    qint64 keys = 0;
+};
+Q_DECLARE_METATYPE(SandboxInfo)
+
+// Drives a Sandbox from its own long-lived thread, so the GUI never blocks on it. The thread must live as long as the
+// sandbox: the nodes are tied to it by PR_SET_PDEATHSIG.
+class SandboxController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SandboxController)
+
+public:
+    explicit SandboxController(SandboxOptions options, QObject *parent = nullptr);
+    ~SandboxController() override;
+
+public Q_SLOTS:
+    void start();
+    void failover();
+    void killMaster();
+    void pauseMaster(int milliseconds);
+    void restartStoppedNodes();
+    void stop();
+
+Q_SIGNALS:
+    void started(const SandboxInfo &info);
+    void failed(const VigilError &error);
+    // A fault-injection action finished; `what` says what it did, in words for the status bar.
+    void actionFinished(const QString &what, const VigilError &error);
+
+private:
+    SandboxOptions m_options;
+    std::unique_ptr<Sandbox> m_sandbox;
+};

@@ -1,0 +1,178 @@
+#include "masterresolver.h"
+
+#include "resp/redisconnection.h"
+
+#include <QStringList>
+#include <QThread>
+
+ConnectionOptions SentinelTarget::sentinelOptions(const HostPort &address) const
+{
+    ConnectionOptions o;
+    o.host = address.host;
+    o.port = address.port;
+    o.role = QStringLiteral("sentinel");
+    o.user = sentinelUser;
+    o.password = sentinelPassword;
+    o.db = -1;
+    o.connectTimeoutMs = sentinelTimeoutMs;
+    o.commandTimeoutMs = sentinelTimeoutMs;
+    return o;
+}
+
+ConnectionOptions SentinelTarget::dataOptions(const HostPort &address, const QString &role) const
+{
+    ConnectionOptions o;
+    o.host = address.host;
+    o.port = address.port;
+    o.role = role;
+    o.user = dataUser;
+    o.password = dataPassword;
+    o.db = db;
+    o.readOnly = readOnly;
+    o.connectTimeoutMs = dataConnectTimeoutMs;
+    o.commandTimeoutMs = dataCommandTimeoutMs;
+    return o;
+}
+
+MasterResolver::MasterResolver(SentinelTarget target)
+    : m_target(std::move(target))
+    , m_sentinels(m_target.seeds)
+{
+}
+
+MasterResolver::~MasterResolver() = default;
+
+ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
+{
+    const QString masterNode = QStringLiteral("master '%1'").arg(m_target.masterName);
+    if (m_sentinels.isEmpty()) {
+        *error = {VigilError::Kind::Usage, masterNode, QStringLiteral("resolve"), QStringLiteral("no sentinel given")};
+        return {};
+    }
+    const RespCommand ask = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_target.masterName.toUtf8()};
+    QStringList failures;
+    int unknownName = 0;
+    int authFailures = 0;
+    const QList<HostPort> order = m_sentinels;
+    for (const HostPort &seed : order) {
+        RedisConnection sentinel(m_target.sentinelOptions(seed));
+        if (const VigilError e = sentinel.openBlocking(); e.isError()) {
+            authFailures += e.kind() == VigilError::Kind::Auth;
+            failures.append(e.toString());
+            continue;
+        }
+        const RespResult reply = sentinel.execute(ask);
+        if (reply.error.isError()) {
+            failures.append(reply.error.toString());
+            continue;
+        }
+        if (reply.value.isError()) {
+            const VigilError e = sentinel.errorFor(ask, reply.value);
+            if (e.kind() == VigilError::Kind::Auth) {
+                ++authFailures;
+                failures.append(e.toString());
+            } else if (reply.value.toByteArray().contains("unknown command")) {
+                failures.append(QStringLiteral("%1: not a sentinel (it answered: %2)")
+                                    .arg(seed.toString(), QString::fromUtf8(reply.value.toByteArray())));
+            } else {
+                failures.append(e.toString());
+            }
+            continue;
+        }
+        if (reply.value.isNil() || !reply.value.isArray() || reply.value.size() != 2) {
+            // The spec: this sentinel does not know the master; ask the next one.
+            ++unknownName;
+            failures.append(QStringLiteral("sentinel %1: does not know master '%2'").arg(seed.toString(), m_target.masterName));
+            continue;
+        }
+        // Found it: this sentinel goes to the front for next time.
+        m_sentinels.removeAll(seed);
+        m_sentinels.prepend(seed);
+        refreshSentinels(sentinel);
+
+        ResolvedMaster resolved;
+        resolved.sentinel = seed;
+        resolved.reported = {QString::fromUtf8(reply.value.at(0).toByteArray()),
+                             static_cast<quint16>(reply.value.at(1).toByteArray().toUInt())};
+        resolved.address = m_target.addressMap.map(resolved.reported);
+        *error = {};
+        return resolved;
+    }
+
+    if (unknownName > 0 && unknownName + authFailures == failures.size() && authFailures == 0) {
+        *error = {VigilError::Kind::Usage, masterNode, QStringLiteral("SENTINEL get-master-addr-by-name"),
+                  QStringLiteral("no sentinel knows a master called '%1' (%2 asked)")
+                      .arg(m_target.masterName)
+                      .arg(unknownName)};
+    } else if (authFailures > 0 && authFailures + unknownName == failures.size()) {
+        *error = {VigilError::Kind::Auth, masterNode, QStringLiteral("sentinel AUTH"), failures.join(QStringLiteral("; "))};
+    } else {
+        *error = {VigilError::Kind::Unreachable, masterNode, QStringLiteral("reach a sentinel"),
+                  QStringLiteral("no sentinel answered: ") + failures.join(QStringLiteral("; "))};
+    }
+    return {};
+}
+
+void MasterResolver::refreshSentinels(RedisConnection &sentinel)
+{
+    const RespResult reply = sentinel.execute({"SENTINEL", "SENTINELS", m_target.masterName.toUtf8()});
+    if (!reply.ok() || !reply.value.isArray())
+        return;
+    for (const RespValue &entry : reply.value.elements()) {
+        QByteArray ip;
+        quint16 port = 0;
+        for (qsizetype i = 0; i + 1 < entry.size(); i += 2) {
+            if (entry.at(i).toByteArray() == "ip")
+                ip = entry.at(i + 1).toByteArray();
+            else if (entry.at(i).toByteArray() == "port")
+                port = static_cast<quint16>(entry.at(i + 1).toByteArray().toUInt());
+        }
+        const HostPort discovered = m_target.addressMap.map({QString::fromUtf8(ip), port});
+        if (discovered.isValid() && !m_sentinels.contains(discovered))
+            m_sentinels.append(discovered);
+    }
+}
+
+std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster *resolved, VigilError *error)
+{
+    VigilError last;
+    for (int attempt = 1; attempt <= m_target.roleRetries + 1; ++attempt) {
+        if (attempt > 1)
+            QThread::msleep(static_cast<unsigned long>(m_target.roleRetryDelayMs));
+        ResolvedMaster found = queryMasterAddress(error);
+        if (error->isError())
+            return nullptr;
+        found.attempts = attempt;
+        auto connection = std::make_unique<RedisConnection>(m_target.dataOptions(found.address, QStringLiteral("master")));
+        if (const VigilError e = connection->openBlocking(); e.isError()) {
+            if (e.kind() == VigilError::Kind::Auth) {
+                *error = e;
+                return nullptr;
+            }
+            // The reported master may be the one that just died; sentinels will name another soon.
+            last = VigilError(e.kind(), e.node(), e.step(), QStringLiteral("master unreachable: ") + e.message());
+            continue;
+        }
+        const RespResult role = connection->execute({"ROLE"});
+        if (!role.ok() || !role.value.isArray() || role.value.size() < 1) {
+            last = role.error.isError() ? role.error : connection->errorFor({"ROLE"}, role.value);
+            if (last.kind() == VigilError::Kind::Auth) {
+                *error = last;
+                return nullptr;
+            }
+            continue;
+        }
+        found.role = role.value.at(0).toByteArray();
+        if (found.role != "master") {
+            last = {VigilError::Kind::Server, connection->nodeName(), QStringLiteral("ROLE"),
+                    QStringLiteral("the reported master says it is a %1 (failover in progress?)")
+                        .arg(QString::fromUtf8(found.role))};
+            continue;
+        }
+        *resolved = found;
+        *error = {};
+        return connection;
+    }
+    *error = last;
+    return nullptr;
+}

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "common/vigilerror.h"
+#include "hostport.h"
+#include "resp/connectionoptions.h"
+
+#include <QList>
+
+#include <memory>
+
+class RedisConnection;
+
+// What a client needs to find the master of one Sentinel-managed deployment.
+struct SentinelTarget {
+    QList<HostPort> seeds;
+    QString masterName;
+
+    QByteArray sentinelUser;
+    QByteArray sentinelPassword;
+    QByteArray dataUser;
+    QByteArray dataPassword;
+    int db = 0;
+    bool readOnly = false;
+    AddressMap addressMap;
+
+    int sentinelTimeoutMs = 1000; // connect and command timeout per sentinel: a dead seed must not stall us
+    int dataConnectTimeoutMs = 2000;
+    int dataCommandTimeoutMs = 5000;
+    int roleRetries = 10;         // "reported master says it is a replica": retries, roleRetryDelayMs apart
+    int roleRetryDelayMs = 300;
+
+    ConnectionOptions sentinelOptions(const HostPort &address) const;
+    ConnectionOptions dataOptions(const HostPort &address, const QString &role) const;
+};
+
+struct ResolvedMaster {
+    HostPort address;       // reachable (after the address map)
+    HostPort reported;      // as the sentinel reported it
+    HostPort sentinel;      // the sentinel that answered
+    QByteArray role;        // what ROLE said: "master"
+    int attempts = 1;       // resolutions it took (more than one during a failover)
+};
+
+// Finds the current master, following the redis.io Sentinel client spec:
+//  1. try the seeds in order, each with a short timeout; the first that answers moves to the front;
+//  2. SENTINEL get-master-addr-by-name; a null reply means "ask the next sentinel";
+//  3. connect to the reported address and check ROLE; a replica means "wait a little and start over";
+//  4. refresh the sentinel list from SENTINEL sentinels, for the next resolution.
+// Blocking and bounded by the timeouts: call it from a worker thread, and again on every reconnect.
+class MasterResolver final
+{
+public:
+    explicit MasterResolver(SentinelTarget target);
+    ~MasterResolver();
+    Q_DISABLE_COPY_MOVE(MasterResolver)
+
+    const SentinelTarget &target() const { return m_target; }
+    // The sentinels it knows now: the seeds, reordered, plus those discovered.
+    const QList<HostPort> &sentinels() const { return m_sentinels; }
+
+    // Resolves and returns an open, role-checked connection to the master (or null and *error).
+    std::unique_ptr<RedisConnection> connectToMaster(ResolvedMaster *resolved, VigilError *error);
+
+    // Only asks the sentinels; does not connect to the master.
+    ResolvedMaster queryMasterAddress(VigilError *error);
+
+private:
+    void refreshSentinels(RedisConnection &sentinel);
+
+    SentinelTarget m_target;
+    QList<HostPort> m_sentinels;
+};

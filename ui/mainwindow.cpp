@@ -1,0 +1,219 @@
+#include "mainwindow.h"
+
+#include "sandbox/sandboxcontroller.h"
+
+#include <QApplication>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTimer>
+#include <QVBoxLayout>
+
+// Outside any namespace, as Q_INIT_RESOURCE requires.
+static void initResources()
+{
+    Q_INIT_RESOURCE(vigil);
+}
+
+namespace
+{
+const QString fieldMasterName = QStringLiteral("Master name");
+const QString fieldMaster = QStringLiteral("Master");
+const QString fieldRole = QStringLiteral("ROLE check");
+const QString fieldSentinel = QStringLiteral("Answered by");
+const QString fieldSentinels = QStringLiteral("Sentinels known");
+const QString fieldVersion = QStringLiteral("Redis version");
+const QString fieldReplicas = QStringLiteral("Replicas connected");
+const QString fieldKeys = QStringLiteral("Keys (DBSIZE)");
+const QString fieldSandbox = QStringLiteral("Sandbox folder");
+
+QString dot(const QString &color)
+{
+    return QStringLiteral("<span style=\"color:%1\">&#9679;</span> ").arg(color);
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_probeTimer(new QTimer(this))
+{
+    initResources();
+    setWindowTitle(tr("Vigil"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/vigil.svg")));
+    resize(760, 460);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    m_headline = new QLabel(central);
+    m_headline->setTextFormat(Qt::RichText);
+    QFont headlineFont = m_headline->font();
+    headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.4);
+    headlineFont.setBold(true);
+    m_headline->setFont(headlineFont);
+    m_detail = new QLabel(central);
+    m_detail->setWordWrap(true);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_headline);
+    layout->addWidget(m_detail);
+
+    auto *box = new QGroupBox(tr("Deployment"), central);
+    auto *form = new QFormLayout(box);
+    for (const QString &name : {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldSentinels, fieldVersion,
+                                fieldReplicas, fieldKeys, fieldSandbox}) {
+        auto *value = new QLabel(QStringLiteral("–"), box);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        form->addRow(tr("%1:").arg(name), value);
+        m_fields.insert(name, value);
+    }
+    layout->addWidget(box);
+    layout->addStretch();
+    setCentralWidget(central);
+
+    m_statusLabel = new QLabel(this);
+    statusBar()->addWidget(m_statusLabel, 1);
+
+    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction *quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    quit->setMenuRole(QAction::QuitRole);
+    m_sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
+    m_sandboxMenu->menuAction()->setVisible(false);
+    QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About Vigil"), this, [this] {
+        QMessageBox::about(this, tr("About Vigil"),
+                           tr("<b>Vigil %1</b><p>A desktop browser for Redis deployments managed by Redis Sentinel.</p>")
+                               .arg(QStringLiteral(VIGIL_VERSION)));
+    });
+
+    connect(m_probeTimer, &QTimer::timeout, this, &MainWindow::requestProbe);
+    showMessage(tr("Not connected. Start Vigil with --demo for a local sandbox, or with --sentinel HOST:PORT --master "
+                   "NAME."));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::setTarget(const SentinelTarget &target, int probeIntervalMs)
+{
+    m_target = target;
+    QStringList seeds;
+    for (const HostPort &seed : target.seeds)
+        seeds.append(seed.toString());
+    setField(fieldMasterName, target.masterName);
+    setField(fieldSentinels, seeds.join(QStringLiteral(", ")));
+    m_headline->setText(dot(QStringLiteral("#b58900")) + tr("Resolving master '%1'…").arg(target.masterName));
+    m_detail->setText(tr("Asking the sentinels %1").arg(seeds.join(QStringLiteral(", "))));
+
+    m_probeThread.stop();
+    m_probe = new MasterProbe(target);
+    connect(m_probe, &MasterProbe::probed, this, &MainWindow::handleProbed);
+    connect(m_probe, &MasterProbe::failed, this, &MainWindow::handleProbeFailed);
+    m_probeThread.start(m_probe);
+    m_probeInFlight = false;
+    requestProbe();
+    m_probeTimer->start(probeIntervalMs);
+}
+
+void MainWindow::requestProbe()
+{
+    if (!m_probe || m_probeInFlight)
+        return;
+    m_probeInFlight = true;
+    QMetaObject::invokeMethod(m_probe, &MasterProbe::probe, Qt::QueuedConnection);
+}
+
+void MainWindow::handleProbed(const MasterProbeResult &result)
+{
+    m_probeInFlight = false;
+    const QString address = result.master.address.toString();
+    m_headline->setText(dot(QStringLiteral("#2aa198")) + tr("Connected to master %1").arg(address));
+    QString detail = tr("Sentinel %1 named %2 as master '%3'; ROLE on %2 says %4.")
+                         .arg(result.master.sentinel.toString(), result.master.reported.toString(), m_target.masterName,
+                              QString::fromUtf8(result.master.role));
+    if (result.master.address != result.master.reported)
+        detail += tr(" Reached through the address map at %1.").arg(address);
+    m_detail->setText(detail);
+    setField(fieldMaster, address);
+    setField(fieldRole, tr("%1 (ok)").arg(QString::fromUtf8(result.master.role)));
+    setField(fieldSentinel, result.master.sentinel.toString());
+    QStringList sentinels;
+    for (const HostPort &s : result.sentinels)
+        sentinels.append(s.toString());
+    setField(fieldSentinels, sentinels.join(QStringLiteral(", ")));
+    setField(fieldVersion, QString::fromUtf8(result.redisVersion));
+    setField(fieldReplicas, result.connectedReplicas < 0 ? QStringLiteral("–") : QString::number(result.connectedReplicas));
+    setField(fieldKeys, result.keys < 0 ? QStringLiteral("–") : QLocale().toString(result.keys));
+    m_statusLabel->setText(tr("master %1 (%2) · %3 sentinels known")
+                               .arg(address, QString::fromUtf8(result.master.role))
+                               .arg(result.sentinels.size()));
+}
+
+void MainWindow::handleProbeFailed(const VigilError &error)
+{
+    m_probeInFlight = false;
+    m_headline->setText(dot(QStringLiteral("#dc322f")) + tr("Cannot reach master '%1'").arg(m_target.masterName));
+    m_detail->setText(error.toString());
+    setField(fieldRole, tr("failed (%1)").arg(VigilError::kindName(error.kind())));
+    m_statusLabel->setText(error.toString());
+}
+
+void MainWindow::setSandbox(SandboxController *controller)
+{
+    m_sandbox = controller;
+    connect(controller, &SandboxController::started, this, &MainWindow::handleSandboxStarted);
+    connect(controller, &SandboxController::failed, this, [this](const VigilError &error) {
+        showMessage(tr("The sandbox did not start: %1").arg(error.toString()), true);
+    });
+    connect(controller, &SandboxController::actionFinished, this, &MainWindow::handleSandboxAction);
+
+    m_sandboxMenu->clear();
+    m_sandboxMenu->addAction(tr("&Failover now"), controller, &SandboxController::failover);
+    m_sandboxMenu->addAction(tr("&Kill master (kill -9)"), controller, &SandboxController::killMaster);
+    m_sandboxMenu->addAction(tr("&Pause master 5 s (SIGSTOP)"), controller, [controller] { controller->pauseMaster(5000); });
+    m_sandboxMenu->addAction(tr("&Restart stopped nodes"), controller, &SandboxController::restartStoppedNodes);
+    m_sandboxMenu->menuAction()->setVisible(true);
+    m_sandboxMenu->setEnabled(false);
+    m_headline->setText(dot(QStringLiteral("#b58900")) + tr("Starting a local sandbox…"));
+    m_detail->setText(tr("1 master, 2 replicas and 3 sentinels on free loopback ports, with sample data."));
+}
+
+void MainWindow::handleSandboxStarted(const SandboxInfo &info)
+{
+    m_sandboxMenu->setEnabled(true);
+    SentinelTarget target;
+    for (quint16 port : info.sentinelPorts)
+        target.seeds.append({QStringLiteral("127.0.0.1"), port});
+    target.masterName = info.masterName;
+    setTarget(target);
+    setField(fieldSandbox, info.dir);
+}
+
+void MainWindow::handleSandboxAction(const QString &what, const VigilError &error)
+{
+    m_statusLabel->setText(error.isError() ? error.toString() : what);
+    requestProbe();
+}
+
+void MainWindow::showMessage(const QString &text, bool isError)
+{
+    m_headline->setText(dot(isError ? QStringLiteral("#dc322f") : QStringLiteral("#93a1a1")) + tr("Not connected"));
+    m_detail->setText(text);
+}
+
+void MainWindow::setField(const QString &field, const QString &value)
+{
+    if (QLabel *label = m_fields.value(field))
+        label->setText(value);
+}
+
+QString MainWindow::headline() const
+{
+    return m_headline->text();
+}
+
+QString MainWindow::fieldText(const QString &field) const
+{
+    const QLabel *label = m_fields.value(field);
+    return label ? label->text() : QString();
+}
