@@ -1,6 +1,11 @@
 #include "sandboxcli.h"
 
 #include "sandbox.h"
+#include "sentinel/failovertracker.h"
+#include "sentinel/sentinelwatcher.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -46,6 +51,18 @@ void printTopology(const Sandbox &sandbox, QTextStream &out)
     out.flush();
 }
 
+bool installSignalHandlers()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+        return false;
+    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, qApp);
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
+    std::signal(SIGINT, handleSignal);
+    std::signal(SIGTERM, handleSignal);
+    std::signal(SIGHUP, handleSignal);
+    return true;
+}
+
 int fail(QTextStream &err, const VigilError &error)
 {
     err << "vigil-sandbox: " << error.toString() << '\n';
@@ -65,6 +82,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         "  kill-master           kill -9 the current master\n"
         "  pause-master SECONDS  SIGSTOP the master, SIGCONT it SECONDS later\n"
         "  restart PORT          start a killed node again\n"
+        "  watch                 print Sentinel events and failover records as JSON lines, until Ctrl-C\n"
         "  down                  stop every node"));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -83,7 +101,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
                                                    QStringLiteral("MS"), QStringLiteral("5000"));
     parser.addOptions({keysOption, dirOption, authOption, aclOption, detachOption, downAfterOption,
                        failoverTimeoutOption});
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("up, failover, kill-master, pause-master, "
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("up, failover, kill-master, pause-master, watch, "
                                                                            "restart or down"));
 
     if (!parser.parse(arguments)) {
@@ -139,14 +157,8 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         sandbox.saveState();
         out << "running; Ctrl-C stops it\n";
         out.flush();
-        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
-            QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
-            QObject::connect(&notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
-            std::signal(SIGINT, handleSignal);
-            std::signal(SIGTERM, handleSignal);
-            std::signal(SIGHUP, handleSignal);
+        if (installSignalHandlers())
             QCoreApplication::exec();
-        }
         out << "stopping\n";
         out.flush();
         sandbox.stop();
@@ -197,6 +209,50 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         if (error = sandbox->resumeNode(master); error.isError())
             return fail(err, error);
         out << "resumed 127.0.0.1:" << master << '\n';
+        return 0;
+    }
+    if (command == QLatin1String("watch")) {
+        SentinelTarget target;
+        for (quint16 port : sandbox->sentinelPorts())
+            target.seeds.append({QStringLiteral("127.0.0.1"), port});
+        target.masterName = sandbox->masterName();
+        target.sentinelUser = sandbox->sentinelUser();
+        target.sentinelPassword = sandbox->sentinelPassword();
+        target.dataUser = sandbox->dataUser();
+        target.dataPassword = sandbox->dataPassword();
+        SentinelWatcher watcher(target);
+        FailoverTracker tracker(target.masterName.toUtf8());
+        const auto line = [&out](const QByteArray &json) {
+            out << json << '\n';
+            out.flush();
+        };
+        QObject::connect(&watcher, &SentinelWatcher::eventReceived, &tracker, &FailoverTracker::handleEvent);
+        QObject::connect(&watcher, &SentinelWatcher::eventReceived, qApp,
+                         [line](const SentinelEvent &event) { line(event.toJson()); });
+        QObject::connect(&watcher, &SentinelWatcher::masterSwitched, qApp, [line](const HostPort &from, const HostPort &to) {
+            line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("master-switched")},
+                                           {QStringLiteral("old_master"), from.toString()},
+                                           {QStringLiteral("new_master"), to.toString()},
+                                           {QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}})
+                     .toJson(QJsonDocument::Compact));
+        });
+        QObject::connect(&watcher, &SentinelWatcher::sentinelSubscribed, qApp, [line](const HostPort &sentinel) {
+            line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("subscribed")},
+                                           {QStringLiteral("sentinel"), sentinel.toString()}})
+                     .toJson(QJsonDocument::Compact));
+        });
+        QObject::connect(&watcher, &SentinelWatcher::sentinelLost, qApp, [line](const HostPort &sentinel, const VigilError &e) {
+            line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("sentinel-lost")},
+                                           {QStringLiteral("sentinel"), sentinel.toString()},
+                                           {QStringLiteral("error"), e.toString()}})
+                     .toJson(QJsonDocument::Compact));
+        });
+        QObject::connect(&tracker, &FailoverTracker::failoverFinished, qApp,
+                         [line](const FailoverRecord &record) { line(record.toJson()); });
+        if (!installSignalHandlers())
+            return fail(err, {VigilError::Kind::Usage, QString(), QStringLiteral("watch"), QStringLiteral("no signal pipe")});
+        watcher.start();
+        QCoreApplication::exec();
         return 0;
     }
     if (command == QLatin1String("restart")) {

@@ -50,14 +50,18 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         return {};
     }
     const RespCommand ask = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_target.masterName.toUtf8()};
+    // Every seed's failure, by what it tells us. Only seeds that answered say something definite about the name or
+    // the password; a dead seed says nothing, and must not hide what the live ones said.
     QStringList failures;
-    int unknownName = 0;
-    int authFailures = 0;
+    QList<VigilError> authErrors;
+    QStringList unknownName;
+    QStringList notSentinel;
     const QList<HostPort> order = m_sentinels;
     for (const HostPort &seed : order) {
         RedisConnection sentinel(m_target.sentinelOptions(seed));
         if (const VigilError e = sentinel.openBlocking(); e.isError()) {
-            authFailures += e.kind() == VigilError::Kind::Auth;
+            if (e.kind() == VigilError::Kind::Auth)
+                authErrors.append(e);
             failures.append(e.toString());
             continue;
         }
@@ -69,9 +73,10 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         if (reply.value.isError()) {
             const VigilError e = sentinel.errorFor(ask, reply.value);
             if (e.kind() == VigilError::Kind::Auth) {
-                ++authFailures;
+                authErrors.append(e);
                 failures.append(e.toString());
             } else if (reply.value.toByteArray().contains("unknown command")) {
+                notSentinel.append(seed.toString());
                 failures.append(QStringLiteral("%1: not a sentinel (it answered: %2)")
                                     .arg(seed.toString(), QString::fromUtf8(reply.value.toByteArray())));
             } else {
@@ -81,7 +86,7 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         }
         if (reply.value.isNil() || !reply.value.isArray() || reply.value.size() != 2) {
             // The spec: this sentinel does not know the master; ask the next one.
-            ++unknownName;
+            unknownName.append(seed.toString());
             failures.append(QStringLiteral("sentinel %1: does not know master '%2'").arg(seed.toString(), m_target.masterName));
             continue;
         }
@@ -99,13 +104,23 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         return resolved;
     }
 
-    if (unknownName > 0 && unknownName + authFailures == failures.size() && authFailures == 0) {
+    const int others = static_cast<int>(failures.size()) - 1;
+    const QString rest = others > 0 ? QStringLiteral(" (all %1 sentinels: %2)")
+                                          .arg(failures.size())
+                                          .arg(failures.join(QStringLiteral("; ")))
+                                    : QString();
+    if (!authErrors.isEmpty()) {
+        // A password problem is what the user has to fix; name the first sentinel that refused it.
+        const VigilError &first = authErrors.first();
+        *error = {VigilError::Kind::Auth, first.node(), first.step(), first.message() + rest};
+    } else if (!unknownName.isEmpty()) {
         *error = {VigilError::Kind::Usage, masterNode, QStringLiteral("SENTINEL get-master-addr-by-name"),
-                  QStringLiteral("no sentinel knows a master called '%1' (%2 asked)")
-                      .arg(m_target.masterName)
-                      .arg(unknownName)};
-    } else if (authFailures > 0 && authFailures + unknownName == failures.size()) {
-        *error = {VigilError::Kind::Auth, masterNode, QStringLiteral("sentinel AUTH"), failures.join(QStringLiteral("; "))};
+                  QStringLiteral("no sentinel knows a master called '%1' (asked %2)")
+                      .arg(m_target.masterName, unknownName.join(QStringLiteral(", ")))
+                      + (failures.size() > unknownName.size() ? rest : QString())};
+    } else if (!notSentinel.isEmpty()) {
+        *error = {VigilError::Kind::Usage, masterNode, QStringLiteral("SENTINEL get-master-addr-by-name"),
+                  failures.join(QStringLiteral("; "))};
     } else {
         *error = {VigilError::Kind::Unreachable, masterNode, QStringLiteral("reach a sentinel"),
                   QStringLiteral("no sentinel answered: ") + failures.join(QStringLiteral("; "))};
@@ -150,7 +165,11 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
                 return nullptr;
             }
             // The reported master may be the one that just died; sentinels will name another soon.
-            last = VigilError(e.kind(), e.node(), e.step(), QStringLiteral("master unreachable: ") + e.message());
+            QString message = QStringLiteral("master unreachable: ") + e.message();
+            if (found.address != found.reported)
+                message += QStringLiteral(" (sentinel %1 reported %2; the address map sent us to %3)")
+                               .arg(found.sentinel.toString(), found.reported.toString(), found.address.toString());
+            last = VigilError(e.kind(), e.node(), e.step(), message);
             continue;
         }
         const RespResult role = connection->execute({"ROLE"});

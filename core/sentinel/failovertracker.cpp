@@ -1,0 +1,190 @@
+#include "failovertracker.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+bool FailoverRecord::isFinished() const
+{
+    if (reached(Aborted) || superseded)
+        return true;
+    // The leader says +failover-end; every sentinel says +switch-master. Both, in either order, close the record.
+    return reached(Ended) && reached(SwitchMaster);
+}
+
+qint64 FailoverRecord::durationMs() const
+{
+    if (!reached(Started))
+        return -1;
+    QDateTime end;
+    for (Phase p : {Ended, Aborted, SwitchMaster}) {
+        if (reached(p) && (!end.isValid() || at.at(p) > end))
+            end = at.at(p);
+    }
+    if (!isFinished() || !end.isValid())
+        return -1;
+    return at.at(Started).msecsTo(end);
+}
+
+QString FailoverRecord::phaseName(Phase phase)
+{
+    switch (phase) {
+    case Started:
+        return QStringLiteral("started");
+    case LeaderElected:
+        return QStringLiteral("leader-elected");
+    case ReplicaSelected:
+        return QStringLiteral("replica-selected");
+    case ReplicaPromoted:
+        return QStringLiteral("replica-promoted");
+    case ReplicasReconfigured:
+        return QStringLiteral("replicas-reconfigured");
+    case SwitchMaster:
+        return QStringLiteral("switch-master");
+    case Ended:
+        return QStringLiteral("ended");
+    case Aborted:
+        return QStringLiteral("aborted");
+    case PhaseCount:
+        break;
+    }
+    return {};
+}
+
+QByteArray FailoverRecord::toJson() const
+{
+    QJsonObject phases;
+    for (int p = 0; p < PhaseCount; ++p) {
+        if (reached(Phase(p)))
+            phases.insert(phaseName(Phase(p)), at.at(p).toString(Qt::ISODateWithMs));
+    }
+    QJsonObject o{
+        {QStringLiteral("event"), QStringLiteral("failover")},
+        {QStringLiteral("id"), id},
+        {QStringLiteral("master_name"), QString::fromUtf8(masterName)},
+        {QStringLiteral("old_master"), oldMaster.toString()},
+        {QStringLiteral("new_master"), newMaster.isValid() ? newMaster.toString() : QString()},
+        {QStringLiteral("leader"), leader.isValid() ? leader.toString() : QString()},
+        {QStringLiteral("started_by"), QString::fromUtf8(startEvent)},
+        {QStringLiteral("phases"), phases},
+        {QStringLiteral("finished"), isFinished()},
+        {QStringLiteral("duration_ms"), durationMs()},
+        {QStringLiteral("events"), static_cast<qint64>(events.size())},
+    };
+    if (reached(Aborted))
+        o.insert(QStringLiteral("aborted"), QString::fromUtf8(abortReason));
+    if (superseded)
+        o.insert(QStringLiteral("incomplete"), true);
+    if (endedByTimeout)
+        o.insert(QStringLiteral("ended_by_timeout"), true);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+FailoverTracker::FailoverTracker(const QByteArray &masterName, QObject *parent)
+    : QObject(parent)
+    , m_masterName(masterName)
+{
+    qRegisterMetaType<FailoverRecord>();
+}
+
+FailoverRecord *FailoverTracker::open()
+{
+    if (m_records.isEmpty() || m_records.last().isFinished())
+        return nullptr;
+    return &m_records.last();
+}
+
+void FailoverTracker::mark(FailoverRecord &record, FailoverRecord::Phase phase, const SentinelEvent &event)
+{
+    if (!record.reached(phase))
+        record.at[phase] = event.received;
+}
+
+void FailoverTracker::finishIfDone(FailoverRecord &record)
+{
+    if (record.isFinished())
+        Q_EMIT failoverFinished(record);
+    else
+        Q_EMIT failoverUpdated(record);
+}
+
+void FailoverTracker::handleEvent(const SentinelEvent &event)
+{
+    if (event.masterName != m_masterName)
+        return;
+    const QByteArray &name = event.name;
+    const bool aboutMaster = event.instanceType == "master";
+    const bool starts = (aboutMaster && (name == "+sdown" || name == "+odown")) || name == "+try-failover"
+        || name == "+failover-detected";
+
+    FailoverRecord *record = open();
+    // A record that already switched belongs to the past: a new outage opens a new one.
+    if (record && starts && (record->reached(FailoverRecord::SwitchMaster) || record->reached(FailoverRecord::Ended))
+        && name != "+try-failover") {
+        // We missed its last event (the leader's +failover-end, say): close it with what it has.
+        record->superseded = true;
+        Q_EMIT failoverFinished(*record);
+        record = nullptr;
+    }
+    if (!record && name == "+switch-master" && !m_records.isEmpty() && m_records.last().oldMaster == event.oldMaster
+        && m_records.last().newMaster == event.newMaster) {
+        // The leader announces the switch only at the very end, after the others: it belongs to the record just closed.
+        m_records.last().events.append(event);
+        return;
+    }
+    if (!record) {
+        // Only a start, or a switch we did not see coming (the watcher came up mid-failover), opens a record.
+        if (!starts && name != "+switch-master")
+            return;
+        FailoverRecord fresh;
+        fresh.id = m_nextId++;
+        fresh.masterName = m_masterName;
+        fresh.oldMaster = name == "+switch-master" ? event.oldMaster : event.master;
+        fresh.startEvent = name;
+        fresh.at[FailoverRecord::Started] = event.received;
+        m_records.append(fresh);
+        record = &m_records.last();
+        record->events.append(event);
+        Q_EMIT failoverStarted(*record);
+        if (name != "+switch-master")
+            return;
+    } else {
+        record->events.append(event);
+    }
+
+    if (name == "+elected-leader") {
+        mark(*record, FailoverRecord::LeaderElected, event);
+        record->leader = event.reporter;
+    } else if (name == "+selected-slave") {
+        mark(*record, FailoverRecord::ReplicaSelected, event);
+        record->promoted = event.instance;
+    } else if (name == "+promoted-slave") {
+        mark(*record, FailoverRecord::ReplicaPromoted, event);
+        if (!record->promoted.isValid())
+            record->promoted = event.instance;
+    } else if (name == "+slave-reconf-done") {
+        record->at[FailoverRecord::ReplicasReconfigured] = event.received; // the last one counts
+    } else if (name == "+failover-end" || name == "+failover-end-for-timeout") {
+        mark(*record, FailoverRecord::Ended, event);
+        record->endedByTimeout = name == "+failover-end-for-timeout";
+        mark(*record, FailoverRecord::ReplicasReconfigured, event);
+    } else if (name == "+switch-master") {
+        mark(*record, FailoverRecord::SwitchMaster, event);
+        record->newMaster = event.newMaster;
+        if (!record->oldMaster.isValid())
+            record->oldMaster = event.oldMaster;
+    } else if (name.startsWith("-failover-abort")) {
+        mark(*record, FailoverRecord::Aborted, event);
+        record->abortReason = name;
+    } else if (aboutMaster && (name == "-sdown" || name == "-odown") && !record->reached(FailoverRecord::LeaderElected)
+               && !record->reached(FailoverRecord::SwitchMaster) && event.instance == record->oldMaster) {
+        // The master came back before anyone started a failover: an outage, not a failover.
+        bool tried = false;
+        for (const SentinelEvent &e : std::as_const(record->events))
+            tried = tried || e.name == "+try-failover";
+        if (!tried) {
+            mark(*record, FailoverRecord::Aborted, event);
+            record->abortReason = name;
+        }
+    }
+    finishIfDone(*record);
+}

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "sentinelevent.h"
+
+#include <QList>
+#include <QObject>
+
+#include <array>
+
+// One failover (or one outage that Sentinel saw but did not fail over), built from the events of every sentinel.
+struct FailoverRecord {
+    enum Phase {
+        Started,              // +sdown / +odown of the master, or +try-failover
+        LeaderElected,        // +elected-leader
+        ReplicaSelected,      // +selected-slave
+        ReplicaPromoted,      // +promoted-slave
+        ReplicasReconfigured, // the last +slave-reconf-done (or the end, when there was nothing to reconfigure)
+        SwitchMaster,         // the first +switch-master
+        Ended,                // +failover-end / +failover-end-for-timeout
+        Aborted,              // -failover-abort-*, or the master came back before a failover began
+        PhaseCount
+    };
+
+    int id = 0;
+    QByteArray masterName;
+    HostPort oldMaster;
+    HostPort newMaster;
+    HostPort leader;          // the sentinel that won the election
+    HostPort promoted;        // the replica it selected
+    QByteArray startEvent;    // what opened the record
+    QByteArray abortReason;   // the abort event, or "-sdown" / "-odown"
+    bool endedByTimeout = false;
+    bool superseded = false; // closed because a new outage began before its last event arrived
+    std::array<QDateTime, PhaseCount> at; // when each phase was first seen; null when it was not
+    QList<SentinelEvent> events;          // everything that belongs to it, in arrival order
+
+    bool reached(Phase phase) const { return at.at(phase).isValid(); }
+    bool isFinished() const;
+    bool isAborted() const { return reached(Aborted); }
+    // From the start to the end (or abort, or switch); -1 while open.
+    qint64 durationMs() const;
+
+    static QString phaseName(Phase phase);
+    // One JSON object on one line, for vigil-sandbox watch.
+    QByteArray toJson() const;
+};
+
+Q_DECLARE_METATYPE(FailoverRecord)
+
+// Groups Sentinel events into FailoverRecords for one master name, and keeps every record of the session.
+class FailoverTracker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FailoverTracker)
+
+public:
+    explicit FailoverTracker(const QByteArray &masterName, QObject *parent = nullptr);
+
+    const QList<FailoverRecord> &records() const { return m_records; }
+
+public Q_SLOTS:
+    void handleEvent(const SentinelEvent &event);
+
+Q_SIGNALS:
+    void failoverStarted(const FailoverRecord &record);
+    void failoverUpdated(const FailoverRecord &record);
+    void failoverFinished(const FailoverRecord &record);
+
+private:
+    FailoverRecord *open();
+    void mark(FailoverRecord &record, FailoverRecord::Phase phase, const SentinelEvent &event);
+    void finishIfDone(FailoverRecord &record);
+
+    QByteArray m_masterName;
+    QList<FailoverRecord> m_records;
+    int m_nextId = 1;
+};

@@ -1,0 +1,442 @@
+#include "sentinelwatcher.h"
+
+#include "resp/redisconnection.h"
+
+#include <QSet>
+#include <QTimer>
+
+struct SentinelWatcher::Link {
+    HostPort address;
+    RedisConnection *events = nullptr;   // PSUBSCRIBE *
+    RedisConnection *commands = nullptr; // polls
+    QTimer *retry = nullptr;
+    int failures = 0;
+    bool subscribed = false;
+    bool seed = false;
+};
+
+namespace
+{
+QHash<QByteArray, QByteArray> flatMap(const RespValue &reply)
+{
+    QHash<QByteArray, QByteArray> map;
+    for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
+        map.insert(reply.at(i).toByteArray(), reply.at(i + 1).toByteArray());
+    return map;
+}
+
+HostPort addressOf(const QHash<QByteArray, QByteArray> &map)
+{
+    return {QString::fromUtf8(map.value("ip")), static_cast<quint16>(map.value("port").toUInt())};
+}
+
+// Closes a connection and deletes it once control is back in the event loop; it may be the caller's caller.
+void discard(RedisConnection *&connection)
+{
+    if (!connection)
+        return;
+    connection->disconnect();
+    connection->close();
+    connection->deleteLater();
+    connection = nullptr;
+}
+
+qint64 number(const QHash<QByteArray, QByteArray> &map, const QByteArray &key)
+{
+    bool ok = false;
+    const qint64 value = map.value(key).toLongLong(&ok);
+    return ok ? value : -1;
+}
+} // namespace
+
+bool TopologySnapshot::sentinelsAgree() const
+{
+    HostPort first;
+    for (const Sentinel &s : sentinels) {
+        if (!s.reportedMaster.isValid())
+            continue;
+        if (!first.isValid())
+            first = s.reportedMaster;
+        else if (s.reportedMaster != first)
+            return false;
+    }
+    return true;
+}
+
+SentinelWatcher::SentinelWatcher(SentinelTarget target, QObject *parent)
+    : QObject(parent)
+    , m_target(std::move(target))
+    , m_masterName(m_target.masterName.toUtf8())
+    , m_pollTimer(new QTimer(this))
+{
+    qRegisterMetaType<SentinelEvent>();
+    qRegisterMetaType<TopologySnapshot>();
+    qRegisterMetaType<HostPort>();
+    qRegisterMetaType<VigilError>();
+    connect(m_pollTimer, &QTimer::timeout, this, &SentinelWatcher::pollNow);
+}
+
+SentinelWatcher::~SentinelWatcher()
+{
+    stop();
+}
+
+void SentinelWatcher::setPollInterval(int milliseconds)
+{
+    m_pollIntervalMs = milliseconds;
+    if (m_pollTimer->isActive())
+        m_pollTimer->start(milliseconds);
+}
+
+QList<HostPort> SentinelWatcher::subscribedSentinels() const
+{
+    QList<HostPort> list;
+    for (const Link *link : m_links)
+        if (link->subscribed)
+            list.append(link->address);
+    return list;
+}
+
+void SentinelWatcher::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    for (const HostPort &seed : std::as_const(m_target.seeds)) {
+        addSentinel(seed);
+        if (Link *link = m_links.value(seed))
+            link->seed = true;
+    }
+    m_pollTimer->start(m_pollIntervalMs);
+    // The first poll waits for a command connection to be ready; see openLink().
+}
+
+void SentinelWatcher::stop()
+{
+    m_running = false;
+    m_pollTimer->stop();
+    const QList<HostPort> addresses = m_links.keys();
+    for (const HostPort &address : addresses)
+        removeSentinel(address);
+    discard(m_masterConnection);
+    m_pollOutstanding = 0;
+}
+
+void SentinelWatcher::addSentinel(const HostPort &address)
+{
+    if (!address.isValid() || m_links.contains(address) || !m_running)
+        return;
+    auto *link = new Link;
+    link->address = address;
+    link->retry = new QTimer(this);
+    link->retry->setSingleShot(true);
+    connect(link->retry, &QTimer::timeout, this, [this, link] { openLink(link); });
+    m_links.insert(address, link);
+    openLink(link);
+}
+
+void SentinelWatcher::removeSentinel(const HostPort &address)
+{
+    Link *link = m_links.take(address);
+    if (!link)
+        return;
+    delete link->retry;
+    // Closing first makes their pending handlers run now (as "cancelled"), while the link still exists. The
+    // connections are deleted later: this may run inside one of their own reply handlers.
+    discard(link->events);
+    discard(link->commands);
+    delete link;
+}
+
+void SentinelWatcher::openLink(Link *link)
+{
+    discard(link->events);
+    discard(link->commands);
+    link->subscribed = false;
+    const ConnectionOptions options = m_target.sentinelOptions(link->address);
+    link->events = new RedisConnection(options, this);
+    link->commands = new RedisConnection(options, this);
+
+    connect(link->events, &RedisConnection::ready, this, [this, link] {
+        link->events->send({"PSUBSCRIBE", "*"}, [this, link](const RespResult &result) {
+            if (!result.ok())
+                return;
+            link->subscribed = true;
+            link->failures = 0;
+            Q_EMIT sentinelSubscribed(link->address);
+        });
+    });
+    connect(link->events, &RedisConnection::messageReceived, this,
+            [this, link](const RespValue &message) { handleMessage(link, message); });
+    connect(link->events, &RedisConnection::failed, this,
+            [this, link](const VigilError &error) { handleLinkFailed(link, error); });
+    connect(link->commands, &RedisConnection::ready, this, [this] {
+        if (!m_snapshot.isValid() && m_pollOutstanding == 0)
+            pollNow();
+    });
+    link->events->open();
+    link->commands->open();
+}
+
+void SentinelWatcher::handleLinkFailed(Link *link, const VigilError &error)
+{
+    const bool wasSubscribed = link->subscribed;
+    link->subscribed = false;
+    ++link->failures;
+    if (wasSubscribed || link->failures == 1)
+        Q_EMIT sentinelLost(link->address, error);
+    // Back off: 250 ms, 500 ms, 1 s, ... up to 5 s between attempts.
+    const int delay = qMin(5000, 250 << qMin(link->failures - 1, 5));
+    link->retry->start(delay);
+}
+
+void SentinelWatcher::handleMessage(Link *link, const RespValue &message)
+{
+    // ["pmessage", pattern, channel, payload]
+    if (message.size() < 4 || message.at(0).toByteArray() != "pmessage")
+        return;
+    SentinelEvent event = SentinelEvent::parse(message.at(2).toByteArray(), message.at(3).toByteArray(), link->address);
+    event.instance = m_target.addressMap.map(event.instance);
+    event.master = m_target.addressMap.map(event.master);
+    event.oldMaster = m_target.addressMap.map(event.oldMaster);
+    event.newMaster = m_target.addressMap.map(event.newMaster);
+    Q_EMIT eventReceived(event);
+
+    if (!event.isAbout(m_masterName))
+        return;
+    if (event.name == "+switch-master" && event.newMaster.isValid()) {
+        if (!m_master.isValid())
+            m_master = event.oldMaster;
+        noteMaster(event.newMaster);
+    } else if (event.name == "+sentinel" && event.instanceType == "sentinel") {
+        addSentinel(event.instance);
+    }
+}
+
+void SentinelWatcher::noteMaster(const HostPort &address)
+{
+    if (!address.isValid() || address == m_master)
+        return;
+    const HostPort old = m_master;
+    m_master = address;
+    if (!old.isValid())
+        return; // the first address we learn is no switch
+    m_epoch.bump();
+    ensureMasterConnection();
+    Q_EMIT masterSwitched(old, address);
+}
+
+void SentinelWatcher::ensureMasterConnection()
+{
+    if (!m_master.isValid())
+        return;
+    if (m_masterConnection && m_masterConnection->options().host == m_master.host
+        && m_masterConnection->options().port == m_master.port && m_masterConnection->state() != RedisConnection::State::Failed)
+        return;
+    discard(m_masterConnection);
+    ConnectionOptions options = m_target.dataOptions(m_master, QStringLiteral("master"));
+    options.readOnly = true; // the watcher only ever reads INFO
+    m_masterConnection = new RedisConnection(options, this);
+    m_masterConnection->open();
+}
+
+void SentinelWatcher::pollNow()
+{
+    if (!m_running || m_pollOutstanding > 0)
+        return;
+    // Poll through the first sentinel whose command connection is ready (the seeds come first).
+    Link *primary = nullptr;
+    for (const HostPort &seed : std::as_const(m_target.seeds)) {
+        Link *link = m_links.value(seed);
+        if (link && link->commands && link->commands->isReady()) {
+            primary = link;
+            break;
+        }
+    }
+    if (!primary) {
+        for (Link *link : std::as_const(m_links)) {
+            if (link->commands && link->commands->isReady()) {
+                primary = link;
+                break;
+            }
+        }
+    }
+    for (Link *link : std::as_const(m_links)) {
+        if (link->commands && link->commands->state() == RedisConnection::State::Failed && !link->retry->isActive())
+            link->retry->start(0);
+    }
+    if (!primary)
+        return;
+
+    m_pending = {};
+    m_pending.masterName = m_masterName;
+    m_pending.taken = QDateTime::currentDateTimeUtc();
+    m_pending.polledSentinel = primary->address;
+    auto done = [this] {
+        if (--m_pollOutstanding == 0)
+            finishPoll();
+    };
+
+    m_pollOutstanding = 4;
+    primary->commands->send({"SENTINEL", "MASTER", m_masterName}, [this, done](const RespResult &r) {
+        if (r.ok()) {
+            const auto m = flatMap(r.value);
+            m_pending.master.address = m_target.addressMap.map(addressOf(m));
+            m_pending.master.runId = m.value("runid");
+            m_pending.master.flags = m.value("flags");
+            m_pending.master.configEpoch = number(m, "config-epoch");
+            m_pending.master.otherSentinels = static_cast<int>(number(m, "num-other-sentinels"));
+            m_pending.master.quorum = static_cast<int>(number(m, "quorum"));
+        }
+        done();
+    });
+    primary->commands->send({"SENTINEL", "REPLICAS", m_masterName}, [this, done](const RespResult &r) {
+        if (r.ok()) {
+            for (const RespValue &entry : r.value.elements()) {
+                const auto m = flatMap(entry);
+                TopologySnapshot::Replica replica;
+                replica.address = m_target.addressMap.map(addressOf(m));
+                replica.runId = m.value("runid");
+                replica.flags = m.value("flags");
+                replica.masterLinkStatus = m.value("master-link-status");
+                replica.replicationOffset = number(m, "slave-repl-offset");
+                replica.lastOkPingMs = number(m, "last-ok-ping-reply");
+                replica.priority = static_cast<int>(number(m, "slave-priority"));
+                m_pending.replicas.append(replica);
+            }
+        }
+        done();
+    });
+    primary->commands->send({"SENTINEL", "SENTINELS", m_masterName}, [this, done, primary](const RespResult &r) {
+        TopologySnapshot::Sentinel self;
+        self.address = primary->address;
+        self.flags = "sentinel";
+        self.lastOkPingMs = 0;
+        m_pending.sentinels.append(self);
+        if (r.ok()) {
+            for (const RespValue &entry : r.value.elements()) {
+                const auto m = flatMap(entry);
+                TopologySnapshot::Sentinel sentinel;
+                sentinel.address = m_target.addressMap.map(addressOf(m));
+                sentinel.runId = m.value("runid");
+                sentinel.flags = m.value("flags");
+                sentinel.lastOkPingMs = number(m, "last-ok-ping-reply");
+                m_pending.sentinels.append(sentinel);
+            }
+        }
+        done();
+    });
+    primary->commands->send({"SENTINEL", "CKQUORUM", m_masterName}, [this, done](const RespResult &r) {
+        m_pending.quorumOk = r.ok();
+        m_pending.quorumText = r.value.toByteArray();
+        done();
+    });
+    if (m_masterConnection && m_masterConnection->isReady()) {
+        ++m_pollOutstanding;
+        m_masterConnection->send({"INFO", "replication"}, [this, done](const RespResult &r) {
+            if (r.ok()) {
+                // The master's own view is fresher than Sentinel's (which refreshes INFO every 10 s):
+                // "slave0:ip=127.0.0.1,port=6380,state=online,offset=1234,lag=0".
+                for (const QByteArray &line : r.value.toByteArray().split('\n')) {
+                    if (line.startsWith("master_repl_offset:")) {
+                        m_pending.master.replicationOffset = line.mid(19).trimmed().toLongLong();
+                    } else if (line.startsWith("slave") && line.contains(":ip=")) {
+                        QHash<QByteArray, QByteArray> fields;
+                        for (const QByteArray &pair : line.mid(line.indexOf(':') + 1).trimmed().split(',')) {
+                            const qsizetype eq = pair.indexOf('=');
+                            if (eq > 0)
+                                fields.insert(pair.left(eq), pair.mid(eq + 1));
+                        }
+                        m_replicaOffsets.insert(m_target.addressMap.map(addressOf(fields)), fields.value("offset").toLongLong());
+                    }
+                }
+            }
+            done();
+        });
+    }
+    // Every sentinel's own answer, so that disagreement shows.
+    for (Link *link : std::as_const(m_links)) {
+        if (!link->commands || !link->commands->isReady())
+            continue;
+        ++m_pollOutstanding;
+        const HostPort address = link->address;
+        link->commands->send({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_masterName},
+                             [this, done, address](const RespResult &r) {
+                                 m_answers.insert(address, r.ok() && r.value.size() == 2
+                                                               ? m_target.addressMap.map({QString::fromUtf8(r.value.at(0).toByteArray()),
+                                                                          static_cast<quint16>(r.value.at(1).toByteArray().toUInt())})
+                                                               : HostPort());
+                                 if (!r.ok())
+                                     m_answerErrors.insert(address, r.error.isError() ? r.error.message()
+                                                                                       : QString::fromUtf8(r.value.toByteArray()));
+                                 done();
+                             });
+    }
+}
+
+void SentinelWatcher::finishPoll()
+{
+    if (!m_running)
+        return;
+    TopologySnapshot snapshot = std::move(m_pending);
+    m_pending = {};
+    // Attach each sentinel's own answer; sentinels we are connected to but the polled one does not list still count.
+    for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it) {
+        auto found = std::find_if(snapshot.sentinels.begin(), snapshot.sentinels.end(),
+                                  [&](const TopologySnapshot::Sentinel &s) { return s.address == it.key(); });
+        if (found == snapshot.sentinels.end()) {
+            TopologySnapshot::Sentinel extra;
+            extra.address = it.key();
+            snapshot.sentinels.append(extra);
+            found = snapshot.sentinels.end() - 1;
+        }
+        found->reportedMaster = it.value();
+        found->error = m_answerErrors.value(it.key());
+    }
+    for (TopologySnapshot::Sentinel &s : snapshot.sentinels) {
+        if (!m_answers.contains(s.address) && s.error.isEmpty())
+            s.error = tr("not connected");
+    }
+    // During a failover the leader names the old master until its very end, while the others have already switched:
+    // a poll only moves the master when most of the sentinels that answered agree on the new address.
+    QHash<HostPort, int> votes;
+    int answered = 0;
+    for (const HostPort &answer : std::as_const(m_answers)) {
+        if (answer.isValid()) {
+            ++votes[answer];
+            ++answered;
+        }
+    }
+    HostPort majority;
+    for (auto it = votes.cbegin(); it != votes.cend(); ++it)
+        if (it.value() * 2 > answered)
+            majority = it.key();
+    m_answers.clear();
+    m_answerErrors.clear();
+    for (TopologySnapshot::Replica &r : snapshot.replicas) {
+        if (m_replicaOffsets.contains(r.address))
+            r.replicationOffset = m_replicaOffsets.value(r.address);
+        if (snapshot.master.replicationOffset >= 0 && m_replicaOffsets.contains(r.address))
+            r.lagBytes = qMax<qint64>(0, snapshot.master.replicationOffset - r.replicationOffset);
+    }
+    m_replicaOffsets.clear();
+
+    if (snapshot.isValid()) {
+        // Sentinel discovery and removal: keep the polled sentinel, the ones it lists, and the seeds.
+        QSet<HostPort> listed;
+        for (const TopologySnapshot::Sentinel &s : std::as_const(snapshot.sentinels))
+            if (!s.runId.isEmpty() || s.address == snapshot.polledSentinel)
+                listed.insert(s.address);
+        for (const HostPort &address : std::as_const(listed))
+            addSentinel(address);
+        const QList<HostPort> known = m_links.keys();
+        for (const HostPort &address : known) {
+            if (!listed.contains(address) && !m_links.value(address)->seed)
+                removeSentinel(address);
+        }
+        noteMaster(majority.isValid() ? majority : (m_master.isValid() ? m_master : snapshot.master.address));
+        ensureMasterConnection();
+    }
+    m_snapshot = snapshot;
+    Q_EMIT snapshotUpdated(snapshot);
+}

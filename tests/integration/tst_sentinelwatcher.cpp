@@ -1,0 +1,209 @@
+#include "sandbox/sandbox.h"
+#include "sentinel/failovertracker.h"
+#include "sentinel/masterresolver.h"
+#include "sentinel/sentinelwatcher.h"
+#include "resp/redisconnection.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+// SentinelWatcher and FailoverTracker against a real sandbox and real faults: SENTINEL FAILOVER, kill -9 of the
+// master, and the loss of the sentinel the watcher connected to first.
+class TestSentinelWatcher final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<Sandbox> m_sandbox;
+
+    SentinelTarget target() const
+    {
+        SentinelTarget t;
+        for (quint16 port : m_sandbox->sentinelPorts())
+            t.seeds.append({QStringLiteral("127.0.0.1"), port});
+        t.masterName = m_sandbox->masterName();
+        return t;
+    }
+
+    static HostPort local(quint16 port) { return {QStringLiteral("127.0.0.1"), port}; }
+
+    // Lets the topology settle after a fault, so the next test starts from agreed sentinels.
+    void settle()
+    {
+        quint16 master = 0;
+        QTRY_VERIFY_WITH_TIMEOUT((master = m_sandbox->currentMasterPort()) != 0, 30000);
+        const VigilError error = m_sandbox->waitForAgreement(master, 30000);
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        SandboxOptions options;
+        options.keys = 100;
+        m_sandbox = std::make_unique<Sandbox>(options);
+        const VigilError error = m_sandbox->start();
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+    }
+
+    void cleanupTestCase() { m_sandbox.reset(); }
+
+    void snapshotShowsTheTopology()
+    {
+        SentinelWatcher watcher(target());
+        watcher.setPollInterval(300);
+        QSignalSpy snapshots(&watcher, &SentinelWatcher::snapshotUpdated);
+        watcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 3, 10000);
+        // A poll that started before every sentinel was connected may miss some answers: look at a later one.
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 10000);
+        const TopologySnapshot s = watcher.lastSnapshot();
+        const HostPort master = local(m_sandbox->currentMasterPort());
+        QCOMPARE(s.master.address, master);
+        QCOMPARE(s.master.flags, QByteArray("master"));
+        QCOMPARE(s.master.otherSentinels, 2);
+        QCOMPARE(s.master.quorum, 2);
+        QVERIFY(s.quorumOk);
+        QVERIFY(s.quorumText.startsWith("OK"));
+        QCOMPARE(s.replicas.size(), 2);
+        for (const TopologySnapshot::Replica &r : s.replicas) {
+            QCOMPARE(r.masterLinkStatus, QByteArray("ok"));
+            QVERIFY(r.replicationOffset > 0);
+            QVERIFY2(r.lagBytes >= 0, "the master answers INFO, so the lag in bytes is known");
+            QVERIFY(r.lastOkPingMs >= 0 && r.lastOkPingMs < 5000);
+            QCOMPARE(r.priority, 100);
+        }
+        QCOMPARE(s.sentinels.size(), 3);
+        for (const TopologySnapshot::Sentinel &sentinel : s.sentinels)
+            QCOMPARE(sentinel.reportedMaster, master);
+        QVERIFY(s.sentinelsAgree());
+        QCOMPARE(watcher.currentMaster(), master);
+    }
+
+    void sentinelFailover()
+    {
+        SentinelWatcher watcher(target());
+        FailoverTracker tracker(m_sandbox->masterName().toUtf8());
+        connect(&watcher, &SentinelWatcher::eventReceived, &tracker, &FailoverTracker::handleEvent);
+        QSignalSpy switched(&watcher, &SentinelWatcher::masterSwitched);
+        QSignalSpy events(&watcher, &SentinelWatcher::eventReceived);
+        watcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 10000);
+        const HostPort before = watcher.currentMaster();
+        const quint64 epoch = watcher.switchEpoch().value();
+
+        QElapsedTimer sinceCommand;
+        sinceCommand.start();
+        QVERIFY(!m_sandbox->failover().isError());
+        QVERIFY(switched.wait(10000));
+        const qint64 latency = sinceCommand.elapsed();
+        QVERIFY2(latency < 2000, qPrintable(QStringLiteral("masterSwitched after %1 ms").arg(latency)));
+        QCOMPARE(switched.first().at(0).value<HostPort>(), before);
+        const HostPort after = switched.first().at(1).value<HostPort>();
+        QVERIFY(after != before);
+        QCOMPARE(watcher.switchEpoch().value(), epoch + 1);
+
+        QTRY_VERIFY_WITH_TIMEOUT(!tracker.records().isEmpty() && tracker.records().first().isFinished(), 20000);
+        const FailoverRecord rec = tracker.records().first();
+        QCOMPARE(rec.oldMaster, before);
+        QCOMPARE(rec.newMaster, after);
+        QCOMPARE(rec.promoted, after);
+        QVERIFY(!rec.isAborted());
+        const QList<FailoverRecord::Phase> order = {FailoverRecord::Started,         FailoverRecord::LeaderElected,
+                                                    FailoverRecord::ReplicaSelected, FailoverRecord::ReplicaPromoted,
+                                                    FailoverRecord::ReplicasReconfigured, FailoverRecord::Ended};
+        for (qsizetype i = 0; i < order.size(); ++i) {
+            QVERIFY2(rec.reached(order.at(i)), qPrintable(FailoverRecord::phaseName(order.at(i))));
+            if (i > 0)
+                QVERIFY(rec.at.at(order.at(i - 1)) <= rec.at.at(order.at(i)));
+        }
+        QVERIFY(rec.at.at(FailoverRecord::SwitchMaster) >= rec.at.at(FailoverRecord::ReplicaPromoted));
+        QVERIFY(rec.durationMs() > 0 && rec.durationMs() < 20000);
+
+        // Every sentinel told us about the switch.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QSet<HostPort> reporters;
+                for (const QList<QVariant> &args : std::as_const(events)) {
+                    const SentinelEvent e = args.first().value<SentinelEvent>();
+                    if (e.name == "+switch-master")
+                        reporters.insert(e.reporter);
+                }
+                return reporters.size() == 3;
+            }(),
+            10000);
+        QCOMPARE(tracker.records().size(), 1);
+        settle();
+    }
+
+    void killMinusNineOfTheMaster()
+    {
+        SentinelWatcher watcher(target());
+        FailoverTracker tracker(m_sandbox->masterName().toUtf8());
+        connect(&watcher, &SentinelWatcher::eventReceived, &tracker, &FailoverTracker::handleEvent);
+        QSignalSpy switched(&watcher, &SentinelWatcher::masterSwitched);
+        watcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 10000);
+        const HostPort killed = watcher.currentMaster();
+
+        QVERIFY(!m_sandbox->killMaster().isError());
+        QVERIFY(switched.wait(30000));
+        QCOMPARE(switched.first().at(0).value<HostPort>(), killed);
+        QTRY_VERIFY_WITH_TIMEOUT(!tracker.records().isEmpty() && tracker.records().first().isFinished(), 30000);
+        const FailoverRecord rec = tracker.records().first();
+        QCOMPARE(rec.startEvent, QByteArray("+sdown"));
+        QCOMPARE(rec.oldMaster, killed);
+        QSet<QByteArray> names;
+        for (const SentinelEvent &e : rec.events)
+            names.insert(e.name);
+        for (const char *expected : {"+sdown", "+odown", "+try-failover", "+elected-leader", "+selected-slave",
+                                     "+promoted-slave", "+switch-master", "+failover-end"})
+            QVERIFY2(names.contains(expected), expected);
+        QVERIFY(rec.durationMs() >= 1000); // down-after-milliseconds is 1000
+
+        // The resolver now finds the new master.
+        SentinelTarget t = target();
+        MasterResolver resolver(t);
+        ResolvedMaster resolved;
+        VigilError error;
+        QVERIFY(resolver.connectToMaster(&resolved, &error));
+        QCOMPARE(resolved.address, rec.newMaster);
+        QCOMPARE(resolved.role, QByteArray("master"));
+
+        QVERIFY(!m_sandbox->restartNode(killed.port).isError());
+        settle();
+    }
+
+    void losingTheFirstSentinel()
+    {
+        SentinelWatcher watcher(target());
+        QSignalSpy lost(&watcher, &SentinelWatcher::sentinelLost);
+        QSignalSpy switched(&watcher, &SentinelWatcher::masterSwitched);
+        watcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 10000);
+        const HostPort first = target().seeds.first();
+
+        QVERIFY(!m_sandbox->killSentinel(0).isError());
+        QVERIFY(lost.wait(5000));
+        QCOMPARE(lost.first().first().value<HostPort>(), first);
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 2, 5000);
+
+        // Watching goes on through the others: a failover is still seen.
+        const HostPort before = watcher.currentMaster();
+        QVERIFY(!m_sandbox->failover().isError());
+        QVERIFY(switched.wait(10000));
+        QCOMPARE(switched.first().at(0).value<HostPort>(), before);
+
+        // When the sentinel comes back, the watcher subscribes to it again.
+        QVERIFY(!m_sandbox->restartNode(first.port).isError());
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.subscribedSentinels().contains(first), 15000);
+        QCOMPARE(watcher.subscribedSentinels().size(), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSentinelWatcher)
+#include "tst_sentinelwatcher.moc"

@@ -1,0 +1,175 @@
+#include "sentinel/failovertracker.h"
+#include "sentinel/sentinelevent.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+// Parsing Sentinel's pub/sub messages, and grouping them into failover records.
+class TestSentinelEvent final : public QObject
+{
+    Q_OBJECT
+
+private:
+    static const HostPort s1;
+    static const HostPort s2;
+    QDateTime m_clock = QDateTime::fromMSecsSinceEpoch(1'700'000'000'000, Qt::UTC);
+
+    SentinelEvent at(qint64 ms, const QByteArray &channel, const QByteArray &payload, const HostPort &from = s1)
+    {
+        return SentinelEvent::parse(channel, payload, from, m_clock.addMSecs(ms));
+    }
+
+private Q_SLOTS:
+    void parsesInstanceDetails_data()
+    {
+        QTest::addColumn<QByteArray>("channel");
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<QByteArray>("type");
+        QTest::addColumn<QString>("instance");
+        QTest::addColumn<QByteArray>("masterName");
+        QTest::addColumn<QString>("master");
+        QTest::addColumn<QByteArray>("detail");
+
+        QTest::newRow("sdown master") << QByteArray("+sdown") << QByteArray("master vigil 127.0.0.1 6379") << QByteArray("master")
+                                      << "127.0.0.1:6379" << QByteArray("vigil") << "127.0.0.1:6379" << QByteArray();
+        QTest::newRow("odown quorum") << QByteArray("+odown") << QByteArray("master vigil 10.0.0.5 6379 #quorum 2/2")
+                                      << QByteArray("master") << "10.0.0.5:6379" << QByteArray("vigil") << "10.0.0.5:6379"
+                                      << QByteArray("#quorum 2/2");
+        QTest::newRow("selected slave") << QByteArray("+selected-slave")
+                                        << QByteArray("slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379")
+                                        << QByteArray("slave") << "127.0.0.1:6380" << QByteArray("vigil") << "127.0.0.1:6379"
+                                        << QByteArray();
+        QTest::newRow("role change") << QByteArray("-role-change")
+                                     << QByteArray("slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379 new reported role is master")
+                                     << QByteArray("slave") << "127.0.0.1:6380" << QByteArray("vigil") << "127.0.0.1:6379"
+                                     << QByteArray("new reported role is master");
+        QTest::newRow("sentinel") << QByteArray("+sentinel")
+                                  << QByteArray("sentinel 24f2478946aa92ec 127.0.0.1 26380 @ vigil 127.0.0.1 6379")
+                                  << QByteArray("sentinel") << "127.0.0.1:26380" << QByteArray("vigil") << "127.0.0.1:6379"
+                                  << QByteArray();
+        QTest::newRow("new epoch") << QByteArray("+new-epoch") << QByteArray("5") << QByteArray() << QString()
+                                   << QByteArray() << QString() << QByteArray("5");
+        QTest::newRow("tilt") << QByteArray("+tilt") << QByteArray("#tilt mode entered") << QByteArray() << QString()
+                              << QByteArray() << QString() << QByteArray("#tilt mode entered");
+        QTest::newRow("unknown event kept raw") << QByteArray("+from-the-future") << QByteArray("something new 1 2")
+                                                << QByteArray() << QString() << QByteArray() << QString()
+                                                << QByteArray("something new 1 2");
+        QTest::newRow("ipv6") << QByteArray("+sdown") << QByteArray("master vigil ::1 6379") << QByteArray("master")
+                              << "[::1]:6379" << QByteArray("vigil") << "[::1]:6379" << QByteArray();
+    }
+
+    void parsesInstanceDetails()
+    {
+        QFETCH(QByteArray, channel);
+        QFETCH(QByteArray, payload);
+        QFETCH(QByteArray, type);
+        QFETCH(QString, instance);
+        QFETCH(QByteArray, masterName);
+        QFETCH(QString, master);
+        QFETCH(QByteArray, detail);
+        const SentinelEvent e = SentinelEvent::parse(channel, payload, s1);
+        QCOMPARE(e.name, channel);
+        QCOMPARE(e.raw, payload);
+        QCOMPARE(e.instanceType, type);
+        QCOMPARE(e.instance.isValid() ? e.instance.toString() : QString(), instance);
+        QCOMPARE(e.masterName, masterName);
+        QCOMPARE(e.master.isValid() ? e.master.toString() : QString(), master);
+        QCOMPARE(e.detail, detail);
+        QCOMPARE(e.reporter, s1);
+    }
+
+    void parsesSwitchMaster()
+    {
+        const SentinelEvent e = SentinelEvent::parse("+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380", s2);
+        QCOMPARE(e.masterName, QByteArray("vigil"));
+        QCOMPARE(e.oldMaster.toString(), QStringLiteral("127.0.0.1:6379"));
+        QCOMPARE(e.newMaster.toString(), QStringLiteral("127.0.0.1:6380"));
+        QCOMPARE(e.describe(), QStringLiteral("+switch-master vigil 127.0.0.1:6379 -> 127.0.0.1:6380 (from 127.0.0.1:26380)"));
+    }
+
+    void trackerBuildsAManualFailover()
+    {
+        // As recorded from a real SENTINEL FAILOVER in the sandbox: the leader (s1) goes through every phase; the other
+        // sentinel switches on +config-update-from, before the leader's +failover-end.
+        FailoverTracker tracker("vigil");
+        QSignalSpy finished(&tracker, &FailoverTracker::failoverFinished);
+        const QByteArray m = "master vigil 127.0.0.1 6379";
+        const QByteArray r = "slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379";
+        tracker.handleEvent(at(0, "+new-epoch", "1"));
+        tracker.handleEvent(at(1, "+try-failover", m));
+        tracker.handleEvent(at(60, "+elected-leader", m));
+        tracker.handleEvent(at(60, "+failover-state-select-slave", m));
+        tracker.handleEvent(at(110, "+selected-slave", r));
+        tracker.handleEvent(at(110, "+failover-state-send-slaveof-noone", r));
+        tracker.handleEvent(at(1080, "+promoted-slave", r));
+        tracker.handleEvent(at(1080, "+failover-state-reconf-slaves", m));
+        tracker.handleEvent(at(1160, "+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380", s2));
+        QCOMPARE(finished.size(), 0);
+        tracker.handleEvent(at(2100, "+slave-reconf-done", "slave 127.0.0.1:6381 127.0.0.1 6381 @ vigil 127.0.0.1 6379"));
+        tracker.handleEvent(at(2190, "+failover-end", m));
+        QCOMPARE(finished.size(), 1);
+        // The leader's own late +switch-master joins the same record instead of opening another.
+        tracker.handleEvent(at(2191, "+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380"));
+        QCOMPARE(tracker.records().size(), 1);
+
+        const FailoverRecord &rec = tracker.records().first();
+        QCOMPARE(rec.startEvent, QByteArray("+try-failover"));
+        QCOMPARE(rec.oldMaster.toString(), QStringLiteral("127.0.0.1:6379"));
+        QCOMPARE(rec.newMaster.toString(), QStringLiteral("127.0.0.1:6380"));
+        QCOMPARE(rec.leader, s1);
+        QCOMPARE(rec.promoted.toString(), QStringLiteral("127.0.0.1:6380"));
+        QCOMPARE(rec.durationMs(), 2189);
+        const QList<FailoverRecord::Phase> order = {FailoverRecord::Started,         FailoverRecord::LeaderElected,
+                                                    FailoverRecord::ReplicaSelected, FailoverRecord::ReplicaPromoted,
+                                                    FailoverRecord::ReplicasReconfigured, FailoverRecord::Ended};
+        for (qsizetype i = 1; i < order.size(); ++i) {
+            QVERIFY(rec.reached(order.at(i)));
+            QVERIFY(rec.at.at(order.at(i - 1)) <= rec.at.at(order.at(i)));
+        }
+        QCOMPARE(rec.at.at(FailoverRecord::SwitchMaster), m_clock.addMSecs(1160));
+        QVERIFY(!rec.isAborted());
+    }
+
+    void outageWithoutFailoverIsAnAbortedRecord()
+    {
+        FailoverTracker tracker("vigil");
+        const QByteArray m = "master vigil 127.0.0.1 6379";
+        tracker.handleEvent(at(0, "+sdown", m));
+        tracker.handleEvent(at(10, "+sdown", m, s2));
+        tracker.handleEvent(at(700, "-sdown", m));
+        QCOMPARE(tracker.records().size(), 1);
+        const FailoverRecord &rec = tracker.records().first();
+        QVERIFY(rec.isAborted());
+        QCOMPARE(rec.abortReason, QByteArray("-sdown"));
+        QCOMPARE(rec.durationMs(), 700);
+        QVERIFY(!rec.reached(FailoverRecord::SwitchMaster));
+    }
+
+    void abortedFailover()
+    {
+        FailoverTracker tracker("vigil");
+        const QByteArray m = "master vigil 127.0.0.1 6379";
+        tracker.handleEvent(at(0, "+sdown", m));
+        tracker.handleEvent(at(50, "+odown", m));
+        tracker.handleEvent(at(50, "+try-failover", m));
+        tracker.handleEvent(at(90, "+elected-leader", m));
+        tracker.handleEvent(at(95, "-failover-abort-no-good-slave", m));
+        QCOMPARE(tracker.records().size(), 1);
+        QCOMPARE(tracker.records().first().abortReason, QByteArray("-failover-abort-no-good-slave"));
+        QVERIFY(tracker.records().first().isFinished());
+        // Events about other masters and about replicas do not open records.
+        tracker.handleEvent(at(200, "+sdown", "master other 127.0.0.1 7000"));
+        tracker.handleEvent(at(210, "+sdown", "slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379"));
+        QCOMPARE(tracker.records().size(), 1);
+        // A new outage after it is a new record.
+        tracker.handleEvent(at(5000, "+sdown", m));
+        QCOMPARE(tracker.records().size(), 2);
+        QCOMPARE(tracker.records().last().id, 2);
+    }
+};
+
+const HostPort TestSentinelEvent::s1{QStringLiteral("127.0.0.1"), 26379};
+const HostPort TestSentinelEvent::s2{QStringLiteral("127.0.0.1"), 26380};
+
+QTEST_GUILESS_MAIN(TestSentinelEvent)
+#include "tst_sentinelevent.moc"
