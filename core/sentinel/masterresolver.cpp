@@ -195,3 +195,35 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
     *error = last;
     return nullptr;
 }
+
+QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
+{
+    QStringList failures;
+    for (const HostPort &seed : std::as_const(m_sentinels)) {
+        RedisConnection sentinel(m_target.sentinelOptions(seed));
+        if (const VigilError e = sentinel.openBlocking(); e.isError()) {
+            failures.append(e.toString());
+            continue;
+        }
+        const RespCommand command = {"SENTINEL", "REPLICAS", m_target.masterName.toUtf8()};
+        const RespResult reply = sentinel.execute(command);
+        if (!reply.ok()) {
+            failures.append(reply.error.isError() ? reply.error.toString() : sentinel.errorFor(command, reply.value).toString());
+            continue;
+        }
+        QList<HostPort> replicas;
+        for (const RespValue &entry : reply.value.elements()) {
+            QHash<QByteArray, QByteArray> m;
+            for (qsizetype i = 0; i + 1 < entry.size(); i += 2)
+                m.insert(entry.at(i).toByteArray(), entry.at(i + 1).toByteArray());
+            if (m.value("flags") != "slave" || m.value("master-link-status") != "ok")
+                continue;
+            replicas.append(m_target.addressMap.map({QString::fromUtf8(m.value("ip")), static_cast<quint16>(m.value("port").toUInt())}));
+        }
+        *error = {};
+        return replicas;
+    }
+    *error = {VigilError::Kind::Unreachable, QStringLiteral("master '%1'").arg(m_target.masterName),
+              QStringLiteral("SENTINEL REPLICAS"), QStringLiteral("no sentinel answered: ") + failures.join(QStringLiteral("; "))};
+    return {};
+}

@@ -64,6 +64,9 @@ public:
     // Only asks the sentinels; does not connect to the master.
     ResolvedMaster queryMasterAddress(VigilError *error);
 
+    // The replicas the first answering sentinel lists as healthy (flags exactly "slave", link ok), remapped.
+    QList<HostPort> queryReplicas(VigilError *error);
+
 private:
     void refreshSentinels(RedisConnection &sentinel);
 

@@ -221,7 +221,7 @@ void SentinelWatcher::noteMaster(const HostPort &address)
     m_master = address;
     if (!old.isValid())
         return; // the first address we learn is no switch
-    m_epoch.bump();
+    m_epoch.bump(address);
     ensureMasterConnection();
     Q_EMIT masterSwitched(old, address);
 }

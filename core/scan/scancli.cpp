@@ -1,0 +1,349 @@
+#include "scancli.h"
+
+#include "common/workerthread.h"
+#include "scaniterator.h"
+#include "sentinel/sentinelwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <atomic>
+#include <csignal>
+#include <termios.h>
+#include <unistd.h>
+
+namespace
+{
+std::atomic_bool interrupted{false};
+
+void handleInterrupt(int)
+{
+    interrupted = true;
+}
+
+void writeLine(FILE *f, const QByteArray &line)
+{
+    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), f);
+    std::fputc('\n', f);
+}
+
+int usage(FILE *err, const QString &message)
+{
+    writeLine(err, "vigil-scan: " + message.toUtf8() + " (see --help)");
+    return 2;
+}
+
+bool readSecretFile(const QString &path, QByteArray *secret, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QByteArray data = file.readAll();
+    // The first line, without its line end: `echo secret > file` must work.
+    const qsizetype newline = data.indexOf('\n');
+    if (newline >= 0)
+        data.truncate(newline);
+    if (data.endsWith('\r'))
+        data.chop(1);
+    *secret = data;
+    return true;
+}
+
+QByteArray promptSecret(const char *prompt)
+{
+    FILE *tty = std::fopen("/dev/tty", "r+");
+    if (!tty)
+        return {};
+    std::fputs(prompt, tty);
+    std::fflush(tty);
+    termios old{};
+    tcgetattr(fileno(tty), &old);
+    termios silent = old;
+    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fileno(tty), TCSANOW, &silent);
+    char buffer[1024];
+    QByteArray secret;
+    if (std::fgets(buffer, sizeof buffer, tty))
+        secret = QByteArray(buffer).trimmed();
+    tcsetattr(fileno(tty), TCSANOW, &old);
+    std::fputs("\n", tty);
+    std::fclose(tty);
+    return secret;
+}
+
+QJsonObject identityJson(const NodeIdentity &node)
+{
+    return QJsonObject{{QStringLiteral("address"), node.address.toString()},
+                       {QStringLiteral("run_id"), QString::fromLatin1(node.runId)},
+                       {QStringLiteral("replid"), QString::fromLatin1(node.replId)}};
+}
+
+void emitEvent(FILE *err, QJsonObject object)
+{
+    writeLine(err, QJsonDocument(object).toJson(QJsonDocument::Compact));
+    std::fflush(err);
+}
+} // namespace
+
+QByteArray ScanCli::formatQuoted(const QByteArray &key)
+{
+    QByteArray out;
+    out.reserve(key.size() + 2);
+    out += '"';
+    for (const char c : key) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\a':
+            out += "\\a";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        default:
+            // Printable ASCII as is; everything else (control bytes, UTF-8 and its bidi controls) escaped, so a
+            // terminal shows exactly which bytes a key holds.
+            if (u >= 0x20 && u < 0x7f) {
+                out += c;
+            } else {
+                static const char digits[] = "0123456789abcdef";
+                out += "\\x";
+                out += digits[u >> 4];
+                out += digits[u & 0xf];
+            }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+QByteArray ScanCli::formatHex(const QByteArray &key)
+{
+    return key.toHex();
+}
+
+int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Lists the keys of a Redis deployment managed by Sentinel, and survives failover: it resumes with its cursor "
+        "on the same node, restarts from cursor 0 on a new master, never prints a key twice, and reports keys that went "
+        "missing after a failover.\n\n"
+        "Passwords never go on the command line: the data-node password comes from VIGIL_PASSWORD, --password-file, "
+        "or a prompt on a tty (with --user); the sentinel password from VIGIL_SENTINEL_PASSWORD or "
+        "--sentinel-password-file.\n\n"
+        "Exit status: 0 scan complete; 1 scan failed after it started; 2 usage error; 3 could not resolve, connect "
+        "or authenticate."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption sentinel(QStringLiteral("sentinel"), QStringLiteral("Sentinel seeds."),
+                                      QStringLiteral("HOST:PORT[,HOST:PORT...]"));
+    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."), QStringLiteral("NAME"));
+    const QCommandLineOption match(QStringLiteral("match"), QStringLiteral("SCAN MATCH pattern."), QStringLiteral("PATTERN"));
+    const QCommandLineOption type(QStringLiteral("type"), QStringLiteral("SCAN TYPE."), QStringLiteral("TYPE"));
+    const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("SCAN COUNT (default 1000)."),
+                                   QStringLiteral("N"), QStringLiteral("1000"));
+    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database number."), QStringLiteral("N"),
+                                QStringLiteral("0"));
+    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Data-node ACL user."), QStringLiteral("USER"));
+    const QCommandLineOption passwordFile(QStringLiteral("password-file"),
+                                          QStringLiteral("Read the data-node password from the first line of F."),
+                                          QStringLiteral("F"));
+    const QCommandLineOption sentinelUser(QStringLiteral("sentinel-user"), QStringLiteral("Sentinel ACL user."),
+                                          QStringLiteral("USER"));
+    const QCommandLineOption sentinelPasswordFile(QStringLiteral("sentinel-password-file"),
+                                                  QStringLiteral("Read the sentinel password from F."), QStringLiteral("F"));
+    const QCommandLineOption tls(QStringLiteral("tls"), QStringLiteral("Use TLS (not supported yet)."));
+    const QCommandLineOption cacert(QStringLiteral("cacert"), QStringLiteral("TLS CA file."), QStringLiteral("F"));
+    const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("TLS client certificate."), QStringLiteral("F"));
+    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("TLS client key."), QStringLiteral("F"));
+    const QCommandLineOption sni(QStringLiteral("sni"), QStringLiteral("TLS server name."), QStringLiteral("NAME"));
+    const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Skip TLS verification."));
+    const QCommandLineOption map(QStringLiteral("map"), QStringLiteral("Address remap, repeatable."),
+                                 QStringLiteral("FROM=TO"));
+    const QCommandLineOption replica(QStringLiteral("replica"),
+                                     QStringLiteral("Scan a sticky replica instead of the master."));
+    const QCommandLineOption pace(QStringLiteral("pace"), QStringLiteral("At most this many keys a second."),
+                                  QStringLiteral("KEYS_PER_S"));
+    const QCommandLineOption noDedupe(QStringLiteral("no-dedupe"),
+                                      QStringLiteral("Do not remember keys (less memory; a key may be printed twice "
+                                                     "after a failover, and missing keys are not reported)."));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("plain, quoted or hex (default plain)."),
+                                    QStringLiteral("FORMAT"), QStringLiteral("plain"));
+    const QCommandLineOption events(QStringLiteral("events"), QStringLiteral("JSON lines on stderr: resolved, restart, "
+                                                                             "resume, missing-after-failover, summary."));
+    parser.addOptions({sentinel, master, match, type, count, db, user, passwordFile, sentinelUser, sentinelPasswordFile,
+                       tls, cacert, cert, key, sni, insecure, map, replica, pace, noDedupe, format, events});
+
+    if (!parser.parse(arguments))
+        return usage(err, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        writeLine(out, parser.helpText().toUtf8());
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        writeLine(out, "vigil-scan " VIGIL_VERSION);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usage(err, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (!parser.isSet(sentinel) || !parser.isSet(master))
+        return usage(err, QStringLiteral("--sentinel and --master are required"));
+    if (parser.isSet(tls) || parser.isSet(cacert) || parser.isSet(cert) || parser.isSet(key) || parser.isSet(sni)
+        || parser.isSet(insecure))
+        return usage(err, QStringLiteral("TLS is not supported by this version yet"));
+
+    SentinelTarget target;
+    QString bad;
+    target.seeds = HostPort::parseList(parser.value(sentinel), &bad);
+    if (target.seeds.isEmpty())
+        return usage(err, bad.isEmpty() ? QStringLiteral("--sentinel needs HOST:PORT")
+                                        : QStringLiteral("bad sentinel address '%1'").arg(bad));
+    target.masterName = parser.value(master);
+    bool ok = false;
+    target.db = parser.value(db).toInt(&ok);
+    if (!ok || target.db < 0)
+        return usage(err, QStringLiteral("--db needs a number"));
+    for (const QString &rule : parser.values(map))
+        if (!target.addressMap.insertRule(rule))
+            return usage(err, QStringLiteral("bad --map '%1' (FROM=HOST:PORT)").arg(rule));
+    target.readOnly = true; // a scan only reads
+    target.dataUser = parser.value(user).toUtf8();
+    target.sentinelUser = parser.value(sentinelUser).toUtf8();
+    QString fileError;
+    if (parser.isSet(passwordFile)) {
+        if (!readSecretFile(parser.value(passwordFile), &target.dataPassword, &fileError))
+            return usage(err, fileError);
+    } else if (qEnvironmentVariableIsSet("VIGIL_PASSWORD")) {
+        target.dataPassword = qgetenv("VIGIL_PASSWORD");
+    } else if (parser.isSet(user) && ::isatty(STDIN_FILENO)) {
+        target.dataPassword = promptSecret("Password for the data nodes: ");
+    }
+    if (parser.isSet(sentinelPasswordFile)) {
+        if (!readSecretFile(parser.value(sentinelPasswordFile), &target.sentinelPassword, &fileError))
+            return usage(err, fileError);
+    } else {
+        target.sentinelPassword = qgetenv("VIGIL_SENTINEL_PASSWORD");
+    }
+
+    ScanOptions options;
+    options.match = parser.value(match).toUtf8();
+    options.type = parser.value(type).toUtf8();
+    options.count = parser.value(count).toInt(&ok);
+    if (!ok || options.count <= 0)
+        return usage(err, QStringLiteral("--count needs a positive number"));
+    if (parser.isSet(pace)) {
+        options.keysPerSecond = parser.value(pace).toDouble(&ok);
+        if (!ok || options.keysPerSecond <= 0)
+            return usage(err, QStringLiteral("--pace needs a positive number of keys a second"));
+    }
+    options.dedupe = !parser.isSet(noDedupe);
+    options.source = parser.isSet(replica) ? ScanOptions::Source::Replica : ScanOptions::Source::Master;
+    const QString fmt = parser.value(format);
+    if (fmt != QLatin1String("plain") && fmt != QLatin1String("quoted") && fmt != QLatin1String("hex"))
+        return usage(err, QStringLiteral("--format is plain, quoted or hex, not '%1'").arg(fmt));
+    const bool wantEvents = parser.isSet(events);
+
+    // The watcher runs on its own thread and tells the scan about switches through the shared epoch.
+    auto *watcher = new SentinelWatcher(target);
+    const SwitchEpoch epoch = watcher->switchEpoch();
+    WorkerThread watchThread(QStringLiteral("vigil-watch"));
+    watchThread.start(watcher);
+    QMetaObject::invokeMethod(watcher, &SentinelWatcher::start, Qt::QueuedConnection);
+
+    std::signal(SIGINT, handleInterrupt);
+    std::signal(SIGTERM, handleInterrupt);
+    static char buffer[1 << 20];
+    std::setvbuf(out, buffer, _IOFBF, sizeof buffer);
+
+    ScanIterator::Callbacks callbacks;
+    callbacks.cancelled = [] { return interrupted.load(); };
+    callbacks.resolved = [&](const NodeIdentity &node) {
+        if (wantEvents)
+            emitEvent(err, {{QStringLiteral("event"), QStringLiteral("resolved")},
+                            {QStringLiteral("master"), node.address.toString()},
+                            {QStringLiteral("role"), QString::fromLatin1(node.role)},
+                            {QStringLiteral("run_id"), QString::fromLatin1(node.runId)}});
+    };
+    const int mode = fmt == QLatin1String("plain") ? 0 : fmt == QLatin1String("quoted") ? 1 : 2;
+    callbacks.keys = [out, mode](const QList<QByteArray> &keys, int) {
+        for (const QByteArray &k : keys) {
+            if (mode == 0) {
+                std::fwrite(k.constData(), 1, static_cast<size_t>(k.size()), out);
+                std::fputc('\n', out);
+            } else {
+                writeLine(out, mode == 1 ? formatQuoted(k) : formatHex(k));
+            }
+        }
+    };
+    callbacks.notice = [&](const ScanNotice &notice) {
+        std::fflush(out);
+        if (!wantEvents)
+            return;
+        if (notice.kind == ScanNotice::Kind::Restart)
+            emitEvent(err, {{QStringLiteral("event"), QStringLiteral("restart")},
+                            {QStringLiteral("reason"), notice.reason},
+                            {QStringLiteral("from"), notice.from.address.toString()},
+                            {QStringLiteral("to"), notice.to.address.toString()},
+                            {QStringLiteral("keys_reported"), notice.keysReported},
+                            {QStringLiteral("pass"), notice.pass}});
+        else
+            emitEvent(err, {{QStringLiteral("event"), QStringLiteral("resume")},
+                            {QStringLiteral("reason"), notice.reason},
+                            {QStringLiteral("node"), notice.to.address.toString()},
+                            {QStringLiteral("keys_reported"), notice.keysReported}});
+    };
+
+    ScanIterator iterator(target, options, epoch, callbacks);
+    VigilError error;
+    const ScanSummary summary = iterator.run(&error);
+    std::fflush(out);
+    QMetaObject::invokeMethod(watcher, &SentinelWatcher::stop, Qt::BlockingQueuedConnection);
+    watchThread.stop();
+
+    if (error.isError()) {
+        writeLine(err, "vigil-scan: " + error.toString().toUtf8());
+        return iterator.started() ? 1 : 3;
+    }
+    if (wantEvents) {
+        if (summary.restarts > 0 && options.dedupe) {
+            QJsonArray sample;
+            for (const QByteArray &k : summary.missingKeys.mid(0, 20))
+                sample.append(QString::fromLatin1(formatQuoted(k)));
+            emitEvent(err, {{QStringLiteral("event"), QStringLiteral("missing-after-failover")},
+                            {QStringLiteral("count"), summary.missingAfterFailover},
+                            {QStringLiteral("sample"), sample}});
+        }
+        emitEvent(err, {{QStringLiteral("event"), QStringLiteral("summary")},
+                        {QStringLiteral("keys"), summary.keys},
+                        {QStringLiteral("passes"), summary.passes},
+                        {QStringLiteral("restarts"), summary.restarts},
+                        {QStringLiteral("resumes"), summary.resumes},
+                        {QStringLiteral("duplicates_skipped"), summary.duplicatesSkipped},
+                        {QStringLiteral("missing_after_failover"), summary.missingAfterFailover},
+                        {QStringLiteral("seconds"), summary.seconds},
+                        {QStringLiteral("node"), identityJson(summary.node)},
+                        {QStringLiteral("dedupe_bytes"), summary.dedupeBytes}});
+    }
+    return 0;
+}

@@ -1,0 +1,327 @@
+#include "scaniterator.h"
+
+#include "resp/redisconnection.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+
+namespace
+{
+QByteArray infoField(const QByteArray &info, const QByteArray &name)
+{
+    const QByteArray prefix = name + ':';
+    for (const QByteArray &line : info.split('\n')) {
+        if (line.startsWith(prefix))
+            return line.mid(prefix.size()).trimmed();
+    }
+    return {};
+}
+
+// Sleeps up to `ms`, in short slices, giving up early when cancelled.
+void nap(int ms, const std::function<bool()> &cancelled)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms && !(cancelled && cancelled()))
+        QThread::msleep(static_cast<unsigned long>(qMin<qint64>(20, ms - t.elapsed())));
+}
+} // namespace
+
+QString ScanNotice::describe() const
+{
+    const QString fromText = from.address.toString();
+    const QString toText = to.address.toString();
+    if (kind == Kind::Resume)
+        return QStringLiteral("Resumed on %1 after %2 keys: %3; the node is the same process with the same data, so the "
+                              "cursor is still valid.")
+            .arg(toText)
+            .arg(keysReported)
+            .arg(reason);
+    return QStringLiteral("Restarted from cursor 0 on %1 (pass %2) after %3 keys: %4. A SCAN cursor from %5 means "
+                          "nothing on another node; keys already listed are not listed again.")
+        .arg(toText)
+        .arg(pass)
+        .arg(keysReported)
+        .arg(reason, fromText);
+}
+
+ScanIterator::ScanIterator(SentinelTarget target, ScanOptions options, SwitchEpoch epoch, Callbacks callbacks)
+    : m_target(std::move(target))
+    , m_options(std::move(options))
+    , m_epoch(std::move(epoch))
+    , m_callbacks(std::move(callbacks))
+    , m_resolver(std::make_unique<MasterResolver>(m_target))
+{
+    if (m_options.dedupe)
+        m_seen = std::make_unique<KeySet>();
+}
+
+ScanIterator::~ScanIterator() = default;
+
+bool ScanIterator::readIdentity(RedisConnection &connection, NodeIdentity *identity, qint64 *dbsize, VigilError *error)
+{
+    const QList<RespCommand> commands = {{"INFO", "server"}, {"INFO", "replication"}, {"DBSIZE"}};
+    const QList<RespResult> replies = connection.executePipeline(commands);
+    for (qsizetype i = 0; i < replies.size(); ++i) {
+        if (!replies.at(i).ok()) {
+            *error = replies.at(i).error.isError() ? replies.at(i).error
+                                                   : connection.errorFor(commands.at(i), replies.at(i).value);
+            return false;
+        }
+    }
+    identity->address = {connection.options().host, connection.options().port};
+    identity->runId = infoField(replies.at(0).value.toByteArray(), "run_id");
+    identity->replId = infoField(replies.at(1).value.toByteArray(), "master_replid");
+    identity->role = infoField(replies.at(1).value.toByteArray(), "role");
+    *dbsize = replies.at(2).value.toInteger();
+    return true;
+}
+
+// Opens m_connection to the node to scan: the master (where the watcher says it moved, or where the sentinels say it
+// is), or the sticky replica (another one if it is gone or was promoted).
+bool ScanIterator::connect(const QString &why, VigilError *error)
+{
+    Q_UNUSED(why);
+    m_connection.reset();
+    NodeIdentity identity;
+    qint64 dbsize = -1;
+    std::unique_ptr<RedisConnection> connection;
+
+    if (m_options.source == ScanOptions::Source::Master) {
+        const HostPort switchedTo = m_epoch.master();
+        if (switchedTo.isValid() && m_epoch.value() > 0) {
+            // The watcher heard +switch-master: go straight there. The sentinel we would ask first may be the
+            // failover's leader, which names the old master until its very end.
+            connection = std::make_unique<RedisConnection>(m_target.dataOptions(switchedTo, QStringLiteral("master")));
+            if (const VigilError e = connection->openBlocking(); e.isError()) {
+                *error = e;
+                return false;
+            }
+        } else {
+            ResolvedMaster resolved;
+            connection = m_resolver->connectToMaster(&resolved, error);
+            if (!connection)
+                return false;
+        }
+        if (!readIdentity(*connection, &identity, &dbsize, error))
+            return false;
+        if (identity.role != "master") {
+            *error = {VigilError::Kind::Server, connection->nodeName(), QStringLiteral("INFO replication"),
+                      QStringLiteral("the node says it is a %1, not the master (failover in progress?)")
+                          .arg(QString::fromUtf8(identity.role))};
+            return false;
+        }
+    } else {
+        QList<HostPort> candidates;
+        if (m_stickyReplica.isValid())
+            candidates.append(m_stickyReplica);
+        VigilError listError;
+        for (const HostPort &replica : m_resolver->queryReplicas(&listError))
+            if (!candidates.contains(replica))
+                candidates.append(replica);
+        if (candidates.isEmpty()) {
+            *error = listError.isError() ? listError
+                                         : VigilError(VigilError::Kind::Unreachable,
+                                                      QStringLiteral("master '%1'").arg(m_target.masterName),
+                                                      QStringLiteral("pick a replica"),
+                                                      QStringLiteral("the sentinels list no healthy replica"));
+            return false;
+        }
+        for (const HostPort &replica : std::as_const(candidates)) {
+            auto attempt = std::make_unique<RedisConnection>(m_target.dataOptions(replica, QStringLiteral("replica")));
+            if (VigilError e = attempt->openBlocking(); e.isError()) {
+                *error = e;
+                continue;
+            }
+            NodeIdentity candidate;
+            if (!readIdentity(*attempt, &candidate, &dbsize, error))
+                continue;
+            if (candidate.role != "slave") {
+                // Promoted: it is a replica no more. Sticky means sticky to a replica.
+                *error = {VigilError::Kind::Server, attempt->nodeName(), QStringLiteral("INFO replication"),
+                          QStringLiteral("the replica was promoted to master")};
+                continue;
+            }
+            connection = std::move(attempt);
+            identity = candidate;
+            m_stickyReplica = replica;
+            break;
+        }
+        if (!connection)
+            return false;
+    }
+    m_connection = std::move(connection);
+    m_node = identity;
+    m_dbsize = dbsize;
+    *error = {};
+    return true;
+}
+
+// After a switch or a lost connection: find the serving node, then resume or restart.
+bool ScanIterator::recover(const QString &reason, bool switched, VigilError *error)
+{
+    const NodeIdentity old = m_node;
+    QElapsedTimer clock;
+    clock.start();
+    VigilError last;
+    while (clock.elapsed() < m_options.reconnectTimeoutMs) {
+        if (isCancelled()) {
+            *error = {VigilError::Kind::Cancelled, {}, QStringLiteral("SCAN"), QStringLiteral("cancelled")};
+            return false;
+        }
+        if (connect(reason, &last)) {
+            // A switch announced by the sentinels is never "the same node", even if the deposed master still answers.
+            const bool same = m_node.sameNodeAs(old) && !(switched && m_epoch.master().isValid() && m_epoch.master() != old.address);
+            ScanNotice notice;
+            notice.reason = reason;
+            notice.from = old;
+            notice.to = m_node;
+            notice.keysReported = m_summary.keys;
+            notice.time = QDateTime::currentDateTimeUtc();
+            if (same) {
+                notice.kind = ScanNotice::Kind::Resume;
+                notice.pass = m_summary.passes;
+                ++m_summary.resumes;
+            } else {
+                notice.kind = ScanNotice::Kind::Restart;
+                m_cursor = "0";
+                ++m_summary.passes;
+                ++m_summary.restarts;
+                notice.pass = m_summary.passes;
+                if (m_seen)
+                    m_seen->markRestart();
+            }
+            if (m_callbacks.notice)
+                m_callbacks.notice(notice);
+            return true;
+        }
+        // Auth and usage errors will not fix themselves by waiting.
+        if (last.kind() == VigilError::Kind::Auth || last.kind() == VigilError::Kind::Usage)
+            break;
+        nap(250, m_callbacks.cancelled);
+    }
+    *error = VigilError(last.kind(), last.node(), last.step(),
+                        QStringLiteral("%1 (gave up finding the serving node after %2 s: %3)")
+                            .arg(last.message())
+                            .arg(clock.elapsed() / 1000.0, 0, 'f', 1)
+                            .arg(reason));
+    return false;
+}
+
+void ScanIterator::pace(qint64 processed, qint64 elapsedMs)
+{
+    if (m_options.keysPerSecond <= 0)
+        return;
+    const auto due = static_cast<qint64>(1000.0 * static_cast<double>(processed) / m_options.keysPerSecond);
+    if (due > elapsedMs)
+        nap(static_cast<int>(due - elapsedMs), m_callbacks.cancelled);
+}
+
+ScanSummary ScanIterator::run(VigilError *error)
+{
+    QElapsedTimer clock;
+    clock.start();
+    m_summary = {};
+    m_started = false;
+    *error = {};
+
+    quint64 epochSeen = m_epoch.value();
+    if (!connect(QStringLiteral("start"), error))
+        return m_summary;
+    m_started = true;
+    if (m_callbacks.resolved)
+        m_callbacks.resolved(m_node);
+
+    RespCommand scan = {"SCAN", "0"};
+    if (!m_options.match.isEmpty())
+        scan << "MATCH" << m_options.match;
+    scan << "COUNT" << QByteArray::number(qMax(1, m_options.count));
+    if (!m_options.type.isEmpty())
+        scan << "TYPE" << m_options.type;
+
+    qint64 processed = 0; // keys the server returned, duplicates included: what pacing counts
+    QList<QByteArray> fresh;
+    for (;;) {
+        if (isCancelled()) {
+            *error = {VigilError::Kind::Cancelled, m_connection ? m_connection->nodeName() : QString(),
+                      QStringLiteral("SCAN"), QStringLiteral("cancelled")};
+            break;
+        }
+        if (m_epoch.value() != epochSeen) {
+            epochSeen = m_epoch.value();
+            const QString reason = QStringLiteral("the sentinels switched the master to %1 (+switch-master)")
+                                       .arg(m_epoch.master().toString());
+            if (m_options.source == ScanOptions::Source::Master || m_epoch.master() == m_stickyReplica) {
+                if (!recover(reason, true, error))
+                    break;
+                epochSeen = m_epoch.value();
+                continue;
+            }
+        }
+
+        scan[1] = m_cursor;
+        const RespResult reply = m_connection->execute(scan);
+        if (reply.error.isError()) {
+            if (!recover(reply.error.message() == QLatin1String("connection lost")
+                             ? QStringLiteral("the connection to %1 was lost").arg(m_node.address.toString())
+                             : reply.error.toString(),
+                         false, error))
+                break;
+            epochSeen = m_epoch.value();
+            continue;
+        }
+        if (reply.value.isError()) {
+            const QByteArray code = reply.value.errorCode();
+            if (code == "LOADING" || code == "BUSY" || code == "MASTERDOWN") {
+                nap(200, m_callbacks.cancelled);
+                continue;
+            }
+            *error = m_connection->errorFor(scan, reply.value);
+            break;
+        }
+        if (!reply.value.isArray() || reply.value.size() != 2 || !reply.value.at(1).isArray()) {
+            *error = {VigilError::Kind::Protocol, m_connection->nodeName(), QStringLiteral("SCAN"),
+                      QStringLiteral("unexpected reply shape: %1")
+                          .arg(QString::fromUtf8(reply.value.toDisplayString().left(80)))};
+            break;
+        }
+
+        const QList<RespValue> &elements = reply.value.at(1).elements();
+        fresh.clear();
+        fresh.reserve(elements.size());
+        for (const RespValue &element : elements) {
+            const QByteArray &key = element.toByteArray();
+            if (!m_seen || m_seen->insert(key))
+                fresh.append(key);
+            else
+                ++m_summary.duplicatesSkipped;
+        }
+        processed += elements.size();
+        if (!fresh.isEmpty()) {
+            m_summary.keys += fresh.size();
+            if (m_callbacks.keys)
+                m_callbacks.keys(fresh, m_summary.passes);
+        }
+        m_cursor = reply.value.at(0).toByteArray();
+        if (m_callbacks.progress) {
+            ScanProgress progress;
+            progress.keys = m_summary.keys;
+            progress.dbsize = m_dbsize;
+            progress.pass = m_summary.passes;
+            const qint64 ms = clock.elapsed();
+            progress.keysPerSecond = ms > 0 ? 1000.0 * static_cast<double>(m_summary.keys) / static_cast<double>(ms) : 0;
+            m_callbacks.progress(progress);
+        }
+        if (m_cursor == "0") {
+            // A whole pass on one node: done.
+            if (m_summary.restarts > 0 && m_seen)
+                m_summary.missingKeys = m_seen->unseenSinceRestart(1000, &m_summary.missingAfterFailover);
+            break;
+        }
+        pace(processed, clock.elapsed());
+    }
+    m_summary.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    m_summary.node = m_node;
+    m_summary.dedupeBytes = m_seen ? m_seen->memoryBytes() : 0;
+    return m_summary;
+}

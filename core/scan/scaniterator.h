@@ -1,0 +1,66 @@
+#pragma once
+
+#include "common/vigilerror.h"
+#include "keyset.h"
+#include "scantypes.h"
+#include "sentinel/masterresolver.h"
+#include "sentinel/switchepoch.h"
+
+#include <functional>
+#include <memory>
+
+class RedisConnection;
+
+// A SCAN over a Sentinel-managed deployment that survives failover.
+//
+// It scans the master (or a sticky replica) with SCAN cursor [MATCH] [COUNT] [TYPE]. After every round trip it reads
+// the switch epoch; on a switch, or a lost connection, it finds the serving node again and compares identities
+// (address, run_id, master_replid):
+//  - the same node: it resumes with its cursor;
+//  - another node: it restarts at cursor 0 there, and says so (a ScanNotice).
+// With dedupe on, no key is reported twice, and every key present on the serving master from the start of the scan to
+// its end is reported. When a pass that followed a restart completes, the keys reported before the restart that the
+// new node did not list are reported as missing after failover: writes that asynchronous replication may have lost.
+//
+// Blocking: run() returns when the scan is complete, failed or cancelled. Never KEYS, never Lua.
+class ScanIterator final
+{
+public:
+    struct Callbacks {
+        std::function<void(const NodeIdentity &)> resolved;
+        std::function<void(const QList<QByteArray> &, int pass)> keys;
+        std::function<void(const ScanNotice &)> notice;
+        std::function<void(const ScanProgress &)> progress;
+        std::function<bool()> cancelled;
+    };
+
+    ScanIterator(SentinelTarget target, ScanOptions options, SwitchEpoch epoch, Callbacks callbacks);
+    ~ScanIterator();
+    Q_DISABLE_COPY_MOVE(ScanIterator)
+
+    // Runs the scan. On failure *error says why, and started() says whether it got as far as the first SCAN
+    // (vigil-scan's exit status 3 versus 1).
+    ScanSummary run(VigilError *error);
+    bool started() const { return m_started; }
+
+private:
+    bool connect(const QString &why, VigilError *error);
+    bool readIdentity(RedisConnection &connection, NodeIdentity *identity, qint64 *dbsize, VigilError *error);
+    bool recover(const QString &reason, bool switched, VigilError *error);
+    bool isCancelled() const { return m_callbacks.cancelled && m_callbacks.cancelled(); }
+    void pace(qint64 processed, qint64 elapsedMs);
+
+    SentinelTarget m_target;
+    ScanOptions m_options;
+    SwitchEpoch m_epoch;
+    Callbacks m_callbacks;
+    std::unique_ptr<MasterResolver> m_resolver;
+    std::unique_ptr<RedisConnection> m_connection;
+    NodeIdentity m_node;
+    HostPort m_stickyReplica;
+    std::unique_ptr<KeySet> m_seen;
+    ScanSummary m_summary;
+    QByteArray m_cursor = "0";
+    qint64 m_dbsize = -1;
+    bool m_started = false;
+};

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "sentinel/hostport.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+
+// What to scan.
+struct ScanOptions {
+    enum class Source { Master, Replica };
+
+    QByteArray match;      // SCAN MATCH; empty for all keys
+    QByteArray type;       // SCAN TYPE; empty for every type
+    int count = 1000;      // SCAN COUNT
+    Source source = Source::Master;
+    double keysPerSecond = 0; // pacing ceiling; 0 = as fast as the server answers
+    bool dedupe = true;
+    int reconnectTimeoutMs = 60000; // how long to keep re-resolving after a switch or a lost connection
+};
+
+// Keys leave a scan in batches, never one signal per key.
+struct KeyBatch {
+    quint64 scanId = 0; // which request these belong to: late batches of a cancelled scan are told apart
+    QList<QByteArray> keys;
+    int pass = 1;
+};
+
+// The node a scan reads from. A SCAN cursor is only valid on the same process with the same data set.
+struct NodeIdentity {
+    HostPort address;
+    QByteArray runId;     // INFO server run_id: a restarted process has a new one
+    QByteArray replId;    // INFO replication master_replid: changes when a replica is promoted or resynced
+    QByteArray role;      // "master" or "slave"
+
+    bool sameNodeAs(const NodeIdentity &other) const
+    {
+        return address == other.address && runId == other.runId && replId == other.replId;
+    }
+};
+
+// What the scan tells the user when it had to change course.
+struct ScanNotice {
+    enum class Kind { Restart, Resume };
+
+    quint64 scanId = 0;
+    Kind kind = Kind::Restart;
+    QString reason;        // "master switched (+switch-master)", "connection lost: ...", ...
+    NodeIdentity from;
+    NodeIdentity to;
+    qint64 keysReported = 0; // before this notice
+    int pass = 1;            // the pass that starts (restart) or goes on (resume)
+    QDateTime time;
+
+    QString describe() const;
+};
+
+struct ScanProgress {
+    quint64 scanId = 0;
+    qint64 keys = 0;       // reported so far
+    qint64 dbsize = -1;    // DBSIZE of the node being scanned, the estimate of the total
+    int pass = 1;
+    double keysPerSecond = 0;
+};
+
+struct ScanSummary {
+    quint64 scanId = 0;
+    qint64 keys = 0;
+    int passes = 1;
+    int restarts = 0;
+    int resumes = 0;
+    qint64 duplicatesSkipped = 0;
+    qint64 missingAfterFailover = 0;  // reported before the last restart, not found on the new node since
+    QList<QByteArray> missingKeys;    // the first of them (capped)
+    double seconds = 0;
+    NodeIdentity node;                // where it finished
+    qint64 dedupeBytes = 0;           // memory held by the dedupe set at the end
+};
+
+Q_DECLARE_METATYPE(NodeIdentity)
+Q_DECLARE_METATYPE(KeyBatch)
+Q_DECLARE_METATYPE(ScanNotice)
+Q_DECLARE_METATYPE(ScanProgress)
+Q_DECLARE_METATYPE(ScanSummary)

@@ -1,0 +1,320 @@
+#include "common/workerthread.h"
+#include "resp/redisconnection.h"
+#include "sandbox/sampledata.h"
+#include "sandbox/sandbox.h"
+#include "scan/scaniterator.h"
+#include "scan/scanworker.h"
+#include "sentinel/sentinelwatcher.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <functional>
+
+// The heart: a scan over 100k keys that is interrupted by a real fault, and must still report every key exactly once,
+// tell the user what happened, and finish on the current master.
+class TestScanIterator final : public QObject
+{
+    Q_OBJECT
+
+private:
+    static constexpr qint64 generatedKeys = 100000;
+    std::unique_ptr<Sandbox> m_sandbox;
+    QSet<QByteArray> m_allKeys;
+
+    SentinelTarget target() const
+    {
+        SentinelTarget t;
+        for (quint16 port : m_sandbox->sentinelPorts())
+            t.seeds.append({QStringLiteral("127.0.0.1"), port});
+        t.masterName = m_sandbox->masterName();
+        return t;
+    }
+
+    void settle()
+    {
+        quint16 master = 0;
+        QTRY_VERIFY_WITH_TIMEOUT((master = m_sandbox->currentMasterPort()) != 0, 30000);
+        for (quint16 port : m_sandbox->dataPorts())
+            if (!m_sandbox->isRunning(port))
+                QVERIFY(!m_sandbox->restartNode(port).isError());
+        for (int i = 0; i < m_sandbox->sentinelPorts().size(); ++i) {
+            const quint16 port = m_sandbox->sentinelPorts().at(i);
+            if (!m_sandbox->isRunning(port))
+                QVERIFY(!m_sandbox->restartNode(port).isError());
+        }
+        const VigilError error = m_sandbox->waitForAgreement(m_sandbox->currentMasterPort(), 30000);
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+    }
+
+    struct Outcome {
+        QList<QByteArray> reported;
+        QList<ScanNotice> restarts;
+        QList<ScanNotice> resumes;
+        ScanSummary summary;
+        VigilError error;
+        bool finished = false;
+    };
+
+    // Runs a paced scan on a worker thread, calls `fault` once `faultAfter` keys are in, and waits for the end.
+    void scanWithFault(const std::function<void()> &fault, Outcome *result, qint64 faultAfter = 20000)
+    {
+        Outcome &outcome = *result;
+        SentinelWatcher watcher(target());
+        watcher.setPollInterval(500);
+        watcher.start();
+        WorkerThread thread(QStringLiteral("vigil-scan"));
+        auto *worker = new ScanWorker;
+        thread.start(worker);
+        bool faulted = false;
+        connect(worker, &ScanWorker::keysScanned, this, [&](const KeyBatch &batch) {
+            outcome.reported.append(batch.keys);
+            if (!faulted && outcome.reported.size() >= faultAfter) {
+                faulted = true;
+                fault();
+            }
+        });
+        connect(worker, &ScanWorker::scanRestarted, this, [&](const ScanNotice &n) { outcome.restarts.append(n); });
+        connect(worker, &ScanWorker::scanResumed, this, [&](const ScanNotice &n) { outcome.resumes.append(n); });
+        connect(worker, &ScanWorker::finished, this, [&](const ScanSummary &s) {
+            outcome.summary = s;
+            outcome.finished = true;
+        });
+        connect(worker, &ScanWorker::failed, this, [&](quint64, const VigilError &e) {
+            outcome.error = e;
+            outcome.finished = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 10000);
+
+        ScanRequest request;
+        request.target = target();
+        request.options.count = 100;
+        request.options.keysPerSecond = 20000; // about 5 s for the whole keyspace: slow enough to interrupt
+        request.epoch = watcher.switchEpoch();
+        worker->request(request);
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.finished, 120000);
+        QVERIFY2(faulted, "the fault was injected during the scan");
+    }
+
+    void checkCompleteAndUnique(const Outcome &o)
+    {
+        QVERIFY2(!o.error.isError(), qPrintable(o.error.toString()));
+        const QSet<QByteArray> reported(o.reported.cbegin(), o.reported.cend());
+        QCOMPARE(reported.size(), o.reported.size()); // no key twice
+        QCOMPARE(o.summary.keys, qint64(o.reported.size()));
+        QSet<QByteArray> missing = m_allKeys;
+        missing.subtract(reported);
+        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("%1 loaded keys never reported, e.g. %2")
+                                                   .arg(missing.size())
+                                                   .arg(QString::fromLatin1(missing.isEmpty() ? QByteArray() : *missing.cbegin()))));
+        QCOMPARE(reported.size(), m_allKeys.size());
+        // It finished on the master the sentinels name now.
+        QCOMPARE(o.summary.node.address.port, m_sandbox->currentMasterPort());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        SandboxOptions options;
+        options.keys = generatedKeys;
+        m_sandbox = std::make_unique<Sandbox>(options);
+        const VigilError error = m_sandbox->start();
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        const SampleData data(generatedKeys);
+        for (qint64 i = 0; i < data.count(); ++i)
+            m_allKeys.insert(data.key(i).name);
+    }
+
+    void cleanupTestCase() { m_sandbox.reset(); }
+
+    void matchAndTypeEqualTheLoadedSets_data()
+    {
+        QTest::addColumn<QByteArray>("match");
+        QTest::addColumn<QByteArray>("type");
+        QTest::addColumn<QByteArray>("prefix");
+        QTest::newRow("all") << QByteArray() << QByteArray() << QByteArray();
+        QTest::newRow("match session:*") << QByteArray("session:*") << QByteArray() << QByteArray("session:");
+        QTest::newRow("type hash") << QByteArray() << QByteArray("hash") << QByteArray();
+        QTest::newRow("type stream") << QByteArray() << QByteArray("stream") << QByteArray();
+        QTest::newRow("match order:* type hash") << QByteArray("order:*") << QByteArray("hash") << QByteArray("order:");
+        QTest::newRow("match tag:* type zset (none)") << QByteArray("tag:*") << QByteArray("zset") << QByteArray("tag:");
+    }
+
+    void matchAndTypeEqualTheLoadedSets()
+    {
+        QFETCH(QByteArray, match);
+        QFETCH(QByteArray, type);
+        QFETCH(QByteArray, prefix);
+        QSet<QByteArray> expected;
+        const SampleData data(generatedKeys);
+        for (qint64 i = 0; i < data.count(); ++i) {
+            const SampleData::Key k = data.key(i);
+            if (k.name.startsWith(prefix) && (type.isEmpty() || k.type == type))
+                expected.insert(k.name);
+        }
+        QSet<QByteArray> reported;
+        qint64 calls = 0;
+        ScanIterator::Callbacks callbacks;
+        callbacks.keys = [&](const QList<QByteArray> &keys, int) {
+            for (const QByteArray &k : keys)
+                reported.insert(k);
+            calls += keys.size();
+        };
+        ScanOptions options;
+        options.match = match;
+        options.type = type;
+        ScanIterator iterator(target(), options, SwitchEpoch(), callbacks);
+        VigilError error;
+        const ScanSummary summary = iterator.run(&error);
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        QCOMPARE(reported, expected);
+        QCOMPARE(calls, qint64(expected.size()));
+        QCOMPARE(summary.keys, qint64(expected.size()));
+        QCOMPARE(summary.restarts, 0);
+    }
+
+    void sentinelFailover()
+    {
+        const quint16 before = m_sandbox->currentMasterPort();
+        Outcome o;
+        scanWithFault([this] { QVERIFY(!m_sandbox->failover().isError()); }, &o);
+        if (QTest::currentTestFailed())
+            return;
+        checkCompleteAndUnique(o);
+        QVERIFY(m_sandbox->currentMasterPort() != before);
+        QVERIFY(o.restarts.size() >= 1);
+        QCOMPARE(o.restarts.last().to.address.port, m_sandbox->currentMasterPort());
+        QCOMPARE(o.restarts.first().from.address.port, before);
+        QVERIFY(o.restarts.first().keysReported >= 20000);
+        QCOMPARE(o.summary.restarts, o.restarts.size());
+        QCOMPARE(o.summary.passes, 1 + o.restarts.size());
+        QVERIFY(o.summary.duplicatesSkipped > 0); // the second pass met the keys of the first
+        settle();
+    }
+
+    void killMinusNineOfTheMaster()
+    {
+        const quint16 before = m_sandbox->currentMasterPort();
+        Outcome o;
+        scanWithFault([this] { QVERIFY(!m_sandbox->killMaster().isError()); }, &o);
+        if (QTest::currentTestFailed())
+            return;
+        checkCompleteAndUnique(o);
+        QVERIFY(m_sandbox->currentMasterPort() != before);
+        QVERIFY(o.restarts.size() >= 1);
+        QCOMPARE(o.restarts.last().to.address.port, m_sandbox->currentMasterPort());
+        settle();
+    }
+
+    void pausedMaster()
+    {
+        // SIGSTOP for 3 s with down-after-milliseconds 1000: Sentinel usually fails over. Whatever it did, the
+        // notice must match it: a restart if the master changed, a resume (or nothing) if it did not.
+        const quint16 before = m_sandbox->currentMasterPort();
+        Outcome o;
+        scanWithFault([this, before] {
+            QVERIFY(!m_sandbox->pauseNode(before).isError());
+            QTimer::singleShot(3000, m_sandbox.get(), [this, before] { m_sandbox->resumeNode(before); });
+        }, &o);
+        if (QTest::currentTestFailed())
+            return;
+        checkCompleteAndUnique(o);
+        if (m_sandbox->currentMasterPort() != before) {
+            QVERIFY(o.restarts.size() >= 1);
+            QCOMPARE(o.restarts.last().to.address.port, m_sandbox->currentMasterPort());
+        } else {
+            QCOMPARE(o.restarts.size(), 0);
+        }
+        settle();
+    }
+
+    void killTheSentinelInUse()
+    {
+        const quint16 master = m_sandbox->currentMasterPort();
+        Outcome o;
+        scanWithFault([this] { QVERIFY(!m_sandbox->killSentinel(0).isError()); }, &o);
+        if (QTest::currentTestFailed())
+            return;
+        checkCompleteAndUnique(o);
+        // The scan reads the master; losing a sentinel changes nothing for it.
+        QCOMPARE(m_sandbox->currentMasterPort(), master);
+        QCOMPARE(o.restarts.size(), 0);
+        QCOMPARE(o.resumes.size(), 0);
+        settle();
+    }
+
+    void clientKillOfTheScanConnection()
+    {
+        const quint16 master = m_sandbox->currentMasterPort();
+        Outcome o;
+        scanWithFault([this, master] {
+            RedisConnection admin(m_sandbox->dataOptions(master));
+            QVERIFY(!admin.openBlocking().isError());
+            // The scan's connection is the one whose last command was SCAN.
+            const QByteArray list = admin.execute({"CLIENT", "LIST"}).value.toByteArray();
+            QByteArray id;
+            for (const QByteArray &line : list.split('\n'))
+                if (line.contains(" cmd=scan"))
+                    id = line.mid(3, line.indexOf(' ') - 3);
+            QVERIFY2(!id.isEmpty(), list.constData());
+            QCOMPARE(admin.execute({"CLIENT", "KILL", "ID", id}).value.toInteger(), 1);
+        }, &o);
+        if (QTest::currentTestFailed())
+            return;
+        checkCompleteAndUnique(o);
+        QCOMPARE(m_sandbox->currentMasterPort(), master);
+        QCOMPARE(o.restarts.size(), 0);
+        QCOMPARE(o.resumes.size(), 1); // same node, same data: the cursor is still good
+        QCOMPARE(o.resumes.first().to.address.port, master);
+        QCOMPARE(o.summary.duplicatesSkipped, 0);
+    }
+
+    void cancelStopsWithinOneRoundTrip()
+    {
+        WorkerThread thread(QStringLiteral("vigil-scan"));
+        auto *worker = new ScanWorker;
+        thread.start(worker);
+        QSignalSpy batches(worker, &ScanWorker::keysScanned);
+        QSignalSpy failed(worker, &ScanWorker::failed);
+        ScanRequest request;
+        request.target = target();
+        request.options.count = 100;
+        request.options.keysPerSecond = 2000;
+        worker->request(request);
+        QVERIFY(batches.wait(10000));
+        QElapsedTimer timer;
+        timer.start();
+        worker->cancel();
+        QVERIFY(failed.wait(5000));
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(failed.first().at(1).value<VigilError>().kind(), VigilError::Kind::Cancelled);
+        const qsizetype batchesAtCancel = batches.size();
+        QTest::qWait(300);
+        QCOMPARE(batches.size(), batchesAtCancel);
+
+        // A new request cancels the running one and takes over.
+        QSignalSpy finished(worker, &ScanWorker::finished);
+        request.options.keysPerSecond = 0;
+        request.options.count = 1000;
+        const quint64 slow = worker->request([&] {
+            ScanRequest r = request;
+            r.options.keysPerSecond = 1000;
+            return r;
+        }());
+        const quint64 fast = worker->request(request);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().value<ScanSummary>().scanId, fast);
+        QCOMPARE(finished.first().first().value<ScanSummary>().keys, qint64(m_allKeys.size()));
+        QTRY_VERIFY([&] {
+            for (const QList<QVariant> &args : std::as_const(failed))
+                if (args.at(0).toULongLong() == slow)
+                    return true;
+            return false;
+        }());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScanIterator)
+#include "tst_scaniterator.moc"
