@@ -351,3 +351,28 @@ QList<RespResult> RedisConnection::executePipeline(const QList<RespCommand> &com
     waitFor([&remaining] { return remaining == 0; });
     return results;
 }
+
+quint64 RedisConnection::post(const RespCommand &command)
+{
+    const quint64 ticket = ++m_nextTicket;
+    VigilError error = refusal(command);
+    if (!error.isError() && m_state != State::Ready)
+        error = VigilError(VigilError::Kind::Unreachable, nodeName(), Resp::describe(command),
+                           m_lastError.isError() ? m_lastError.message() : QStringLiteral("not connected"));
+    if (error.isError()) {
+        m_collected.insert(ticket, {{}, error});
+        return ticket;
+    }
+    enqueue(command, [this, ticket](const RespResult &result) { m_collected.insert(ticket, result); });
+    // QAbstractSocket writes from its event handling; with no event loop running the command would wait in Qt's
+    // buffer until collect(). Hand it to the kernel now, so the server works while we do.
+    if (m_socket)
+        m_socket->flush();
+    return ticket;
+}
+
+RespResult RedisConnection::collect(quint64 ticket)
+{
+    waitFor([this, ticket] { return m_collected.contains(ticket); });
+    return m_collected.take(ticket);
+}

@@ -63,6 +63,10 @@ public:
     VigilError openBlocking();
     RespResult execute(const RespCommand &command);
     QList<RespResult> executePipeline(const QList<RespCommand> &commands);
+    // Blocking, in two steps: post() sends now and returns a ticket; collect() waits for that reply. In between the
+    // caller can work while the server does (a scan processes one batch while the next is on its way).
+    quint64 post(const RespCommand &command);
+    RespResult collect(quint64 ticket);
 
     // Drops the connection; pending commands fail with Cancelled.
     void close();
@@ -114,5 +118,7 @@ private:
     VigilError m_lastError;
     bool m_subscribed = false;
     quint64 m_commandsSent = 0;
+    quint64 m_nextTicket = 0;
+    QHash<quint64, RespResult> m_collected; // replies to post() that collect() has not taken yet
     QHash<QByteArray, int> m_commandCounts;
 };

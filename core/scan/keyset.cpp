@@ -3,6 +3,8 @@
 #include <QHashFunctions>
 
 #include <cstring>
+#include <new>
+#include <sys/mman.h>
 
 namespace
 {
@@ -42,10 +44,55 @@ const char *readVarint(const char *in, quint64 *value)
 }
 } // namespace
 
-KeySet::KeySet()
-    : m_table(1024, 0)
-    , m_mask(1023)
+KeySet::Block::Block(size_t size)
+    : bytes(size)
 {
+    data = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (data == MAP_FAILED)
+        throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    if (size >= 2 * 1024 * 1024)
+        ::madvise(data, size, MADV_HUGEPAGE);
+#endif
+}
+
+KeySet::Block::~Block()
+{
+    if (data)
+        ::munmap(data, bytes);
+}
+
+KeySet::Block::Block(Block &&other) noexcept
+    : data(std::exchange(other.data, nullptr))
+    , bytes(std::exchange(other.bytes, 0))
+{
+}
+
+KeySet::Block &KeySet::Block::operator=(Block &&other) noexcept
+{
+    if (this != &other) {
+        if (data)
+            ::munmap(data, bytes);
+        data = std::exchange(other.data, nullptr);
+        bytes = std::exchange(other.bytes, 0);
+    }
+    return *this;
+}
+
+KeySet::KeySet()
+    : m_table(1024 * sizeof(quint64))
+    , m_mask(1023)
+    , m_bits(10)
+{
+}
+
+void KeySet::reserve(qint64 keys)
+{
+    int bits = m_bits;
+    while (bits < 40 && (quint64(1) << bits) * 3 < static_cast<quint64>(keys) * 4)
+        ++bits;
+    while (bits > m_bits)
+        grow();
 }
 
 KeySet::~KeySet() = default;
@@ -58,7 +105,7 @@ quint64 KeySet::hashOf(QByteArrayView key)
 
 KeySet::Entry KeySet::entryAt(quint64 offset) const
 {
-    char *chunk = m_chunks[offset >> chunkBits].get();
+    char *chunk = static_cast<char *>(m_chunks[offset >> chunkBits].data);
     char *at = chunk + (offset & (chunkSize - 1));
     quint64 length = 0;
     const char *data = readVarint(at + 1, &length);
@@ -78,17 +125,17 @@ quint64 KeySet::append(QByteArrayView key)
         const quint64 spans = (bytes + chunkSize - 1) >> chunkBits;
         m_chunks.resize(start >> chunkBits);
         m_chunkBytes.resize(start >> chunkBits);
-        m_chunks.push_back(std::unique_ptr<char[]>(new char[bytes]));
+        m_chunks.emplace_back(bytes);
         m_chunkBytes.push_back(bytes);
         for (quint64 i = 1; i < spans; ++i) {
-            m_chunks.push_back(nullptr);
+            m_chunks.emplace_back();
             m_chunkBytes.push_back(0);
         }
         m_end = start;
         within = 0;
     }
     const quint64 offset = m_end;
-    char *at = m_chunks[offset >> chunkBits].get() + within;
+    char *at = static_cast<char *>(m_chunks[offset >> chunkBits].data) + within;
     *at = 1; // seen since the last restart: a new key is, by definition
     char *data = writeVarint(at + 1, length);
     if (length)
@@ -100,11 +147,18 @@ quint64 KeySet::append(QByteArrayView key)
     return offset;
 }
 
+quint64 KeySet::home(quint64 hash) const
+{
+    // The top bits pick the slot, and the top 24 bits are the tag kept in the slot: up to 2^24 slots, growing the
+    // table never needs to read a key again.
+    return hash >> (64 - m_bits);
+}
+
 qint64 KeySet::findSlot(QByteArrayView key, quint64 hash) const
 {
     const quint64 tag = hash >> 40;
-    for (quint64 i = hash & m_mask;; i = (i + 1) & m_mask) {
-        const quint64 slot = m_table[i];
+    for (quint64 i = home(hash);; i = (i + 1) & m_mask) {
+        const quint64 slot = table()[i];
         if (!slot)
             return -1;
         if (slot >> 40 != tag)
@@ -122,47 +176,74 @@ bool KeySet::contains(QByteArrayView key) const
 
 bool KeySet::insert(QByteArrayView key)
 {
-    const quint64 hash = hashOf(key);
+    return insertHashed(key, hashOf(key));
+}
+
+void KeySet::insertMany(const QByteArrayView *keys, qsizetype n, bool *isNew)
+{
+    if (static_cast<quint64>(m_size + n) * 4 > (m_mask + 1) * 3)
+        reserve(m_size + n); // grow once, before the prefetches
+    std::vector<quint64> hashes(static_cast<size_t>(n));
+    const quint64 *slots = table();
+    for (qsizetype i = 0; i < n; ++i) {
+        hashes[static_cast<size_t>(i)] = hashOf(keys[i]);
+        __builtin_prefetch(slots + home(hashes[static_cast<size_t>(i)]));
+    }
+    for (qsizetype i = 0; i < n; ++i)
+        isNew[i] = insertHashed(keys[i], hashes[static_cast<size_t>(i)]);
+}
+
+bool KeySet::insertHashed(QByteArrayView key, quint64 hash)
+{
     const qint64 found = findSlot(key, hash);
     if (found >= 0) {
-        *entryAt((m_table[static_cast<size_t>(found)] & offsetMask) - 1).flags = 1;
+        *entryAt((table()[found] & offsetMask) - 1).flags = 1;
         return false;
     }
     if (static_cast<quint64>(m_size + 1) * 4 > (m_mask + 1) * 3) {
         grow();
     }
     const quint64 offset = append(key);
-    quint64 i = hash & m_mask;
-    while (m_table[i])
+    quint64 *slots = table();
+    quint64 i = home(hash);
+    while (slots[i])
         i = (i + 1) & m_mask;
-    m_table[i] = ((hash >> 40) << 40) | (offset + 1);
+    slots[i] = ((hash >> 40) << 40) | (offset + 1);
     ++m_size;
     return true;
 }
 
 void KeySet::grow()
 {
-    std::vector<quint64> old;
-    old.swap(m_table);
-    m_table.assign(old.size() * 2, 0);
-    m_mask = m_table.size() - 1;
-    for (const quint64 slot : old) {
+    const Block old = std::exchange(m_table, Block(2 * (m_mask + 1) * sizeof(quint64)));
+    const quint64 oldSlots = m_mask + 1;
+    const auto *from = static_cast<const quint64 *>(old.data);
+    ++m_bits;
+    m_mask = 2 * oldSlots - 1;
+    quint64 *slots = table();
+    for (quint64 n = 0; n < oldSlots; ++n) {
+        const quint64 slot = from[n];
         if (!slot)
             continue;
-        const Entry e = entryAt((slot & offsetMask) - 1);
-        const quint64 hash = hashOf(QByteArrayView(e.data, static_cast<qsizetype>(e.length)));
-        quint64 i = hash & m_mask;
-        while (m_table[i])
+        quint64 i;
+        if (m_bits <= 24) {
+            i = (slot >> 40) >> (24 - m_bits);
+        } else {
+            const Entry e = entryAt((slot & offsetMask) - 1);
+            i = home(hashOf(QByteArrayView(e.data, static_cast<qsizetype>(e.length))));
+        }
+        while (slots[i])
             i = (i + 1) & m_mask;
-        m_table[i] = slot;
+        slots[i] = slot;
     }
 }
 
 void KeySet::markRestart()
 {
     m_restartEnd = m_end;
-    for (const quint64 slot : m_table)
-        if (slot)
+    const quint64 *slots = table();
+    for (quint64 n = 0; n <= m_mask; ++n)
+        if (const quint64 slot = slots[n])
             *entryAt((slot & offsetMask) - 1).flags = 0;
 }
 
@@ -170,7 +251,9 @@ QList<QByteArray> KeySet::unseenSinceRestart(qsizetype limit, qint64 *count) con
 {
     QList<QByteArray> keys;
     qint64 total = 0;
-    for (const quint64 slot : m_table) {
+    const quint64 *slots = table();
+    for (quint64 n = 0; n <= m_mask; ++n) {
+        const quint64 slot = slots[n];
         if (!slot)
             continue;
         const quint64 offset = (slot & offsetMask) - 1;
@@ -190,7 +273,7 @@ QList<QByteArray> KeySet::unseenSinceRestart(qsizetype limit, qint64 *count) con
 
 qint64 KeySet::memoryBytes() const
 {
-    qint64 bytes = static_cast<qint64>(m_table.capacity() * sizeof(quint64));
+    qint64 bytes = static_cast<qint64>(m_table.bytes);
     for (const quint64 b : m_chunkBytes)
         bytes += static_cast<qint64>(b);
     return bytes;

@@ -306,12 +306,14 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
                             {QStringLiteral("from"), notice.from.address.toString()},
                             {QStringLiteral("to"), notice.to.address.toString()},
                             {QStringLiteral("keys_reported"), notice.keysReported},
-                            {QStringLiteral("pass"), notice.pass}});
+                            {QStringLiteral("pass"), notice.pass},
+                            {QStringLiteral("time"), notice.time.toString(Qt::ISODateWithMs)}});
         else
             emitEvent(err, {{QStringLiteral("event"), QStringLiteral("resume")},
                             {QStringLiteral("reason"), notice.reason},
                             {QStringLiteral("node"), notice.to.address.toString()},
-                            {QStringLiteral("keys_reported"), notice.keysReported}});
+                            {QStringLiteral("keys_reported"), notice.keysReported},
+                            {QStringLiteral("time"), notice.time.toString(Qt::ISODateWithMs)}});
     };
 
     ScanIterator iterator(target, options, epoch, callbacks);

@@ -229,6 +229,8 @@ ScanSummary ScanIterator::run(VigilError *error)
     if (!connect(QStringLiteral("start"), error))
         return m_summary;
     m_started = true;
+    if (m_seen && m_options.match.isEmpty() && m_options.type.isEmpty())
+        m_seen->reserve(qMin<qint64>(m_dbsize, 256LL * 1024 * 1024)); // DBSIZE is the whole answer: size for it
     if (m_callbacks.resolved)
         m_callbacks.resolved(m_node);
 
@@ -241,6 +243,10 @@ ScanSummary ScanIterator::run(VigilError *error)
 
     qint64 processed = 0; // keys the server returned, duplicates included: what pacing counts
     QList<QByteArray> fresh;
+    quint64 ticket = 0;
+    bool inFlight = false;
+    QList<QByteArrayView> views;
+    QList<bool> isNew;
     for (;;) {
         if (isCancelled()) {
             *error = {VigilError::Kind::Cancelled, m_connection ? m_connection->nodeName() : QString(),
@@ -252,6 +258,7 @@ ScanSummary ScanIterator::run(VigilError *error)
             const QString reason = QStringLiteral("the sentinels switched the master to %1 (+switch-master)")
                                        .arg(m_epoch.master().toString());
             if (m_options.source == ScanOptions::Source::Master || m_epoch.master() == m_stickyReplica) {
+                inFlight = false; // it went with the old connection; m_cursor asks for it again
                 if (!recover(reason, true, error))
                     break;
                 epochSeen = m_epoch.value();
@@ -259,8 +266,13 @@ ScanSummary ScanIterator::run(VigilError *error)
             }
         }
 
-        scan[1] = m_cursor;
-        const RespResult reply = m_connection->execute(scan);
+        // The next SCAN may already be on its way (sent before the last batch was processed).
+        if (!inFlight) {
+            scan[1] = m_cursor;
+            ticket = m_connection->post(scan);
+        }
+        inFlight = false;
+        const RespResult reply = m_connection->collect(ticket);
         if (reply.error.isError()) {
             if (!recover(reply.error.message() == QLatin1String("connection lost")
                              ? QStringLiteral("the connection to %1 was lost").arg(m_node.address.toString())
@@ -285,16 +297,33 @@ ScanSummary ScanIterator::run(VigilError *error)
                           .arg(QString::fromUtf8(reply.value.toDisplayString().left(80)))};
             break;
         }
+        m_cursor = reply.value.at(0).toByteArray();
+        // Ask for the next batch now, and process this one while the server works on it. Its keys are not ours until
+        // they arrive: after a switch it is dropped with the old connection, and m_cursor asks for it again.
+        if (m_cursor != "0" && m_options.keysPerSecond <= 0 && m_epoch.value() == epochSeen) {
+            scan[1] = m_cursor;
+            ticket = m_connection->post(scan);
+            inFlight = true;
+        }
 
         const QList<RespValue> &elements = reply.value.at(1).elements();
         fresh.clear();
         fresh.reserve(elements.size());
-        for (const RespValue &element : elements) {
-            const QByteArray &key = element.toByteArray();
-            if (!m_seen || m_seen->insert(key))
-                fresh.append(key);
-            else
-                ++m_summary.duplicatesSkipped;
+        if (m_seen) {
+            views.resize(elements.size());
+            isNew.resize(elements.size());
+            for (qsizetype i = 0; i < elements.size(); ++i)
+                views[i] = elements.at(i).toByteArray();
+            m_seen->insertMany(views.constData(), views.size(), isNew.data());
+            for (qsizetype i = 0; i < elements.size(); ++i) {
+                if (isNew[i])
+                    fresh.append(elements.at(i).toByteArray());
+                else
+                    ++m_summary.duplicatesSkipped;
+            }
+        } else {
+            for (const RespValue &element : elements)
+                fresh.append(element.toByteArray());
         }
         processed += elements.size();
         if (!fresh.isEmpty()) {
@@ -302,7 +331,6 @@ ScanSummary ScanIterator::run(VigilError *error)
             if (m_callbacks.keys)
                 m_callbacks.keys(fresh, m_summary.passes);
         }
-        m_cursor = reply.value.at(0).toByteArray();
         if (m_callbacks.progress) {
             ScanProgress progress;
             progress.keys = m_summary.keys;

@@ -56,6 +56,26 @@ private Q_SLOTS:
         QVERIFY(!set.contains(QByteArray(big.size(), 'z')));
     }
 
+    void batchesMatchOneByOne()
+    {
+        KeySet batched;
+        KeySet single;
+        // Batches that repeat keys inside themselves and across each other, and make the table grow mid-way.
+        for (int round = 0; round < 50; ++round) {
+            QList<QByteArray> keys;
+            for (int i = 0; i < 1000; ++i)
+                keys.append("k:" + QByteArray::number((round * 700 + i * 13) % 40000));
+            keys.append(keys.first()); // the same key twice in one reply
+            QList<QByteArrayView> views(keys.cbegin(), keys.cend());
+            QList<bool> isNew(keys.size());
+            batched.insertMany(views.constData(), views.size(), isNew.data());
+            for (qsizetype i = 0; i < keys.size(); ++i)
+                QCOMPARE(isNew.at(i), single.insert(keys.at(i)));
+            QVERIFY(!isNew.last());
+        }
+        QCOMPARE(batched.size(), single.size());
+    }
+
     void unseenSinceRestart()
     {
         KeySet set;

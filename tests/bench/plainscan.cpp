@@ -1,0 +1,49 @@
+// The baseline for vigil-scan: the plainest hiredis SCAN loop there is. It connects to one node, runs SCAN with a
+// COUNT until the cursor is 0, and writes each key and a newline to stdout, as `vigil-scan --format plain` does. No
+// Sentinel, no dedupe, no failover handling.
+#include <hiredis.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: bench_plainscan HOST PORT [COUNT]\n");
+        return 2;
+    }
+    const int count = argc > 3 ? std::atoi(argv[3]) : 1000;
+    redisContext *c = redisConnect(argv[1], std::atoi(argv[2]));
+    if (!c || c->err) {
+        std::fprintf(stderr, "bench_plainscan: %s\n", c ? c->errstr : "out of memory");
+        return 1;
+    }
+    static char buffer[1 << 20];
+    std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+    std::string cursor = "0";
+    const std::string countText = std::to_string(count);
+    long long keys = 0;
+    do {
+        const char *argv2[] = {"SCAN", cursor.c_str(), "COUNT", countText.c_str()};
+        const size_t lens[] = {4, cursor.size(), 5, countText.size()};
+        auto *reply = static_cast<redisReply *>(redisCommandArgv(c, 4, argv2, lens));
+        if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+            std::fprintf(stderr, "bench_plainscan: bad reply\n");
+            return 1;
+        }
+        cursor.assign(reply->element[0]->str, reply->element[0]->len);
+        const redisReply *list = reply->element[1];
+        for (size_t i = 0; i < list->elements; ++i) {
+            std::fwrite(list->element[i]->str, 1, list->element[i]->len, stdout);
+            std::fputc('\n', stdout);
+        }
+        keys += static_cast<long long>(list->elements);
+        freeReplyObject(reply);
+    } while (cursor != "0");
+    std::fflush(stdout);
+    std::fprintf(stderr, "%lld\n", keys);
+    redisFree(c);
+    return 0;
+}
