@@ -1,4 +1,5 @@
 #include "common/workerthread.h"
+#include "keybrowser.h"
 #include "mainwindow.h"
 #include "sandbox/sandboxcontroller.h"
 
@@ -31,10 +32,14 @@ int main(int argc, char *argv[])
                                           QStringLiteral("USER"));
     const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database number."), QStringLiteral("N"),
                                 QStringLiteral("0"));
-    parser.addOptions({demo, demoKeys, sentinel, master, user, sentinelUser, db});
+    const QCommandLineOption pace(QStringLiteral("scan-pace"),
+                                  QStringLiteral("At most this many keys a second per scan, to spare a busy server."),
+                                  QStringLiteral("KEYS_PER_S"), QStringLiteral("0"));
+    parser.addOptions({demo, demoKeys, sentinel, master, user, sentinelUser, db, pace});
     parser.process(app);
 
     MainWindow window;
+    window.browser()->setPace(parser.value(pace).toDouble());
     WorkerThread sandboxThread(QStringLiteral("vigil-sandbox"));
 
     if (parser.isSet(demo)) {

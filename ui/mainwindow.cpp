@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "keybrowser.h"
+#include "keydisplay.h"
 #include "sandbox/sandboxcontroller.h"
 
 #include <QApplication>
@@ -10,6 +12,7 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTimer>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 // Outside any namespace, as Q_INIT_RESOURCE requires.
@@ -43,37 +46,67 @@ MainWindow::MainWindow(QWidget *parent)
     initResources();
     setWindowTitle(tr("Vigil"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/vigil.svg")));
-    resize(760, 460);
+    resize(1200, 720);
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    m_headline = new QLabel(central);
+    auto *splitter = new QSplitter(this);
+    m_browser = new KeyBrowser(splitter);
+    splitter->addWidget(m_browser);
+
+    auto *side = new QWidget(splitter);
+    auto *layout = new QVBoxLayout(side);
+    m_headline = new QLabel(side);
     m_headline->setTextFormat(Qt::RichText);
+    m_headline->setWordWrap(true);
     QFont headlineFont = m_headline->font();
-    headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.4);
+    headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.25);
     headlineFont.setBold(true);
     m_headline->setFont(headlineFont);
-    m_detail = new QLabel(central);
+    m_detail = new QLabel(side);
     m_detail->setWordWrap(true);
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_headline);
     layout->addWidget(m_detail);
 
-    auto *box = new QGroupBox(tr("Deployment"), central);
+    auto *keyBox = new QGroupBox(tr("Selected key"), side);
+    auto *keyLayout = new QVBoxLayout(keyBox);
+    m_selectedName = new QLabel(tr("Nothing selected"), keyBox);
+    m_selectedName->setObjectName(QStringLiteral("selectedName"));
+    m_selectedName->setWordWrap(true);
+    m_selectedName->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_selectedDetail = new QLabel(keyBox);
+    m_selectedDetail->setWordWrap(true);
+    keyLayout->addWidget(m_selectedName);
+    keyLayout->addWidget(m_selectedDetail);
+    layout->addWidget(keyBox);
+
+    auto *box = new QGroupBox(tr("Deployment"), side);
     auto *form = new QFormLayout(box);
     for (const QString &name : {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldSentinels, fieldVersion,
                                 fieldReplicas, fieldKeys, fieldSandbox}) {
         auto *value = new QLabel(QStringLiteral("–"), box);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setWordWrap(true);
         form->addRow(tr("%1:").arg(name), value);
         m_fields.insert(name, value);
     }
     layout->addWidget(box);
     layout->addStretch();
-    setCentralWidget(central);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    setCentralWidget(splitter);
 
     m_statusLabel = new QLabel(this);
+    m_sentinelLabel = new QLabel(this);
+    m_scanLabel = new QLabel(this);
+    m_scanLabel->setObjectName(QStringLiteral("scanStatus"));
     statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_sentinelLabel);
+    statusBar()->addPermanentWidget(m_scanLabel);
+    connect(m_browser, &KeyBrowser::scanStatusChanged, m_scanLabel, &QLabel::setText);
+    connect(m_browser, &KeyBrowser::sentinelStatusChanged, m_sentinelLabel, &QLabel::setText);
+    connect(m_browser, &KeyBrowser::keySelected, this, &MainWindow::showSelectedKey);
+    m_scanLabel->setText(m_browser->scanStatus());
 
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     QAction *quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -105,6 +138,7 @@ void MainWindow::setTarget(const SentinelTarget &target, int probeIntervalMs)
     m_headline->setText(dot(QStringLiteral("#b58900")) + tr("Resolving master '%1'…").arg(target.masterName));
     m_detail->setText(tr("Asking the sentinels %1").arg(seeds.join(QStringLiteral(", "))));
 
+    m_browser->setTarget(target);
     m_probeThread.stop();
     m_probe = new MasterProbe(target);
     connect(m_probe, &MasterProbe::probed, this, &MainWindow::handleProbed);
@@ -205,6 +239,21 @@ void MainWindow::setField(const QString &field, const QString &value)
 {
     if (QLabel *label = m_fields.value(field))
         label->setText(value);
+}
+
+void MainWindow::showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys)
+{
+    m_selectedName->setText(KeyDisplay::escape(key));
+    if (isNamespace)
+        m_selectedDetail->setText(tr("Namespace with %n key(s).", nullptr, static_cast<int>(qMin<qint64>(keys, INT_MAX))));
+    else
+        m_selectedDetail->setText(tr("%n byte(s) of key name. Value viewing is not built yet.", nullptr,
+                                     static_cast<int>(key.size())));
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusLabel->text();
 }
 
 QString MainWindow::headline() const

@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 
+class KeyBrowser;
 class QAction;
 class QLabel;
 class QMenu;
@@ -12,8 +13,9 @@ class QTimer;
 class SandboxController;
 struct SandboxInfo;
 
-// The first window: which master Vigil is connected to, through which sentinels, and what its ROLE check said.
-// It re-resolves every few seconds, so a failover shows up as the master's address changing.
+// The main window: the key browser on the left; on the right the selected key and the deployment (which master, through
+// which sentinels, what its ROLE check said, re-resolved every few seconds so a failover shows as the address
+// changing); in the status bar the master, the sentinels reachable and the scan's progress.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -33,6 +35,8 @@ public:
     // For tests and screenshots: the texts a user reads.
     QString headline() const;
     QString fieldText(const QString &field) const;
+    KeyBrowser *browser() const { return m_browser; }
+    QString statusText() const;
 
 private:
     void handleProbed(const MasterProbeResult &result);
@@ -41,11 +45,17 @@ private:
     void handleSandboxAction(const QString &what, const VigilError &error);
     void requestProbe();
     void setField(const QString &field, const QString &value);
+    void showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys);
 
     QLabel *m_headline = nullptr;
     QLabel *m_detail = nullptr;
     QHash<QString, QLabel *> m_fields;
     QLabel *m_statusLabel = nullptr;
+    QLabel *m_sentinelLabel = nullptr;
+    QLabel *m_scanLabel = nullptr;
+    KeyBrowser *m_browser = nullptr;
+    QLabel *m_selectedName = nullptr;
+    QLabel *m_selectedDetail = nullptr;
     QMenu *m_sandboxMenu = nullptr;
     QTimer *m_probeTimer = nullptr;
     SentinelTarget m_target;

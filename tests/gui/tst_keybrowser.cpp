@@ -1,0 +1,193 @@
+#include "keybrowser.h"
+#include "keytreemodel.h"
+#include "mainwindow.h"
+#include "sandbox/sampledata.h"
+#include "sandbox/sandbox.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTest>
+#include <QTreeView>
+
+// The key browser as a user meets it, against a real sandbox: the tree fills, filters rescan, awkward keys are
+// escaped, a failover mid-scan shows a banner that says what happened, and expansion and selection survive new rows.
+class TestKeyBrowser final : public QObject
+{
+    Q_OBJECT
+
+private:
+    static constexpr qint64 generated = 20000;
+    std::unique_ptr<Sandbox> m_sandbox;
+
+    SentinelTarget target() const
+    {
+        SentinelTarget t;
+        for (quint16 port : m_sandbox->sentinelPorts())
+            t.seeds.append({QStringLiteral("127.0.0.1"), port});
+        t.masterName = m_sandbox->masterName();
+        return t;
+    }
+
+    static QStringList rootTexts(const KeyTreeModel *model)
+    {
+        QStringList texts;
+        for (int row = 0; row < model->rowCount(); ++row)
+            texts.append(model->index(row, 0).data().toString());
+        return texts;
+    }
+
+    static QModelIndex rootRow(const KeyTreeModel *model, const QString &text)
+    {
+        for (int row = 0; row < model->rowCount(); ++row)
+            if (model->index(row, 0).data().toString() == text)
+                return model->index(row, 0);
+        return {};
+    }
+
+    static qint64 expectedCount(const QByteArray &prefix, const QByteArray &type = {})
+    {
+        const SampleData data(generated);
+        qint64 n = 0;
+        for (qint64 i = 0; i < data.count(); ++i) {
+            const SampleData::Key k = data.key(i);
+            n += k.name.startsWith(prefix) && (type.isEmpty() || k.type == type);
+        }
+        return n;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        SandboxOptions options;
+        options.keys = generated;
+        m_sandbox = std::make_unique<Sandbox>(options);
+        const VigilError error = m_sandbox->start();
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+    }
+
+    void cleanupTestCase() { m_sandbox.reset(); }
+
+    void treeFillsWithCountsAndEscapedKeys()
+    {
+        MainWindow window;
+        window.show();
+        window.setTarget(target());
+        KeyBrowser *browser = window.browser();
+        const QString total = QLocale().toString(m_sandbox->loadedKeyCount());
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete: %1 keys").arg(total)), 20000);
+        const KeyTreeModel *model = browser->model();
+        const QStringList roots = rootTexts(model);
+        for (const QString &ns : {QStringLiteral("user"), QStringLiteral("session"), QStringLiteral("cache"),
+                                  QStringLiteral("order"), QStringLiteral("product")})
+            QVERIFY2(roots.contains(ns), qPrintable(roots.join(QLatin1Char(','))));
+        const QModelIndex user = rootRow(model, QStringLiteral("user"));
+        QCOMPARE(model->index(user.row(), KeyTreeModel::CountColumn).data().toString(),
+                 QLocale().toString(expectedCount("user:")));
+        // Awkward names are shown escaped, and the row still carries the raw bytes.
+        QVERIFY(roots.contains(QStringLiteral("nul\\x00byte")));
+        QCOMPARE(rootRow(model, QStringLiteral("nul\\x00byte")).data(KeyTreeModel::KeyBytesRole).toByteArray(),
+                 QByteArray("nul\0byte", 8));
+        QVERIFY(roots.contains(QStringLiteral("line\\nbreak")));
+        // The status bar tells where we are.
+        QTRY_COMPARE_WITH_TIMEOUT(browser->sentinelStatus(), QStringLiteral("3 of 3 sentinels reachable"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusText().startsWith(
+                                     QStringLiteral("master 127.0.0.1:%1 (master)").arg(m_sandbox->currentMasterPort())),
+                                 10000);
+
+        // Expanding a namespace builds its rows; selecting a key shows it on the right.
+        QTreeView *view = browser->view();
+        view->expand(user);
+        QTRY_VERIFY(model->rowCount(user) > 0);
+        const QModelIndex first = model->index(0, 0, user);
+        view->expand(first);
+        QTRY_VERIFY(model->rowCount(first) > 0);
+        view->setCurrentIndex(model->index(0, 0, first));
+        QVERIFY(window.findChild<QLabel *>(QStringLiteral("selectedName"))->text().startsWith(QStringLiteral("user:")));
+    }
+
+    void patternAndTypeRescan()
+    {
+        KeyBrowser browser;
+        browser.show();
+        browser.setTarget(target());
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+
+        auto *pattern = browser.findChild<QLineEdit *>(QStringLiteral("pattern"));
+        QTest::keyClicks(pattern, QStringLiteral("session:*"));
+        QTest::mouseClick(browser.findChild<QPushButton *>(QStringLiteral("scan")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(
+                                     QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(expectedCount("session:")))),
+                                 20000);
+        QCOMPARE(rootTexts(browser.model()), QStringList{QStringLiteral("session")});
+
+        pattern->clear();
+        auto *type = browser.findChild<QComboBox *>(QStringLiteral("type"));
+        type->setCurrentIndex(type->findText(QStringLiteral("hash")));
+        QTest::mouseClick(browser.findChild<QPushButton *>(QStringLiteral("scan")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(
+                                     QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(expectedCount("", "hash")))),
+                                 20000);
+        const QStringList roots = rootTexts(browser.model());
+        QVERIFY(roots.contains(QStringLiteral("user")));
+        QVERIFY(roots.contains(QStringLiteral("order")));
+        QVERIFY(!roots.contains(QStringLiteral("session")));
+    }
+
+    void stopStopsTheScan()
+    {
+        KeyBrowser browser;
+        browser.setPace(2000);
+        browser.show();
+        browser.setTarget(target());
+        QTRY_VERIFY_WITH_TIMEOUT(browser.model()->keyCount() > 0, 10000);
+        auto *stop = browser.findChild<QPushButton *>(QStringLiteral("stop"));
+        QVERIFY(stop->isEnabled());
+        QTest::mouseClick(stop, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Stopped after")), 5000);
+        QVERIFY(!stop->isEnabled());
+        const qint64 keys = browser.model()->keyCount();
+        QTest::qWait(300);
+        QCOMPARE(browser.model()->keyCount(), keys);
+        QVERIFY(keys < m_sandbox->loadedKeyCount());
+    }
+
+    void failoverMidScanShowsARestartBanner()
+    {
+        KeyBrowser browser;
+        browser.setPace(8000); // about 2.5 s for the keyspace: slow enough to fail over in the middle
+        browser.show();
+        browser.setTarget(target());
+        QTRY_VERIFY_WITH_TIMEOUT(browser.model()->keyCount() >= 3000, 15000);
+        // The user expands a namespace and selects a row while keys keep arriving.
+        KeyTreeModel *model = browser.model();
+        model->flushSort();
+        QModelIndex ns = rootRow(model, QStringLiteral("user"));
+        QVERIFY(ns.isValid());
+        browser.view()->expand(ns);
+        QTRY_VERIFY(model->rowCount(ns) > 1);
+        const QModelIndex picked = model->index(1, 0, ns);
+        const QByteArray pickedKey = picked.data(KeyTreeModel::KeyBytesRole).toByteArray();
+        browser.view()->setCurrentIndex(picked);
+
+        const quint16 before = m_sandbox->currentMasterPort();
+        QVERIFY(!m_sandbox->failover().isError());
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete")), 60000);
+        const quint16 after = m_sandbox->currentMasterPort();
+        QVERIFY(after != before);
+        QVERIFY(browser.isBannerShown());
+        const QString banner = browser.bannerText();
+        QVERIFY2(banner.startsWith(QStringLiteral("Restarted from cursor 0 on 127.0.0.1:%1").arg(after)), qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("127.0.0.1:%1").arg(before)), qPrintable(banner));
+        QVERIFY(browser.scanStatus().contains(QStringLiteral("2 passes")));
+        // Every key once, and the user's expansion and selection are where they were.
+        QCOMPARE(model->keyCount(), m_sandbox->loadedKeyCount());
+        QVERIFY(browser.view()->isExpanded(rootRow(model, QStringLiteral("user"))));
+        QCOMPARE(browser.view()->currentIndex().data(KeyTreeModel::KeyBytesRole).toByteArray(), pickedKey);
+        m_sandbox->waitForAgreement(after, 30000);
+    }
+};
+
+QTEST_MAIN(TestKeyBrowser)
+#include "tst_keybrowser.moc"

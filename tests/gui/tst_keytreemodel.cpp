@@ -1,0 +1,187 @@
+#include "keydisplay.h"
+#include "keytreemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QTest>
+
+// The namespace tree: lazy namespaces, sorted rows, counts, escaping, and persistent indexes that survive new rows.
+class TestKeyTreeModel final : public QObject
+{
+    Q_OBJECT
+
+private:
+    // The tester re-runs all its checks from its rowsInserted handler, and with fetchMore on it would populate the
+    // new namespaces right there: a nested insert it then reports as one (its own bookkeeping for the outer insert has
+    // not run yet). A view fetches on expand, never inside a change; the tests below call fetchMore themselves.
+    static void noFetching(QAbstractItemModelTester &tester) { tester.setUseFetchMore(false); }
+
+    // What a user sees under `parent` once it is expanded (the view would call fetchMore).
+    static QStringList rowTexts(QAbstractItemModel &model, const QModelIndex &parent = {})
+    {
+        if (model.canFetchMore(parent))
+            model.fetchMore(parent);
+        QStringList texts;
+        for (int row = 0; row < model.rowCount(parent); ++row)
+            texts.append(model.index(row, 0, parent).data().toString());
+        return texts;
+    }
+
+    static QModelIndex child(KeyTreeModel &model, const QModelIndex &parent, const QString &text)
+    {
+        if (model.canFetchMore(parent))
+            model.fetchMore(parent);
+        for (int row = 0; row < model.rowCount(parent); ++row) {
+            const QModelIndex index = model.index(row, 0, parent);
+            if (index.data().toString() == text)
+                return index;
+        }
+        return {};
+    }
+
+private Q_SLOTS:
+    void escaping_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("plain") << QByteArray("user:1") << QStringLiteral("user:1");
+        QTest::newRow("newline") << QByteArray("a\nb") << QStringLiteral("a\\nb");
+        QTest::newRow("tab and cr") << QByteArray("a\tb\r") << QStringLiteral("a\\tb\\r");
+        QTest::newRow("nul") << QByteArray("a\0b", 3) << QStringLiteral("a\\x00b");
+        QTest::newRow("invalid utf-8") << QByteArray("\xff\xfe") << QStringLiteral("\\xff\\xfe");
+        QTest::newRow("overlong") << QByteArray("\xc0\xaf") << QStringLiteral("\\xc0\\xaf");
+        QTest::newRow("truncated") << QByteArray("ok\xe2\x80") << QStringLiteral("ok\\xe2\\x80");
+        QTest::newRow("bidi override") << QByteArray("bidi:\xe2\x80\xae" "evil") << QStringLiteral("bidi:\\u{202E}evil");
+        QTest::newRow("zero width") << QByteArray("a\xe2\x80\x8b" "b") << QStringLiteral("a\\u{200B}b");
+        QTest::newRow("accents kept") << QByteArray("caf\xc3\xa9") << QStringLiteral("caf\u00e9");
+        QTest::newRow("emoji kept") << QByteArray("\xf0\x9f\x94\x91") << QString::fromUtf8("\xf0\x9f\x94\x91");
+        QTest::newRow("backslash") << QByteArray("a\\x41") << QStringLiteral("a\\\\x41");
+        QTest::newRow("delete") << QByteArray("\x7f") << QStringLiteral("\\x7f");
+    }
+
+    void escaping()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, shown);
+        QCOMPARE(KeyDisplay::escape(bytes), shown);
+    }
+
+    void streamsInSortedWithCounts()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"user:2:profile", "session:b", "user:1:profile", "plainkey"});
+        model.addKeys({"user:1:cart", "session:a", "alpha"});
+        model.flushSort();
+        // Namespaces first, then keys, each in byte order.
+        QCOMPARE(rowTexts(model), (QStringList{QStringLiteral("session"), QStringLiteral("user"),
+                                               QStringLiteral("alpha"), QStringLiteral("plainkey")}));
+        QCOMPARE(model.keyCount(), 7);
+        const QModelIndex user = child(model, {}, QStringLiteral("user"));
+        QCOMPARE(model.index(user.row(), KeyTreeModel::CountColumn).data().toString(), QLocale().toString(3));
+        QCOMPARE(user.data(KeyTreeModel::KeyCountRole).toLongLong(), 3);
+        QVERIFY(user.data(KeyTreeModel::IsNamespaceRole).toBool());
+        QCOMPARE(user.data(KeyTreeModel::KeyBytesRole).toByteArray(), QByteArray("user:"));
+        const QModelIndex one = child(model, user, QStringLiteral("1"));
+        QCOMPARE(rowTexts(model, one), (QStringList{QStringLiteral("cart"), QStringLiteral("profile")}));
+        QCOMPARE(child(model, one, QStringLiteral("cart")).data(KeyTreeModel::KeyBytesRole).toByteArray(),
+                 QByteArray("user:1:cart"));
+    }
+
+    void collapsedNamespacesAreLazy()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QList<QByteArray> keys;
+        for (int i = 0; i < 5000; ++i)
+            keys.append("order:" + QByteArray::number(2020 + i % 3) + ':' + QByteArray::number(i));
+        model.addKeys(keys);
+        const QModelIndex order = model.index(0, 0);
+        QCOMPARE(order.data().toString(), QStringLiteral("order"));
+        QCOMPARE(order.data(KeyTreeModel::KeyCountRole).toLongLong(), 5000);
+        QVERIFY(model.hasChildren(order));
+        QCOMPARE(model.rowCount(order), 0); // nothing built until the view asks
+        QVERIFY(model.canFetchMore(order));
+        QCOMPARE(rowTexts(model, order), (QStringList{QStringLiteral("2020"), QStringLiteral("2021"), QStringLiteral("2022")}));
+        QVERIFY(!model.canFetchMore(order));
+        QCOMPARE(model.index(1, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 1667);
+        // More keys for a collapsed namespace only change counts.
+        model.addKeys({"order:2021:x"});
+        QCOMPARE(model.index(1, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 1668);
+        QCOMPARE(model.rowCount(model.index(1, 0, order)), 0);
+    }
+
+    void newRowsKeepSelectionAndExpansion()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"k:m", "k:c", "k:x"});
+        const QModelIndex k = child(model, {}, QStringLiteral("k"));
+        model.flushSort();
+        const QPersistentModelIndex expanded(k);
+        const QPersistentModelIndex selected(child(model, k, QStringLiteral("m")));
+        QCOMPARE(selected.row(), 1);
+        model.addKeys({"k:a", "k:b", "k:z", "a:first"});
+        model.flushSort();
+        QCOMPARE(rowTexts(model, k), (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                                                  QStringLiteral("m"), QStringLiteral("x"), QStringLiteral("z")}));
+        // The same rows, wherever the sort moved them.
+        QCOMPARE(selected.data().toString(), QStringLiteral("m"));
+        QCOMPARE(selected.row(), 3);
+        QCOMPARE(expanded.data().toString(), QStringLiteral("k"));
+        QCOMPARE(expanded.row(), 1);
+    }
+
+    void awkwardKeys()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        const QByteArray nul("nul\0byte", 8);
+        model.addKeys({":leading", "trailing:", "double::sep", nul, "line\nbreak"});
+        model.flushSort();
+        QCOMPARE(rowTexts(model), (QStringList{QStringLiteral("\"\""), QStringLiteral("double"), QStringLiteral("trailing"),
+                                               QStringLiteral("line\\nbreak"), QStringLiteral("nul\\x00byte")}));
+        QCOMPARE(model.index(4, 0).data(KeyTreeModel::KeyBytesRole).toByteArray(), nul);
+        const QModelIndex trailing = child(model, {}, QStringLiteral("trailing"));
+        QCOMPARE(rowTexts(model, trailing), QStringList{QStringLiteral("\"\"")});
+        QCOMPARE(model.index(0, 0, trailing).data(KeyTreeModel::KeyBytesRole).toByteArray(), QByteArray("trailing:"));
+        const QModelIndex dbl = child(model, {}, QStringLiteral("double"));
+        const QModelIndex empty = child(model, dbl, QStringLiteral("\"\""));
+        QCOMPARE(child(model, empty, QStringLiteral("sep")).data(KeyTreeModel::KeyBytesRole).toByteArray(),
+                 QByteArray("double::sep"));
+    }
+
+    void separatorChangeRebuilds()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"a:b/c", "a:b/d", "x/y"});
+        model.setSeparator("/");
+        model.flushSort();
+        QCOMPARE(rowTexts(model), (QStringList{QStringLiteral("a:b"), QStringLiteral("x")}));
+        QCOMPARE(model.keyCount(), 3);
+    }
+
+    void missingKeysAreMarked()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"top", "ns:gone", "ns:kept"});
+        model.flushSort();
+        model.markMissing({"top", "ns:gone"});
+        QVERIFY(model.indexOfKey("top").data(KeyTreeModel::IsMissingRole).toBool());
+        // A row built after the notice is marked too.
+        QVERIFY(model.indexOfKey("ns:gone").data(KeyTreeModel::IsMissingRole).toBool());
+        QVERIFY(!model.indexOfKey("ns:kept").data(KeyTreeModel::IsMissingRole).toBool());
+        QVERIFY(model.indexOfKey("ns:gone").data(Qt::ToolTipRole).toString().contains(QStringLiteral("not found on the new master")));
+    }
+};
+
+QTEST_MAIN(TestKeyTreeModel)
+#include "tst_keytreemodel.moc"

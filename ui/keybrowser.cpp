@@ -1,0 +1,274 @@
+#include "keybrowser.h"
+
+#include "keydisplay.h"
+#include "keytreemodel.h"
+#include "scan/scanworker.h"
+#include "sentinel/sentinelwatcher.h"
+
+#include <QComboBox>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+KeyBrowser::KeyBrowser(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new KeyTreeModel(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+
+    auto *bar = new QHBoxLayout;
+    m_pattern = new QLineEdit(this);
+    m_pattern->setObjectName(QStringLiteral("pattern"));
+    m_pattern->setPlaceholderText(tr("Pattern (SCAN MATCH), e.g. user:*"));
+    m_pattern->setClearButtonEnabled(true);
+    m_type = new QComboBox(this);
+    m_type->setObjectName(QStringLiteral("type"));
+    m_type->addItem(tr("All types"), QByteArray());
+    for (const char *type : {"string", "hash", "list", "set", "zset", "stream"})
+        m_type->addItem(QString::fromLatin1(type), QByteArray(type));
+    m_separator = new QLineEdit(QStringLiteral(":"), this);
+    m_separator->setObjectName(QStringLiteral("separator"));
+    m_separator->setToolTip(tr("Namespace separator"));
+    m_separator->setMaximumWidth(40);
+    m_scanButton = new QPushButton(tr("Scan"), this);
+    m_scanButton->setObjectName(QStringLiteral("scan"));
+    m_scanButton->setDefault(true);
+    m_stopButton = new QPushButton(tr("Stop"), this);
+    m_stopButton->setObjectName(QStringLiteral("stop"));
+    m_stopButton->setEnabled(false);
+    bar->addWidget(m_pattern, 1);
+    bar->addWidget(m_type);
+    bar->addWidget(new QLabel(tr("Separator:"), this));
+    bar->addWidget(m_separator);
+    bar->addWidget(m_scanButton);
+    bar->addWidget(m_stopButton);
+    layout->addLayout(bar);
+
+    m_banner = new QFrame(this);
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setFrameShape(QFrame::StyledPanel);
+    auto *bannerLayout = new QHBoxLayout(m_banner);
+    m_bannerText = new QLabel(m_banner);
+    m_bannerText->setWordWrap(true);
+    m_bannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *dismiss = new QToolButton(m_banner);
+    dismiss->setText(QStringLiteral("✕"));
+    dismiss->setToolTip(tr("Dismiss"));
+    dismiss->setAutoRaise(true);
+    bannerLayout->addWidget(m_bannerText, 1);
+    bannerLayout->addWidget(dismiss, 0, Qt::AlignTop);
+    m_banner->hide();
+    layout->addWidget(m_banner);
+
+    m_view = new QTreeView(this);
+    m_view->setObjectName(QStringLiteral("keys"));
+    m_view->setModel(m_model);
+    m_view->setUniformRowHeights(true);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(KeyTreeModel::NameColumn, QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(KeyTreeModel::CountColumn, QHeaderView::ResizeToContents);
+    layout->addWidget(m_view, 1);
+
+    connect(m_scanButton, &QPushButton::clicked, this, &KeyBrowser::startScan);
+    connect(m_pattern, &QLineEdit::returnPressed, this, &KeyBrowser::startScan);
+    connect(m_stopButton, &QPushButton::clicked, this, &KeyBrowser::stopScan);
+    connect(m_type, &QComboBox::activated, this, &KeyBrowser::startScan);
+    connect(m_separator, &QLineEdit::editingFinished, this, [this] {
+        const QByteArray separator = m_separator->text().toUtf8();
+        if (!separator.isEmpty())
+            m_model->setSeparator(separator);
+    });
+    connect(dismiss, &QToolButton::clicked, m_banner, &QWidget::hide);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
+
+    m_worker = new ScanWorker;
+    connect(m_worker, &ScanWorker::keysScanned, this, &KeyBrowser::handleBatch);
+    connect(m_worker, &ScanWorker::progressed, this, &KeyBrowser::handleProgress);
+    connect(m_worker, &ScanWorker::scanRestarted, this, &KeyBrowser::handleRestart);
+    connect(m_worker, &ScanWorker::scanResumed, this, &KeyBrowser::handleResume);
+    connect(m_worker, &ScanWorker::finished, this, &KeyBrowser::handleFinished);
+    connect(m_worker, &ScanWorker::failed, this, &KeyBrowser::handleFailed);
+    m_scanThread.start(m_worker);
+    setScanStatus(tr("Not scanning"));
+}
+
+KeyBrowser::~KeyBrowser()
+{
+    m_worker->cancel();
+}
+
+void KeyBrowser::setTarget(const SentinelTarget &target)
+{
+    m_target = target;
+    m_target.readOnly = true; // browsing reads; writes will go through their own confirmed actions
+    m_hasTarget = true;
+    delete m_watcher;
+    m_watcher = new SentinelWatcher(m_target, this);
+    connect(m_watcher, &SentinelWatcher::sentinelSubscribed, this, &KeyBrowser::updateSentinelStatus);
+    connect(m_watcher, &SentinelWatcher::sentinelLost, this, &KeyBrowser::updateSentinelStatus);
+    connect(m_watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateSentinelStatus);
+    m_watcher->start();
+    startScan();
+}
+
+void KeyBrowser::startScan()
+{
+    if (!m_hasTarget)
+        return;
+    const QByteArray separator = m_separator->text().toUtf8();
+    m_model->clear();
+    if (!separator.isEmpty())
+        m_model->setSeparator(separator);
+    m_banner->hide();
+    ScanRequest request;
+    request.target = m_target;
+    request.options.match = m_pattern->text().trimmed().toUtf8();
+    request.options.type = m_type->currentData().toByteArray();
+    request.options.keysPerSecond = m_pace;
+    request.epoch = m_watcher->switchEpoch();
+    m_lastProgress = {};
+    m_scanId = m_worker->request(request);
+    m_stopButton->setEnabled(true);
+    setScanStatus(tr("Scanning…"));
+}
+
+void KeyBrowser::stopScan()
+{
+    m_worker->cancel();
+}
+
+void KeyBrowser::handleBatch(const KeyBatch &batch)
+{
+    if (batch.scanId == m_scanId)
+        m_model->addKeys(batch.keys);
+}
+
+void KeyBrowser::handleProgress(const ScanProgress &progress)
+{
+    if (progress.scanId != m_scanId)
+        return;
+    m_lastProgress = progress;
+    const QLocale locale;
+    QString text = progress.dbsize >= 0 ? tr("%1 of about %2 keys").arg(locale.toString(progress.keys), locale.toString(progress.dbsize))
+                                        : tr("%1 keys").arg(locale.toString(progress.keys));
+    text += tr(" · %1 keys/s · pass %2").arg(locale.toString(qRound64(progress.keysPerSecond))).arg(progress.pass);
+    setScanStatus(text);
+}
+
+void KeyBrowser::handleRestart(const ScanNotice &notice)
+{
+    if (notice.scanId != m_scanId)
+        return;
+    showBanner(notice.describe(), true);
+}
+
+void KeyBrowser::handleResume(const ScanNotice &notice)
+{
+    if (notice.scanId != m_scanId)
+        return;
+    showBanner(notice.describe(), false);
+}
+
+void KeyBrowser::handleFinished(const ScanSummary &summary)
+{
+    if (summary.scanId != m_scanId)
+        return;
+    m_scanId = 0;
+    m_stopButton->setEnabled(false);
+    m_model->flushSort();
+    const QLocale locale;
+    const QString took = summary.seconds < 1 ? tr("%1 ms").arg(qRound(summary.seconds * 1000))
+                                             : tr("%1 s").arg(summary.seconds, 0, 'f', 1);
+    QString text = tr("Scan complete: %1 keys in %2").arg(locale.toString(summary.keys), took);
+    if (summary.passes > 1)
+        text += tr(" · %1 passes (%n restart(s))", nullptr, summary.restarts).arg(summary.passes);
+    setScanStatus(text);
+    if (summary.missingAfterFailover > 0) {
+        m_model->markMissing(summary.missingKeys);
+        showBanner(bannerText() + QLatin1Char('\n')
+                       + tr("%n key(s) listed before the failover were not found on the new master: writes that "
+                            "asynchronous replication may have lost, or keys deleted meanwhile. They stay in the tree, "
+                            "struck out.",
+                            nullptr, static_cast<int>(qMin<qint64>(summary.missingAfterFailover, INT_MAX))),
+                   true);
+    }
+}
+
+void KeyBrowser::handleFailed(quint64 scanId, const VigilError &error)
+{
+    if (scanId != m_scanId)
+        return;
+    m_scanId = 0;
+    m_stopButton->setEnabled(false);
+    m_model->flushSort();
+    const QLocale locale;
+    if (error.kind() == VigilError::Kind::Cancelled) {
+        setScanStatus(tr("Stopped after %1 keys").arg(locale.toString(m_model->keyCount())));
+        return;
+    }
+    setScanStatus(tr("Scan failed after %1 keys").arg(locale.toString(m_model->keyCount())));
+    showBanner(error.toString(), true);
+}
+
+void KeyBrowser::handleSelection()
+{
+    const QModelIndex index = m_view->currentIndex();
+    if (!index.isValid())
+        return;
+    Q_EMIT keySelected(index.data(KeyTreeModel::KeyBytesRole).toByteArray(),
+                       index.data(KeyTreeModel::IsNamespaceRole).toBool(),
+                       index.data(KeyTreeModel::KeyCountRole).toLongLong());
+}
+
+void KeyBrowser::updateSentinelStatus()
+{
+    if (!m_watcher)
+        return;
+    const int subscribed = static_cast<int>(m_watcher->subscribedSentinels().size());
+    const int known = static_cast<int>(m_watcher->knownSentinels().size());
+    m_sentinelStatus = tr("%1 of %2 sentinels reachable").arg(subscribed).arg(known);
+    Q_EMIT sentinelStatusChanged(m_sentinelStatus);
+}
+
+void KeyBrowser::showBanner(const QString &text, bool warning)
+{
+    m_bannerText->setText(text);
+    m_banner->setStyleSheet(warning ? QStringLiteral("#banner { background: #fdf6e3; border: 1px solid #b58900; }")
+                                    : QStringLiteral("#banner { background: #eef6fb; border: 1px solid #268bd2; }"));
+    m_banner->show();
+}
+
+void KeyBrowser::setScanStatus(const QString &text)
+{
+    m_scanStatus = text;
+    Q_EMIT scanStatusChanged(text);
+}
+
+QString KeyBrowser::bannerText() const
+{
+    return m_bannerText->text();
+}
+
+bool KeyBrowser::isBannerShown() const
+{
+    return !m_banner->isHidden();
+}
+
+QString KeyBrowser::scanStatus() const
+{
+    return m_scanStatus;
+}
+
+QString KeyBrowser::sentinelStatus() const
+{
+    return m_sentinelStatus;
+}

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "common/vigilerror.h"
+#include "common/workerthread.h"
+#include "scan/scantypes.h"
+#include "sentinel/masterresolver.h"
+
+#include <QWidget>
+
+class KeyTreeModel;
+class QComboBox;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTreeView;
+class ScanWorker;
+class SentinelWatcher;
+
+// The key browser: a filter bar (glob pattern, type, separator, Scan/Stop), a restart banner, and the namespace tree
+// that fills while a ScanWorker scans on its own thread. A SentinelWatcher feeds the scan's switch epoch, so a
+// failover in the middle of a scan shows as a banner that says what happened, never as missing or doubled keys.
+class KeyBrowser final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KeyBrowser)
+
+public:
+    explicit KeyBrowser(QWidget *parent = nullptr);
+    ~KeyBrowser() override;
+
+    // Watches the deployment and scans it.
+    void setTarget(const SentinelTarget &target);
+    // A ceiling in keys a second for the scans, to spare a busy production server; 0 for none.
+    void setPace(double keysPerSecond) { m_pace = keysPerSecond; }
+
+    KeyTreeModel *model() const { return m_model; }
+    QTreeView *view() const { return m_view; }
+    QString bannerText() const;
+    bool isBannerShown() const;
+    QString scanStatus() const;
+    QString sentinelStatus() const;
+    bool isScanning() const { return m_scanId != 0; }
+
+public Q_SLOTS:
+    void startScan();
+    void stopScan();
+
+Q_SIGNALS:
+    void scanStatusChanged(const QString &text);
+    void sentinelStatusChanged(const QString &text);
+    void keySelected(const QByteArray &key, bool isNamespace, qint64 keys);
+
+private:
+    void handleBatch(const KeyBatch &batch);
+    void handleProgress(const ScanProgress &progress);
+    void handleRestart(const ScanNotice &notice);
+    void handleResume(const ScanNotice &notice);
+    void handleFinished(const ScanSummary &summary);
+    void handleFailed(quint64 scanId, const VigilError &error);
+    void handleSelection();
+    void updateSentinelStatus();
+    void showBanner(const QString &text, bool warning);
+    void setScanStatus(const QString &text);
+
+    SentinelTarget m_target;
+    bool m_hasTarget = false;
+    KeyTreeModel *m_model = nullptr;
+    QTreeView *m_view = nullptr;
+    QLineEdit *m_pattern = nullptr;
+    QComboBox *m_type = nullptr;
+    QLineEdit *m_separator = nullptr;
+    QPushButton *m_scanButton = nullptr;
+    QPushButton *m_stopButton = nullptr;
+    QFrame *m_banner = nullptr;
+    QLabel *m_bannerText = nullptr;
+    QString m_scanStatus;
+    QString m_sentinelStatus;
+
+    SentinelWatcher *m_watcher = nullptr;
+    WorkerThread m_scanThread{QStringLiteral("vigil-scan")};
+    ScanWorker *m_worker = nullptr;
+    quint64 m_scanId = 0;
+    double m_pace = 0;
+    ScanProgress m_lastProgress;
+};

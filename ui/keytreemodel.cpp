@@ -1,0 +1,460 @@
+#include "keytreemodel.h"
+
+#include "keydisplay.h"
+
+#include <QApplication>
+#include <QFont>
+#include <QIcon>
+#include <QLocale>
+#include <QStyle>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstring>
+
+struct KeyTreeModel::Node {
+    Node *parent = nullptr;
+    QByteArray name;          // this segment only
+    qint64 count = 0;         // keys at or below; 1 for a key
+    bool isNamespace = false;
+    bool populated = false;   // its rows exist (fetchMore ran)
+    bool attached = false;    // it is a row of its parent
+    bool missing = false;
+    int row = 0;
+    size_t sortedCount = 0;   // children[0, sortedCount) are in order; the rest arrived since the last sort
+    std::vector<std::unique_ptr<Node>> children;
+    QHash<QByteArray, Node *> namespaces; // namespace children by name, once populated
+    QList<QByteArray> pending;            // the rest of each key below, while not populated
+};
+
+// Namespaces first, then keys; each in byte order.
+bool KeyTreeModel::lessThan(const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b)
+{
+    if (a->isNamespace != b->isNamespace)
+        return a->isNamespace;
+    const int c = std::memcmp(a->name.constData(), b->name.constData(),
+                              static_cast<size_t>(qMin(a->name.size(), b->name.size())));
+    return c != 0 ? c < 0 : a->name.size() < b->name.size();
+}
+
+KeyTreeModel::KeyTreeModel(QObject *parent)
+    : QAbstractItemModel(parent)
+    , m_root(std::make_unique<Node>())
+    , m_sortTimer(new QTimer(this))
+{
+    m_root->isNamespace = true;
+    m_root->populated = true;
+    m_sortTimer->setSingleShot(true);
+    m_sortTimer->setInterval(150);
+    connect(m_sortTimer, &QTimer::timeout, this, &KeyTreeModel::flushSort);
+}
+
+KeyTreeModel::~KeyTreeModel() = default;
+
+void KeyTreeModel::setSortDelay(int milliseconds)
+{
+    m_sortTimer->setInterval(milliseconds);
+}
+
+qint64 KeyTreeModel::keyCount() const
+{
+    return m_root->count;
+}
+
+void KeyTreeModel::clear()
+{
+    beginResetModel();
+    m_root = std::make_unique<Node>();
+    m_root->isNamespace = true;
+    m_root->populated = true;
+    m_unsorted.clear();
+    m_missing.clear();
+    m_sortTimer->stop();
+    endResetModel();
+}
+
+void KeyTreeModel::collectKeys(const Node *node, const QByteArray &prefix, QList<QByteArray> *out) const
+{
+    for (const QByteArray &rest : node->pending)
+        out->append(prefix + rest);
+    for (const auto &child : node->children) {
+        if (child->isNamespace)
+            collectKeys(child.get(), prefix + child->name + m_separator, out);
+        else
+            out->append(prefix + child->name);
+    }
+}
+
+void KeyTreeModel::setSeparator(const QByteArray &separator)
+{
+    if (separator == m_separator || separator.isEmpty())
+        return;
+    QList<QByteArray> keys;
+    keys.reserve(m_root->count);
+    collectKeys(m_root.get(), {}, &keys);
+    const QSet<QByteArray> missing = m_missing;
+    clear();
+    m_separator = separator;
+    addKeys(keys);
+    markMissing(QList<QByteArray>(missing.cbegin(), missing.cend()));
+}
+
+KeyTreeModel::Node *KeyTreeModel::namespaceChild(Node *node, const QByteArray &segment,
+                                                 QHash<Node *, std::vector<Node *>> &added)
+{
+    if (Node *existing = node->namespaces.value(segment))
+        return existing;
+    auto *child = new Node;
+    child->parent = node;
+    child->name = segment;
+    child->isNamespace = true;
+    node->namespaces.insert(segment, child);
+    added[node].push_back(child);
+    return child;
+}
+
+void KeyTreeModel::route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added)
+{
+    for (;;) {
+        ++node->count;
+        if (!node->populated) {
+            node->pending.append(rest);
+            return;
+        }
+        const qsizetype at = rest.indexOf(m_separator);
+        if (at < 0) {
+            auto *leaf = new Node;
+            leaf->parent = node;
+            leaf->name = rest;
+            leaf->count = 1;
+            leaf->missing = !m_missing.isEmpty() && m_missing.contains(fullPath(node) + rest);
+            added[node].push_back(leaf);
+            return;
+        }
+        Node *child = namespaceChild(node, rest.left(at), added);
+        return route(child, rest.mid(at + m_separator.size()), added);
+    }
+}
+
+void KeyTreeModel::addKeys(const QList<QByteArray> &keys)
+{
+    if (keys.isEmpty())
+        return;
+    QHash<Node *, std::vector<Node *>> added;
+    // Counts of rows that exist change too: remember them to announce.
+    QSet<Node *> touched;
+    for (const QByteArray &key : keys) {
+        Node *node = m_root.get();
+        QByteArray rest = key;
+        // Walk the populated part here to note the visible namespaces whose count changes; route() does the rest.
+        while (node->populated) {
+            const qsizetype at = rest.indexOf(m_separator);
+            if (at < 0)
+                break;
+            Node *child = node->namespaces.value(rest.left(at));
+            if (!child || !child->attached)
+                break;
+            touched.insert(child);
+            ++node->count;
+            node = child;
+            rest = rest.mid(at + m_separator.size());
+        }
+        route(node, rest, added);
+    }
+    for (auto it = added.begin(); it != added.end(); ++it) {
+        Node *parent = it.key();
+        std::vector<Node *> &fresh = it.value();
+        if (!parent->populated)
+            continue; // cannot happen: only populated nodes get rows
+        const int first = static_cast<int>(parent->children.size());
+        beginInsertRows(indexOf(parent), first, first + static_cast<int>(fresh.size()) - 1);
+        for (Node *child : fresh) {
+            child->row = static_cast<int>(parent->children.size());
+            child->attached = true;
+            parent->children.emplace_back(child);
+        }
+        endInsertRows();
+        scheduleSort(parent);
+    }
+    for (Node *node : std::as_const(touched)) {
+        const QModelIndex count = indexOf(node, CountColumn);
+        Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
+    }
+}
+
+void KeyTreeModel::scheduleSort(Node *node)
+{
+    if (node->sortedCount == node->children.size())
+        return;
+    m_unsorted.insert(node);
+    if (!m_sortTimer->isActive())
+        m_sortTimer->start();
+}
+
+void KeyTreeModel::flushSort()
+{
+    m_sortTimer->stop();
+    if (m_unsorted.isEmpty())
+        return;
+    QList<QPersistentModelIndex> parents;
+    for (Node *node : std::as_const(m_unsorted))
+        parents.append(QPersistentModelIndex(indexOf(node)));
+    Q_EMIT layoutAboutToBeChanged(parents, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    QList<QPair<Node *, int>> held;
+    held.reserve(before.size());
+    for (const QModelIndex &index : before)
+        held.append({nodeOf(index), index.column()});
+    for (Node *node : std::as_const(m_unsorted)) {
+        auto &c = node->children;
+        const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
+        std::sort(middle, c.end(), lessThan);
+        std::inplace_merge(c.begin(), middle, c.end(), lessThan);
+        for (size_t i = 0; i < c.size(); ++i)
+            c[i]->row = static_cast<int>(i);
+        node->sortedCount = c.size();
+    }
+    m_unsorted.clear();
+    QModelIndexList after;
+    after.reserve(held.size());
+    for (const auto &[node, column] : std::as_const(held))
+        after.append(indexOf(node, column));
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged(parents, QAbstractItemModel::VerticalSortHint);
+}
+
+void KeyTreeModel::populate(Node *node)
+{
+    if (node->populated)
+        return;
+    std::vector<std::unique_ptr<Node>> children;
+    const QByteArray prefix = m_missing.isEmpty() ? QByteArray() : fullPath(node);
+    for (const QByteArray &rest : std::as_const(node->pending)) {
+        const qsizetype at = rest.indexOf(m_separator);
+        if (at < 0) {
+            auto leaf = std::make_unique<Node>();
+            leaf->parent = node;
+            leaf->name = rest;
+            leaf->count = 1;
+            leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + rest);
+            children.push_back(std::move(leaf));
+            continue;
+        }
+        const QByteArray segment = rest.left(at);
+        Node *child = node->namespaces.value(segment);
+        if (!child) {
+            auto created = std::make_unique<Node>();
+            created->parent = node;
+            created->name = segment;
+            created->isNamespace = true;
+            child = created.get();
+            node->namespaces.insert(segment, child);
+            children.push_back(std::move(created));
+        }
+        ++child->count;
+        child->pending.append(rest.mid(at + m_separator.size()));
+    }
+    std::sort(children.begin(), children.end(), lessThan);
+    node->pending = {};
+    if (children.empty()) {
+        node->populated = true;
+        return;
+    }
+    beginInsertRows(indexOf(node), 0, static_cast<int>(children.size()) - 1);
+    node->children = std::move(children);
+    for (size_t i = 0; i < node->children.size(); ++i) {
+        node->children[i]->row = static_cast<int>(i);
+        node->children[i]->attached = true;
+    }
+    node->sortedCount = node->children.size();
+    node->populated = true;
+    endInsertRows();
+}
+
+void KeyTreeModel::markMissing(const QList<QByteArray> &keys)
+{
+    for (const QByteArray &key : keys) {
+        m_missing.insert(key);
+        // Mark the row if it exists; rows built later look the key up in m_missing.
+        Node *node = m_root.get();
+        QByteArray rest = key;
+        while (node && node->populated) {
+            const qsizetype at = rest.indexOf(m_separator);
+            if (at < 0) {
+                for (const auto &child : node->children) {
+                    if (!child->isNamespace && child->name == rest) {
+                        child->missing = true;
+                        const QModelIndex i = indexOf(child.get());
+                        Q_EMIT dataChanged(i, indexOf(child.get(), CountColumn));
+                    }
+                }
+                break;
+            }
+            node = node->namespaces.value(rest.left(at));
+            rest = rest.mid(at + m_separator.size());
+        }
+    }
+}
+
+QModelIndex KeyTreeModel::indexOfKey(const QByteArray &key)
+{
+    Node *node = m_root.get();
+    QByteArray rest = key;
+    for (;;) {
+        if (!node->populated)
+            populate(node);
+        const qsizetype at = rest.indexOf(m_separator);
+        if (at < 0) {
+            for (const auto &child : node->children)
+                if (!child->isNamespace && child->name == rest)
+                    return indexOf(child.get());
+            return {};
+        }
+        node = node->namespaces.value(rest.left(at));
+        if (!node || !node->attached)
+            return {};
+        rest = rest.mid(at + m_separator.size());
+    }
+}
+
+KeyTreeModel::Node *KeyTreeModel::nodeOf(const QModelIndex &index) const
+{
+    return index.isValid() ? static_cast<Node *>(index.internalPointer()) : m_root.get();
+}
+
+QModelIndex KeyTreeModel::indexOf(Node *node, int column) const
+{
+    if (!node || node == m_root.get() || !node->attached)
+        return {};
+    return createIndex(node->row, column, node);
+}
+
+QByteArray KeyTreeModel::fullPath(const Node *node) const
+{
+    // The prefix of a namespace ends with the separator; a key is its path plus its name.
+    QList<const Node *> chain;
+    for (const Node *n = node; n && n != m_root.get(); n = n->parent)
+        chain.prepend(n);
+    QByteArray path;
+    for (const Node *n : chain) {
+        path += n->name;
+        if (n->isNamespace)
+            path += m_separator;
+    }
+    return path;
+}
+
+QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex &parent) const
+{
+    const Node *p = nodeOf(parent);
+    if (row < 0 || column < 0 || column >= ColumnCount || static_cast<size_t>(row) >= p->children.size())
+        return {};
+    return createIndex(row, column, p->children[static_cast<size_t>(row)].get());
+}
+
+QModelIndex KeyTreeModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid())
+        return {};
+    return indexOf(nodeOf(child)->parent);
+}
+
+int KeyTreeModel::rowCount(const QModelIndex &parent) const
+{
+    if (parent.column() > 0)
+        return 0;
+    return static_cast<int>(nodeOf(parent)->children.size());
+}
+
+int KeyTreeModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
+
+bool KeyTreeModel::hasChildren(const QModelIndex &parent) const
+{
+    if (parent.column() > 0)
+        return false;
+    const Node *node = nodeOf(parent);
+    return node->isNamespace && (node->count > 0 || !node->children.empty());
+}
+
+bool KeyTreeModel::canFetchMore(const QModelIndex &parent) const
+{
+    const Node *node = nodeOf(parent);
+    return node->isNamespace && !node->populated;
+}
+
+void KeyTreeModel::fetchMore(const QModelIndex &parent)
+{
+    populate(nodeOf(parent));
+}
+
+Qt::ItemFlags KeyTreeModel::flags(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (!nodeOf(index)->isNamespace)
+        f |= Qt::ItemNeverHasChildren;
+    return f;
+}
+
+QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    const Node *node = nodeOf(index);
+    switch (role) {
+    case Qt::DisplayRole:
+        if (index.column() == NameColumn)
+            return node->name.isEmpty() ? QStringLiteral("\"\"") : KeyDisplay::escape(node->name);
+        return node->isNamespace ? QLocale().toString(node->count) : QVariant();
+    case Qt::DecorationRole:
+        if (index.column() != NameColumn)
+            return {};
+        return QApplication::style()->standardIcon(node->isNamespace ? QStyle::SP_DirIcon : QStyle::SP_FileIcon);
+    case Qt::ToolTipRole: {
+        QString tip = KeyDisplay::escape(fullPath(node));
+        if (node->isNamespace)
+            tip += tr("\n%n key(s)", nullptr, static_cast<int>(qMin<qint64>(node->count, INT_MAX)));
+        if (node->missing)
+            tip += tr("\nListed before the failover, and not found on the new master: a write that asynchronous "
+                      "replication may have lost, or a key deleted meanwhile.");
+        return tip;
+    }
+    case Qt::ForegroundRole:
+        if (node->missing)
+            return QColor(0xdc, 0x32, 0x2f);
+        return {};
+    case Qt::FontRole:
+        if (node->missing) {
+            QFont font;
+            font.setItalic(true);
+            font.setStrikeOut(true);
+            return font;
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == CountColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case KeyBytesRole:
+        return fullPath(node);
+    case IsNamespaceRole:
+        return node->isNamespace;
+    case KeyCountRole:
+        return node->count;
+    case IsMissingRole:
+        return node->missing;
+    default:
+        return {};
+    }
+}
+
+QVariant KeyTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    return section == NameColumn ? tr("Key") : tr("Keys");
+}

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <QAbstractItemModel>
+#include <QByteArray>
+#include <QHash>
+#include <QSet>
+
+#include <memory>
+#include <vector>
+
+class QTimer;
+
+// The namespace tree of a keyspace, fed in batches while a scan runs.
+//
+// Keys are split on a separator (":" by default). A namespace row shows how many keys it holds; a key row is a leaf.
+// A key "a" and a namespace "a" (from "a:b") are two rows. Everything is bytes: each node keeps only its own segment,
+// so namespaces share their prefix, and the display escapes what it must (KeyDisplay).
+//
+// Collapsed namespaces keep only a count and their raw members (the rest of each key), and build their rows when the
+// view asks (canFetchMore/fetchMore), so a million keys cost a million short byte strings, not a million rows. In
+// an expanded namespace, new rows are appended at the end in one insert per batch, and a coalescing timer sorts them
+// in (layoutChanged, which keeps the view's expansion and selection). The model is changed only on its own thread,
+// always inside begin/end pairs.
+class KeyTreeModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KeyTreeModel)
+
+public:
+    enum Role {
+        KeyBytesRole = Qt::UserRole + 1, // QByteArray: the full key (or namespace prefix) as raw bytes
+        IsNamespaceRole,                 // bool
+        KeyCountRole,                    // qint64: keys in a namespace, 1 for a key
+        IsMissingRole,                   // bool: listed before a failover, not found on the new master
+    };
+    enum Column { NameColumn, CountColumn, ColumnCount };
+
+    explicit KeyTreeModel(QObject *parent = nullptr);
+    ~KeyTreeModel() override;
+
+    QByteArray separator() const { return m_separator; }
+    // Changes the separator and rebuilds the tree from the keys it holds.
+    void setSeparator(const QByteArray &separator);
+    void clear();
+    void addKeys(const QList<QByteArray> &keys);
+    void markMissing(const QList<QByteArray> &keys);
+    qint64 keyCount() const;
+    // Sorts the rows that arrived since the last sort now, instead of when the timer fires.
+    void flushSort();
+    void setSortDelay(int milliseconds);
+
+    // The index of a key's row, building the rows of the namespaces on its path if needed; invalid if absent.
+    QModelIndex indexOfKey(const QByteArray &key);
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool hasChildren(const QModelIndex &parent = {}) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+
+private:
+    struct Node;
+
+    static bool lessThan(const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b);
+    Node *nodeOf(const QModelIndex &index) const;
+    QModelIndex indexOf(Node *node, int column = 0) const;
+    QByteArray fullPath(const Node *node) const;
+    void route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added);
+    Node *namespaceChild(Node *node, const QByteArray &segment, QHash<Node *, std::vector<Node *>> &added);
+    void populate(Node *node);
+    void scheduleSort(Node *node);
+    void collectKeys(const Node *node, const QByteArray &prefix, QList<QByteArray> *out) const;
+
+    QByteArray m_separator = QByteArrayLiteral(":");
+    std::unique_ptr<Node> m_root;
+    QSet<Node *> m_unsorted;
+    QTimer *m_sortTimer = nullptr;
+    QSet<QByteArray> m_missing;
+};
