@@ -24,11 +24,44 @@ struct KeyTreeModel::Node {
     size_t sortedCount = 0;   // children[0, sortedCount) are in order; the rest arrived since the last sort
     std::vector<std::unique_ptr<Node>> children;
     QHash<QByteArray, Node *> namespaces; // namespace children by name, once populated
-    QList<QByteArray> pending;            // the rest of each key below, while not populated
+    // The rest of each key below that has no row yet, back to back: a varint length, then the bytes. A collapsed
+    // namespace holds all its keys here; a namespace being populated drains it a slice at a time.
+    QByteArray pending;
+    qsizetype pendingRead = 0;
+    qint64 pendingLeft = 0;
+
+    void appendPending(QByteArrayView rest)
+    {
+        quint64 n = static_cast<quint64>(rest.size());
+        while (n >= 0x80) {
+            pending.append(static_cast<char>((n & 0x7f) | 0x80));
+            n >>= 7;
+        }
+        pending.append(static_cast<char>(n));
+        pending.append(rest.data(), rest.size());
+        ++pendingLeft;
+    }
+
+    // Reads the entry at *offset and moves past it.
+    QByteArrayView readPending(qsizetype *offset) const
+    {
+        quint64 n = 0;
+        int shift = 0;
+        for (;;) {
+            const auto b = static_cast<quint8>(pending.at((*offset)++));
+            n |= quint64(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                break;
+            shift += 7;
+        }
+        const QByteArrayView view(pending.constData() + *offset, static_cast<qsizetype>(n));
+        *offset += static_cast<qsizetype>(n);
+        return view;
+    }
 };
 
 // Namespaces first, then keys; each in byte order.
-bool KeyTreeModel::lessThan(const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b)
+bool KeyTreeModel::lessThan(const Node *a, const Node *b)
 {
     if (a->isNamespace != b->isNamespace)
         return a->isNamespace;
@@ -47,6 +80,9 @@ KeyTreeModel::KeyTreeModel(QObject *parent)
     m_sortTimer->setSingleShot(true);
     m_sortTimer->setInterval(150);
     connect(m_sortTimer, &QTimer::timeout, this, &KeyTreeModel::flushSort);
+    m_drainTimer = new QTimer(this);
+    m_drainTimer->setInterval(0);
+    connect(m_drainTimer, &QTimer::timeout, this, &KeyTreeModel::drainSome);
 }
 
 KeyTreeModel::~KeyTreeModel() = default;
@@ -68,15 +104,17 @@ void KeyTreeModel::clear()
     m_root->isNamespace = true;
     m_root->populated = true;
     m_unsorted.clear();
+    m_draining.clear();
     m_missing.clear();
     m_sortTimer->stop();
+    m_drainTimer->stop();
     endResetModel();
 }
 
 void KeyTreeModel::collectKeys(const Node *node, const QByteArray &prefix, QList<QByteArray> *out) const
 {
-    for (const QByteArray &rest : node->pending)
-        out->append(prefix + rest);
+    for (qsizetype at = node->pendingRead; at < node->pending.size();)
+        out->append(prefix + node->readPending(&at).toByteArray());
     for (const auto &child : node->children) {
         if (child->isNamespace)
             collectKeys(child.get(), prefix + child->name + m_separator, out);
@@ -118,7 +156,7 @@ void KeyTreeModel::route(Node *node, const QByteArray &rest, QHash<Node *, std::
     for (;;) {
         ++node->count;
         if (!node->populated) {
-            node->pending.append(rest);
+            node->appendPending(rest);
             return;
         }
         const qsizetype at = rest.indexOf(m_separator);
@@ -161,21 +199,7 @@ void KeyTreeModel::addKeys(const QList<QByteArray> &keys)
         }
         route(node, rest, added);
     }
-    for (auto it = added.begin(); it != added.end(); ++it) {
-        Node *parent = it.key();
-        std::vector<Node *> &fresh = it.value();
-        if (!parent->populated)
-            continue; // cannot happen: only populated nodes get rows
-        const int first = static_cast<int>(parent->children.size());
-        beginInsertRows(indexOf(parent), first, first + static_cast<int>(fresh.size()) - 1);
-        for (Node *child : fresh) {
-            child->row = static_cast<int>(parent->children.size());
-            child->attached = true;
-            parent->children.emplace_back(child);
-        }
-        endInsertRows();
-        scheduleSort(parent);
-    }
+    attach(added);
     for (Node *node : std::as_const(touched)) {
         const QModelIndex count = indexOf(node, CountColumn);
         Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
@@ -205,11 +229,14 @@ void KeyTreeModel::flushSort()
     held.reserve(before.size());
     for (const QModelIndex &index : before)
         held.append({nodeOf(index), index.column()});
+    const auto byOrder = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) {
+        return lessThan(a.get(), b.get());
+    };
     for (Node *node : std::as_const(m_unsorted)) {
         auto &c = node->children;
         const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
-        std::sort(middle, c.end(), lessThan);
-        std::inplace_merge(c.begin(), middle, c.end(), lessThan);
+        std::sort(middle, c.end(), byOrder);
+        std::inplace_merge(c.begin(), middle, c.end(), byOrder);
         for (size_t i = 0; i < c.size(); ++i)
             c[i]->row = static_cast<int>(i);
         node->sortedCount = c.size();
@@ -223,52 +250,99 @@ void KeyTreeModel::flushSort()
     Q_EMIT layoutChanged(parents, QAbstractItemModel::VerticalSortHint);
 }
 
+void KeyTreeModel::attach(QHash<Node *, std::vector<Node *>> &added)
+{
+    for (auto it = added.begin(); it != added.end(); ++it) {
+        Node *parent = it.key();
+        std::vector<Node *> &fresh = it.value();
+        const bool firstFill = parent->children.empty() && parent->pendingLeft == 0;
+        if (firstFill) {
+            // A namespace filled in one go is shown sorted at once.
+            std::sort(fresh.begin(), fresh.end(), [](const Node *a, const Node *b) {
+                return lessThan(a, b);
+            });
+        }
+        const int first = static_cast<int>(parent->children.size());
+        beginInsertRows(indexOf(parent), first, first + static_cast<int>(fresh.size()) - 1);
+        for (Node *child : fresh) {
+            child->row = static_cast<int>(parent->children.size());
+            child->attached = true;
+            parent->children.emplace_back(child);
+        }
+        endInsertRows();
+        if (firstFill)
+            parent->sortedCount = parent->children.size();
+        else
+            scheduleSort(parent);
+    }
+}
+
 void KeyTreeModel::populate(Node *node)
 {
     if (node->populated)
         return;
-    std::vector<std::unique_ptr<Node>> children;
+    node->populated = true;
+    if (node->pendingLeft == 0)
+        return;
+    // Build the first slice now, so the expanded namespace shows rows at once; the rest follows from the event
+    // loop, a slice at a time, so a namespace of a million keys never freezes the window.
+    drain(node, drainSlice);
+    if (node->pendingLeft > 0) {
+        m_draining.insert(node);
+        if (!m_drainTimer->isActive())
+            m_drainTimer->start();
+    }
+}
+
+void KeyTreeModel::drain(Node *node, qint64 budget)
+{
+    QHash<Node *, std::vector<Node *>> added;
+    QSet<Node *> touched;
     const QByteArray prefix = m_missing.isEmpty() ? QByteArray() : fullPath(node);
-    for (const QByteArray &rest : std::as_const(node->pending)) {
+    while (node->pendingLeft > 0 && budget-- > 0) {
+        const QByteArray rest = node->readPending(&node->pendingRead).toByteArray();
+        --node->pendingLeft;
         const qsizetype at = rest.indexOf(m_separator);
         if (at < 0) {
-            auto leaf = std::make_unique<Node>();
+            auto *leaf = new Node;
             leaf->parent = node;
             leaf->name = rest;
             leaf->count = 1;
             leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + rest);
-            children.push_back(std::move(leaf));
+            added[node].push_back(leaf);
             continue;
         }
-        const QByteArray segment = rest.left(at);
-        Node *child = node->namespaces.value(segment);
-        if (!child) {
-            auto created = std::make_unique<Node>();
-            created->parent = node;
-            created->name = segment;
-            created->isNamespace = true;
-            child = created.get();
-            node->namespaces.insert(segment, child);
-            children.push_back(std::move(created));
-        }
-        ++child->count;
-        child->pending.append(rest.mid(at + m_separator.size()));
+        Node *child = namespaceChild(node, rest.left(at), added);
+        if (child->attached)
+            touched.insert(child);
+        route(child, rest.mid(at + m_separator.size()), added);
     }
-    std::sort(children.begin(), children.end(), lessThan);
-    node->pending = {};
-    if (children.empty()) {
-        node->populated = true;
-        return;
+    if (node->pendingLeft == 0) {
+        node->pending = QByteArray();
+        node->pendingRead = 0;
     }
-    beginInsertRows(indexOf(node), 0, static_cast<int>(children.size()) - 1);
-    node->children = std::move(children);
-    for (size_t i = 0; i < node->children.size(); ++i) {
-        node->children[i]->row = static_cast<int>(i);
-        node->children[i]->attached = true;
+    attach(added);
+    for (Node *n : std::as_const(touched)) {
+        const QModelIndex count = indexOf(n, CountColumn);
+        Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
     }
-    node->sortedCount = node->children.size();
-    node->populated = true;
-    endInsertRows();
+}
+
+void KeyTreeModel::drainSome()
+{
+    qint64 budget = drainSlice;
+    const QList<Node *> nodes(m_draining.cbegin(), m_draining.cend());
+    for (Node *node : nodes) {
+        if (budget <= 0)
+            break;
+        const qint64 before = node->pendingLeft;
+        drain(node, budget);
+        budget -= before - node->pendingLeft;
+        if (node->pendingLeft == 0)
+            m_draining.remove(node);
+    }
+    if (m_draining.isEmpty())
+        m_drainTimer->stop();
 }
 
 void KeyTreeModel::markMissing(const QList<QByteArray> &keys)

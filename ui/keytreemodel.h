@@ -16,8 +16,9 @@ class QTimer;
 // A key "a" and a namespace "a" (from "a:b") are two rows. Everything is bytes: each node keeps only its own segment,
 // so namespaces share their prefix, and the display escapes what it must (KeyDisplay).
 //
-// Collapsed namespaces keep only a count and their raw members (the rest of each key), and build their rows when the
-// view asks (canFetchMore/fetchMore), so a million keys cost a million short byte strings, not a million rows. In
+// Collapsed namespaces keep only a count and their raw members (the rest of each key, packed in one byte array), and
+// build their rows when the view asks (canFetchMore/fetchMore): the first 20,000 at once, the rest a slice per
+// event-loop turn, so expanding a namespace of a million keys never freezes the window. In
 // an expanded namespace, new rows are appended at the end in one insert per batch, and a coalescing timer sorts them
 // in (layoutChanged, which keeps the view's expansion and selection). The model is changed only on its own thread,
 // always inside begin/end pairs.
@@ -66,7 +67,11 @@ public:
 private:
     struct Node;
 
-    static bool lessThan(const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b);
+    static bool lessThan(const Node *a, const Node *b);
+    void attach(QHash<Node *, std::vector<Node *>> &added);
+    void drain(Node *node, qint64 budget);
+    void drainSome();
+    static constexpr qint64 drainSlice = 20000; // rows built per event-loop turn
     Node *nodeOf(const QModelIndex &index) const;
     QModelIndex indexOf(Node *node, int column = 0) const;
     QByteArray fullPath(const Node *node) const;
@@ -80,5 +85,7 @@ private:
     std::unique_ptr<Node> m_root;
     QSet<Node *> m_unsorted;
     QTimer *m_sortTimer = nullptr;
+    QSet<Node *> m_draining; // populated namespaces whose pending keys are still becoming rows
+    QTimer *m_drainTimer = nullptr;
     QSet<QByteArray> m_missing;
 };

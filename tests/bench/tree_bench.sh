@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The key browser's ingestion against a plain hiredis SCAN loop, on the same sandbox, in the same run.
+#
+#   tests/bench/tree_bench.sh [KEYS] [ROUNDS]      (defaults: 1000000 keys, 3 rounds)
+#
+# bench_treeingest scans the whole keyspace into KeyTreeModel with a QTreeView attached (offscreen), through the
+# app's own KeyBrowser and ScanWorker, and reports the total time, the longest GUI-thread stall (the largest gap of a
+# 1 ms timer) and resident memory growth per key. Two cases:
+#   - collapsed: the tree fills while the user watches (namespaces collapsed, as it opens);
+#   - worst case: while the scan runs, the three biggest namespaces and their first children are expanded.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+KEYS=${1:-1000000}
+ROUNDS=${2:-3}
+BUILD=${VIGIL_BUILD_DIR:-build}
+[[ -x /usr/bin/time ]] || { echo "tree_bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+cmake --build "$BUILD" -j2 --target bench_plainscan bench_treeingest vigil-sandbox >/dev/null
+
+dir=$(mktemp -d /tmp/vigil-bench-XXXXXX)
+cleanup() { "$BUILD/app/vigil-sandbox" down --dir "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"; }
+trap cleanup EXIT
+
+echo "loading $KEYS keys into a sandbox..."
+"$BUILD/app/vigil-sandbox" up --keys "$KEYS" --dir "$dir" --detach >"$dir/up.txt"
+sentinels=$(awk '/^sentinels:/ {print $2}' "$dir/up.txt")
+master=$(awk '/^master:/ {print $2}' "$dir/up.txt")
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+field() { grep -o "$1 [0-9.]*" | awk '{print $2}'; }
+
+for ((i = 1; i <= ROUNDS; i++)); do
+    /usr/bin/time -f "%e" -o "$dir/t" "$BUILD/tests/bench/bench_plainscan" "${master%:*}" "${master##*:}" 1000 >/dev/null 2>&1
+    cat "$dir/t" >>"$dir/plain"
+    QT_QPA_PLATFORM=offscreen "$BUILD/tests/bench/bench_treeingest" "$sentinels" vigil 2>/dev/null >>"$dir/collapsed"
+    QT_QPA_PLATFORM=offscreen BENCH_EXPAND=biggest "$BUILD/tests/bench/bench_treeingest" "$sentinels" vigil 2>/dev/null >>"$dir/expanded"
+    echo "round $i/$ROUNDS done"
+done
+
+plain=$(median <"$dir/plain")
+for case in collapsed expanded; do
+    t=$(field seconds <"$dir/$case" | median)
+    stall=$(field longest_stall_ms <"$dir/$case" | median)
+    bpk=$(field bytes_per_key <"$dir/$case" | median)
+    peak=$(field peak_bytes_per_key <"$dir/$case" | median)
+    awk -v c="$case" -v t="$t" -v p="$plain" -v s="$stall" -v b="$bpk" -v pk="$peak" 'BEGIN {
+        printf "%-10s ingestion %.2f s = %.2fx the plain loop (%.2f s; goal at most 1.5x), longest stall %d ms (goal at most 50), memory %.0f bytes a key after the scan, %.0f at the peak (goal at most 150)\n", c, t, t/p, p, s, b, pk
+    }'
+done

@@ -1,0 +1,115 @@
+// Ingestion of a whole keyspace into the key browser with the view attached (offscreen), as the app does it: a
+// KeyBrowser scanning on its worker thread, a QTreeView showing the model, the user's namespaces expanded.
+//
+//   bench_treeingest HOST:PORT[,...] MASTER          (BENCH_EXPAND=biggest for the worst case below)
+//
+// Prints one line: keys, seconds, the longest GUI-thread stall (the largest gap between ticks of a 1 ms timer), and
+// resident memory growth in bytes a key. scan_bench.sh and tree_bench.sh compare it with the plain loop.
+#include "keybrowser.h"
+#include "keytreemodel.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTimer>
+#include <QTreeView>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+namespace
+{
+qint64 statusField(const QByteArray &name) // kB fields of /proc/self/status, in bytes
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith(QByteArray(name + ':')))
+            return line.mid(name.size() + 1).trimmed().split(' ').first().toLongLong() * 1024;
+    return 0;
+}
+
+qint64 residentBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.value(1).toLongLong() * ::sysconf(_SC_PAGESIZE);
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: bench_treeingest HOST:PORT[,...] MASTER\n");
+        return 2;
+    }
+    SentinelTarget target;
+    target.seeds = HostPort::parseList(QString::fromLocal8Bit(argv[1]));
+    target.masterName = QString::fromLocal8Bit(argv[2]);
+
+    KeyBrowser browser;
+    browser.resize(1000, 800);
+    browser.show();
+    QCoreApplication::processEvents();
+
+    qint64 longestStallMs = 0;
+    QElapsedTimer sinceTick;
+    sinceTick.start();
+    QTimer ticker;
+    ticker.setTimerType(Qt::PreciseTimer);
+    ticker.setInterval(1);
+    QObject::connect(&ticker, &QTimer::timeout, &app, [&] {
+        longestStallMs = qMax(longestStallMs, sinceTick.elapsed());
+        sinceTick.restart();
+    });
+
+    // The worst case a user can make: while the scan runs, expand the three biggest namespaces (and their first
+    // children), so hundreds of thousands of rows must be built and kept sorted while keys stream in.
+    QTimer expander;
+    expander.setInterval(200);
+    QObject::connect(&expander, &QTimer::timeout, &app, [&] {
+        KeyTreeModel *model = browser.model();
+        QList<QPair<qint64, int>> sizes;
+        for (int row = 0; row < model->rowCount(); ++row)
+            sizes.append({model->index(row, 0).data(KeyTreeModel::KeyCountRole).toLongLong(), row});
+        std::sort(sizes.begin(), sizes.end(), std::greater<>());
+        for (qsizetype i = 0; i < qMin<qsizetype>(3, sizes.size()); ++i) {
+            const QModelIndex ns = model->index(sizes.at(i).second, 0);
+            browser.view()->expand(ns);
+            if (model->rowCount(ns) > 0)
+                browser.view()->expand(model->index(0, 0, ns));
+        }
+    });
+
+    const qint64 before = residentBytes();
+    QElapsedTimer clock;
+    QObject::connect(&browser, &KeyBrowser::scanStatusChanged, &app, [&](const QString &status) {
+        if (status.startsWith(QStringLiteral("Scan complete")) || status.startsWith(QStringLiteral("Scan failed")))
+            QTimer::singleShot(0, &app, &QCoreApplication::quit);
+    });
+    clock.start();
+    sinceTick.restart();
+    ticker.start();
+    if (qgetenv("BENCH_EXPAND") == "biggest")
+        expander.start();
+    browser.setTarget(target);
+    QApplication::exec();
+    const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    browser.model()->flushSort();
+    const qint64 keys = browser.model()->keyCount();
+    const qint64 growth = residentBytes() - before;
+    const qint64 peakGrowth = statusField("VmHWM") - before;
+    std::printf("keys %lld seconds %.3f longest_stall_ms %lld bytes_per_key %.1f peak_bytes_per_key %.1f "
+                "peak_rss_mb %.0f status \"%s\"\n",
+                static_cast<long long>(keys), seconds, static_cast<long long>(longestStallMs),
+                keys ? static_cast<double>(growth) / static_cast<double>(keys) : 0.0,
+                keys ? static_cast<double>(peakGrowth) / static_cast<double>(keys) : 0.0,
+                static_cast<double>(statusField("VmHWM")) / 1e6, browser.scanStatus().toUtf8().constData());
+    return 0;
+}
