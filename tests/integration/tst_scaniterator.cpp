@@ -50,6 +50,7 @@ private:
     }
 
     struct Outcome {
+        NodeIdentity startedOn;
         QList<QByteArray> reported;
         QList<ScanNotice> restarts;
         QList<ScanNotice> resumes;
@@ -59,7 +60,8 @@ private:
     };
 
     // Runs a paced scan on a worker thread, calls `fault` once `faultAfter` keys are in, and waits for the end.
-    void scanWithFault(const std::function<void()> &fault, Outcome *result, qint64 faultAfter = 20000)
+    void scanWithFault(const std::function<void()> &fault, Outcome *result, qint64 faultAfter = 20000,
+                       ScanOptions::Source source = ScanOptions::Source::Master)
     {
         Outcome &outcome = *result;
         SentinelWatcher watcher(target());
@@ -76,6 +78,7 @@ private:
                 fault();
             }
         });
+        connect(worker, &ScanWorker::scanStarted, this, [&](quint64, const NodeIdentity &node) { outcome.startedOn = node; });
         connect(worker, &ScanWorker::scanRestarted, this, [&](const ScanNotice &n) { outcome.restarts.append(n); });
         connect(worker, &ScanWorker::scanResumed, this, [&](const ScanNotice &n) { outcome.resumes.append(n); });
         connect(worker, &ScanWorker::finished, this, [&](const ScanSummary &s) {
@@ -92,13 +95,14 @@ private:
         request.target = target();
         request.options.count = 100;
         request.options.keysPerSecond = 20000; // about 5 s for the whole keyspace: slow enough to interrupt
+        request.options.source = source;
         request.epoch = watcher.switchEpoch();
         worker->request(request);
         QTRY_VERIFY_WITH_TIMEOUT(outcome.finished, 120000);
         QVERIFY2(faulted, "the fault was injected during the scan");
     }
 
-    void checkCompleteAndUnique(const Outcome &o)
+    void checkCompleteAndUnique(const Outcome &o, bool onMaster = true)
     {
         QVERIFY2(!o.error.isError(), qPrintable(o.error.toString()));
         const QSet<QByteArray> reported(o.reported.cbegin(), o.reported.cend());
@@ -110,8 +114,11 @@ private:
                                                    .arg(missing.size())
                                                    .arg(QString::fromLatin1(missing.isEmpty() ? QByteArray() : *missing.cbegin()))));
         QCOMPARE(reported.size(), m_allKeys.size());
-        // It finished on the master the sentinels name now.
-        QCOMPARE(o.summary.node.address.port, m_sandbox->currentMasterPort());
+        // It finished on the master the sentinels name now (or on a replica, when it scanned one).
+        if (onMaster)
+            QCOMPARE(o.summary.node.address.port, m_sandbox->currentMasterPort());
+        else
+            QCOMPARE(o.summary.node.role, QByteArray("slave"));
     }
 
 private Q_SLOTS:
@@ -269,6 +276,29 @@ private Q_SLOTS:
         QCOMPARE(o.resumes.size(), 1); // same node, same data: the cursor is still good
         QCOMPARE(o.resumes.first().to.address.port, master);
         QCOMPARE(o.summary.duplicatesSkipped, 0);
+    }
+
+    void stickyReplicaLostMidScan()
+    {
+        // --replica: the scan reads a replica, and sticks to it. Killed, it is abandoned for another replica, from
+        // cursor 0, with a notice; the master is never touched.
+        const quint16 master = m_sandbox->currentMasterPort();
+        Outcome o;
+        scanWithFault(
+            [this, &o] {
+                QCOMPARE(o.startedOn.role, QByteArray("slave"));
+                QVERIFY(!m_sandbox->killNode(o.startedOn.address.port).isError());
+            },
+            &o, 20000, ScanOptions::Source::Replica);
+        if (QTest::currentTestFailed())
+            return;
+        checkCompleteAndUnique(o, false);
+        QVERIFY(o.restarts.size() >= 1);
+        QCOMPARE(o.restarts.last().from.address, o.startedOn.address);
+        QVERIFY(o.summary.node.address != o.startedOn.address);
+        QVERIFY(o.summary.node.address.port != master);
+        QCOMPARE(m_sandbox->currentMasterPort(), master); // a replica's death is no failover
+        settle();
     }
 
     void cancelStopsWithinOneRoundTrip()
