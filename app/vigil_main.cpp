@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTextStream>
+#include <QTimer>
 
 int main(int argc, char *argv[])
 {
@@ -70,5 +71,7 @@ int main(int argc, char *argv[])
     }
 
     window.show();
+    if (!parser.isSet(demo) && !parser.isSet(sentinel) && !parser.isSet(master))
+        QTimer::singleShot(0, &window, &MainWindow::openConnectionDialog);
     return QApplication::exec();
 }

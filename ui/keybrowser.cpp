@@ -120,6 +120,14 @@ void KeyBrowser::setTarget(const SentinelTarget &target)
     startScan();
 }
 
+void KeyBrowser::setSeparator(const QString &separator)
+{
+    if (separator.isEmpty())
+        return;
+    m_separator->setText(separator);
+    m_model->setSeparator(separator.toUtf8());
+}
+
 void KeyBrowser::startScan()
 {
     if (!m_hasTarget)

@@ -33,6 +33,7 @@ public:
     void setTarget(const SentinelTarget &target);
     // A ceiling in keys a second for the scans, to spare a busy production server; 0 for none.
     void setPace(double keysPerSecond) { m_pace = keysPerSecond; }
+    void setSeparator(const QString &separator);
 
     KeyTreeModel *model() const { return m_model; }
     QTreeView *view() const { return m_view; }

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectiondialog.h"
 #include "keybrowser.h"
 #include "keydisplay.h"
 #include "sandbox/sandboxcontroller.h"
@@ -109,6 +110,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_scanLabel->setText(m_browser->scanStatus());
 
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(tr("&Connect…"), QKeySequence::Open, this, &MainWindow::openConnectionDialog);
     QAction *quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
     m_sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
@@ -121,8 +123,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     connect(m_probeTimer, &QTimer::timeout, this, &MainWindow::requestProbe);
-    showMessage(tr("Not connected. Start Vigil with --demo for a local sandbox, or with --sentinel HOST:PORT --master "
-                   "NAME."));
+    showMessage(tr("Not connected. Use File > Connect…, or start Vigil with --demo for a local sandbox."));
 }
 
 MainWindow::~MainWindow() = default;
@@ -147,6 +148,15 @@ void MainWindow::setTarget(const SentinelTarget &target, int probeIntervalMs)
     m_probeInFlight = false;
     requestProbe();
     m_probeTimer->start(probeIntervalMs);
+}
+
+void MainWindow::openConnectionDialog()
+{
+    ConnectionDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_browser->setSeparator(dialog.profile().separator);
+    setTarget(dialog.target());
 }
 
 void MainWindow::requestProbe()

@@ -29,6 +29,8 @@ public:
     void setTarget(const SentinelTarget &target, int probeIntervalMs = 2000);
     // Demo mode: a sandbox is starting; its fault-injection actions go in the Sandbox menu.
     void setSandbox(SandboxController *controller);
+    // Asks where to connect (the connection dialog), then connects.
+    void openConnectionDialog();
     // Shown when there is no deployment (yet) or the sandbox could not start.
     void showMessage(const QString &text, bool isError = false);
 

@@ -1,0 +1,96 @@
+#include "connectionprofile.h"
+
+#include <QSettings>
+
+bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &sentinelPassword,
+                                 const QByteArray &dataPassword, QString *error) const
+{
+    SentinelTarget t;
+    QString bad;
+    t.seeds = HostPort::parseList(seeds, &bad);
+    if (t.seeds.isEmpty()) {
+        *error = bad.isEmpty() ? QStringLiteral("Give at least one sentinel as host:port.")
+                               : QStringLiteral("'%1' is not a host:port address.").arg(bad);
+        return false;
+    }
+    if (masterName.trimmed().isEmpty()) {
+        *error = QStringLiteral("Give the master's name (as the sentinels know it).");
+        return false;
+    }
+    t.masterName = masterName.trimmed();
+    for (const QString &rule : addressMap.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!t.addressMap.insertRule(rule.trimmed())) {
+            *error = QStringLiteral("'%1' is not an address remap (FROM_HOST:PORT=TO_HOST:PORT).").arg(rule.trimmed());
+            return false;
+        }
+    }
+    t.sentinelUser = sentinelUser.toUtf8();
+    t.sentinelPassword = sentinelPassword;
+    t.dataUser = dataUser.toUtf8();
+    t.dataPassword = dataPassword;
+    t.db = db;
+    t.readOnly = readOnly;
+    *target = t;
+    return true;
+}
+
+QList<ConnectionProfile> ConnectionProfile::loadAll(QSettings &settings)
+{
+    QList<ConnectionProfile> profiles;
+    const int n = settings.beginReadArray(QStringLiteral("profiles"));
+    for (int i = 0; i < n; ++i) {
+        settings.setArrayIndex(i);
+        ConnectionProfile p;
+        p.name = settings.value(QStringLiteral("name")).toString();
+        p.seeds = settings.value(QStringLiteral("sentinels")).toString();
+        p.masterName = settings.value(QStringLiteral("master")).toString();
+        p.sentinelUser = settings.value(QStringLiteral("sentinelUser")).toString();
+        p.dataUser = settings.value(QStringLiteral("user")).toString();
+        p.db = settings.value(QStringLiteral("db"), 0).toInt();
+        p.separator = settings.value(QStringLiteral("separator"), QStringLiteral(":")).toString();
+        p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
+        p.addressMap = settings.value(QStringLiteral("addressMap")).toString();
+        profiles.append(p);
+    }
+    settings.endArray();
+    return profiles;
+}
+
+namespace
+{
+void writeAll(QSettings &settings, const QList<ConnectionProfile> &profiles)
+{
+    settings.beginWriteArray(QStringLiteral("profiles"), static_cast<int>(profiles.size()));
+    for (int i = 0; i < profiles.size(); ++i) {
+        settings.setArrayIndex(i);
+        const ConnectionProfile &p = profiles.at(i);
+        settings.setValue(QStringLiteral("name"), p.name);
+        settings.setValue(QStringLiteral("sentinels"), p.seeds);
+        settings.setValue(QStringLiteral("master"), p.masterName);
+        settings.setValue(QStringLiteral("sentinelUser"), p.sentinelUser);
+        settings.setValue(QStringLiteral("user"), p.dataUser);
+        settings.setValue(QStringLiteral("db"), p.db);
+        settings.setValue(QStringLiteral("separator"), p.separator);
+        settings.setValue(QStringLiteral("readOnly"), p.readOnly);
+        settings.setValue(QStringLiteral("addressMap"), p.addressMap);
+    }
+    settings.endArray();
+}
+} // namespace
+
+void ConnectionProfile::save(QSettings &settings, const ConnectionProfile &profile)
+{
+    QList<ConnectionProfile> profiles = loadAll(settings);
+    profiles.removeIf([&](const ConnectionProfile &p) { return p.name == profile.name; });
+    profiles.append(profile);
+    settings.remove(QStringLiteral("profiles"));
+    writeAll(settings, profiles);
+}
+
+void ConnectionProfile::remove(QSettings &settings, const QString &name)
+{
+    QList<ConnectionProfile> profiles = loadAll(settings);
+    profiles.removeIf([&](const ConnectionProfile &p) { return p.name == name; });
+    settings.remove(QStringLiteral("profiles"));
+    writeAll(settings, profiles);
+}

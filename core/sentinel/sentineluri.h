@@ -1,0 +1,22 @@
+#pragma once
+
+#include "hostport.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+// A Sentinel connection URI, in either of the two forms people paste:
+//   redis+sentinel://[user[:password]@]host:port[,host:port...]/master[/db]
+//   redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/db][?sentinelMasterId=master]#master  (Lettuce)
+// A missing port is 26379. The user and password are the data nodes' (percent-decoded).
+struct SentinelUri {
+    QList<HostPort> seeds;
+    QString masterName;
+    int db = 0;
+    QByteArray user;
+    QByteArray password;
+
+    // Parses `text`; on failure returns false and sets *error to a sentence that says what is wrong.
+    static bool parse(const QString &text, SentinelUri *uri, QString *error);
+};

@@ -1,0 +1,198 @@
+#include "connectiondialog.h"
+#include "keybrowser.h"
+#include "keytreemodel.h"
+#include "mainwindow.h"
+#include "sandbox/sandbox.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTest>
+
+// The connection dialog as a user fills it in: typing, pasting a URI, testing step by step, listing masters, saving a
+// profile (without its passwords), and connecting the main window to a real sandbox.
+class TestConnectionDialog final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<Sandbox> m_sandbox; // requirepass on data nodes and sentinels
+
+    QString seeds() const
+    {
+        QStringList list;
+        for (quint16 port : m_sandbox->sentinelPorts())
+            list.append(QStringLiteral("127.0.0.1:%1").arg(port));
+        return list.join(QStringLiteral(", "));
+    }
+
+    template<typename T>
+    static T *field(ConnectionDialog &dialog, const char *name)
+    {
+        T *w = dialog.findChild<T *>(QString::fromLatin1(name));
+        if (!w)
+            qFatal("no widget %s", name);
+        return w;
+    }
+
+    void fillIn(ConnectionDialog &dialog, const QString &dataPassword)
+    {
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
+        QTest::keyClicks(field<QComboBox>(dialog, "master")->lineEdit(), QStringLiteral("vigil"));
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinelPassword"), QString::fromUtf8(m_sandbox->sentinelPassword()));
+        QTest::keyClicks(field<QLineEdit>(dialog, "password"), dataPassword);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("VigilTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_connectiondialog"));
+        QSettings().clear();
+        SandboxOptions options;
+        options.keys = 500;
+        options.auth = SandboxOptions::Auth::Password;
+        m_sandbox = std::make_unique<Sandbox>(options);
+        const VigilError error = m_sandbox->start();
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+    }
+
+    void cleanupTestCase()
+    {
+        QSettings().clear();
+        m_sandbox.reset();
+    }
+
+    void testConnectionStepByStep()
+    {
+        ConnectionDialog dialog;
+        dialog.show();
+        fillIn(dialog, QString::fromUtf8(m_sandbox->dataPassword()));
+        QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.checkResults().size() == 4 && !dialog.checkResults().last().startsWith(QStringLiteral("…")),
+                                 15000);
+        const QStringList lines = dialog.checkResults();
+        QVERIFY2(lines.at(0).startsWith(QStringLiteral("✓ Sentinel reached: 127.0.0.1:")), qPrintable(lines.at(0)));
+        QCOMPARE(lines.at(1), QStringLiteral("✓ Master name known: at 127.0.0.1:%1").arg(m_sandbox->currentMasterPort()));
+        QCOMPARE(lines.at(2), QStringLiteral("✓ Auth on the master: credentials accepted"));
+        QCOMPARE(lines.at(3), QStringLiteral("✓ Master's ROLE: master"));
+    }
+
+    void wrongPasswordBreaksAtTheRightStep()
+    {
+        ConnectionDialog dialog;
+        dialog.show();
+        fillIn(dialog, QStringLiteral("not-the-password"));
+        QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.checkResults().size() == 4 && !dialog.checkResults().last().startsWith(QStringLiteral("…")),
+                                 15000);
+        const QStringList lines = dialog.checkResults();
+        QVERIFY(lines.at(0).startsWith(QStringLiteral("✓")));
+        QVERIFY(lines.at(1).startsWith(QStringLiteral("✓")));
+        QVERIFY2(lines.at(2).startsWith(QStringLiteral("✗ Auth on the master: master 127.0.0.1:%1: AUTH failed")
+                                            .arg(m_sandbox->currentMasterPort())),
+                 qPrintable(lines.at(2)));
+        QVERIFY(!lines.at(2).contains(QStringLiteral("not-the-password")));
+        QCOMPARE(lines.at(3), QStringLiteral("✗ Master's ROLE: not tried"));
+    }
+
+    void uriFillsTheFields()
+    {
+        ConnectionDialog dialog;
+        const quint16 a = m_sandbox->sentinelPorts().at(0);
+        const quint16 b = m_sandbox->sentinelPorts().at(1);
+        QTest::keyClicks(field<QLineEdit>(dialog, "uri"),
+                         QStringLiteral("redis+sentinel://alice:pw@127.0.0.1:%1,127.0.0.1:%2/vigil/3").arg(a).arg(b));
+        QCOMPARE(field<QLineEdit>(dialog, "sentinels")->text(), QStringLiteral("127.0.0.1:%1, 127.0.0.1:%2").arg(a).arg(b));
+        QCOMPARE(field<QComboBox>(dialog, "master")->currentText(), QStringLiteral("vigil"));
+        QCOMPARE(field<QSpinBox>(dialog, "db")->value(), 3);
+        QCOMPARE(field<QLineEdit>(dialog, "user")->text(), QStringLiteral("alice"));
+        QCOMPARE(field<QLineEdit>(dialog, "password")->text(), QStringLiteral("pw"));
+        QVERIFY(field<QLabel>(dialog, "uriError")->text().isEmpty());
+
+        field<QLineEdit>(dialog, "uri")->clear();
+        QTest::keyClicks(field<QLineEdit>(dialog, "uri"), QStringLiteral("redis://localhost:6379"));
+        QCOMPARE(field<QLabel>(dialog, "uriError")->text(),
+                 QStringLiteral("unknown scheme 'redis': expected redis+sentinel:// or redis-sentinel://"));
+    }
+
+    void listMasters()
+    {
+        ConnectionDialog dialog;
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinelPassword"), QString::fromUtf8(m_sandbox->sentinelPassword()));
+        QTest::mouseClick(field<QPushButton>(dialog, "listMasters"), Qt::LeftButton);
+        auto *master = field<QComboBox>(dialog, "master");
+        QTRY_COMPARE_WITH_TIMEOUT(master->count(), 1, 10000);
+        QCOMPARE(master->itemText(0), QStringLiteral("vigil"));
+    }
+
+    void profilesAreSavedWithoutPasswords()
+    {
+        {
+            ConnectionDialog dialog;
+            QTest::keyClicks(field<QLineEdit>(dialog, "name"), QStringLiteral("sandbox"));
+            fillIn(dialog, QStringLiteral("data-secret-123"));
+            QTest::keyClicks(field<QLineEdit>(dialog, "user"), QStringLiteral("alice"));
+            QTest::mouseClick(field<QPushButton>(dialog, "saveProfile"), Qt::LeftButton);
+        }
+        QSettings settings;
+        settings.sync();
+        QFile file(settings.fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray stored = file.readAll();
+        QVERIFY(stored.contains("alice"));
+        QVERIFY(!stored.contains("data-secret-123"));
+        QVERIFY(!stored.contains(m_sandbox->sentinelPassword()));
+
+        ConnectionDialog again;
+        auto *profiles = again.findChild<QListWidget *>(QStringLiteral("profiles"));
+        QCOMPARE(profiles->count(), 1);
+        profiles->setCurrentRow(0);
+        QCOMPARE(field<QLineEdit>(again, "sentinels")->text(), seeds());
+        QCOMPARE(field<QComboBox>(again, "master")->currentText(), QStringLiteral("vigil"));
+        QCOMPARE(field<QLineEdit>(again, "user")->text(), QStringLiteral("alice"));
+        QVERIFY(field<QLineEdit>(again, "password")->text().isEmpty());
+    }
+
+    void connectTheWindowByTypingIntoTheDialog()
+    {
+        ConnectionDialog dialog;
+        dialog.show();
+        fillIn(dialog, QString::fromUtf8(m_sandbox->dataPassword()));
+        QTest::mouseClick(field<QPushButton>(dialog, "connect"), Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        MainWindow window;
+        window.show();
+        window.setTarget(dialog.target());
+        QTRY_VERIFY_WITH_TIMEOUT(window.browser()->scanStatus().startsWith(
+                                     QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(m_sandbox->loadedKeyCount()))),
+                                 20000);
+        QVERIFY(window.browser()->model()->rowCount() > 5);
+        QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Connected to master 127.0.0.1:%1")
+                                                                .arg(m_sandbox->currentMasterPort())),
+                                 10000);
+    }
+
+    void missingFieldsAreRefused()
+    {
+        ConnectionDialog dialog;
+        dialog.show();
+        QTest::mouseClick(field<QPushButton>(dialog, "connect"), Qt::LeftButton);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(field<QLabel>(dialog, "error")->text(), QStringLiteral("Give at least one sentinel as host:port."));
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), QStringLiteral("127.0.0.1:26379"));
+        QTest::mouseClick(field<QPushButton>(dialog, "connect"), Qt::LeftButton);
+        QCOMPARE(field<QLabel>(dialog, "error")->text(), QStringLiteral("Give the master's name (as the sentinels know it)."));
+    }
+};
+
+QTEST_MAIN(TestConnectionDialog)
+#include "tst_connectiondialog.moc"

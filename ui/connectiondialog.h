@@ -1,0 +1,71 @@
+#pragma once
+
+#include "common/workerthread.h"
+#include "sentinel/connectionprofile.h"
+
+#include <QDialog>
+
+class ConnectionCheck;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+// Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps. A pasted
+// Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks.
+// Profiles are saved with QSettings, without their passwords.
+class ConnectionDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionDialog)
+
+public:
+    explicit ConnectionDialog(QWidget *parent = nullptr);
+    ~ConnectionDialog() override;
+
+    // Valid once the dialog was accepted.
+    SentinelTarget target() const { return m_target; }
+    ConnectionProfile profile() const;
+    void setProfile(const ConnectionProfile &profile);
+
+    // For tests: the lines of the last "Test connection".
+    QStringList checkResults() const;
+
+private:
+    void applyUri();
+    void testConnection();
+    void listMasters();
+    void saveProfile();
+    void deleteProfile();
+    void loadProfiles();
+    void handleStep(int step, bool ok, const QString &detail);
+    void handleCheckFinished(bool ok);
+    bool buildTarget(SentinelTarget *target);
+    void accept() override;
+
+    QListWidget *m_profiles = nullptr;
+    QLineEdit *m_name = nullptr;
+    QLineEdit *m_uri = nullptr;
+    QLabel *m_uriError = nullptr;
+    QLineEdit *m_seeds = nullptr;
+    QComboBox *m_master = nullptr;
+    QPushButton *m_listMasters = nullptr;
+    QLineEdit *m_sentinelUser = nullptr;
+    QLineEdit *m_sentinelPassword = nullptr;
+    QLineEdit *m_dataUser = nullptr;
+    QLineEdit *m_dataPassword = nullptr;
+    QSpinBox *m_db = nullptr;
+    QLineEdit *m_separator = nullptr;
+    QCheckBox *m_readOnly = nullptr;
+    QLineEdit *m_addressMap = nullptr;
+    QPushButton *m_test = nullptr;
+    QListWidget *m_results = nullptr;
+    QLabel *m_error = nullptr;
+
+    WorkerThread m_checkThread{QStringLiteral("vigil-check")};
+    ConnectionCheck *m_check = nullptr;
+    SentinelTarget m_target;
+};
