@@ -2,10 +2,15 @@
 
 #include "keydisplay.h"
 #include "keytreemodel.h"
+#include "plural.h"
 #include "scan/scanworker.h"
 #include "sentinel/sentinelwatcher.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
+#include <QListWidget>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -63,7 +68,16 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     dismiss->setText(QStringLiteral("✕"));
     dismiss->setToolTip(tr("Dismiss"));
     dismiss->setAutoRaise(true);
+    m_onlyMissing = new QPushButton(tr("Show only missing keys"), m_banner);
+    m_onlyMissing->setObjectName(QStringLiteral("onlyMissing"));
+    m_onlyMissing->setCheckable(true);
+    m_onlyMissing->hide();
+    m_copyMissing = new QPushButton(tr("Copy list"), m_banner);
+    m_copyMissing->setObjectName(QStringLiteral("copyMissing"));
+    m_copyMissing->hide();
     bannerLayout->addWidget(m_bannerText, 1);
+    bannerLayout->addWidget(m_onlyMissing, 0, Qt::AlignTop);
+    bannerLayout->addWidget(m_copyMissing, 0, Qt::AlignTop);
     bannerLayout->addWidget(dismiss, 0, Qt::AlignTop);
     m_banner->hide();
     layout->addWidget(m_banner);
@@ -72,11 +86,18 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_view->setObjectName(QStringLiteral("keys"));
     m_view->setModel(m_model);
     m_view->setUniformRowHeights(true);
+    m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(KeyTreeModel::NameColumn, QHeaderView::Stretch);
     m_view->header()->setSectionResizeMode(KeyTreeModel::CountColumn, QHeaderView::ResizeToContents);
     layout->addWidget(m_view, 1);
+
+    m_log = new QListWidget(this);
+    m_log->setObjectName(QStringLiteral("scanLog"));
+    m_log->setMaximumHeight(90);
+    m_log->setToolTip(tr("Scan log"));
+    layout->addWidget(m_log);
 
     connect(m_scanButton, &QPushButton::clicked, this, &KeyBrowser::startScan);
     connect(m_pattern, &QLineEdit::returnPressed, this, &KeyBrowser::startScan);
@@ -88,6 +109,8 @@ KeyBrowser::KeyBrowser(QWidget *parent)
             m_model->setSeparator(separator);
     });
     connect(dismiss, &QToolButton::clicked, m_banner, &QWidget::hide);
+    connect(m_onlyMissing, &QPushButton::toggled, this, &KeyBrowser::setShowOnlyMissing);
+    connect(m_copyMissing, &QPushButton::clicked, this, &KeyBrowser::copyMissing);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
 
     m_worker = new ScanWorker;
@@ -133,6 +156,9 @@ void KeyBrowser::startScan()
     if (!m_hasTarget)
         return;
     const QByteArray separator = m_separator->text().toUtf8();
+    setShowOnlyMissing(false);
+    m_onlyMissing->hide();
+    m_copyMissing->hide();
     m_model->clear();
     if (!separator.isEmpty())
         m_model->setSeparator(separator);
@@ -147,6 +173,10 @@ void KeyBrowser::startScan()
     m_scanId = m_worker->request(request);
     m_stopButton->setEnabled(true);
     setScanStatus(tr("Scanning…"));
+    QString what = request.options.match.isEmpty() ? tr("all keys") : tr("keys matching %1").arg(m_pattern->text().trimmed());
+    if (!request.options.type.isEmpty())
+        what += tr(" of type %1").arg(QString::fromLatin1(request.options.type));
+    log(tr("Scan started: %1").arg(what));
 }
 
 void KeyBrowser::stopScan()
@@ -176,14 +206,20 @@ void KeyBrowser::handleRestart(const ScanNotice &notice)
 {
     if (notice.scanId != m_scanId)
         return;
-    showBanner(notice.describe(), true);
+    showBanner(QStringLiteral("%1 — ").arg(notice.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
+                   + notice.describe(),
+               true);
+    log(notice.describe());
 }
 
 void KeyBrowser::handleResume(const ScanNotice &notice)
 {
     if (notice.scanId != m_scanId)
         return;
-    showBanner(notice.describe(), false);
+    showBanner(QStringLiteral("%1 — ").arg(notice.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
+                   + notice.describe(),
+               false);
+    log(notice.describe());
 }
 
 void KeyBrowser::handleFinished(const ScanSummary &summary)
@@ -198,15 +234,19 @@ void KeyBrowser::handleFinished(const ScanSummary &summary)
                                              : tr("%1 s").arg(summary.seconds, 0, 'f', 1);
     QString text = tr("Scan complete: %1 keys in %2").arg(locale.toString(summary.keys), took);
     if (summary.passes > 1)
-        text += tr(" · %1 passes (%n restart(s))", nullptr, summary.restarts).arg(summary.passes);
+        text += tr(" · %1 passes (%2)").arg(summary.passes).arg(countOf(summary.restarts, tr("restart"), tr("restarts")));
     setScanStatus(text);
+    log(text);
     if (summary.missingAfterFailover > 0) {
         m_model->markMissing(summary.missingKeys);
+        m_onlyMissing->show();
+        m_copyMissing->show();
+        log(tr("%1 missing after failover").arg(countOf(summary.missingAfterFailover, tr("key"), tr("keys"))));
         showBanner(bannerText() + QLatin1Char('\n')
-                       + tr("%n key(s) listed before the failover were not found on the new master: writes that "
+                       + tr("%1 listed before the failover were not found on the new master: writes that "
                             "asynchronous replication may have lost, or keys deleted meanwhile. They stay in the tree, "
-                            "struck out.",
-                            nullptr, static_cast<int>(qMin<qint64>(summary.missingAfterFailover, INT_MAX))),
+                            "struck out.")
+                             .arg(countOf(summary.missingAfterFailover, tr("key"), tr("keys"))),
                    true);
     }
 }
@@ -221,10 +261,12 @@ void KeyBrowser::handleFailed(quint64 scanId, const VigilError &error)
     const QLocale locale;
     if (error.kind() == VigilError::Kind::Cancelled) {
         setScanStatus(tr("Stopped after %1 keys").arg(locale.toString(m_model->keyCount())));
+        log(m_scanStatus);
         return;
     }
     setScanStatus(tr("Scan failed after %1 keys").arg(locale.toString(m_model->keyCount())));
     showBanner(error.toString(), true);
+    log(tr("Scan failed: %1").arg(error.toString()));
 }
 
 void KeyBrowser::handleSelection()
@@ -279,4 +321,55 @@ QString KeyBrowser::scanStatus() const
 QString KeyBrowser::sentinelStatus() const
 {
     return m_sentinelStatus;
+}
+
+void KeyBrowser::log(const QString &text)
+{
+    m_log->addItem(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), text));
+    m_log->scrollToBottom();
+}
+
+QStringList KeyBrowser::scanLog() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_log->count(); ++i)
+        lines.append(m_log->item(i)->text());
+    return lines;
+}
+
+void KeyBrowser::setShowOnlyMissing(bool only)
+{
+    if (only == isShowingOnlyMissing())
+        return;
+    if (only) {
+        // A small tree of its own: the missing keys are few, and the big model stays as it is underneath.
+        delete m_missingModel;
+        m_missingModel = new KeyTreeModel(this);
+        m_missingModel->setSeparator(m_model->separator());
+        const QList<QByteArray> missing = m_model->missingKeys();
+        m_missingModel->addKeys(missing);
+        m_missingModel->markMissing(missing);
+        m_missingModel->flushSort();
+        m_view->setModel(m_missingModel);
+        m_view->expandAll();
+    } else {
+        m_view->setModel(m_model);
+    }
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
+    const QSignalBlocker blocker(m_onlyMissing);
+    m_onlyMissing->setChecked(only);
+}
+
+bool KeyBrowser::isShowingOnlyMissing() const
+{
+    return m_missingModel && m_view->model() == m_missingModel;
+}
+
+void KeyBrowser::copyMissing()
+{
+    QStringList lines;
+    for (const QByteArray &key : m_model->missingKeys())
+        lines.append(KeyDisplay::escape(key));
+    QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+    log(tr("Copied %1 to the clipboard").arg(countOf(lines.size(), tr("missing key name"), tr("missing key names"))));
 }

@@ -12,6 +12,7 @@ class QComboBox;
 class QFrame;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPushButton;
 class QTreeView;
 class ScanWorker;
@@ -42,6 +43,10 @@ public:
     QString scanStatus() const;
     QString sentinelStatus() const;
     bool isScanning() const { return m_scanId != 0; }
+    QStringList scanLog() const;
+    // Shows only the keys missing after the last failover (a tree of its own), or everything again.
+    void setShowOnlyMissing(bool only);
+    bool isShowingOnlyMissing() const;
 
 public Q_SLOTS:
     void startScan();
@@ -62,6 +67,8 @@ private:
     void handleSelection();
     void updateSentinelStatus();
     void showBanner(const QString &text, bool warning);
+    void log(const QString &text);
+    void copyMissing();
     void setScanStatus(const QString &text);
 
     SentinelTarget m_target;
@@ -75,6 +82,10 @@ private:
     QPushButton *m_stopButton = nullptr;
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
+    QPushButton *m_onlyMissing = nullptr;
+    QPushButton *m_copyMissing = nullptr;
+    QListWidget *m_log = nullptr;
+    KeyTreeModel *m_missingModel = nullptr;
     QString m_scanStatus;
     QString m_sentinelStatus;
 

@@ -1,6 +1,7 @@
 #include "keytreemodel.h"
 
 #include "keydisplay.h"
+#include "plural.h"
 
 #include <QApplication>
 #include <QFont>
@@ -370,6 +371,13 @@ void KeyTreeModel::markMissing(const QList<QByteArray> &keys)
     }
 }
 
+QList<QByteArray> KeyTreeModel::missingKeys() const
+{
+    QList<QByteArray> keys(m_missing.cbegin(), m_missing.cend());
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
 QModelIndex KeyTreeModel::indexOfKey(const QByteArray &key)
 {
     Node *node = m_root.get();
@@ -481,17 +489,27 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     const Node *node = nodeOf(index);
     switch (role) {
     case Qt::DisplayRole:
-        if (index.column() == NameColumn)
-            return node->name.isEmpty() ? QStringLiteral("\"\"") : KeyDisplay::escape(node->name);
+        if (index.column() == NameColumn) {
+            if (node->name.isEmpty())
+                return QStringLiteral("\"\"");
+            // A huge name is cut before it is escaped: the view elides what is left in the middle.
+            constexpr qsizetype shown = 512;
+            if (node->name.size() > shown)
+                return QString(KeyDisplay::escape(QByteArrayView(node->name).first(shown))
+                               + tr("… (%1 bytes)").arg(QLocale().toString(node->name.size())));
+            return KeyDisplay::escape(node->name);
+        }
         return node->isNamespace ? QLocale().toString(node->count) : QVariant();
     case Qt::DecorationRole:
         if (index.column() != NameColumn)
             return {};
+        if (node->missing)
+            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
         return QApplication::style()->standardIcon(node->isNamespace ? QStyle::SP_DirIcon : QStyle::SP_FileIcon);
     case Qt::ToolTipRole: {
         QString tip = KeyDisplay::escape(fullPath(node));
         if (node->isNamespace)
-            tip += tr("\n%n key(s)", nullptr, static_cast<int>(qMin<qint64>(node->count, INT_MAX)));
+            tip += QLatin1Char('\n') + countOf(node->count, tr("key"), tr("keys"));
         if (node->missing)
             tip += tr("\nListed before the failover, and not found on the new master: a write that asynchronous "
                       "replication may have lost, or a key deleted meanwhile.");

@@ -45,6 +45,7 @@ public:
     void clear();
     void addKeys(const QList<QByteArray> &keys);
     void markMissing(const QList<QByteArray> &keys);
+    QList<QByteArray> missingKeys() const;
     qint64 keyCount() const;
     // Sorts the rows that arrived since the last sort now, instead of when the timer fires.
     void flushSort();

@@ -3,6 +3,7 @@
 #include "connectiondialog.h"
 #include "keybrowser.h"
 #include "keydisplay.h"
+#include "plural.h"
 #include "sandbox/sandboxcontroller.h"
 
 #include <QApplication>
@@ -255,10 +256,10 @@ void MainWindow::showSelectedKey(const QByteArray &key, bool isNamespace, qint64
 {
     m_selectedName->setText(KeyDisplay::escape(key));
     if (isNamespace)
-        m_selectedDetail->setText(tr("Namespace with %n key(s).", nullptr, static_cast<int>(qMin<qint64>(keys, INT_MAX))));
+        m_selectedDetail->setText(tr("Namespace with %1.").arg(countOf(keys, tr("key"), tr("keys"))));
     else
-        m_selectedDetail->setText(tr("%n byte(s) of key name. Value viewing is not built yet.", nullptr,
-                                     static_cast<int>(key.size())));
+        m_selectedDetail->setText(tr("Key name of %1. Value viewing is not built yet.")
+                                      .arg(countOf(key.size(), tr("byte"), tr("bytes"))));
 }
 
 QString MainWindow::statusText() const
