@@ -5,6 +5,7 @@
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
 
+#include <QAbstractItemModelTester>
 #include <QClipboard>
 #include <QComboBox>
 #include <QLabel>
@@ -30,6 +31,15 @@ private:
             t.seeds.append({QStringLiteral("127.0.0.1"), port});
         t.masterName = m_sandbox->masterName();
         return t;
+    }
+
+    // The model is checked by QAbstractItemModelTester through every test (without its fetchMore mode; see
+    // tst_keytreemodel for why).
+    static std::unique_ptr<QAbstractItemModelTester> watch(KeyTreeModel *model)
+    {
+        auto tester = std::make_unique<QAbstractItemModelTester>(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tester->setUseFetchMore(false);
+        return tester;
     }
 
     static QStringList rootTexts(const KeyTreeModel *model)
@@ -75,6 +85,7 @@ private Q_SLOTS:
     {
         MainWindow window;
         window.show();
+        const auto tester = watch(window.browser()->model());
         window.setTarget(target());
         KeyBrowser *browser = window.browser();
         const QString total = QLocale().toString(m_sandbox->loadedKeyCount());
@@ -112,6 +123,7 @@ private Q_SLOTS:
     void patternAndTypeRescan()
     {
         KeyBrowser browser;
+        const auto tester = watch(browser.model());
         browser.show();
         browser.setTarget(target());
         QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
@@ -140,6 +152,7 @@ private Q_SLOTS:
     void stopStopsTheScan()
     {
         KeyBrowser browser;
+        const auto tester = watch(browser.model());
         browser.setPace(2000);
         browser.show();
         browser.setTarget(target());
@@ -158,6 +171,7 @@ private Q_SLOTS:
     void failoverMidScanShowsARestartBanner()
     {
         KeyBrowser browser;
+        const auto tester = watch(browser.model());
         browser.setPace(8000); // about 2.5 s for the keyspace: slow enough to fail over in the middle
         browser.show();
         browser.setTarget(target());
@@ -205,6 +219,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(master.execute({"WAIT", "2", "1000"}).value.toInteger(), 2, 60000);
 
         KeyBrowser browser;
+        const auto tester = watch(browser.model());
         browser.setPace(2500); // about 8 s: time to delete, wait for the replicas and fail over in the middle
         browser.show();
         browser.setTarget(target());
