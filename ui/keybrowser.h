@@ -37,6 +37,7 @@ public:
     void setSeparator(const QString &separator);
 
     KeyTreeModel *model() const { return m_model; }
+    SentinelWatcher *watcher() const { return m_watcher; }
     QTreeView *view() const { return m_view; }
     QString bannerText() const;
     bool isBannerShown() const;

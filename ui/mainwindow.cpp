@@ -3,6 +3,8 @@
 #include "connectiondialog.h"
 #include "keybrowser.h"
 #include "keydisplay.h"
+#include "monitorpanel.h"
+#include "sentinel/sentinelwatcher.h"
 #include "plural.h"
 #include "sandbox/sandboxcontroller.h"
 
@@ -15,6 +17,9 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QSplitter>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QTime>
 #include <QVBoxLayout>
 
 // Outside any namespace, as Q_INIT_RESOURCE requires.
@@ -48,13 +53,17 @@ MainWindow::MainWindow(QWidget *parent)
     initResources();
     setWindowTitle(tr("Vigil"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/vigil.svg")));
-    resize(1200, 720);
+    resize(1400, 860);
 
     auto *splitter = new QSplitter(this);
     m_browser = new KeyBrowser(splitter);
     splitter->addWidget(m_browser);
 
-    auto *side = new QWidget(splitter);
+    auto *tabs = new QTabWidget(splitter);
+    tabs->setObjectName(QStringLiteral("sideTabs"));
+    m_monitor = new MonitorPanel(tabs);
+    tabs->addTab(m_monitor, tr("Topology"));
+    auto *side = new QWidget(tabs);
     auto *layout = new QVBoxLayout(side);
     m_headline = new QLabel(side);
     m_headline->setTextFormat(Qt::RichText);
@@ -93,9 +102,10 @@ MainWindow::MainWindow(QWidget *parent)
     }
     layout->addWidget(box);
     layout->addStretch();
-    splitter->addWidget(side);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    tabs->addTab(side, tr("Deployment"));
+    splitter->addWidget(tabs);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     setCentralWidget(splitter);
 
     m_statusLabel = new QLabel(this);
@@ -108,6 +118,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_browser, &KeyBrowser::scanStatusChanged, m_scanLabel, &QLabel::setText);
     connect(m_browser, &KeyBrowser::sentinelStatusChanged, m_sentinelLabel, &QLabel::setText);
     connect(m_browser, &KeyBrowser::keySelected, this, &MainWindow::showSelectedKey);
+    connect(m_monitor, &MonitorPanel::actionReported, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     m_scanLabel->setText(m_browser->scanStatus());
 
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
@@ -141,6 +152,8 @@ void MainWindow::setTarget(const SentinelTarget &target, int probeIntervalMs)
     m_detail->setText(tr("Asking the sentinels %1").arg(seeds.join(QStringLiteral(", "))));
 
     m_browser->setTarget(target);
+    m_monitor->setWatcher(m_browser->watcher(), target);
+    connect(m_browser->watcher(), &SentinelWatcher::masterSwitched, this, &MainWindow::notifySwitch);
     m_probeThread.stop();
     m_probe = new MasterProbe(target);
     connect(m_probe, &MasterProbe::probed, this, &MainWindow::handleProbed);
@@ -218,6 +231,7 @@ void MainWindow::setSandbox(SandboxController *controller)
     m_sandboxMenu->addAction(tr("&Pause master 5 s (SIGSTOP)"), controller, [controller] { controller->pauseMaster(5000); });
     m_sandboxMenu->addAction(tr("&Restart stopped nodes"), controller, &SandboxController::restartStoppedNodes);
     m_sandboxMenu->menuAction()->setVisible(true);
+    m_monitor->setSandbox(controller);
     m_sandboxMenu->setEnabled(false);
     m_headline->setText(dot(QStringLiteral("#b58900")) + tr("Starting a local sandbox…"));
     m_detail->setText(tr("1 master, 2 replicas and 3 sentinels on free loopback ports, with sample data."));
@@ -250,6 +264,21 @@ void MainWindow::setField(const QString &field, const QString &value)
 {
     if (QLabel *label = m_fields.value(field))
         label->setText(value);
+}
+
+void MainWindow::notifySwitch(const HostPort &oldMaster, const HostPort &newMaster)
+{
+    const QString text = tr("Master switched: %1 → %2 at %3")
+                             .arg(oldMaster.toString(), newMaster.toString(),
+                                  QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
+    statusBar()->showMessage(text, 15000);
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->show();
+        }
+        m_tray->showMessage(tr("Vigil: master '%1' switched").arg(m_target.masterName), text);
+    }
 }
 
 void MainWindow::showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys)

@@ -6,6 +6,8 @@
 #include <QMainWindow>
 
 class KeyBrowser;
+class MonitorPanel;
+class QSystemTrayIcon;
 class QAction;
 class QLabel;
 class QMenu;
@@ -38,6 +40,7 @@ public:
     QString headline() const;
     QString fieldText(const QString &field) const;
     KeyBrowser *browser() const { return m_browser; }
+    MonitorPanel *monitor() const { return m_monitor; }
     QString statusText() const;
 
 private:
@@ -48,6 +51,7 @@ private:
     void requestProbe();
     void setField(const QString &field, const QString &value);
     void showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys);
+    void notifySwitch(const HostPort &oldMaster, const HostPort &newMaster);
 
     QLabel *m_headline = nullptr;
     QLabel *m_detail = nullptr;
@@ -56,6 +60,8 @@ private:
     QLabel *m_sentinelLabel = nullptr;
     QLabel *m_scanLabel = nullptr;
     KeyBrowser *m_browser = nullptr;
+    MonitorPanel *m_monitor = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
     QLabel *m_selectedName = nullptr;
     QLabel *m_selectedDetail = nullptr;
     QMenu *m_sandboxMenu = nullptr;
