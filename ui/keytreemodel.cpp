@@ -26,38 +26,56 @@ struct KeyTreeModel::Node {
     std::vector<std::unique_ptr<Node>> children;
     QHash<QByteArray, Node *> namespaces; // namespace children by name, once populated
     // The rest of each key below that has no row yet, back to back: a varint length, then the bytes. A collapsed
-    // namespace holds all its keys here; a namespace being populated drains it a slice at a time.
-    QByteArray pending;
-    qsizetype pendingRead = 0;
+    // namespace holds all its keys here; a namespace being populated drains it a slice at a time. Chunks of at most
+    // 64 KiB: one big array would be copied whole each time it grows (hundreds of MB at 10M keys, a long stall).
+    static constexpr qsizetype chunkLimit = 64 * 1024;
+    std::vector<QByteArray> pending;
+    size_t readChunk = 0;
+    qsizetype readOffset = 0;
     qint64 pendingLeft = 0;
 
     void appendPending(QByteArrayView rest)
     {
+        if (pending.empty() || (!pending.back().isEmpty() && pending.back().size() + rest.size() + 10 > chunkLimit))
+            pending.emplace_back();
+        QByteArray &chunk = pending.back();
         quint64 n = static_cast<quint64>(rest.size());
         while (n >= 0x80) {
-            pending.append(static_cast<char>((n & 0x7f) | 0x80));
+            chunk.append(static_cast<char>((n & 0x7f) | 0x80));
             n >>= 7;
         }
-        pending.append(static_cast<char>(n));
-        pending.append(rest.data(), rest.size());
+        chunk.append(static_cast<char>(n));
+        chunk.append(rest.data(), rest.size());
         ++pendingLeft;
     }
 
-    // Reads the entry at *offset and moves past it.
-    QByteArrayView readPending(qsizetype *offset) const
+    // Reads the entry at (*chunk, *offset) and moves past it.
+    QByteArrayView readPending(size_t *chunk, qsizetype *offset) const
     {
+        while (*offset >= pending[*chunk].size()) {
+            ++*chunk;
+            *offset = 0;
+        }
+        const QByteArray &c = pending[*chunk];
         quint64 n = 0;
         int shift = 0;
         for (;;) {
-            const auto b = static_cast<quint8>(pending.at((*offset)++));
+            const auto b = static_cast<quint8>(c.at((*offset)++));
             n |= quint64(b & 0x7f) << shift;
             if (!(b & 0x80))
                 break;
             shift += 7;
         }
-        const QByteArrayView view(pending.constData() + *offset, static_cast<qsizetype>(n));
+        const QByteArrayView view(c.constData() + *offset, static_cast<qsizetype>(n));
         *offset += static_cast<qsizetype>(n);
         return view;
+    }
+
+    void releasePending()
+    {
+        pending = {};
+        readChunk = 0;
+        readOffset = 0;
     }
 };
 
@@ -114,8 +132,10 @@ void KeyTreeModel::clear()
 
 void KeyTreeModel::collectKeys(const Node *node, const QByteArray &prefix, QList<QByteArray> *out) const
 {
-    for (qsizetype at = node->pendingRead; at < node->pending.size();)
-        out->append(prefix + node->readPending(&at).toByteArray());
+    size_t chunk = node->readChunk;
+    qsizetype at = node->readOffset;
+    for (qint64 left = node->pendingLeft; left > 0; --left)
+        out->append(prefix + node->readPending(&chunk, &at).toByteArray());
     for (const auto &child : node->children) {
         if (child->isNamespace)
             collectKeys(child.get(), prefix + child->name + m_separator, out);
@@ -301,7 +321,7 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
     QSet<Node *> touched;
     const QByteArray prefix = m_missing.isEmpty() ? QByteArray() : fullPath(node);
     while (node->pendingLeft > 0 && budget-- > 0) {
-        const QByteArray rest = node->readPending(&node->pendingRead).toByteArray();
+        const QByteArray rest = node->readPending(&node->readChunk, &node->readOffset).toByteArray();
         --node->pendingLeft;
         const qsizetype at = rest.indexOf(m_separator);
         if (at < 0) {
@@ -318,10 +338,8 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
             touched.insert(child);
         route(child, rest.mid(at + m_separator.size()), added);
     }
-    if (node->pendingLeft == 0) {
-        node->pending = QByteArray();
-        node->pendingRead = 0;
-    }
+    if (node->pendingLeft == 0)
+        node->releasePending();
     attach(added);
     for (Node *n : std::as_const(touched)) {
         const QModelIndex count = indexOf(n, CountColumn);

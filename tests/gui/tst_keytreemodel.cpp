@@ -113,6 +113,31 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(model.index(1, 0, order)), 0);
     }
 
+    void bigCollapsedNamespaces()
+    {
+        // More members than fit one 64 KiB chunk of a collapsed namespace, and more rows than one build slice.
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QList<QByteArray> keys;
+        for (int i = 0; i < 30000; ++i)
+            keys.append("big:" + QByteArray::number(i).rightJustified(6, '0') + ':' + QByteArray(40, 'x'));
+        model.addKeys(keys);
+        const QModelIndex big = model.index(0, 0);
+        QCOMPARE(big.data(KeyTreeModel::KeyCountRole).toLongLong(), 30000);
+        model.fetchMore(big);
+        // The first slice at once, the rest from the event loop.
+        QVERIFY(model.rowCount(big) > 0);
+        QTRY_COMPARE(model.rowCount(big), 30000);
+        model.flushSort();
+        QCOMPARE(model.index(0, 0, big).data().toString(), QStringLiteral("000000"));
+        QCOMPARE(model.index(29999, 0, big).data().toString(), QStringLiteral("029999"));
+        // Every member survived the chunks: a separator change rebuilds from them.
+        model.setSeparator("/");
+        QCOMPARE(model.keyCount(), 30000);
+        QCOMPARE(model.rowCount(), 30000);
+    }
+
     void newRowsKeepSelectionAndExpansion()
     {
         KeyTreeModel model;
