@@ -529,6 +529,37 @@ void Sandbox::stop()
         QFile::remove(stateFilePath());
 }
 
+SentinelTarget Sandbox::target() const
+{
+    SentinelTarget t;
+    for (quint16 port : sentinelPorts())
+        t.seeds.append({QStringLiteral("127.0.0.1"), port});
+    t.masterName = m_options.masterName;
+    t.sentinelUser = m_sentinelUser;
+    t.sentinelPassword = m_sentinelPassword;
+    t.dataUser = m_dataUser;
+    t.dataPassword = m_dataPassword;
+    return t;
+}
+
+VigilError Sandbox::restoreAndSettle(int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    const QList<Node> nodes = m_nodes;
+    for (const Node &n : nodes) {
+        if (!isAlive(n.pid))
+            if (VigilError error = restartNode(n.port); error.isError())
+                return error;
+    }
+    quint16 master = 0;
+    while ((master = currentMasterPort()) == 0) {
+        if (deadline.hasExpired())
+            return sandboxError(VigilError::Kind::Timeout, QStringLiteral("settle"), QStringLiteral("no sentinel names a master"));
+        QThread::msleep(100);
+    }
+    return waitForAgreement(master, static_cast<int>(qMax<qint64>(1000, deadline.remainingTime())));
+}
+
 quint16 Sandbox::currentMasterPort() const
 {
     for (const Node &n : m_nodes) {

@@ -2,6 +2,7 @@
 
 #include "common/vigilerror.h"
 #include "resp/connectionoptions.h"
+#include "sentinel/masterresolver.h"
 
 #include <QList>
 #include <QObject>
@@ -76,6 +77,9 @@ public:
     ConnectionOptions dataOptions(quint16 port) const;
     ConnectionOptions sentinelOptions(quint16 port) const;
 
+    // Everything a client needs to reach this sandbox through its sentinels, credentials included.
+    SentinelTarget target() const;
+
     // The master's port as the first sentinel that answers reports it; 0 if none answers.
     quint16 currentMasterPort() const;
 
@@ -90,6 +94,8 @@ public:
 
     // Waits until every live sentinel reports `masterPort` as the master, with `replicas` replicas known.
     VigilError waitForAgreement(quint16 masterPort, int timeoutMs);
+    // After a fault: starts every stopped node again, then waits for a master that every sentinel agrees on.
+    VigilError restoreAndSettle(int timeoutMs);
 
     // The state file of a detached sandbox; load() adopts such a sandbox (for vigil-sandbox failover/down).
     QString stateFilePath() const;

@@ -212,14 +212,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         return 0;
     }
     if (command == QLatin1String("watch")) {
-        SentinelTarget target;
-        for (quint16 port : sandbox->sentinelPorts())
-            target.seeds.append({QStringLiteral("127.0.0.1"), port});
-        target.masterName = sandbox->masterName();
-        target.sentinelUser = sandbox->sentinelUser();
-        target.sentinelPassword = sandbox->sentinelPassword();
-        target.dataUser = sandbox->dataUser();
-        target.dataPassword = sandbox->dataPassword();
+        const SentinelTarget target = sandbox->target();
         SentinelWatcher watcher(target);
         FailoverTracker tracker(target.masterName.toUtf8());
         const auto line = [&out](const QByteArray &json) {

@@ -24,14 +24,7 @@ private:
     static constexpr qint64 generated = 20000;
     std::unique_ptr<Sandbox> m_sandbox;
 
-    SentinelTarget target() const
-    {
-        SentinelTarget t;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            t.seeds.append({QStringLiteral("127.0.0.1"), port});
-        t.masterName = m_sandbox->masterName();
-        return t;
-    }
+    SentinelTarget target() const { return m_sandbox->target(); }
 
     // The model is checked by QAbstractItemModelTester through every test (without its fetchMore mode; see
     // tst_keytreemodel for why).

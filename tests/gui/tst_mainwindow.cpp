@@ -15,9 +15,7 @@ private:
 
     SentinelTarget target(const QString &masterName = QStringLiteral("vigil")) const
     {
-        SentinelTarget t;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            t.seeds.append({QStringLiteral("127.0.0.1"), port});
+        SentinelTarget t = m_sandbox->target();
         t.masterName = masterName;
         return t;
     }

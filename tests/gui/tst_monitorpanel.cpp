@@ -28,10 +28,7 @@ private:
 
     SentinelTarget target(bool readOnly = false) const
     {
-        SentinelTarget t;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            t.seeds.append({QStringLiteral("127.0.0.1"), port});
-        t.masterName = m_sandbox->masterName();
+        SentinelTarget t = m_sandbox->target();
         t.readOnly = readOnly;
         return t;
     }
@@ -54,15 +51,8 @@ private:
 
     void settle()
     {
-        for (quint16 port : m_sandbox->dataPorts())
-            if (!m_sandbox->isRunning(port))
-                QVERIFY(!m_sandbox->restartNode(port).isError());
-        for (quint16 port : m_sandbox->sentinelPorts())
-            if (!m_sandbox->isRunning(port))
-                QVERIFY(!m_sandbox->restartNode(port).isError());
-        quint16 master = 0;
-        QTRY_VERIFY_WITH_TIMEOUT((master = m_sandbox->currentMasterPort()) != 0, 30000);
-        QVERIFY(!m_sandbox->waitForAgreement(master, 30000).isError());
+        const VigilError error = m_sandbox->restoreAndSettle(60000);
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
     }
 
 private Q_SLOTS:

@@ -53,13 +53,7 @@ private:
     // Everything a user would type in the connection dialog for this sandbox, with short timeouts.
     static SentinelTarget targetFor(const Sandbox &sandbox)
     {
-        SentinelTarget target;
-        target.seeds = sentinelsOf(sandbox);
-        target.masterName = sandbox.masterName();
-        target.sentinelUser = sandbox.sentinelUser();
-        target.sentinelPassword = sandbox.sentinelPassword();
-        target.dataUser = sandbox.dataUser();
-        target.dataPassword = sandbox.dataPassword();
+        SentinelTarget target = sandbox.target();
         target.sentinelTimeoutMs = 500;
         return target;
     }

@@ -24,28 +24,11 @@ private:
     std::unique_ptr<Sandbox> m_sandbox;
     QSet<QByteArray> m_allKeys;
 
-    SentinelTarget target() const
-    {
-        SentinelTarget t;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            t.seeds.append({QStringLiteral("127.0.0.1"), port});
-        t.masterName = m_sandbox->masterName();
-        return t;
-    }
+    SentinelTarget target() const { return m_sandbox->target(); }
 
     void settle()
     {
-        quint16 master = 0;
-        QTRY_VERIFY_WITH_TIMEOUT((master = m_sandbox->currentMasterPort()) != 0, 30000);
-        for (quint16 port : m_sandbox->dataPorts())
-            if (!m_sandbox->isRunning(port))
-                QVERIFY(!m_sandbox->restartNode(port).isError());
-        for (int i = 0; i < m_sandbox->sentinelPorts().size(); ++i) {
-            const quint16 port = m_sandbox->sentinelPorts().at(i);
-            if (!m_sandbox->isRunning(port))
-                QVERIFY(!m_sandbox->restartNode(port).isError());
-        }
-        const VigilError error = m_sandbox->waitForAgreement(m_sandbox->currentMasterPort(), 30000);
+        const VigilError error = m_sandbox->restoreAndSettle(60000);
         QVERIFY2(!error.isError(), qPrintable(error.toString()));
     }
 

@@ -17,23 +17,14 @@ class TestSentinelWatcher final : public QObject
 private:
     std::unique_ptr<Sandbox> m_sandbox;
 
-    SentinelTarget target() const
-    {
-        SentinelTarget t;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            t.seeds.append({QStringLiteral("127.0.0.1"), port});
-        t.masterName = m_sandbox->masterName();
-        return t;
-    }
+    SentinelTarget target() const { return m_sandbox->target(); }
 
     static HostPort local(quint16 port) { return {QStringLiteral("127.0.0.1"), port}; }
 
     // Lets the topology settle after a fault, so the next test starts from agreed sentinels.
     void settle()
     {
-        quint16 master = 0;
-        QTRY_VERIFY_WITH_TIMEOUT((master = m_sandbox->currentMasterPort()) != 0, 30000);
-        const VigilError error = m_sandbox->waitForAgreement(master, 30000);
+        const VigilError error = m_sandbox->restoreAndSettle(60000);
         QVERIFY2(!error.isError(), qPrintable(error.toString()));
     }
 
