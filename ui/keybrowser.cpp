@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -113,6 +114,10 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     connect(m_copyMissing, &QPushButton::clicked, this, &KeyBrowser::copyMissing);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
 
+    m_ingestTimer = new QTimer(this);
+    m_ingestTimer->setInterval(0);
+    connect(m_ingestTimer, &QTimer::timeout, this, &KeyBrowser::ingestSome);
+
     m_worker = new ScanWorker;
     connect(m_worker, &ScanWorker::keysScanned, this, &KeyBrowser::handleBatch);
     connect(m_worker, &ScanWorker::progressed, this, &KeyBrowser::handleProgress);
@@ -159,6 +164,9 @@ void KeyBrowser::startScan()
     setShowOnlyMissing(false);
     m_onlyMissing->hide();
     m_copyMissing->hide();
+    m_incoming.clear();
+    m_finishedSummary.reset();
+    m_ingestTimer->stop();
     m_model->clear();
     if (!separator.isEmpty())
         m_model->setSeparator(separator);
@@ -186,8 +194,30 @@ void KeyBrowser::stopScan()
 
 void KeyBrowser::handleBatch(const KeyBatch &batch)
 {
-    if (batch.scanId == m_scanId)
-        m_model->addKeys(batch.keys);
+    if (batch.scanId != m_scanId)
+        return;
+    m_incoming.append(batch.keys);
+    if (!m_ingestTimer->isActive())
+        m_ingestTimer->start();
+}
+
+void KeyBrowser::ingestSome()
+{
+    // About 20,000 keys a turn: a few milliseconds of model work, then the event loop breathes.
+    qsizetype budget = 20000;
+    while (!m_incoming.isEmpty() && budget > 0) {
+        const QList<QByteArray> keys = m_incoming.takeFirst();
+        budget -= keys.size();
+        m_model->addKeys(keys);
+    }
+    if (!m_incoming.isEmpty())
+        return;
+    m_ingestTimer->stop();
+    if (m_finishedSummary) {
+        const ScanSummary summary = *m_finishedSummary;
+        m_finishedSummary.reset();
+        completeScan(summary);
+    }
 }
 
 void KeyBrowser::handleProgress(const ScanProgress &progress)
@@ -226,6 +256,15 @@ void KeyBrowser::handleFinished(const ScanSummary &summary)
 {
     if (summary.scanId != m_scanId)
         return;
+    if (!m_incoming.isEmpty()) {
+        m_finishedSummary = summary; // once the last batches are in
+        return;
+    }
+    completeScan(summary);
+}
+
+void KeyBrowser::completeScan(const ScanSummary &summary)
+{
     m_scanId = 0;
     m_stopButton->setEnabled(false);
     m_model->flushSort();
@@ -255,6 +294,10 @@ void KeyBrowser::handleFailed(quint64 scanId, const VigilError &error)
 {
     if (scanId != m_scanId)
         return;
+    // What arrived before the failure stays in the tree.
+    while (!m_incoming.isEmpty())
+        m_model->addKeys(m_incoming.takeFirst());
+    m_ingestTimer->stop();
     m_scanId = 0;
     m_stopButton->setEnabled(false);
     m_model->flushSort();

@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class KeyTreeModel;
 class QComboBox;
 class QFrame;
@@ -14,6 +16,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QTimer;
 class QTreeView;
 class ScanWorker;
 class SentinelWatcher;
@@ -60,6 +63,8 @@ Q_SIGNALS:
 
 private:
     void handleBatch(const KeyBatch &batch);
+    void ingestSome();
+    void completeScan(const ScanSummary &summary);
     void handleProgress(const ScanProgress &progress);
     void handleRestart(const ScanNotice &notice);
     void handleResume(const ScanNotice &notice);
@@ -95,5 +100,10 @@ private:
     ScanWorker *m_worker = nullptr;
     quint64 m_scanId = 0;
     double m_pace = 0;
+    // Batches wait here and go into the model a slice per event-loop turn: when the GUI thread falls behind, many
+    // queued batches would otherwise be delivered back to back, in one long stall.
+    QList<QList<QByteArray>> m_incoming;
+    QTimer *m_ingestTimer = nullptr;
+    std::optional<ScanSummary> m_finishedSummary; // applied once the last batch is in
     ScanProgress m_lastProgress;
 };
