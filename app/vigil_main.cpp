@@ -17,17 +17,20 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("org.vigil.Vigil"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("A desktop browser for Redis deployments managed by Redis Sentinel.\n"
-                                                    "Passwords come from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, "
-                                                    "never from the command line."));
+    parser.setApplicationDescription(
+        QStringLiteral("A desktop browser for Redis deployments managed by Redis Sentinel.\n"
+                       "Passwords come from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, "
+                       "never from the command line."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Start a local sandbox topology and open it."));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Start a local sandbox topology and open it."));
     const QCommandLineOption demoKeys(QStringLiteral("demo-keys"), QStringLiteral("Sample keys in the sandbox."),
                                       QStringLiteral("N"), QStringLiteral("20000"));
     const QCommandLineOption sentinel(QStringLiteral("sentinel"), QStringLiteral("Sentinel seeds."),
                                       QStringLiteral("HOST:PORT[,HOST:PORT...]"));
-    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."), QStringLiteral("NAME"));
+    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."),
+                                    QStringLiteral("NAME"));
     const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Data-node ACL user."), QStringLiteral("USER"));
     const QCommandLineOption sentinelUser(QStringLiteral("sentinel-user"), QStringLiteral("Sentinel ACL user."),
                                           QStringLiteral("USER"));

@@ -45,7 +45,8 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
         return e;
     };
     m_name = edit(QStringLiteral("name"), tr("e.g. production cache"));
-    m_uri = edit(QStringLiteral("uri"), tr("redis+sentinel://host:26379,host:26379/mymaster or redis-sentinel://…#mymaster"));
+    m_uri = edit(QStringLiteral("uri"),
+                 tr("redis+sentinel://host:26379,host:26379/mymaster or redis-sentinel://…#mymaster"));
     m_uriError = new QLabel(this);
     m_uriError->setObjectName(QStringLiteral("uriError"));
     m_uriError->setStyleSheet(QStringLiteral("color: #dc322f"));
@@ -225,7 +226,8 @@ void ConnectionDialog::testConnection()
     for (int step = 0; step < ConnectionCheck::StepCount; ++step)
         m_results->addItem(QStringLiteral("… %1").arg(ConnectionCheck::stepName(ConnectionCheck::Step(step))));
     m_test->setEnabled(false);
-    QMetaObject::invokeMethod(m_check, [check = m_check, target] { check->run(target); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_check, [check = m_check, target] { check->run(target); }, Qt::QueuedConnection);
 }
 
 void ConnectionDialog::handleStep(int step, bool ok, const QString &detail)
@@ -257,7 +259,8 @@ void ConnectionDialog::listMasters()
     target.sentinelUser = m_sentinelUser->text().toUtf8();
     target.sentinelPassword = m_sentinelPassword->text().toUtf8();
     m_listMasters->setEnabled(false);
-    QMetaObject::invokeMethod(m_check, [check = m_check, target] { check->listMasters(target); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_check, [check = m_check, target] { check->listMasters(target); }, Qt::QueuedConnection);
 }
 
 void ConnectionDialog::loadProfiles()

@@ -20,8 +20,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-namespace
-{
+namespace {
 enum Column { TimeColumn, SentinelColumn, EventColumn, InstanceColumn, TextColumn, ColumnCount };
 constexpr int KindRole = Qt::UserRole + 1;
 
@@ -75,14 +74,16 @@ void FailoverChart::setRecord(const FailoverRecord &record)
 
 QString FailoverChart::headline(const FailoverRecord &r) const
 {
-    QString text = tr("#%1  %2 → %3").arg(r.id).arg(r.oldMaster.toString(),
-                                                    r.newMaster.isValid() ? r.newMaster.toString() : tr("?"));
+    QString text = tr("#%1  %2 → %3")
+                       .arg(r.id)
+                       .arg(r.oldMaster.toString(), r.newMaster.isValid() ? r.newMaster.toString() : tr("?"));
     if (r.isAborted())
         text += tr("  ·  ✗ aborted (%1)").arg(QString::fromLatin1(r.abortReason));
     else if (r.isFinished())
         text += tr("  ·  ✓ %1 s").arg(r.durationMs() / 1000.0, 0, 'f', 2);
     else
-        text += tr("  ·  ⏳ in progress, %1 s").arg(r.at.at(FailoverRecord::Started).msecsTo(QDateTime::currentDateTimeUtc()) / 1000.0, 0, 'f', 1);
+        text += tr("  ·  ⏳ in progress, %1 s")
+                    .arg(r.at.at(FailoverRecord::Started).msecsTo(QDateTime::currentDateTimeUtc()) / 1000.0, 0, 'f', 1);
     return text;
 }
 
@@ -109,11 +110,15 @@ void FailoverChart::paintEvent(QPaintEvent *)
         p.drawText(rect(), Qt::AlignCenter, tr("No failover yet. Each one appears here with its phases and duration."));
         return;
     }
-    static const QList<QPair<FailoverRecord::Phase, QString>> ticks = {
-        {FailoverRecord::Started, QStringLiteral("detect")},      {FailoverRecord::LeaderElected, QStringLiteral("leader")},
-        {FailoverRecord::ReplicaSelected, QStringLiteral("select")}, {FailoverRecord::ReplicaPromoted, QStringLiteral("promote")},
-        {FailoverRecord::SwitchMaster, QStringLiteral("switch")},  {FailoverRecord::ReplicasReconfigured, QStringLiteral("reconf")},
-        {FailoverRecord::Ended, QStringLiteral("end")},            {FailoverRecord::Aborted, QStringLiteral("abort")}};
+    static const QList<QPair<FailoverRecord::Phase, QString>> ticks
+        = {{FailoverRecord::Started, QStringLiteral("detect")},
+           {FailoverRecord::LeaderElected, QStringLiteral("leader")},
+           {FailoverRecord::ReplicaSelected, QStringLiteral("select")},
+           {FailoverRecord::ReplicaPromoted, QStringLiteral("promote")},
+           {FailoverRecord::SwitchMaster, QStringLiteral("switch")},
+           {FailoverRecord::ReplicasReconfigured, QStringLiteral("reconf")},
+           {FailoverRecord::Ended, QStringLiteral("end")},
+           {FailoverRecord::Aborted, QStringLiteral("abort")}};
     int y = 4;
     for (const FailoverRecord &r : m_records) {
         p.setPen(palette().text().color());
@@ -138,7 +143,8 @@ void FailoverChart::paintEvent(QPaintEvent *)
             const int x = bar.left() + static_cast<int>(bar.width() * start.msecsTo(r.at.at(phase)) / span);
             p.setPen(QPen(palette().text().color(), 1.5));
             p.drawLine(x, bar.top() - 2, x, bar.bottom() + 3);
-            const QString text = QStringLiteral("%1 +%2s").arg(label).arg(start.msecsTo(r.at.at(phase)) / 1000.0, 0, 'f', 1);
+            const QString text
+                = QStringLiteral("%1 +%2s").arg(label).arg(start.msecsTo(r.at.at(phase)) / 1000.0, 0, 'f', 1);
             const int w = fm.horizontalAdvance(text);
             const int tx = qBound(0, x - w / 2, width() - w);
             if (tx > lastLabelRight + 4) {
@@ -219,15 +225,16 @@ void EventTimeline::addEvent(const SentinelEvent &e)
     QList<QStandardItem *> row;
     row << new QStandardItem(e.received.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")))
         << new QStandardItem(e.reporter.toString()) << new QStandardItem(QString::fromUtf8(e.name))
-        << new QStandardItem(e.instance.isValid() ? QString::fromUtf8(e.instanceType) + QLatin1Char(' ') + e.instance.toString()
-                                                  : QString())
+        << new QStandardItem(e.instance.isValid()
+                                 ? QString::fromUtf8(e.instanceType) + QLatin1Char(' ') + e.instance.toString()
+                                 : QString())
         << new QStandardItem(QString::fromUtf8(e.raw));
     row.first()->setData(int(kindOf(e.name)), KindRole);
     const Kind kind = kindOf(e.name);
     const QColor colour = e.name.startsWith('-') && kind != Kind::Failover ? good
-        : kind == Kind::DownUp                                          ? bad
-        : kind == Kind::Failover                                        ? warn
-                                                                        : QColor();
+                          : kind == Kind::DownUp                           ? bad
+                          : kind == Kind::Failover                         ? warn
+                                                                           : QColor();
     if (colour.isValid())
         row.at(EventColumn)->setForeground(colour);
     m_model->appendRow(row);
@@ -243,7 +250,7 @@ void EventTimeline::applyFilters()
         const Kind k = Kind(m_model->item(row, TimeColumn)->data(KindRole).toInt());
         const bool kindOk = kind == Kind::All || k == kind;
         const bool instanceOk = instance.isEmpty() || m_model->item(row, InstanceColumn)->text().contains(instance)
-            || m_model->item(row, SentinelColumn)->text().contains(instance);
+                                || m_model->item(row, SentinelColumn)->text().contains(instance);
         // Hidden rows, not a proxy filter: the filter is two fields at once and the log stays small.
         m_table->setRowHidden(m_proxy->mapFromSource(m_model->index(row, 0)).row(), !(kindOk && instanceOk));
     }
@@ -299,9 +306,13 @@ bool EventTimeline::exportTo(const QString &path, QString *error) const
     }
     QByteArray csv = "time,sentinel,event,instance_type,instance,master_name,text\n";
     for (const SentinelEvent &e : m_events) {
-        const QStringList fields = {e.received.toString(Qt::ISODateWithMs), e.reporter.toString(), QString::fromUtf8(e.name),
-                                    QString::fromUtf8(e.instanceType), e.instance.isValid() ? e.instance.toString() : QString(),
-                                    QString::fromUtf8(e.masterName), QString::fromUtf8(e.raw)};
+        const QStringList fields = {e.received.toString(Qt::ISODateWithMs),
+                                    e.reporter.toString(),
+                                    QString::fromUtf8(e.name),
+                                    QString::fromUtf8(e.instanceType),
+                                    e.instance.isValid() ? e.instance.toString() : QString(),
+                                    QString::fromUtf8(e.masterName),
+                                    QString::fromUtf8(e.raw)};
         QStringList quoted;
         for (const QString &f : fields)
             quoted.append(csvField(f));
@@ -311,11 +322,14 @@ bool EventTimeline::exportTo(const QString &path, QString *error) const
         return false;
     QByteArray records = "id,master_name,old_master,new_master,leader,started,ended,duration_ms,aborted\n";
     for (const FailoverRecord &r : m_chart->records()) {
-        const QStringList fields = {QString::number(r.id), QString::fromUtf8(r.masterName), r.oldMaster.toString(),
+        const QStringList fields = {QString::number(r.id),
+                                    QString::fromUtf8(r.masterName),
+                                    r.oldMaster.toString(),
                                     r.newMaster.isValid() ? r.newMaster.toString() : QString(),
                                     r.leader.isValid() ? r.leader.toString() : QString(),
                                     r.at.at(FailoverRecord::Started).toString(Qt::ISODateWithMs),
-                                    r.at.at(FailoverRecord::Ended).toString(Qt::ISODateWithMs), QString::number(r.durationMs()),
+                                    r.at.at(FailoverRecord::Ended).toString(Qt::ISODateWithMs),
+                                    QString::number(r.durationMs()),
                                     QString::fromUtf8(r.abortReason)};
         QStringList quoted;
         for (const QString &f : fields)
@@ -329,8 +343,8 @@ bool EventTimeline::exportTo(const QString &path, QString *error) const
 
 void EventTimeline::exportInteractively()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export the event log"), QStringLiteral("sentinel-events.json"),
-                                                      tr("JSON (*.json);;CSV (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the event log"), QStringLiteral("sentinel-events.json"), tr("JSON (*.json);;CSV (*.csv)"));
     if (path.isEmpty())
         return;
     QString error;

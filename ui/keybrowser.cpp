@@ -10,12 +10,12 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
-#include <QListWidget>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
 #include <QTimer>
@@ -181,7 +181,8 @@ void KeyBrowser::startScan()
     m_scanId = m_worker->request(request);
     m_stopButton->setEnabled(true);
     setScanStatus(tr("Scanning…"));
-    QString what = request.options.match.isEmpty() ? tr("all keys") : tr("keys matching %1").arg(m_pattern->text().trimmed());
+    QString what
+        = request.options.match.isEmpty() ? tr("all keys") : tr("keys matching %1").arg(m_pattern->text().trimmed());
     if (!request.options.type.isEmpty())
         what += tr(" of type %1").arg(QString::fromLatin1(request.options.type));
     log(tr("Scan started: %1").arg(what));
@@ -226,8 +227,9 @@ void KeyBrowser::handleProgress(const ScanProgress &progress)
         return;
     m_lastProgress = progress;
     const QLocale locale;
-    QString text = progress.dbsize >= 0 ? tr("%1 of about %2 keys").arg(locale.toString(progress.keys), locale.toString(progress.dbsize))
-                                        : tr("%1 keys").arg(locale.toString(progress.keys));
+    QString text = progress.dbsize >= 0
+                       ? tr("%1 of about %2 keys").arg(locale.toString(progress.keys), locale.toString(progress.dbsize))
+                       : tr("%1 keys").arg(locale.toString(progress.keys));
     text += tr(" · %1 keys/s · pass %2").arg(locale.toString(qRound64(progress.keysPerSecond))).arg(progress.pass);
     setScanStatus(text);
 }
@@ -273,7 +275,8 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
                                              : tr("%1 s").arg(summary.seconds, 0, 'f', 1);
     QString text = tr("Scan complete: %1 keys in %2").arg(locale.toString(summary.keys), took);
     if (summary.passes > 1)
-        text += tr(" · %1 passes (%2)").arg(summary.passes).arg(countOf(summary.restarts, tr("restart"), tr("restarts")));
+        text
+            += tr(" · %1 passes (%2)").arg(summary.passes).arg(countOf(summary.restarts, tr("restart"), tr("restarts")));
     setScanStatus(text);
     log(text);
     if (summary.missingAfterFailover > 0) {

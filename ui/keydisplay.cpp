@@ -1,14 +1,13 @@
 #include "keydisplay.h"
 
-namespace
-{
+namespace {
 bool isInvisibleOrReordering(char32_t c)
 {
-    return (c >= 0x202A && c <= 0x202E) // LRE RLE PDF LRO RLO
-        || (c >= 0x2066 && c <= 0x2069) // LRI RLI FSI PDI
-        || c == 0x200E || c == 0x200F || c == 0x061C // LRM RLM ALM
-        || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF // zero-width characters
-        || (c >= 0x80 && c <= 0x9F);      // C1 controls
+    return (c >= 0x202A && c <= 0x202E)                                  // LRE RLE PDF LRO RLO
+           || (c >= 0x2066 && c <= 0x2069)                               // LRI RLI FSI PDI
+           || c == 0x200E || c == 0x200F || c == 0x061C                  // LRM RLM ALM
+           || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF // zero-width characters
+           || (c >= 0x80 && c <= 0x9F);                                  // C1 controls
 }
 
 void appendHexByte(QString &out, unsigned char b)
@@ -72,7 +71,8 @@ QString KeyDisplay::escape(QByteArrayView bytes)
                 c = (c << 6) | (p[i + k] & 0x3F);
         }
         if (valid) {
-            if ((length == 3 && c < 0x800) || (length == 4 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0xD800 && c <= 0xDFFF))
+            if ((length == 3 && c < 0x800) || (length == 4 && (c < 0x10000 || c > 0x10FFFF))
+                || (c >= 0xD800 && c <= 0xDFFF))
                 valid = false;
         }
         if (!valid) {
@@ -81,8 +81,9 @@ QString KeyDisplay::escape(QByteArrayView bytes)
             continue;
         }
         if (isInvisibleOrReordering(c))
-            out += QLatin1String("\\u{") + QString::number(static_cast<uint>(c), 16).toUpper().rightJustified(4, QLatin1Char('0'))
-                + QLatin1Char('}');
+            out += QLatin1String("\\u{")
+                   + QString::number(static_cast<uint>(c), 16).toUpper().rightJustified(4, QLatin1Char('0'))
+                   + QLatin1Char('}');
         else
             out += QString::fromUcs4(&c, 1);
         i += length;

@@ -13,16 +13,17 @@
 #include <algorithm>
 #include <cstring>
 
-struct KeyTreeModel::Node {
+struct KeyTreeModel::Node
+{
     Node *parent = nullptr;
-    QByteArray name;          // this segment only
-    qint64 count = 0;         // keys at or below; 1 for a key
+    QByteArray name;  // this segment only
+    qint64 count = 0; // keys at or below; 1 for a key
     bool isNamespace = false;
-    bool populated = false;   // its rows exist (fetchMore ran)
-    bool attached = false;    // it is a row of its parent
+    bool populated = false; // its rows exist (fetchMore ran)
+    bool attached = false;  // it is a row of its parent
     bool missing = false;
     int row = 0;
-    size_t sortedCount = 0;   // children[0, sortedCount) are in order; the rest arrived since the last sort
+    size_t sortedCount = 0; // children[0, sortedCount) are in order; the rest arrived since the last sort
     std::vector<std::unique_ptr<Node>> children;
     QHash<QByteArray, Node *> namespaces; // namespace children by name, once populated
     // The rest of each key below that has no row yet, back to back: a varint length, then the bytes. A collapsed
@@ -250,9 +251,8 @@ void KeyTreeModel::flushSort()
     held.reserve(before.size());
     for (const QModelIndex &index : before)
         held.append({nodeOf(index), index.column()});
-    const auto byOrder = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) {
-        return lessThan(a.get(), b.get());
-    };
+    const auto byOrder
+        = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) { return lessThan(a.get(), b.get()); };
     for (Node *node : std::as_const(m_unsorted)) {
         auto &c = node->children;
         const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
@@ -279,9 +279,7 @@ void KeyTreeModel::attach(QHash<Node *, std::vector<Node *>> &added)
         const bool firstFill = parent->children.empty() && parent->pendingLeft == 0;
         if (firstFill) {
             // A namespace filled in one go is shown sorted at once.
-            std::sort(fresh.begin(), fresh.end(), [](const Node *a, const Node *b) {
-                return lessThan(a, b);
-            });
+            std::sort(fresh.begin(), fresh.end(), [](const Node *a, const Node *b) { return lessThan(a, b); });
         }
         const int first = static_cast<int>(parent->children.size());
         beginInsertRows(indexOf(parent), first, first + static_cast<int>(fresh.size()) - 1);

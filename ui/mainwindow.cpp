@@ -4,9 +4,9 @@
 #include "keybrowser.h"
 #include "keydisplay.h"
 #include "monitorpanel.h"
-#include "sentinel/sentinelwatcher.h"
 #include "plural.h"
 #include "sandbox/sandboxcontroller.h"
+#include "sentinel/sentinelwatcher.h"
 
 #include <QApplication>
 #include <QFormLayout>
@@ -14,12 +14,12 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QStatusBar>
-#include <QTimer>
 #include <QSplitter>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTime>
+#include <QTimer>
 #include <QVBoxLayout>
 
 // Outside any namespace, as Q_INIT_RESOURCE requires.
@@ -28,8 +28,7 @@ static void initResources()
     Q_INIT_RESOURCE(vigil);
 }
 
-namespace
-{
+namespace {
 const QString fieldMasterName = QStringLiteral("Master name");
 const QString fieldMaster = QStringLiteral("Master");
 const QString fieldRole = QStringLiteral("ROLE check");
@@ -118,7 +117,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_browser, &KeyBrowser::scanStatusChanged, m_scanLabel, &QLabel::setText);
     connect(m_browser, &KeyBrowser::sentinelStatusChanged, m_sentinelLabel, &QLabel::setText);
     connect(m_browser, &KeyBrowser::keySelected, this, &MainWindow::showSelectedKey);
-    connect(m_monitor, &MonitorPanel::actionReported, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_monitor, &MonitorPanel::actionReported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     m_scanLabel->setText(m_browser->scanStatus());
 
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
@@ -129,9 +129,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_sandboxMenu->menuAction()->setVisible(false);
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Vigil"), this, [this] {
-        QMessageBox::about(this, tr("About Vigil"),
-                           tr("<b>Vigil %1</b><p>A desktop browser for Redis deployments managed by Redis Sentinel.</p>")
-                               .arg(QStringLiteral(VIGIL_VERSION)));
+        QMessageBox::about(
+            this, tr("About Vigil"),
+            tr("<b>Vigil %1</b><p>A desktop browser for Redis deployments managed by Redis Sentinel.</p>")
+                .arg(QStringLiteral(VIGIL_VERSION)));
     });
 
     connect(m_probeTimer, &QTimer::timeout, this, &MainWindow::requestProbe);
@@ -200,7 +201,8 @@ void MainWindow::handleProbed(const MasterProbeResult &result)
         sentinels.append(s.toString());
     setField(fieldSentinels, sentinels.join(QStringLiteral(", ")));
     setField(fieldVersion, QString::fromUtf8(result.redisVersion));
-    setField(fieldReplicas, result.connectedReplicas < 0 ? QStringLiteral("–") : QString::number(result.connectedReplicas));
+    setField(fieldReplicas,
+             result.connectedReplicas < 0 ? QStringLiteral("–") : QString::number(result.connectedReplicas));
     setField(fieldKeys, result.keys < 0 ? QStringLiteral("–") : QLocale().toString(result.keys));
     m_statusLabel->setText(tr("master %1 (%2) · %3 sentinels known")
                                .arg(address, QString::fromUtf8(result.master.role))
@@ -228,7 +230,8 @@ void MainWindow::setSandbox(SandboxController *controller)
     m_sandboxMenu->clear();
     m_sandboxMenu->addAction(tr("&Failover now"), controller, &SandboxController::failover);
     m_sandboxMenu->addAction(tr("&Kill master (kill -9)"), controller, &SandboxController::killMaster);
-    m_sandboxMenu->addAction(tr("&Pause master 5 s (SIGSTOP)"), controller, [controller] { controller->pauseMaster(5000); });
+    m_sandboxMenu->addAction(tr("&Pause master 5 s (SIGSTOP)"), controller,
+                             [controller] { controller->pauseMaster(5000); });
     m_sandboxMenu->addAction(tr("&Restart stopped nodes"), controller, &SandboxController::restartStoppedNodes);
     m_sandboxMenu->menuAction()->setVisible(true);
     m_monitor->setSandbox(controller);
@@ -287,8 +290,8 @@ void MainWindow::showSelectedKey(const QByteArray &key, bool isNamespace, qint64
     if (isNamespace)
         m_selectedDetail->setText(tr("Namespace with %1.").arg(countOf(keys, tr("key"), tr("keys"))));
     else
-        m_selectedDetail->setText(tr("Key name of %1. Value viewing is not built yet.")
-                                      .arg(countOf(key.size(), tr("byte"), tr("bytes"))));
+        m_selectedDetail->setText(
+            tr("Key name of %1. Value viewing is not built yet.").arg(countOf(key.size(), tr("byte"), tr("bytes"))));
 }
 
 QString MainWindow::statusText() const

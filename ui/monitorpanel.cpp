@@ -122,7 +122,8 @@ void MonitorPanel::failoverNow()
         const RespCommand command = {"SENTINEL", "FAILOVER", m_target.masterName.toUtf8()};
         connection->send(command, [this, connection, command](const RespResult &result) {
             if (result.ok())
-                Q_EMIT actionReported(tr("Asked %1 to fail over '%2'").arg(connection->options().address(), m_target.masterName));
+                Q_EMIT actionReported(
+                    tr("Asked %1 to fail over '%2'").arg(connection->options().address(), m_target.masterName));
             else
                 Q_EMIT actionReported(result.error.isError() ? result.error.toString()
                                                              : connection->errorFor(command, result.value).toString());

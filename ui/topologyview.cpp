@@ -6,8 +6,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
-namespace
-{
+namespace {
 const QColor good(0x2a, 0xa1, 0x98);
 const QColor warn(0xb5, 0x89, 0x00);
 const QColor bad(0xdc, 0x32, 0x2f);
@@ -122,7 +121,7 @@ QList<TopologyView::Box> TopologyView::sentinelBoxes() const
         b.title = tr("sentinel");
         b.address = s.address.toString();
         const bool unreachable = m_unreachable.contains(s.address) || s.flags.contains("s_down")
-            || (!s.reportedMaster.isValid() && !s.error.isEmpty());
+                                 || (!s.reportedMaster.isValid() && !s.error.isEmpty());
         const bool disagrees = s.reportedMaster.isValid() && s.reportedMaster != master;
         if (unreachable) {
             b.colour = bad;
@@ -149,7 +148,8 @@ QStringList TopologyView::nodeTexts() const
     QStringList texts;
     for (const QList<Box> &row : {sentinelBoxes(), masterBoxes(), replicaBoxes()})
         for (const Box &b : row)
-            texts.append(b.title + QLatin1Char(' ') + b.address + QStringLiteral(" · ") + b.lines.join(QStringLiteral(" · ")));
+            texts.append(b.title + QLatin1Char(' ') + b.address + QStringLiteral(" · ")
+                         + b.lines.join(QStringLiteral(" · ")));
     return texts;
 }
 
@@ -220,8 +220,8 @@ void TopologyView::paintEvent(QPaintEvent *)
         p.setFont(bold);
         p.setPen(palette().text().color());
         const QRect text = r.adjusted(12, 4, -6, -4);
-        p.drawText(text.left(), text.top() + fm.ascent(), fm.elidedText(b.title + QLatin1Char(' ') + b.address,
-                                                                         Qt::ElideRight, text.width()));
+        p.drawText(text.left(), text.top() + fm.ascent(),
+                   fm.elidedText(b.title + QLatin1Char(' ') + b.address, Qt::ElideRight, text.width()));
         p.setFont(font());
         int y = text.top() + fm.ascent() + lineHeight;
         for (int i = 0; i < b.lines.size() && y < r.bottom(); ++i, y += lineHeight) {

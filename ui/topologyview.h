@@ -33,11 +33,12 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
-    struct Box {
-        QString title;   // "master", "replica", "sentinel"
+    struct Box
+    {
+        QString title; // "master", "replica", "sentinel"
         QString address;
         QStringList lines;
-        QColor colour;   // state colour, always paired with a word in lines
+        QColor colour; // state colour, always paired with a word in lines
         bool problem = false;
     };
     QList<Box> masterBoxes() const;
@@ -45,6 +46,6 @@ private:
     QList<Box> sentinelBoxes() const;
 
     TopologySnapshot m_snapshot;
-    HostPort m_switchedTo;   // from +switch-master, until a poll agrees
+    HostPort m_switchedTo; // from +switch-master, until a poll agrees
     QSet<HostPort> m_unreachable;
 };

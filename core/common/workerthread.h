@@ -8,10 +8,7 @@
 class WorkerThread final
 {
 public:
-    explicit WorkerThread(const QString &name)
-    {
-        m_thread.setObjectName(name);
-    }
+    explicit WorkerThread(const QString &name) { m_thread.setObjectName(name); }
 
     ~WorkerThread() { stop(); }
     Q_DISABLE_COPY_MOVE(WorkerThread)

@@ -2,31 +2,101 @@
 
 #include <QSet>
 
-namespace
-{
+namespace {
 const QSet<QByteArray> &readOnlyCommands()
 {
     static const QSet<QByteArray> commands = {
         // connection and server
-        "AUTH", "HELLO", "SELECT", "PING", "ECHO", "QUIT", "INFO", "ROLE", "DBSIZE", "TIME", "LASTSAVE", "COMMAND",
-        "READONLY", "WAIT", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE",
+        "AUTH",
+        "HELLO",
+        "SELECT",
+        "PING",
+        "ECHO",
+        "QUIT",
+        "INFO",
+        "ROLE",
+        "DBSIZE",
+        "TIME",
+        "LASTSAVE",
+        "COMMAND",
+        "READONLY",
+        "WAIT",
+        "SUBSCRIBE",
+        "PSUBSCRIBE",
+        "UNSUBSCRIBE",
+        "PUNSUBSCRIBE",
         // keyspace
-        "SCAN", "TYPE", "EXISTS", "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "RANDOMKEY", "TOUCH",
+        "SCAN",
+        "TYPE",
+        "EXISTS",
+        "TTL",
+        "PTTL",
+        "EXPIRETIME",
+        "PEXPIRETIME",
+        "RANDOMKEY",
+        "TOUCH",
         // strings
-        "GET", "MGET", "GETRANGE", "SUBSTR", "STRLEN", "GETBIT", "BITCOUNT", "BITPOS", "LCS",
+        "GET",
+        "MGET",
+        "GETRANGE",
+        "SUBSTR",
+        "STRLEN",
+        "GETBIT",
+        "BITCOUNT",
+        "BITPOS",
+        "LCS",
         // hashes
-        "HGET", "HMGET", "HLEN", "HEXISTS", "HSTRLEN", "HSCAN", "HRANDFIELD", "HKEYS", "HVALS", "HGETALL",
+        "HGET",
+        "HMGET",
+        "HLEN",
+        "HEXISTS",
+        "HSTRLEN",
+        "HSCAN",
+        "HRANDFIELD",
+        "HKEYS",
+        "HVALS",
+        "HGETALL",
         // lists
-        "LRANGE", "LLEN", "LINDEX", "LPOS",
+        "LRANGE",
+        "LLEN",
+        "LINDEX",
+        "LPOS",
         // sets
-        "SCARD", "SISMEMBER", "SMISMEMBER", "SSCAN", "SRANDMEMBER", "SMEMBERS", "SINTERCARD",
+        "SCARD",
+        "SISMEMBER",
+        "SMISMEMBER",
+        "SSCAN",
+        "SRANDMEMBER",
+        "SMEMBERS",
+        "SINTERCARD",
         // sorted sets
-        "ZCARD", "ZSCORE", "ZMSCORE", "ZRANGE", "ZRANGEBYSCORE", "ZRANGEBYLEX", "ZREVRANGE", "ZREVRANGEBYSCORE",
-        "ZREVRANGEBYLEX", "ZRANK", "ZREVRANK", "ZCOUNT", "ZLEXCOUNT", "ZSCAN", "ZRANDMEMBER",
+        "ZCARD",
+        "ZSCORE",
+        "ZMSCORE",
+        "ZRANGE",
+        "ZRANGEBYSCORE",
+        "ZRANGEBYLEX",
+        "ZREVRANGE",
+        "ZREVRANGEBYSCORE",
+        "ZREVRANGEBYLEX",
+        "ZRANK",
+        "ZREVRANK",
+        "ZCOUNT",
+        "ZLEXCOUNT",
+        "ZSCAN",
+        "ZRANDMEMBER",
         // streams
-        "XLEN", "XRANGE", "XREVRANGE", "XINFO", "XPENDING",
+        "XLEN",
+        "XRANGE",
+        "XREVRANGE",
+        "XINFO",
+        "XPENDING",
         // hyperloglog, geo
-        "PFCOUNT", "GEOPOS", "GEODIST", "GEOHASH", "GEOSEARCH",
+        "PFCOUNT",
+        "GEOPOS",
+        "GEODIST",
+        "GEOHASH",
+        "GEOSEARCH",
     };
     return commands;
 }
@@ -39,8 +109,9 @@ bool readOnlySubcommand(const QByteArray &name, const QByteArray &sub)
         return ok.contains(sub);
     }
     if (name == "SENTINEL") {
-        static const QSet<QByteArray> ok = {"MASTERS",   "MASTER", "REPLICAS",  "SLAVES", "SENTINELS",
-                                            "GET-MASTER-ADDR-BY-NAME", "CKQUORUM", "INFO-CACHE", "MYID"};
+        static const QSet<QByteArray> ok
+            = {"MASTERS",  "MASTER",     "REPLICAS", "SLAVES", "SENTINELS", "GET-MASTER-ADDR-BY-NAME",
+               "CKQUORUM", "INFO-CACHE", "MYID"};
         return ok.contains(sub);
     }
     if (name == "OBJECT") {

@@ -2,8 +2,7 @@
 
 #include "respcommand.h"
 
-namespace Resp
-{
+namespace Resp {
 // True when the command cannot change data or topology. Read-only connections send nothing else: this is an allowlist,
 // so a command we do not know is treated as a write.
 bool isReadOnlyCommand(const RespCommand &command);

@@ -6,7 +6,8 @@
 #include <QString>
 
 // Where and how to connect. Passwords live here only in memory; nothing in this struct is ever logged or saved.
-struct ConnectionOptions {
+struct ConnectionOptions
+{
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 6379;
     // How the node is named in errors: "sentinel", "master", "replica", "node".

@@ -5,8 +5,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
-namespace
-{
+namespace {
 QString socketErrorText(const QTcpSocket *socket)
 {
     switch (socket->error()) {
@@ -27,7 +26,7 @@ bool isAuthError(const RespValue &reply)
 {
     const QByteArray code = reply.errorCode();
     return code == "WRONGPASS" || code == "NOAUTH" || code == "NOPERM"
-        || reply.toByteArray().contains("invalid password") || reply.toByteArray().contains("without any password");
+           || reply.toByteArray().contains("invalid password") || reply.toByteArray().contains("without any password");
 }
 } // namespace
 
@@ -128,7 +127,11 @@ void RedisConnection::send(const RespCommand &command, ReplyHandler handler)
     if (error.isError()) {
         // Keep the promise that handlers run later, from the event loop, never inside send().
         QMetaObject::invokeMethod(
-            this, [handler = std::move(handler), error] { handler({{}, error}); }, Qt::QueuedConnection);
+            this,
+            [handler = std::move(handler), error] {
+                handler({{}, error});
+            },
+            Qt::QueuedConnection);
         return;
     }
     enqueue(command, std::move(handler));
@@ -209,7 +212,8 @@ void RedisConnection::handleSocketError()
     if (!m_socket || m_state == State::Closed || m_state == State::Failed)
         return;
     // waitFor*() report their own time running out as an error; our deadlines decide what a timeout is.
-    if (m_socket->error() == QAbstractSocket::SocketTimeoutError && m_socket->state() != QAbstractSocket::UnconnectedState)
+    if (m_socket->error() == QAbstractSocket::SocketTimeoutError
+        && m_socket->state() != QAbstractSocket::UnconnectedState)
         return;
     QString step = QStringLiteral("connect");
     QString message = socketErrorText(m_socket);

@@ -18,7 +18,8 @@ class QTimer;
 
 // The outcome of one command: a reply, or a transport/protocol error. A RESP error reply is a reply (value.isError()),
 // and asError() turns it into a VigilError naming the node and the command.
-struct RespResult {
+struct RespResult
+{
     RespValue value;
     VigilError error;
 
@@ -85,7 +86,8 @@ Q_SIGNALS:
     void messageReceived(const RespValue &message);
 
 private:
-    struct Pending {
+    struct Pending
+    {
         QString step;
         ReplyHandler handler;
         QDeadlineTimer deadline;

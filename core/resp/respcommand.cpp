@@ -1,10 +1,9 @@
 #include "respcommand.h"
 
-#include <hiredis.h>
-
 #include <QString>
 #include <QVarLengthArray>
 
+#include <hiredis.h>
 #include <new>
 
 QByteArray Resp::encode(const RespCommand &command)

@@ -6,8 +6,7 @@
 // A command as its binary-safe arguments, e.g. {"SCAN", "0", "COUNT", "1000"}.
 using RespCommand = QList<QByteArray>;
 
-namespace Resp
-{
+namespace Resp {
 // Encodes one command as a RESP multi-bulk with hiredis's redisFormatCommandArgv.
 QByteArray encode(const RespCommand &command);
 

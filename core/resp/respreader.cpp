@@ -1,12 +1,10 @@
 #include "respreader.h"
 
-#include <hiredis.h>
-
 #include <charconv>
 #include <cstring>
+#include <hiredis.h>
 
-namespace
-{
+namespace {
 RespReader *readerOf(const redisReadTask *task)
 {
     return static_cast<RespReader *>(task->privdata);
@@ -45,7 +43,8 @@ QString describeHiredisError(const char *errstr)
 
 // The hiredis object functions. Only the root of a reply is heap allocated; children live inside their parent's
 // element list, which never reallocates while one of its children is still being filled.
-struct RespReaderCallbacks {
+struct RespReaderCallbacks
+{
     static void *attach(const redisReadTask *task, RespValue &&value)
     {
         if (!task->parent)
@@ -104,8 +103,7 @@ struct RespReaderCallbacks {
             return nullptr;
         }
         if (depthOf(task) + 1 > reader->m_limits.maxDepth) {
-            reader->m_limitError
-                = QStringLiteral("arrays nested deeper than %1 levels").arg(reader->m_limits.maxDepth);
+            reader->m_limitError = QStringLiteral("arrays nested deeper than %1 levels").arg(reader->m_limits.maxDepth);
             return nullptr;
         }
         RespValue value;
@@ -129,8 +127,7 @@ struct RespReaderCallbacks {
     }
 };
 
-namespace
-{
+namespace {
 redisReplyObjectFunctions respFunctions = {
     RespReaderCallbacks::createString, RespReaderCallbacks::createArray, RespReaderCallbacks::createInteger,
     RespReaderCallbacks::createNil,    RespReaderCallbacks::freeObject,

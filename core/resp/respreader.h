@@ -9,7 +9,8 @@ struct RespReaderCallbacks;
 
 // Incremental RESP2 decoder. hiredis's redisReader does the parsing; its object functions build RespValue trees and
 // enforce the limits below, so a hostile or broken peer cannot make us allocate what it announces.
-struct RespLimits {
+struct RespLimits
+{
     qint64 maxBulkLength = 512LL * 1024 * 1024; // Redis's own proto-max-bulk-len default
     qint64 maxArrayLength = 16LL * 1024 * 1024; // elements in one array
     int maxDepth = 7;                           // nested arrays; hiredis itself stops at 7

@@ -77,5 +77,5 @@ QByteArray RespValue::toDisplayString() const
 bool RespValue::operator==(const RespValue &other) const
 {
     return m_type == other.m_type && m_integer == other.m_integer && m_bytes == other.m_bytes
-        && m_elements == other.m_elements;
+           && m_elements == other.m_elements;
 }

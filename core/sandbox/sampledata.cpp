@@ -1,7 +1,6 @@
 #include "sampledata.h"
 
-namespace
-{
+namespace {
 // A tiny deterministic mixer (splitmix64): the same index always makes the same names and values.
 quint64 mix(quint64 x)
 {
@@ -25,7 +24,7 @@ QByteArray uuid(quint64 seed)
 
 const QList<QByteArray> &words()
 {
-    static const QList<QByteArray> list = {"alpha", "berlin", "cobalt", "delta",  "ember",  "fjord", "garnet",
+    static const QList<QByteArray> list = {"alpha",  "berlin", "cobalt",  "delta",  "ember", "fjord",  "garnet",
                                            "harbor", "indigo", "juniper", "kepler", "lumen", "meadow", "nimbus"};
     return list;
 }
@@ -35,7 +34,8 @@ QByteArray word(quint64 seed)
     return words().at(static_cast<qsizetype>(seed % static_cast<quint64>(words().size())));
 }
 
-struct Special {
+struct Special
+{
     QByteArray name;
     QByteArray type;
     bool ttl = false;
@@ -79,7 +79,8 @@ QList<QByteArray> SampleData::awkwardKeyNames()
         QByteArrayLiteral("line\nbreak:key"),
         QByteArrayLiteral("quote\"and'apostrophe"),
         QByteArray("bin:\xff\xfe\x80 invalid utf8", 21),
-        QByteArrayLiteral("bidi:\xe2\x80\xae" "evil\xe2\x80\xac.txt"),
+        QByteArrayLiteral("bidi:\xe2\x80\xae"
+                          "evil\xe2\x80\xac.txt"),
         QByteArrayLiteral("tab\tand\rcarriage"),
         QByteArray("nul\0byte", 8),
         QByteArrayLiteral("emoji:\xf0\x9f\x94\x91:key"),
@@ -104,17 +105,29 @@ SampleData::Key SampleData::key(qint64 index) const
     const quint64 r = mix(static_cast<quint64>(i));
     // Namespaces in fixed proportions, decided by i so that counts are exact and predictable.
     switch (i % 20) {
-    case 0: case 1: case 2: case 3: case 4: case 5:
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
         return {"user:" + QByteArray::number(100000 + i) + ":profile", "hash", false};
-    case 6: case 7: case 8: case 9:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
         return {"session:" + uuid(static_cast<quint64>(i)), "string", true};
-    case 10: case 11:
+    case 10:
+    case 11:
         return {"cache:page:/" + word(r) + '/' + word(r >> 8) + '/' + QByteArray::number(i), "string", false};
     case 12:
         return {"cache:api:v1:" + word(r) + ":" + QByteArray::number(i), "string", false};
-    case 13: case 14: case 15:
+    case 13:
+    case 14:
+    case 15:
         return {"order:" + QByteArray::number(2020 + (i % 6)) + ':' + QByteArray::number(500000 + i), "hash", false};
-    case 16: case 17:
+    case 16:
+    case 17:
         return {"product:sku-" + hex(r, 10) + '-' + QByteArray::number(i), "string", false};
     case 18:
         return {"rate:ip:10." + QByteArray::number((r >> 8) & 0xff) + '.' + QByteArray::number((r >> 16) & 0xff) + '.'
@@ -155,15 +168,15 @@ void SampleData::appendCommands(qint64 index, QList<RespCommand> *out) const
         QByteArray value;
         if (k.name.startsWith("session:"))
             value = R"({"user":)" + QByteArray::number(r % 100000) + R"(,"csrf":")" + hex(r, 16) + R"(","ip":"10.0.)"
-                + QByteArray::number(r % 250) + R"(.7"})";
+                    + QByteArray::number(r % 250) + R"(.7"})";
         else if (k.name.startsWith("product:"))
             value = R"({"name":")" + word(r) + ' ' + word(r >> 4) + R"(","price":)" + QByteArray::number(r % 10000)
-                + R"(,"tags":[")" + word(r >> 12) + R"("],"stock":)" + QByteArray::number(r % 300) + '}';
+                    + R"(,"tags":[")" + word(r >> 12) + R"("],"stock":)" + QByteArray::number(r % 300) + '}';
         else if (k.name.startsWith("rate:") || k.name.startsWith("stats:"))
             value = QByteArray::number(r % 1000);
         else if (k.name.startsWith("cache:"))
             value = "<html><body><h1>" + word(r) + "</h1><p>" + QByteArray(static_cast<qsizetype>(r % 200), 'x')
-                + "</p></body></html>";
+                    + "</p></body></html>";
         else if (k.name == "feature:flags")
             value = R"({"darkMode":true,"betaCheckout":false,"maxUpload":10485760})";
         else if (k.name.startsWith("lock:"))
@@ -197,12 +210,14 @@ void SampleData::appendCommands(qint64 index, QList<RespCommand> *out) const
         RespCommand add = {"ZADD", k.name};
         const int n = k.name == "leaderboard:global" ? 1000 : 5 + static_cast<int>(r % 5);
         for (int j = 0; j < n; ++j)
-            add << QByteArray::number((mix(r + static_cast<quint64>(j)) % 100000) / 10.0) << "player:" + QByteArray::number(j);
+            add << QByteArray::number((mix(r + static_cast<quint64>(j)) % 100000) / 10.0)
+                << "player:" + QByteArray::number(j);
         out->append(add);
     } else if (k.type == "stream") {
         const int n = k.name == "events:orders" ? 200 : 2 + static_cast<int>(r % 3);
         for (int j = 0; j < n; ++j)
-            out->append({"XADD", k.name, "*", "order", QByteArray::number(500000 + j), "status", (j & 1) ? "paid" : "new"});
+            out->append(
+                {"XADD", k.name, "*", "order", QByteArray::number(500000 + j), "status", (j & 1) ? "paid" : "new"});
     }
     if (k.hasTtl)
         out->append({"EXPIRE", k.name, QByteArray::number(3600 + static_cast<qint64>(r % 86400))});

@@ -16,7 +16,8 @@
 class SampleData final
 {
 public:
-    struct Key {
+    struct Key
+    {
         QByteArray name;
         QByteArray type; // as TYPE reports it: string, hash, list, set, zset, stream
         bool hasTtl = false;

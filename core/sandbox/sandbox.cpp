@@ -21,8 +21,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-namespace
-{
+namespace {
 const QString sandboxNode = QStringLiteral("sandbox");
 
 VigilError sandboxError(VigilError::Kind kind, const QString &step, const QString &message)
@@ -65,7 +64,7 @@ QString nodeLabel(const Sandbox::Node &node)
 {
     return (node.kind == Sandbox::NodeKind::Sentinel ? QStringLiteral("sentinel 127.0.0.1:")
                                                      : QStringLiteral("redis 127.0.0.1:"))
-        + QString::number(node.port);
+           + QString::number(node.port);
 }
 
 QByteArray quoted(const QString &path)
@@ -177,9 +176,9 @@ VigilError Sandbox::prepareDir()
             return sandboxError(VigilError::Kind::Usage, QStringLiteral("create folder"),
                                 QStringLiteral("cannot create %1").arg(m_dir));
         if (QFile::exists(stateFilePath()))
-            return sandboxError(VigilError::Kind::Usage, QStringLiteral("create folder"),
-                                QStringLiteral("%1 already holds a running sandbox; run 'vigil-sandbox down --dir %1'")
-                                    .arg(m_dir));
+            return sandboxError(
+                VigilError::Kind::Usage, QStringLiteral("create folder"),
+                QStringLiteral("%1 already holds a running sandbox; run 'vigil-sandbox down --dir %1'").arg(m_dir));
     }
     // Config files hold the sandbox's passwords: keep the folder to ourselves.
     QFile::setPermissions(m_dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
@@ -224,7 +223,7 @@ QString Sandbox::writeSentinelConfig(quint16 port, quint16 masterPort) const
     conf += "port " + QByteArray::number(port) + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n";
     conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/sentinel.log")) + '\n';
     conf += "sentinel monitor " + name + " 127.0.0.1 " + QByteArray::number(masterPort) + ' '
-        + QByteArray::number(quorum) + '\n';
+            + QByteArray::number(quorum) + '\n';
     conf += "sentinel down-after-milliseconds " + name + ' ' + QByteArray::number(m_options.downAfterMs) + '\n';
     conf += "sentinel failover-timeout " + name + ' ' + QByteArray::number(m_options.failoverTimeoutMs) + '\n';
     conf += "sentinel parallel-syncs " + name + " 1\n";
@@ -252,15 +251,15 @@ QString Sandbox::writeSentinelConfig(quint16 port, quint16 masterPort) const
 VigilError Sandbox::startNode(Node &node)
 {
     const bool sentinel = node.kind == NodeKind::Sentinel;
-    QString program = QStandardPaths::findExecutable(sentinel ? QStringLiteral("redis-sentinel")
-                                                              : QStringLiteral("redis-server"));
+    QString program
+        = QStandardPaths::findExecutable(sentinel ? QStringLiteral("redis-sentinel") : QStringLiteral("redis-server"));
     if (program.isEmpty()) {
         return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node),
                             QStringLiteral("%1 is not on PATH (Debian: apt-get install redis-server redis-sentinel)")
                                 .arg(sentinel ? QStringLiteral("redis-sentinel") : QStringLiteral("redis-server")));
     }
     node.logPath = QFileInfo(node.configPath).absolutePath()
-        + (sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
+                   + (sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
     const QStringList arguments = {node.configPath};
 
     if (m_options.detach) {
@@ -314,7 +313,7 @@ VigilError Sandbox::waitForPing(const Node &node, int timeoutMs)
                                 QStringLiteral("the process exited: %1").arg(QString::fromUtf8(tail)));
         }
         RedisConnection connection(node.kind == NodeKind::Sentinel ? sentinelOptions(node.port)
-                                                                    : dataOptions(node.port));
+                                                                   : dataOptions(node.port));
         last = connection.openBlocking();
         if (!last.isError()) {
             const RespResult pong = connection.execute({"PING"});
@@ -345,8 +344,9 @@ VigilError Sandbox::waitForReplicas(quint16 masterPort, int timeoutMs)
             return {};
         QThread::msleep(50);
     }
-    return sandboxError(VigilError::Kind::Timeout, QStringLiteral("wait for replicas"),
-                        QStringLiteral("fewer than %1 replicas online after %2 ms").arg(m_options.replicas).arg(timeoutMs));
+    return sandboxError(
+        VigilError::Kind::Timeout, QStringLiteral("wait for replicas"),
+        QStringLiteral("fewer than %1 replicas online after %2 ms").arg(m_options.replicas).arg(timeoutMs));
 }
 
 VigilError Sandbox::waitForAgreement(quint16 masterPort, int timeoutMs)
@@ -387,7 +387,8 @@ VigilError Sandbox::waitForAgreement(quint16 masterPort, int timeoutMs)
                     && m.value("num-other-sentinels").toInt() >= liveSentinels - 1)
                     break;
             } else {
-                lastState = reply.error.isError() ? reply.error.toString() : QString::fromUtf8(reply.value.toByteArray());
+                lastState
+                    = reply.error.isError() ? reply.error.toString() : QString::fromUtf8(reply.value.toByteArray());
             }
             QThread::msleep(100);
         }
@@ -510,7 +511,8 @@ void Sandbox::stop()
         if (m_adopted) {
             // A pid from a state file may have been reused: only kill what is still our redis on our port.
             QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(n.pid));
-            if (!cmdline.open(QIODevice::ReadOnly) || !cmdline.readAll().contains(QByteArray(':' + QByteArray::number(n.port))))
+            if (!cmdline.open(QIODevice::ReadOnly)
+                || !cmdline.readAll().contains(QByteArray(':' + QByteArray::number(n.port))))
                 continue;
         }
         ::kill(static_cast<pid_t>(n.pid), SIGKILL);
@@ -554,7 +556,8 @@ VigilError Sandbox::restoreAndSettle(int timeoutMs)
     quint16 master = 0;
     while ((master = currentMasterPort()) == 0) {
         if (deadline.hasExpired())
-            return sandboxError(VigilError::Kind::Timeout, QStringLiteral("settle"), QStringLiteral("no sentinel names a master"));
+            return sandboxError(VigilError::Kind::Timeout, QStringLiteral("settle"),
+                                QStringLiteral("no sentinel names a master"));
         QThread::msleep(100);
     }
     return waitForAgreement(master, static_cast<int>(qMax<qint64>(1000, deadline.remainingTime())));
@@ -568,7 +571,8 @@ quint16 Sandbox::currentMasterPort() const
         RedisConnection sentinel(sentinelOptions(n.port));
         if (sentinel.openBlocking().isError())
             continue;
-        const RespResult reply = sentinel.execute({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_options.masterName.toUtf8()});
+        const RespResult reply
+            = sentinel.execute({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_options.masterName.toUtf8()});
         if (reply.ok() && reply.value.size() == 2)
             return static_cast<quint16>(reply.value.at(1).toByteArray().toUInt());
     }
@@ -673,7 +677,8 @@ VigilError Sandbox::saveState() const
     QJsonArray nodes;
     for (const Node &n : m_nodes) {
         nodes.append(QJsonObject{
-            {QStringLiteral("kind"), n.kind == NodeKind::Sentinel ? QStringLiteral("sentinel") : QStringLiteral("redis")},
+            {QStringLiteral("kind"),
+             n.kind == NodeKind::Sentinel ? QStringLiteral("sentinel") : QStringLiteral("redis")},
             {QStringLiteral("port"), n.port},
             {QStringLiteral("pid"), n.pid},
             {QStringLiteral("config"), n.configPath},
@@ -729,12 +734,12 @@ std::unique_ptr<Sandbox> Sandbox::load(const QString &dir, VigilError *error)
         const QJsonObject o = value.toObject();
         Node n;
         n.kind = o.value(QStringLiteral("kind")).toString() == QLatin1String("sentinel") ? NodeKind::Sentinel
-                                                                                       : NodeKind::Data;
+                                                                                         : NodeKind::Data;
         n.port = static_cast<quint16>(o.value(QStringLiteral("port")).toInt());
         n.pid = o.value(QStringLiteral("pid")).toInteger();
         n.configPath = o.value(QStringLiteral("config")).toString();
         n.logPath = QFileInfo(n.configPath).absolutePath()
-            + (n.kind == NodeKind::Sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
+                    + (n.kind == NodeKind::Sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
         sandbox->m_nodes.append(n);
     }
     sandbox->m_options.replicas = static_cast<int>(sandbox->dataPorts().size()) - 1;

@@ -13,11 +13,12 @@
 class QProcess;
 class QTemporaryDir;
 
-struct SandboxOptions {
+struct SandboxOptions
+{
     enum class Auth { None, Password, AclUser };
 
-    qint64 keys = 20000;   // generated sample keys (the fixed special keys come on top)
-    QString dir;           // empty: a temporary folder, removed on stop()
+    qint64 keys = 20000; // generated sample keys (the fixed special keys come on top)
+    QString dir;         // empty: a temporary folder, removed on stop()
     Auth auth = Auth::None;
     int replicas = 2;
     int sentinels = 3;
@@ -42,7 +43,8 @@ class Sandbox final : public QObject
 public:
     enum class NodeKind { Data, Sentinel };
 
-    struct Node {
+    struct Node
+    {
         NodeKind kind = NodeKind::Data;
         quint16 port = 0;
         qint64 pid = 0;
@@ -84,12 +86,12 @@ public:
     quint16 currentMasterPort() const;
 
     // Fault injection.
-    VigilError failover();                 // SENTINEL FAILOVER on the first sentinel that answers
-    VigilError killNode(quint16 port);     // kill -9
+    VigilError failover();             // SENTINEL FAILOVER on the first sentinel that answers
+    VigilError killNode(quint16 port); // kill -9
     VigilError killMaster();
-    VigilError pauseNode(quint16 port);    // SIGSTOP
-    VigilError resumeNode(quint16 port);   // SIGCONT
-    VigilError restartNode(quint16 port);  // start a killed node again with its (possibly rewritten) config
+    VigilError pauseNode(quint16 port);   // SIGSTOP
+    VigilError resumeNode(quint16 port);  // SIGCONT
+    VigilError restartNode(quint16 port); // start a killed node again with its (possibly rewritten) config
     VigilError killSentinel(int index);
 
     // Waits until every live sentinel reports `masterPort` as the master, with `replicas` replicas known.

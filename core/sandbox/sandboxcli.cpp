@@ -4,11 +4,10 @@
 #include "sentinel/failovertracker.h"
 #include "sentinel/sentinelwatcher.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
-
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QThread>
@@ -17,8 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace
-{
+namespace {
 int signalPipe[2] = {-1, -1};
 
 void handleSignal(int)
@@ -86,10 +84,13 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         "  down                  stop every node"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption keysOption(QStringLiteral("keys"), QStringLiteral("Generated sample keys (default 20000)."),
-                                        QStringLiteral("N"), QStringLiteral("20000"));
-    const QCommandLineOption dirOption(QStringLiteral("dir"), QStringLiteral("The sandbox folder."), QStringLiteral("D"));
-    const QCommandLineOption authOption(QStringLiteral("auth"), QStringLiteral("requirepass on data nodes and sentinels."));
+    const QCommandLineOption keysOption(QStringLiteral("keys"),
+                                        QStringLiteral("Generated sample keys (default 20000)."), QStringLiteral("N"),
+                                        QStringLiteral("20000"));
+    const QCommandLineOption dirOption(QStringLiteral("dir"), QStringLiteral("The sandbox folder."),
+                                       QStringLiteral("D"));
+    const QCommandLineOption authOption(QStringLiteral("auth"),
+                                        QStringLiteral("requirepass on data nodes and sentinels."));
     const QCommandLineOption aclOption(QStringLiteral("acl"), QStringLiteral("ACL users on data nodes and sentinels."));
     const QCommandLineOption detachOption(QStringLiteral("detach"),
                                           QStringLiteral("Leave the nodes running and exit; needs --dir."));
@@ -99,10 +100,11 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
     const QCommandLineOption failoverTimeoutOption(QStringLiteral("failover-timeout"),
                                                    QStringLiteral("Sentinel failover-timeout (default 5000)."),
                                                    QStringLiteral("MS"), QStringLiteral("5000"));
-    parser.addOptions({keysOption, dirOption, authOption, aclOption, detachOption, downAfterOption,
-                       failoverTimeoutOption});
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("up, failover, kill-master, pause-master, watch, "
-                                                                           "restart or down"));
+    parser.addOptions(
+        {keysOption, dirOption, authOption, aclOption, detachOption, downAfterOption, failoverTimeoutOption});
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("up, failover, kill-master, pause-master, watch, "
+                                                "restart or down"));
 
     if (!parser.parse(arguments)) {
         err << "vigil-sandbox: " << parser.errorText() << '\n';
@@ -222,28 +224,32 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         QObject::connect(&watcher, &SentinelWatcher::eventReceived, &tracker, &FailoverTracker::handleEvent);
         QObject::connect(&watcher, &SentinelWatcher::eventReceived, qApp,
                          [line](const SentinelEvent &event) { line(event.toJson()); });
-        QObject::connect(&watcher, &SentinelWatcher::masterSwitched, qApp, [line](const HostPort &from, const HostPort &to) {
-            line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("master-switched")},
-                                           {QStringLiteral("old_master"), from.toString()},
-                                           {QStringLiteral("new_master"), to.toString()},
-                                           {QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}})
-                     .toJson(QJsonDocument::Compact));
-        });
+        QObject::connect(
+            &watcher, &SentinelWatcher::masterSwitched, qApp, [line](const HostPort &from, const HostPort &to) {
+                line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("master-switched")},
+                                               {QStringLiteral("old_master"), from.toString()},
+                                               {QStringLiteral("new_master"), to.toString()},
+                                               {QStringLiteral("time"),
+                                                QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}})
+                         .toJson(QJsonDocument::Compact));
+            });
         QObject::connect(&watcher, &SentinelWatcher::sentinelSubscribed, qApp, [line](const HostPort &sentinel) {
             line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("subscribed")},
                                            {QStringLiteral("sentinel"), sentinel.toString()}})
                      .toJson(QJsonDocument::Compact));
         });
-        QObject::connect(&watcher, &SentinelWatcher::sentinelLost, qApp, [line](const HostPort &sentinel, const VigilError &e) {
-            line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("sentinel-lost")},
-                                           {QStringLiteral("sentinel"), sentinel.toString()},
-                                           {QStringLiteral("error"), e.toString()}})
-                     .toJson(QJsonDocument::Compact));
-        });
+        QObject::connect(&watcher, &SentinelWatcher::sentinelLost, qApp,
+                         [line](const HostPort &sentinel, const VigilError &e) {
+                             line(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("sentinel-lost")},
+                                                            {QStringLiteral("sentinel"), sentinel.toString()},
+                                                            {QStringLiteral("error"), e.toString()}})
+                                      .toJson(QJsonDocument::Compact));
+                         });
         QObject::connect(&tracker, &FailoverTracker::failoverFinished, qApp,
                          [line](const FailoverRecord &record) { line(record.toJson()); });
         if (!installSignalHandlers())
-            return fail(err, {VigilError::Kind::Usage, QString(), QStringLiteral("watch"), QStringLiteral("no signal pipe")});
+            return fail(
+                err, {VigilError::Kind::Usage, QString(), QStringLiteral("watch"), QStringLiteral("no signal pipe")});
         watcher.start();
         QCoreApplication::exec();
         return 0;

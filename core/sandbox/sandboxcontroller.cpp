@@ -50,7 +50,8 @@ void SandboxController::pauseMaster(int milliseconds)
         return;
     const quint16 port = m_sandbox->currentMasterPort();
     const VigilError error = m_sandbox->pauseNode(port);
-    Q_EMIT actionFinished(tr("Paused the master 127.0.0.1:%1 for %2 s (SIGSTOP)").arg(port).arg(milliseconds / 1000.0), error);
+    Q_EMIT actionFinished(tr("Paused the master 127.0.0.1:%1 for %2 s (SIGSTOP)").arg(port).arg(milliseconds / 1000.0),
+                          error);
     if (error.isError())
         return;
     QTimer::singleShot(milliseconds, this, [this, port] {

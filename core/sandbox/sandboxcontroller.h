@@ -6,7 +6,8 @@
 #include <QObject>
 
 // What the GUI learns about a started sandbox.
-struct SandboxInfo {
+struct SandboxInfo
+{
     QString dir;
     QString masterName;
     QList<quint16> sentinelPorts;

@@ -6,8 +6,7 @@
 #include <new>
 #include <sys/mman.h>
 
-namespace
-{
+namespace {
 int varintSize(quint64 value)
 {
     int n = 1;

@@ -48,7 +48,8 @@ private:
     static constexpr quint64 chunkSize = quint64(1) << chunkBits;
     static constexpr quint64 offsetMask = (quint64(1) << 40) - 1;
 
-    struct Entry {
+    struct Entry
+    {
         quint8 *flags;
         const char *data;
         quint64 length;
@@ -64,7 +65,8 @@ private:
 
     // Big zeroed blocks straight from mmap, with transparent huge pages where the kernel offers them: the table and
     // the arena are touched at random, and 4 KiB pages would cost a page fault and a TLB miss each.
-    struct Block {
+    struct Block
+    {
         void *data = nullptr;
         size_t bytes = 0;
         Block() = default;
@@ -81,8 +83,8 @@ private:
     quint64 m_mask = 0;
     int m_bits = 0; // log2 of the table size
     qint64 m_size = 0;
-    std::vector<Block> m_chunks;                   // indexed by offset >> chunkBits; big keys own several indexes
-    std::vector<quint64> m_chunkBytes;             // bytes allocated for each chunk (0 for the extra indexes)
-    quint64 m_end = 0;                             // the next free arena offset
-    quint64 m_restartEnd = 0;                      // entries below this offset were inserted before the restart
+    std::vector<Block> m_chunks;       // indexed by offset >> chunkBits; big keys own several indexes
+    std::vector<quint64> m_chunkBytes; // bytes allocated for each chunk (0 for the extra indexes)
+    quint64 m_end = 0;                 // the next free arena offset
+    quint64 m_restartEnd = 0;          // entries below this offset were inserted before the restart
 };

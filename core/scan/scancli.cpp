@@ -16,8 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-namespace
-{
+namespace {
 std::atomic_bool interrupted{false};
 
 void handleInterrupt(int)
@@ -147,7 +146,8 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Lists the keys of a Redis deployment managed by Sentinel, and survives failover: it resumes with its cursor "
-        "on the same node, restarts from cursor 0 on a new master, never prints a key twice, and reports keys that went "
+        "on the same node, restarts from cursor 0 on a new master, never prints a key twice, and reports keys that "
+        "went "
         "missing after a failover.\n\n"
         "Passwords never go on the command line: the data-node password comes from VIGIL_PASSWORD, --password-file, "
         "or a prompt on a tty (with --user); the sentinel password from VIGIL_SENTINEL_PASSWORD or "
@@ -158,8 +158,10 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     parser.addVersionOption();
     const QCommandLineOption sentinel(QStringLiteral("sentinel"), QStringLiteral("Sentinel seeds."),
                                       QStringLiteral("HOST:PORT[,HOST:PORT...]"));
-    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."), QStringLiteral("NAME"));
-    const QCommandLineOption match(QStringLiteral("match"), QStringLiteral("SCAN MATCH pattern."), QStringLiteral("PATTERN"));
+    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption match(QStringLiteral("match"), QStringLiteral("SCAN MATCH pattern."),
+                                   QStringLiteral("PATTERN"));
     const QCommandLineOption type(QStringLiteral("type"), QStringLiteral("SCAN TYPE."), QStringLiteral("TYPE"));
     const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("SCAN COUNT (default 1000)."),
                                    QStringLiteral("N"), QStringLiteral("1000"));
@@ -172,10 +174,12 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     const QCommandLineOption sentinelUser(QStringLiteral("sentinel-user"), QStringLiteral("Sentinel ACL user."),
                                           QStringLiteral("USER"));
     const QCommandLineOption sentinelPasswordFile(QStringLiteral("sentinel-password-file"),
-                                                  QStringLiteral("Read the sentinel password from F."), QStringLiteral("F"));
+                                                  QStringLiteral("Read the sentinel password from F."),
+                                                  QStringLiteral("F"));
     const QCommandLineOption tls(QStringLiteral("tls"), QStringLiteral("Use TLS (not supported yet)."));
     const QCommandLineOption cacert(QStringLiteral("cacert"), QStringLiteral("TLS CA file."), QStringLiteral("F"));
-    const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("TLS client certificate."), QStringLiteral("F"));
+    const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("TLS client certificate."),
+                                  QStringLiteral("F"));
     const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("TLS client key."), QStringLiteral("F"));
     const QCommandLineOption sni(QStringLiteral("sni"), QStringLiteral("TLS server name."), QStringLiteral("NAME"));
     const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Skip TLS verification."));
@@ -190,10 +194,13 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
                                                      "after a failover, and missing keys are not reported)."));
     const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("plain, quoted or hex (default plain)."),
                                     QStringLiteral("FORMAT"), QStringLiteral("plain"));
-    const QCommandLineOption events(QStringLiteral("events"), QStringLiteral("JSON lines on stderr: resolved, restart, "
-                                                                             "resume, missing-after-failover, summary."));
-    parser.addOptions({sentinel, master, match, type, count, db, user, passwordFile, sentinelUser, sentinelPasswordFile,
-                       tls, cacert, cert, key, sni, insecure, map, replica, pace, noDedupe, format, events});
+    const QCommandLineOption events(QStringLiteral("events"),
+                                    QStringLiteral("JSON lines on stderr: resolved, restart, "
+                                                   "resume, missing-after-failover, summary."));
+    parser.addOptions(
+        {sentinel, master, match, type, count, db,       user, passwordFile, sentinelUser, sentinelPasswordFile,
+         tls,      cacert, cert,  key,  sni,   insecure, map,  replica,      pace,         noDedupe,
+         format,   events});
 
     if (!parser.parse(arguments))
         return usage(err, parser.errorText());

@@ -5,8 +5,7 @@
 #include <QElapsedTimer>
 #include <QThread>
 
-namespace
-{
+namespace {
 QByteArray infoField(const QByteArray &info, const QByteArray &name)
 {
     const QByteArray prefix = name + ':';
@@ -32,8 +31,9 @@ QString ScanNotice::describe() const
     const QString fromText = from.address.toString();
     const QString toText = to.address.toString();
     if (kind == Kind::Resume)
-        return QStringLiteral("Resumed on %1 after %2 keys: %3; the node is the same process with the same data, so the "
-                              "cursor is still valid.")
+        return QStringLiteral(
+                   "Resumed on %1 after %2 keys: %3; the node is the same process with the same data, so the "
+                   "cursor is still valid.")
             .arg(toText)
             .arg(keysReported)
             .arg(reason);
@@ -171,7 +171,8 @@ bool ScanIterator::recover(const QString &reason, bool switched, VigilError *err
         }
         if (connect(reason, &last)) {
             // A switch announced by the sentinels is never "the same node", even if the deposed master still answers.
-            const bool same = m_node.sameNodeAs(old) && !(switched && m_epoch.master().isValid() && m_epoch.master() != old.address);
+            const bool same = m_node.sameNodeAs(old)
+                              && !(switched && m_epoch.master().isValid() && m_epoch.master() != old.address);
             ScanNotice notice;
             notice.reason = reason;
             notice.from = old;
@@ -337,7 +338,8 @@ ScanSummary ScanIterator::run(VigilError *error)
             progress.dbsize = m_dbsize;
             progress.pass = m_summary.passes;
             const qint64 ms = clock.elapsed();
-            progress.keysPerSecond = ms > 0 ? 1000.0 * static_cast<double>(m_summary.keys) / static_cast<double>(ms) : 0;
+            progress.keysPerSecond
+                = ms > 0 ? 1000.0 * static_cast<double>(m_summary.keys) / static_cast<double>(ms) : 0;
             m_callbacks.progress(progress);
         }
         if (m_cursor == "0") {

@@ -26,7 +26,8 @@ class RedisConnection;
 class ScanIterator final
 {
 public:
-    struct Callbacks {
+    struct Callbacks
+    {
         std::function<void(const NodeIdentity &)> resolved;
         std::function<void(const QList<QByteArray> &, int pass)> keys;
         std::function<void(const ScanNotice &)> notice;

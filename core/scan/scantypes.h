@@ -8,12 +8,13 @@
 #include <QMetaType>
 
 // What to scan.
-struct ScanOptions {
+struct ScanOptions
+{
     enum class Source { Master, Replica };
 
-    QByteArray match;      // SCAN MATCH; empty for all keys
-    QByteArray type;       // SCAN TYPE; empty for every type
-    int count = 1000;      // SCAN COUNT
+    QByteArray match; // SCAN MATCH; empty for all keys
+    QByteArray type;  // SCAN TYPE; empty for every type
+    int count = 1000; // SCAN COUNT
     Source source = Source::Master;
     double keysPerSecond = 0; // pacing ceiling; 0 = as fast as the server answers
     bool dedupe = true;
@@ -21,18 +22,20 @@ struct ScanOptions {
 };
 
 // Keys leave a scan in batches, never one signal per key.
-struct KeyBatch {
+struct KeyBatch
+{
     quint64 scanId = 0; // which request these belong to: late batches of a cancelled scan are told apart
     QList<QByteArray> keys;
     int pass = 1;
 };
 
 // The node a scan reads from. A SCAN cursor is only valid on the same process with the same data set.
-struct NodeIdentity {
+struct NodeIdentity
+{
     HostPort address;
-    QByteArray runId;     // INFO server run_id: a restarted process has a new one
-    QByteArray replId;    // INFO replication master_replid: changes when a replica is promoted or resynced
-    QByteArray role;      // "master" or "slave"
+    QByteArray runId;  // INFO server run_id: a restarted process has a new one
+    QByteArray replId; // INFO replication master_replid: changes when a replica is promoted or resynced
+    QByteArray role;   // "master" or "slave"
 
     bool sameNodeAs(const NodeIdentity &other) const
     {
@@ -41,12 +44,13 @@ struct NodeIdentity {
 };
 
 // What the scan tells the user when it had to change course.
-struct ScanNotice {
+struct ScanNotice
+{
     enum class Kind { Restart, Resume };
 
     quint64 scanId = 0;
     Kind kind = Kind::Restart;
-    QString reason;        // "master switched (+switch-master)", "connection lost: ...", ...
+    QString reason; // "master switched (+switch-master)", "connection lost: ...", ...
     NodeIdentity from;
     NodeIdentity to;
     qint64 keysReported = 0; // before this notice
@@ -56,26 +60,28 @@ struct ScanNotice {
     QString describe() const;
 };
 
-struct ScanProgress {
+struct ScanProgress
+{
     quint64 scanId = 0;
-    qint64 keys = 0;       // reported so far
-    qint64 dbsize = -1;    // DBSIZE of the node being scanned, the estimate of the total
+    qint64 keys = 0;    // reported so far
+    qint64 dbsize = -1; // DBSIZE of the node being scanned, the estimate of the total
     int pass = 1;
     double keysPerSecond = 0;
 };
 
-struct ScanSummary {
+struct ScanSummary
+{
     quint64 scanId = 0;
     qint64 keys = 0;
     int passes = 1;
     int restarts = 0;
     int resumes = 0;
     qint64 duplicatesSkipped = 0;
-    qint64 missingAfterFailover = 0;  // reported before the last restart, not found on the new node since
-    QList<QByteArray> missingKeys;    // the first of them (capped)
+    qint64 missingAfterFailover = 0; // reported before the last restart, not found on the new node since
+    QList<QByteArray> missingKeys;   // the first of them (capped)
     double seconds = 0;
-    NodeIdentity node;                // where it finished
-    qint64 dedupeBytes = 0;           // memory held by the dedupe set at the end
+    NodeIdentity node;      // where it finished
+    qint64 dedupeBytes = 0; // memory held by the dedupe set at the end
 };
 
 Q_DECLARE_METATYPE(NodeIdentity)

@@ -29,7 +29,8 @@ quint64 ScanWorker::request(ScanRequest request)
 {
     request.id = ++m_lastId;
     m_cancelledUpTo = request.id - 1;
-    QMetaObject::invokeMethod(this, [this, request] { run(request); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, request] { run(request); }, Qt::QueuedConnection);
     return request.id;
 }
 

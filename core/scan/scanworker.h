@@ -9,7 +9,8 @@
 
 #include <atomic>
 
-struct ScanRequest {
+struct ScanRequest
+{
     quint64 id = 0; // set by ScanWorker::request()
     SentinelTarget target;
     ScanOptions options;

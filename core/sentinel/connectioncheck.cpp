@@ -49,7 +49,8 @@ void ConnectionCheck::run(const SentinelTarget &target)
         }
         const RespResult ping = attempt->execute({"PING"});
         if (!ping.ok()) {
-            failures.append(ping.error.isError() ? ping.error.toString() : attempt->errorFor({"PING"}, ping.value).toString());
+            failures.append(ping.error.isError() ? ping.error.toString()
+                                                 : attempt->errorFor({"PING"}, ping.value).toString());
             continue;
         }
         sentinel = std::move(attempt);
@@ -71,8 +72,9 @@ void ConnectionCheck::run(const SentinelTarget &target)
                                      : sentinel->errorFor(ask, reply.value).toString());
     }
     if (!reply.value.isArray() || reply.value.size() != 2)
-        return fail(MasterKnown, tr("sentinel %1 does not know a master called '%2'")
-                                     .arg(sentinel->options().address(), target.masterName));
+        return fail(
+            MasterKnown,
+            tr("sentinel %1 does not know a master called '%2'").arg(sentinel->options().address(), target.masterName));
     const HostPort reported{QString::fromUtf8(reply.value.at(0).toByteArray()),
                             static_cast<quint16>(reply.value.at(1).toByteArray().toUInt())};
     const HostPort address = target.addressMap.map(reported);
@@ -90,10 +92,12 @@ void ConnectionCheck::run(const SentinelTarget &target)
     // 4. It is the master.
     const RespResult role = master.execute({"ROLE"});
     if (!role.ok() || !role.value.isArray() || role.value.size() < 1)
-        return fail(MasterRole, role.error.isError() ? role.error.toString() : master.errorFor({"ROLE"}, role.value).toString());
+        return fail(MasterRole,
+                    role.error.isError() ? role.error.toString() : master.errorFor({"ROLE"}, role.value).toString());
     const QByteArray said = role.value.at(0).toByteArray();
     if (said != "master")
-        return fail(MasterRole, tr("%1 says it is a %2 (failover in progress?)").arg(address.toString(), QString::fromUtf8(said)));
+        return fail(MasterRole,
+                    tr("%1 says it is a %2 (failover in progress?)").arg(address.toString(), QString::fromUtf8(said)));
     Q_EMIT stepFinished(MasterRole, true, tr("master"));
     Q_EMIT checkFinished(true);
 }

@@ -56,8 +56,7 @@ QList<ConnectionProfile> ConnectionProfile::loadAll(QSettings &settings)
     return profiles;
 }
 
-namespace
-{
+namespace {
 void writeAll(QSettings &settings, const QList<ConnectionProfile> &profiles)
 {
     settings.beginWriteArray(QStringLiteral("profiles"), static_cast<int>(profiles.size()));

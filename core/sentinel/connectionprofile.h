@@ -8,16 +8,17 @@
 class QSettings;
 
 // A saved connection. Passwords are never part of it: they are typed each time (the OS keychain comes later).
-struct ConnectionProfile {
+struct ConnectionProfile
+{
     QString name;
-    QString seeds;       // "host:port, host:port"
+    QString seeds; // "host:port, host:port"
     QString masterName;
     QString sentinelUser;
     QString dataUser;
     int db = 0;
     QString separator = QStringLiteral(":");
     bool readOnly = false;
-    QString addressMap;  // "FROM=TO, FROM=TO"
+    QString addressMap; // "FROM=TO, FROM=TO"
 
     // Builds the target, adding the passwords typed for this session. Returns false with *error on a bad field.
     bool toTarget(SentinelTarget *target, const QByteArray &sentinelPassword, const QByteArray &dataPassword,

@@ -114,7 +114,7 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
     const QByteArray &name = event.name;
     const bool aboutMaster = event.instanceType == "master";
     const bool starts = (aboutMaster && (name == "+sdown" || name == "+odown")) || name == "+try-failover"
-        || name == "+failover-detected";
+                        || name == "+failover-detected";
 
     FailoverRecord *record = open();
     // A record that already switched belongs to the past: a new outage opens a new one.

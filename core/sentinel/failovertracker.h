@@ -8,7 +8,8 @@
 #include <array>
 
 // One failover (or one outage that Sentinel saw but did not fail over), built from the events of every sentinel.
-struct FailoverRecord {
+struct FailoverRecord
+{
     enum Phase {
         Started,              // +sdown / +odown of the master, or +try-failover
         LeaderElected,        // +elected-leader
@@ -25,12 +26,12 @@ struct FailoverRecord {
     QByteArray masterName;
     HostPort oldMaster;
     HostPort newMaster;
-    HostPort leader;          // the sentinel that won the election
-    HostPort promoted;        // the replica it selected
-    QByteArray startEvent;    // what opened the record
-    QByteArray abortReason;   // the abort event, or "-sdown" / "-odown"
+    HostPort leader;        // the sentinel that won the election
+    HostPort promoted;      // the replica it selected
+    QByteArray startEvent;  // what opened the record
+    QByteArray abortReason; // the abort event, or "-sdown" / "-odown"
     bool endedByTimeout = false;
-    bool superseded = false; // closed because a new outage began before its last event arrived
+    bool superseded = false;              // closed because a new outage began before its last event arrived
     std::array<QDateTime, PhaseCount> at; // when each phase was first seen; null when it was not
     QList<SentinelEvent> events;          // everything that belongs to it, in arrival order
 

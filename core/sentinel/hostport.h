@@ -6,7 +6,8 @@
 #include <QString>
 
 // A node address. Parses "host:port" and "[v6addr]:port".
-struct HostPort {
+struct HostPort
+{
     QString host;
     quint16 port = 0;
 

@@ -22,7 +22,8 @@ void MasterProbe::probe()
         return;
     }
     result.sentinels = m_resolver->sentinels();
-    const QList<RespResult> replies = master->executePipeline({{"INFO", "server"}, {"INFO", "replication"}, {"DBSIZE"}});
+    const QList<RespResult> replies
+        = master->executePipeline({{"INFO", "server"}, {"INFO", "replication"}, {"DBSIZE"}});
     for (const QByteArray &line : replies.at(0).value.toByteArray().split('\n')) {
         if (line.startsWith("redis_version:"))
             result.redisVersion = line.mid(14).trimmed();

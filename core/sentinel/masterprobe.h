@@ -6,9 +6,10 @@
 #include <QObject>
 
 // What the first window shows about a deployment.
-struct MasterProbeResult {
+struct MasterProbeResult
+{
     ResolvedMaster master;
-    QList<HostPort> sentinels;  // known after the resolution
+    QList<HostPort> sentinels; // known after the resolution
     QByteArray redisVersion;
     qint64 keys = -1;           // DBSIZE of the selected database
     int connectedReplicas = -1; // from INFO replication

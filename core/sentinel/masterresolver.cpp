@@ -87,7 +87,8 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         if (reply.value.isNil() || !reply.value.isArray() || reply.value.size() != 2) {
             // The spec: this sentinel does not know the master; ask the next one.
             unknownName.append(seed.toString());
-            failures.append(QStringLiteral("sentinel %1: does not know master '%2'").arg(seed.toString(), m_target.masterName));
+            failures.append(
+                QStringLiteral("sentinel %1: does not know master '%2'").arg(seed.toString(), m_target.masterName));
             continue;
         }
         // Found it: this sentinel goes to the front for next time.
@@ -105,10 +106,10 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
     }
 
     const int others = static_cast<int>(failures.size()) - 1;
-    const QString rest = others > 0 ? QStringLiteral(" (all %1 sentinels: %2)")
-                                          .arg(failures.size())
-                                          .arg(failures.join(QStringLiteral("; ")))
-                                    : QString();
+    const QString rest
+        = others > 0
+              ? QStringLiteral(" (all %1 sentinels: %2)").arg(failures.size()).arg(failures.join(QStringLiteral("; ")))
+              : QString();
     if (!authErrors.isEmpty()) {
         // A password problem is what the user has to fix; name the first sentinel that refused it.
         const VigilError &first = authErrors.first();
@@ -116,7 +117,7 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
     } else if (!unknownName.isEmpty()) {
         *error = {VigilError::Kind::Usage, masterNode, QStringLiteral("SENTINEL get-master-addr-by-name"),
                   QStringLiteral("no sentinel knows a master called '%1' (asked %2)")
-                      .arg(m_target.masterName, unknownName.join(QStringLiteral(", ")))
+                          .arg(m_target.masterName, unknownName.join(QStringLiteral(", ")))
                       + (failures.size() > unknownName.size() ? rest : QString())};
     } else if (!notSentinel.isEmpty()) {
         *error = {VigilError::Kind::Usage, masterNode, QStringLiteral("SENTINEL get-master-addr-by-name"),
@@ -158,7 +159,8 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
         if (error->isError())
             return nullptr;
         found.attempts = attempt;
-        auto connection = std::make_unique<RedisConnection>(m_target.dataOptions(found.address, QStringLiteral("master")));
+        auto connection
+            = std::make_unique<RedisConnection>(m_target.dataOptions(found.address, QStringLiteral("master")));
         if (const VigilError e = connection->openBlocking(); e.isError()) {
             if (e.kind() == VigilError::Kind::Auth) {
                 *error = e;
@@ -208,7 +210,8 @@ QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
         const RespCommand command = {"SENTINEL", "REPLICAS", m_target.masterName.toUtf8()};
         const RespResult reply = sentinel.execute(command);
         if (!reply.ok()) {
-            failures.append(reply.error.isError() ? reply.error.toString() : sentinel.errorFor(command, reply.value).toString());
+            failures.append(reply.error.isError() ? reply.error.toString()
+                                                  : sentinel.errorFor(command, reply.value).toString());
             continue;
         }
         QList<HostPort> replicas;
@@ -218,12 +221,14 @@ QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
                 m.insert(entry.at(i).toByteArray(), entry.at(i + 1).toByteArray());
             if (m.value("flags") != "slave" || m.value("master-link-status") != "ok")
                 continue;
-            replicas.append(m_target.addressMap.map({QString::fromUtf8(m.value("ip")), static_cast<quint16>(m.value("port").toUInt())}));
+            replicas.append(m_target.addressMap.map(
+                {QString::fromUtf8(m.value("ip")), static_cast<quint16>(m.value("port").toUInt())}));
         }
         *error = {};
         return replicas;
     }
     *error = {VigilError::Kind::Unreachable, QStringLiteral("master '%1'").arg(m_target.masterName),
-              QStringLiteral("SENTINEL REPLICAS"), QStringLiteral("no sentinel answered: ") + failures.join(QStringLiteral("; "))};
+              QStringLiteral("SENTINEL REPLICAS"),
+              QStringLiteral("no sentinel answered: ") + failures.join(QStringLiteral("; "))};
     return {};
 }

@@ -11,7 +11,8 @@
 class RedisConnection;
 
 // What a client needs to find the master of one Sentinel-managed deployment.
-struct SentinelTarget {
+struct SentinelTarget
+{
     QList<HostPort> seeds;
     QString masterName;
 
@@ -26,19 +27,20 @@ struct SentinelTarget {
     int sentinelTimeoutMs = 1000; // connect and command timeout per sentinel: a dead seed must not stall us
     int dataConnectTimeoutMs = 2000;
     int dataCommandTimeoutMs = 5000;
-    int roleRetries = 10;         // "reported master says it is a replica": retries, roleRetryDelayMs apart
+    int roleRetries = 10; // "reported master says it is a replica": retries, roleRetryDelayMs apart
     int roleRetryDelayMs = 300;
 
     ConnectionOptions sentinelOptions(const HostPort &address) const;
     ConnectionOptions dataOptions(const HostPort &address, const QString &role) const;
 };
 
-struct ResolvedMaster {
-    HostPort address;       // reachable (after the address map)
-    HostPort reported;      // as the sentinel reported it
-    HostPort sentinel;      // the sentinel that answered
-    QByteArray role;        // what ROLE said: "master"
-    int attempts = 1;       // resolutions it took (more than one during a failover)
+struct ResolvedMaster
+{
+    HostPort address;  // reachable (after the address map)
+    HostPort reported; // as the sentinel reported it
+    HostPort sentinel; // the sentinel that answered
+    QByteArray role;   // what ROLE said: "master"
+    int attempts = 1;  // resolutions it took (more than one during a failover)
 };
 
 // Finds the current master, following the redis.io Sentinel client spec:

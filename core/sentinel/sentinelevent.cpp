@@ -3,8 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-namespace
-{
+namespace {
 HostPort hostPort(const QByteArray &ip, const QByteArray &port)
 {
     bool ok = false;
@@ -48,7 +47,7 @@ SentinelEvent SentinelEvent::parse(const QByteArray &channel, const QByteArray &
         return e;
     }
     const bool details = t.size() >= 4 && (t.at(0) == "master" || t.at(0) == "slave" || t.at(0) == "sentinel")
-        && hostPort(t.at(2), t.at(3)).isValid();
+                         && hostPort(t.at(2), t.at(3)).isValid();
     if (!details) {
         e.detail = payload;
         return e;

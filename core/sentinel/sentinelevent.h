@@ -14,19 +14,20 @@
 //     <master-name> <old-ip> <old-port> <new-ip> <new-port>
 // Anything else (+new-epoch, +tilt, +vote-for-leader, or an event we have never heard of) keeps its text in `detail`:
 // an unknown event is kept raw, never dropped.
-struct SentinelEvent {
-    QByteArray name;          // the channel: "+sdown", "-failover-abort-no-good-slave", ...
-    QByteArray instanceType;  // "master", "slave", "sentinel"; empty when the payload has no instance details
-    QByteArray instanceName;  // "mymaster", "127.0.0.1:6380", or a sentinel's run id
+struct SentinelEvent
+{
+    QByteArray name;         // the channel: "+sdown", "-failover-abort-no-good-slave", ...
+    QByteArray instanceType; // "master", "slave", "sentinel"; empty when the payload has no instance details
+    QByteArray instanceName; // "mymaster", "127.0.0.1:6380", or a sentinel's run id
     HostPort instance;
     QByteArray masterName;
-    HostPort master;          // the master the instance belongs to (the instance itself for type master)
-    HostPort oldMaster;       // +switch-master only
-    HostPort newMaster;       // +switch-master only
-    QByteArray detail;        // what follows the details: "#quorum 2/2", "new reported role is master", "5", ...
-    QByteArray raw;           // the payload as received
-    HostPort reporter;        // the sentinel that published it
-    QDateTime received;       // when we received it (UTC, ms)
+    HostPort master;    // the master the instance belongs to (the instance itself for type master)
+    HostPort oldMaster; // +switch-master only
+    HostPort newMaster; // +switch-master only
+    QByteArray detail;  // what follows the details: "#quorum 2/2", "new reported role is master", "5", ...
+    QByteArray raw;     // the payload as received
+    HostPort reporter;  // the sentinel that published it
+    QDateTime received; // when we received it (UTC, ms)
 
     static SentinelEvent parse(const QByteArray &channel, const QByteArray &payload, const HostPort &reporter,
                                const QDateTime &received = QDateTime::currentDateTimeUtc());

@@ -2,8 +2,7 @@
 
 #include <QUrl>
 
-namespace
-{
+namespace {
 bool parseHosts(const QString &text, QList<HostPort> *seeds, QString *error)
 {
     const QStringList parts = text.split(QLatin1Char(','));
@@ -135,7 +134,8 @@ bool SentinelUri::parse(const QString &input, SentinelUri *uri, QString *error)
                 return false;
         }
         if (uri->masterName.isEmpty()) {
-            *error = QStringLiteral("no master name: Lettuce URIs give it after '#' (redis-sentinel://host:26379#mymaster)");
+            *error = QStringLiteral(
+                "no master name: Lettuce URIs give it after '#' (redis-sentinel://host:26379#mymaster)");
             return false;
         }
         return true;

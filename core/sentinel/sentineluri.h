@@ -10,7 +10,8 @@
 //   redis+sentinel://[user[:password]@]host:port[,host:port...]/master[/db]
 //   redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/db][?sentinelMasterId=master]#master  (Lettuce)
 // A missing port is 26379. The user and password are the data nodes' (percent-decoded).
-struct SentinelUri {
+struct SentinelUri
+{
     QList<HostPort> seeds;
     QString masterName;
     int db = 0;

@@ -5,7 +5,8 @@
 #include <QSet>
 #include <QTimer>
 
-struct SentinelWatcher::Link {
+struct SentinelWatcher::Link
+{
     HostPort address;
     RedisConnection *events = nullptr;   // PSUBSCRIBE *
     RedisConnection *commands = nullptr; // polls
@@ -15,8 +16,7 @@ struct SentinelWatcher::Link {
     bool seed = false;
 };
 
-namespace
-{
+namespace {
 QHash<QByteArray, QByteArray> flatMap(const RespValue &reply)
 {
     QHash<QByteArray, QByteArray> map;
@@ -231,7 +231,8 @@ void SentinelWatcher::ensureMasterConnection()
     if (!m_master.isValid())
         return;
     if (m_masterConnection && m_masterConnection->options().host == m_master.host
-        && m_masterConnection->options().port == m_master.port && m_masterConnection->state() != RedisConnection::State::Failed)
+        && m_masterConnection->options().port == m_master.port
+        && m_masterConnection->state() != RedisConnection::State::Failed)
         return;
     discard(m_masterConnection);
     ConnectionOptions options = m_target.dataOptions(m_master, QStringLiteral("master"));
@@ -347,7 +348,8 @@ void SentinelWatcher::pollNow()
                             if (eq > 0)
                                 fields.insert(pair.left(eq), pair.mid(eq + 1));
                         }
-                        m_replicaOffsets.insert(m_target.addressMap.map(addressOf(fields)), fields.value("offset").toLongLong());
+                        m_replicaOffsets.insert(m_target.addressMap.map(addressOf(fields)),
+                                                fields.value("offset").toLongLong());
                     }
                 }
             }
@@ -360,17 +362,17 @@ void SentinelWatcher::pollNow()
             continue;
         ++m_pollOutstanding;
         const HostPort address = link->address;
-        link->commands->send({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_masterName},
-                             [this, done, address](const RespResult &r) {
-                                 m_answers.insert(address, r.ok() && r.value.size() == 2
-                                                               ? m_target.addressMap.map({QString::fromUtf8(r.value.at(0).toByteArray()),
-                                                                          static_cast<quint16>(r.value.at(1).toByteArray().toUInt())})
-                                                               : HostPort());
-                                 if (!r.ok())
-                                     m_answerErrors.insert(address, r.error.isError() ? r.error.message()
-                                                                                       : QString::fromUtf8(r.value.toByteArray()));
-                                 done();
-                             });
+        link->commands->send(
+            {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_masterName}, [this, done, address](const RespResult &r) {
+                m_answers.insert(address, r.ok() && r.value.size() == 2 ? m_target.addressMap.map(
+                                              {QString::fromUtf8(r.value.at(0).toByteArray()),
+                                               static_cast<quint16>(r.value.at(1).toByteArray().toUInt())})
+                                                                        : HostPort());
+                if (!r.ok())
+                    m_answerErrors.insert(address, r.error.isError() ? r.error.message()
+                                                                     : QString::fromUtf8(r.value.toByteArray()));
+                done();
+            });
     }
 }
 

@@ -77,7 +77,7 @@ private:
     // The poll in flight.
     int m_pollOutstanding = 0;
     TopologySnapshot m_pending;
-    QHash<HostPort, HostPort> m_answers;      // each sentinel's get-master-addr-by-name
+    QHash<HostPort, HostPort> m_answers; // each sentinel's get-master-addr-by-name
     QHash<HostPort, QString> m_answerErrors;
     QHash<HostPort, qint64> m_replicaOffsets; // from the master's INFO replication
     TopologySnapshot m_snapshot;

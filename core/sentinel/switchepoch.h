@@ -36,7 +36,8 @@ public:
     }
 
 private:
-    struct Shared {
+    struct Shared
+    {
         std::atomic<quint64> value{0};
         QMutex mutex;
         HostPort master;

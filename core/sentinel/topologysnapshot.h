@@ -9,33 +9,37 @@
 
 // What the sentinels say about one master at one moment: SENTINEL MASTER, REPLICAS, SENTINELS and CKQUORUM from one
 // sentinel, plus every sentinel's own answer to get-master-addr-by-name, so that disagreement can be seen.
-struct TopologySnapshot {
-    struct Master {
+struct TopologySnapshot
+{
+    struct Master
+    {
         HostPort address;
         QByteArray runId;
-        QByteArray flags;         // "master", "master,s_down", "master,s_down,o_down", ...
+        QByteArray flags; // "master", "master,s_down", "master,s_down,o_down", ...
         qint64 configEpoch = -1;
-        int otherSentinels = -1;  // num-other-sentinels
+        int otherSentinels = -1; // num-other-sentinels
         int quorum = -1;
         qint64 replicationOffset = -1; // master_repl_offset from the master's INFO, when it answers
     };
-    struct Replica {
+    struct Replica
+    {
         HostPort address;
         QByteArray runId;
-        QByteArray flags;            // "slave", "slave,s_down", ...
-        QByteArray masterLinkStatus; // "ok" or "err"
+        QByteArray flags;              // "slave", "slave,s_down", ...
+        QByteArray masterLinkStatus;   // "ok" or "err"
         qint64 replicationOffset = -1; // as the master reports it (INFO replication), else as Sentinel last saw it
         qint64 lagBytes = -1;          // the master's offset minus this one, when the master answered
-        qint64 lastOkPingMs = -1;    // how long since the sentinel's last good ping
+        qint64 lastOkPingMs = -1;      // how long since the sentinel's last good ping
         int priority = -1;
     };
-    struct Sentinel {
+    struct Sentinel
+    {
         HostPort address;
         QByteArray runId;
-        QByteArray flags;            // as the polled sentinel sees it; "sentinel" for the polled one itself
+        QByteArray flags; // as the polled sentinel sees it; "sentinel" for the polled one itself
         qint64 lastOkPingMs = -1;
-        HostPort reportedMaster;     // this sentinel's own answer; invalid when it did not answer
-        QString error;               // why it did not answer
+        HostPort reportedMaster; // this sentinel's own answer; invalid when it did not answer
+        QString error;           // why it did not answer
     };
 
     QByteArray masterName;
@@ -45,7 +49,7 @@ struct TopologySnapshot {
     QList<Replica> replicas;
     QList<Sentinel> sentinels;
     bool quorumOk = false;
-    QByteArray quorumText;   // CKQUORUM's answer
+    QByteArray quorumText; // CKQUORUM's answer
 
     bool isValid() const { return master.address.isValid(); }
     // True when every sentinel that answered names the same master.

@@ -1,11 +1,10 @@
 // The baseline for vigil-scan: the plainest hiredis SCAN loop there is. It connects to one node, runs SCAN with a
 // COUNT until the cursor is 0, and writes each key and a newline to stdout, as `vigil-scan --format plain` does. No
 // Sentinel, no dedupe, no failover handling.
-#include <hiredis.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <hiredis.h>
 #include <string>
 
 int main(int argc, char **argv)

@@ -18,8 +18,7 @@
 #include <cstdio>
 #include <unistd.h>
 
-namespace
-{
+namespace {
 qint64 statusField(const QByteArray &name) // kB fields of /proc/self/status, in bytes
 {
     QFile status(QStringLiteral("/proc/self/status"));
@@ -111,7 +110,8 @@ int main(int argc, char *argv[])
     const qint64 keys = browser.model()->keyCount();
     const qint64 growth = residentBytes() - before;
     const qint64 peakGrowth = statusField("VmHWM") - before;
-    std::fprintf(stderr, "longest stall ended %.1f s after start (scan took %.1f s)\n", longestStallAtMs / 1000.0, seconds);
+    std::fprintf(stderr, "longest stall ended %.1f s after start (scan took %.1f s)\n", longestStallAtMs / 1000.0,
+                 seconds);
     std::printf("keys %lld seconds %.3f longest_stall_ms %lld bytes_per_key %.1f peak_bytes_per_key %.1f "
                 "peak_rss_mb %.0f status \"%s\"\n",
                 static_cast<long long>(keys), seconds, static_cast<long long>(longestStallMs),

@@ -76,11 +76,12 @@ private Q_SLOTS:
         dialog.show();
         fillIn(dialog, QString::fromUtf8(m_sandbox->dataPassword()));
         QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(dialog.checkResults().size() == 4 && !dialog.checkResults().last().startsWith(QStringLiteral("…")),
-                                 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            dialog.checkResults().size() == 4 && !dialog.checkResults().last().startsWith(QStringLiteral("…")), 15000);
         const QStringList lines = dialog.checkResults();
         QVERIFY2(lines.at(0).startsWith(QStringLiteral("✓ Sentinel reached: 127.0.0.1:")), qPrintable(lines.at(0)));
-        QCOMPARE(lines.at(1), QStringLiteral("✓ Master name known: at 127.0.0.1:%1").arg(m_sandbox->currentMasterPort()));
+        QCOMPARE(lines.at(1),
+                 QStringLiteral("✓ Master name known: at 127.0.0.1:%1").arg(m_sandbox->currentMasterPort()));
         QCOMPARE(lines.at(2), QStringLiteral("✓ Auth on the master: credentials accepted"));
         QCOMPARE(lines.at(3), QStringLiteral("✓ Master's ROLE: master"));
     }
@@ -91,8 +92,8 @@ private Q_SLOTS:
         dialog.show();
         fillIn(dialog, QStringLiteral("not-the-password"));
         QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(dialog.checkResults().size() == 4 && !dialog.checkResults().last().startsWith(QStringLiteral("…")),
-                                 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            dialog.checkResults().size() == 4 && !dialog.checkResults().last().startsWith(QStringLiteral("…")), 15000);
         const QStringList lines = dialog.checkResults();
         QVERIFY(lines.at(0).startsWith(QStringLiteral("✓")));
         QVERIFY(lines.at(1).startsWith(QStringLiteral("✓")));
@@ -110,7 +111,8 @@ private Q_SLOTS:
         const quint16 b = m_sandbox->sentinelPorts().at(1);
         QTest::keyClicks(field<QLineEdit>(dialog, "uri"),
                          QStringLiteral("redis+sentinel://alice:pw@127.0.0.1:%1,127.0.0.1:%2/vigil/3").arg(a).arg(b));
-        QCOMPARE(field<QLineEdit>(dialog, "sentinels")->text(), QStringLiteral("127.0.0.1:%1, 127.0.0.1:%2").arg(a).arg(b));
+        QCOMPARE(field<QLineEdit>(dialog, "sentinels")->text(),
+                 QStringLiteral("127.0.0.1:%1, 127.0.0.1:%2").arg(a).arg(b));
         QCOMPARE(field<QComboBox>(dialog, "master")->currentText(), QStringLiteral("vigil"));
         QCOMPARE(field<QSpinBox>(dialog, "db")->value(), 3);
         QCOMPARE(field<QLineEdit>(dialog, "user")->text(), QStringLiteral("alice"));
@@ -172,13 +174,15 @@ private Q_SLOTS:
         MainWindow window;
         window.show();
         window.setTarget(dialog.target());
-        QTRY_VERIFY_WITH_TIMEOUT(window.browser()->scanStatus().startsWith(
-                                     QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(m_sandbox->loadedKeyCount()))),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.browser()->scanStatus().startsWith(
+                QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(m_sandbox->loadedKeyCount()))),
+            20000);
         QVERIFY(window.browser()->model()->rowCount() > 5);
-        QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Connected to master 127.0.0.1:%1")
-                                                                .arg(m_sandbox->currentMasterPort())),
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.headline().contains(
+                QStringLiteral("Connected to master 127.0.0.1:%1").arg(m_sandbox->currentMasterPort())),
+            10000);
     }
 
     void missingFieldsAreRefused()
@@ -190,7 +194,8 @@ private Q_SLOTS:
         QCOMPARE(field<QLabel>(dialog, "error")->text(), QStringLiteral("Give at least one sentinel as host:port."));
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), QStringLiteral("127.0.0.1:26379"));
         QTest::mouseClick(field<QPushButton>(dialog, "connect"), Qt::LeftButton);
-        QCOMPARE(field<QLabel>(dialog, "error")->text(), QStringLiteral("Give the master's name (as the sentinels know it)."));
+        QCOMPARE(field<QLabel>(dialog, "error")->text(),
+                 QStringLiteral("Give the master's name (as the sentinels know it)."));
     }
 };
 

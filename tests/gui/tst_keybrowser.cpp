@@ -1,8 +1,8 @@
 #include "keybrowser.h"
 #include "keytreemodel.h"
 #include "mainwindow.h"
-#include "sandbox/sampledata.h"
 #include "resp/redisconnection.h"
+#include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
 
 #include <QAbstractItemModelTester>
@@ -30,7 +30,8 @@ private:
     // tst_keytreemodel for why).
     static std::unique_ptr<QAbstractItemModelTester> watch(KeyTreeModel *model)
     {
-        auto tester = std::make_unique<QAbstractItemModelTester>(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto tester
+            = std::make_unique<QAbstractItemModelTester>(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         tester->setUseFetchMore(false);
         return tester;
     }
@@ -82,7 +83,8 @@ private Q_SLOTS:
         window.setTarget(target());
         KeyBrowser *browser = window.browser();
         const QString total = QLocale().toString(m_sandbox->loadedKeyCount());
-        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete: %1 keys").arg(total)), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete: %1 keys").arg(total)),
+                                 20000);
         const KeyTreeModel *model = browser->model();
         const QStringList roots = rootTexts(model);
         for (const QString &ns : {QStringLiteral("user"), QStringLiteral("session"), QStringLiteral("cache"),
@@ -124,18 +126,20 @@ private Q_SLOTS:
         auto *pattern = browser.findChild<QLineEdit *>(QStringLiteral("pattern"));
         QTest::keyClicks(pattern, QStringLiteral("session:*"));
         QTest::mouseClick(browser.findChild<QPushButton *>(QStringLiteral("scan")), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(
-                                     QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(expectedCount("session:")))),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            browser.scanStatus().startsWith(
+                QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(expectedCount("session:")))),
+            20000);
         QCOMPARE(rootTexts(browser.model()), QStringList{QStringLiteral("session")});
 
         pattern->clear();
         auto *type = browser.findChild<QComboBox *>(QStringLiteral("type"));
         type->setCurrentIndex(type->findText(QStringLiteral("hash")));
         QTest::mouseClick(browser.findChild<QPushButton *>(QStringLiteral("scan")), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(
-                                     QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(expectedCount("", "hash")))),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            browser.scanStatus().startsWith(
+                QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(expectedCount("", "hash")))),
+            20000);
         const QStringList roots = rootTexts(browser.model());
         QVERIFY(roots.contains(QStringLiteral("user")));
         QVERIFY(roots.contains(QStringLiteral("order")));
@@ -233,7 +237,8 @@ private Q_SLOTS:
         QVERIFY(!m_sandbox->failover().isError());
         QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete")), 60000);
         QVERIFY(browser.scanStatus().contains(QStringLiteral("2 passes")));
-        QVERIFY2(browser.bannerText().contains(QStringLiteral("5 keys listed before the failover were not found on the new master")),
+        QVERIFY2(browser.bannerText().contains(
+                     QStringLiteral("5 keys listed before the failover were not found on the new master")),
                  qPrintable(browser.bannerText()));
         for (const QByteArray &key : gone) {
             const QModelIndex index = browser.model()->indexOfKey(key);

@@ -51,8 +51,12 @@ private Q_SLOTS:
         QTest::newRow("invalid utf-8") << QByteArray("\xff\xfe") << QStringLiteral("\\xff\\xfe");
         QTest::newRow("overlong") << QByteArray("\xc0\xaf") << QStringLiteral("\\xc0\\xaf");
         QTest::newRow("truncated") << QByteArray("ok\xe2\x80") << QStringLiteral("ok\\xe2\\x80");
-        QTest::newRow("bidi override") << QByteArray("bidi:\xe2\x80\xae" "evil") << QStringLiteral("bidi:\\u{202E}evil");
-        QTest::newRow("zero width") << QByteArray("a\xe2\x80\x8b" "b") << QStringLiteral("a\\u{200B}b");
+        QTest::newRow("bidi override") << QByteArray("bidi:\xe2\x80\xae"
+                                                     "evil")
+                                       << QStringLiteral("bidi:\\u{202E}evil");
+        QTest::newRow("zero width") << QByteArray("a\xe2\x80\x8b"
+                                                  "b")
+                                    << QStringLiteral("a\\u{200B}b");
         QTest::newRow("accents kept") << QByteArray("caf\xc3\xa9") << QStringLiteral("caf\u00e9");
         QTest::newRow("emoji kept") << QByteArray("\xf0\x9f\x94\x91") << QString::fromUtf8("\xf0\x9f\x94\x91");
         QTest::newRow("backslash") << QByteArray("a\\x41") << QStringLiteral("a\\\\x41");
@@ -104,7 +108,8 @@ private Q_SLOTS:
         QVERIFY(model.hasChildren(order));
         QCOMPARE(model.rowCount(order), 0); // nothing built until the view asks
         QVERIFY(model.canFetchMore(order));
-        QCOMPARE(rowTexts(model, order), (QStringList{QStringLiteral("2020"), QStringLiteral("2021"), QStringLiteral("2022")}));
+        QCOMPARE(rowTexts(model, order),
+                 (QStringList{QStringLiteral("2020"), QStringLiteral("2021"), QStringLiteral("2022")}));
         QVERIFY(!model.canFetchMore(order));
         QCOMPARE(model.index(1, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 1667);
         // More keys for a collapsed namespace only change counts.
@@ -168,8 +173,9 @@ private Q_SLOTS:
         const QByteArray nul("nul\0byte", 8);
         model.addKeys({":leading", "trailing:", "double::sep", nul, "line\nbreak"});
         model.flushSort();
-        QCOMPARE(rowTexts(model), (QStringList{QStringLiteral("\"\""), QStringLiteral("double"), QStringLiteral("trailing"),
-                                               QStringLiteral("line\\nbreak"), QStringLiteral("nul\\x00byte")}));
+        QCOMPARE(rowTexts(model),
+                 (QStringList{QStringLiteral("\"\""), QStringLiteral("double"), QStringLiteral("trailing"),
+                              QStringLiteral("line\\nbreak"), QStringLiteral("nul\\x00byte")}));
         QCOMPARE(model.index(4, 0).data(KeyTreeModel::KeyBytesRole).toByteArray(), nul);
         const QModelIndex trailing = child(model, {}, QStringLiteral("trailing"));
         QCOMPARE(rowTexts(model, trailing), QStringList{QStringLiteral("\"\"")});
@@ -204,7 +210,10 @@ private Q_SLOTS:
         // A row built after the notice is marked too.
         QVERIFY(model.indexOfKey("ns:gone").data(KeyTreeModel::IsMissingRole).toBool());
         QVERIFY(!model.indexOfKey("ns:kept").data(KeyTreeModel::IsMissingRole).toBool());
-        QVERIFY(model.indexOfKey("ns:gone").data(Qt::ToolTipRole).toString().contains(QStringLiteral("not found on the new master")));
+        QVERIFY(model.indexOfKey("ns:gone")
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("not found on the new master")));
     }
 };
 

@@ -66,7 +66,8 @@ private Q_SLOTS:
         MainWindow window;
         window.show();
         window.setTarget(target(QStringLiteral("no-such-master")), 500);
-        QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Cannot reach master 'no-such-master'")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Cannot reach master 'no-such-master'")),
+                                 10000);
         QCOMPARE(window.fieldText(QStringLiteral("ROLE check")), QStringLiteral("failed (usage)"));
     }
 };

@@ -89,7 +89,8 @@ private Q_SLOTS:
         MonitorPanel *monitor = window.monitor();
         TopologyView *view = monitor->topology();
         const quint16 before = m_sandbox->currentMasterPort();
-        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("master 127.0.0.1:%1").arg(before)), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("master 127.0.0.1:%1").arg(before)),
+                                 10000);
         QTRY_COMPARE_WITH_TIMEOUT(window.browser()->watcher()->subscribedSentinels().size(), 3, 10000);
 
         QSignalSpy switched(window.browser()->watcher(), &SentinelWatcher::masterSwitched);
@@ -100,13 +101,14 @@ private Q_SLOTS:
         sinceSwitch.start();
         const quint16 after = switched.first().at(1).value<HostPort>().port;
         QVERIFY(after != before);
-        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("master 127.0.0.1:%1").arg(after)), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("master 127.0.0.1:%1").arg(after)),
+                                 2000);
         QVERIFY2(sinceSwitch.elapsed() < 2000, qPrintable(QString::number(sinceSwitch.elapsed())));
         // Later the deposed master is shown as a replica of the new one.
-        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("replica 127.0.0.1:%1").arg(before)), 30000);
-        QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Master switched: 127.0.0.1:%1 → 127.0.0.1:%2")
-                                                                     .arg(before)
-                                                                     .arg(after)));
+        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("replica 127.0.0.1:%1").arg(before)),
+                                 30000);
+        QVERIFY(window.statusBar()->currentMessage().startsWith(
+            QStringLiteral("Master switched: 127.0.0.1:%1 → 127.0.0.1:%2").arg(before).arg(after)));
 
         // The timeline holds the failover, its phases in order.
         FailoverChart *chart = monitor->timeline()->chart();
@@ -114,7 +116,8 @@ private Q_SLOTS:
         const FailoverRecord rec = chart->records().first();
         QCOMPARE(rec.newMaster.port, after);
         QVERIFY(chart->recordTexts().first().contains(
-            QStringLiteral("started > leader-elected > replica-selected > replica-promoted > replicas-reconfigured > switch-master > ended")));
+            QStringLiteral("started > leader-elected > replica-selected > replica-promoted > replicas-reconfigured > "
+                           "switch-master > ended")));
 
         // Filters: by kind, then by instance.
         EventTimeline *timeline = monitor->timeline();
@@ -160,8 +163,9 @@ private Q_SLOTS:
 
         const quint16 sentinel = m_sandbox->sentinelPorts().last();
         QVERIFY(!m_sandbox->killNode(sentinel).isError());
-        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1 · ✗ unreachable").arg(sentinel)),
-                                 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            anyStartsWith(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1 · ✗ unreachable").arg(sentinel)),
+            15000);
         QVERIFY(!lineFor(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1").arg(sentinel)).isEmpty());
         settle();
     }

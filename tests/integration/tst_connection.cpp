@@ -101,8 +101,9 @@ private Q_SLOTS:
         QCOMPARE(result.value.errorCode(), QByteArray("WRONGTYPE"));
         const VigilError error = connection.errorFor({"HGET", "queue:emails", "x"}, result.value);
         QCOMPARE(error.kind(), VigilError::Kind::Server);
-        QVERIFY2(error.toString().startsWith(QStringLiteral("redis 127.0.0.1:%1: HGET failed: WRONGTYPE").arg(masterPort())),
-                 qPrintable(error.toString()));
+        QVERIFY2(
+            error.toString().startsWith(QStringLiteral("redis 127.0.0.1:%1: HGET failed: WRONGTYPE").arg(masterPort())),
+            qPrintable(error.toString()));
         // The connection stays usable.
         QCOMPARE(connection.execute({"PING"}).value, RespValue::status("PONG"));
     }
@@ -167,7 +168,8 @@ private Q_SLOTS:
         RedisConnection badSentinel(wrongSentinel);
         const VigilError sentinelError = badSentinel.openBlocking();
         QCOMPARE(sentinelError.kind(), VigilError::Kind::Auth);
-        QVERIFY(sentinelError.toString().startsWith(QStringLiteral("sentinel 127.0.0.1:%1: AUTH failed").arg(sentinelPort)));
+        QVERIFY(sentinelError.toString().startsWith(
+            QStringLiteral("sentinel 127.0.0.1:%1: AUTH failed").arg(sentinelPort)));
     }
 
     void closedPortIsUnreachable()
@@ -181,7 +183,8 @@ private Q_SLOTS:
         timer.start();
         const VigilError error = connection.openBlocking();
         QCOMPARE(error.kind(), VigilError::Kind::Unreachable);
-        QCOMPARE(error.toString(), QStringLiteral("master 127.0.0.1:%1: connect failed: connection refused").arg(o.port));
+        QCOMPARE(error.toString(),
+                 QStringLiteral("master 127.0.0.1:%1: connect failed: connection refused").arg(o.port));
         QVERIFY(timer.elapsed() < 2000 + 1000);
         // A command on a failed connection fails at once, and says why.
         const RespResult result = connection.execute({"PING"});

@@ -204,7 +204,8 @@ private Q_SLOTS:
         const QString text = error.toString();
         QVERIFY2(text.contains(QStringLiteral("no sentinel answered")), qPrintable(text));
         for (quint16 port : dead) {
-            const QString seedError = QStringLiteral("sentinel 127.0.0.1:%1: connect failed: connection refused").arg(port);
+            const QString seedError
+                = QStringLiteral("sentinel 127.0.0.1:%1: connect failed: connection refused").arg(port);
             QVERIFY2(text.contains(seedError), qPrintable(text));
         }
         QVERIFY2(text.startsWith(QStringLiteral("master 'vigil': ")), qPrintable(text));
@@ -391,8 +392,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("wrongPassword");
         QTest::addColumn<VigilError::Kind>("kind");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown master name") << false << VigilError::Kind::Usage
-                                             << QStringLiteral("no sentinel knows a master called 'no-such-master'");
+        QTest::newRow("unknown master name")
+            << false << VigilError::Kind::Usage << QStringLiteral("no sentinel knows a master called 'no-such-master'");
         QTest::newRow("wrong sentinel password") << true << VigilError::Kind::Auth << QStringLiteral("AUTH failed");
     }
 
@@ -417,8 +418,8 @@ private Q_SLOTS:
         QVERIFY(!master);
         QVERIFY2(!error.toString().contains(QStringLiteral("no sentinel answered")), qPrintable(error.toString()));
         QVERIFY2(error.toString().contains(expected), qPrintable(error.toString()));
-        QVERIFY2(error.kind() == kind, qPrintable(VigilError::kindName(error.kind()) + QStringLiteral(": ")
-                                                  + error.toString()));
+        QVERIFY2(error.kind() == kind,
+                 qPrintable(VigilError::kindName(error.kind()) + QStringLiteral(": ") + error.toString()));
     }
 
     // Destructive, so on its own sandbox: the same resolver, asked again after a failover and after kill -9.

@@ -14,8 +14,7 @@
 
 #include <csignal>
 
-namespace
-{
+namespace {
 bool alive(qint64 pid)
 {
     if (::kill(static_cast<pid_t>(pid), 0) != 0)
@@ -236,13 +235,12 @@ private Q_SLOTS:
         // A foreground `vigil-sandbox up` killed with SIGKILL (no chance to clean up): the kernel takes its nodes too.
         QTemporaryDir dir;
         QProcess up;
-        up.start(QStringLiteral(VIGIL_SANDBOX_BIN),
-                 {QStringLiteral("up"), QStringLiteral("--keys"), QStringLiteral("100"), QStringLiteral("--dir"),
-                  dir.path()});
+        up.start(QStringLiteral(VIGIL_SANDBOX_BIN), {QStringLiteral("up"), QStringLiteral("--keys"),
+                                                     QStringLiteral("100"), QStringLiteral("--dir"), dir.path()});
         QVERIFY(up.waitForStarted());
         QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += up.readAllStandardOutput()).contains("running;") || up.state() != QProcess::Running,
-                                 90000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out += up.readAllStandardOutput()).contains("running;") || up.state() != QProcess::Running, 90000);
         QCOMPARE(up.state(), QProcess::Running);
         const QList<qint64> pids = statePids(dir.path());
         QCOMPARE(pids.size(), 6);
@@ -255,13 +253,12 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QProcess up;
-        up.start(QStringLiteral(VIGIL_SANDBOX_BIN),
-                 {QStringLiteral("up"), QStringLiteral("--keys"), QStringLiteral("100"), QStringLiteral("--dir"),
-                  dir.path()});
+        up.start(QStringLiteral(VIGIL_SANDBOX_BIN), {QStringLiteral("up"), QStringLiteral("--keys"),
+                                                     QStringLiteral("100"), QStringLiteral("--dir"), dir.path()});
         QVERIFY(up.waitForStarted());
         QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += up.readAllStandardOutput()).contains("running;") || up.state() != QProcess::Running,
-                                 90000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out += up.readAllStandardOutput()).contains("running;") || up.state() != QProcess::Running, 90000);
         const QList<qint64> pids = statePids(dir.path());
         ::kill(static_cast<pid_t>(up.processId()), SIGINT);
         QVERIFY(up.waitForFinished(15000));

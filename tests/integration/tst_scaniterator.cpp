@@ -7,9 +7,9 @@
 #include "sentinel/sentinelwatcher.h"
 
 #include <QElapsedTimer>
-#include <QTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 #include <functional>
 
@@ -32,7 +32,8 @@ private:
         QVERIFY2(!error.isError(), qPrintable(error.toString()));
     }
 
-    struct Outcome {
+    struct Outcome
+    {
         NodeIdentity startedOn;
         QList<QByteArray> reported;
         QList<ScanNotice> restarts;
@@ -61,7 +62,8 @@ private:
                 fault();
             }
         });
-        connect(worker, &ScanWorker::scanStarted, this, [&](quint64, const NodeIdentity &node) { outcome.startedOn = node; });
+        connect(worker, &ScanWorker::scanStarted, this,
+                [&](quint64, const NodeIdentity &node) { outcome.startedOn = node; });
         connect(worker, &ScanWorker::scanRestarted, this, [&](const ScanNotice &n) { outcome.restarts.append(n); });
         connect(worker, &ScanWorker::scanResumed, this, [&](const ScanNotice &n) { outcome.resumes.append(n); });
         connect(worker, &ScanWorker::finished, this, [&](const ScanSummary &s) {
@@ -93,9 +95,10 @@ private:
         QCOMPARE(o.summary.keys, qint64(o.reported.size()));
         QSet<QByteArray> missing = m_allKeys;
         missing.subtract(reported);
-        QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("%1 loaded keys never reported, e.g. %2")
-                                                   .arg(missing.size())
-                                                   .arg(QString::fromLatin1(missing.isEmpty() ? QByteArray() : *missing.cbegin()))));
+        QVERIFY2(missing.isEmpty(),
+                 qPrintable(QStringLiteral("%1 loaded keys never reported, e.g. %2")
+                                .arg(missing.size())
+                                .arg(QString::fromLatin1(missing.isEmpty() ? QByteArray() : *missing.cbegin()))));
         QCOMPARE(reported.size(), m_allKeys.size());
         // It finished on the master the sentinels name now (or on a replica, when it scanned one).
         if (onMaster)
@@ -129,7 +132,8 @@ private Q_SLOTS:
         QTest::newRow("type hash") << QByteArray() << QByteArray("hash") << QByteArray();
         QTest::newRow("type stream") << QByteArray() << QByteArray("stream") << QByteArray();
         QTest::newRow("match order:* type hash") << QByteArray("order:*") << QByteArray("hash") << QByteArray("order:");
-        QTest::newRow("match tag:* type zset (none)") << QByteArray("tag:*") << QByteArray("zset") << QByteArray("tag:");
+        QTest::newRow("match tag:* type zset (none)")
+            << QByteArray("tag:*") << QByteArray("zset") << QByteArray("tag:");
     }
 
     void matchAndTypeEqualTheLoadedSets()
@@ -204,10 +208,12 @@ private Q_SLOTS:
         // notice must match it: a restart if the master changed, a resume (or nothing) if it did not.
         const quint16 before = m_sandbox->currentMasterPort();
         Outcome o;
-        scanWithFault([this, before] {
-            QVERIFY(!m_sandbox->pauseNode(before).isError());
-            QTimer::singleShot(3000, m_sandbox.get(), [this, before] { m_sandbox->resumeNode(before); });
-        }, &o);
+        scanWithFault(
+            [this, before] {
+                QVERIFY(!m_sandbox->pauseNode(before).isError());
+                QTimer::singleShot(3000, m_sandbox.get(), [this, before] { m_sandbox->resumeNode(before); });
+            },
+            &o);
         if (QTest::currentTestFailed())
             return;
         checkCompleteAndUnique(o);
@@ -239,18 +245,20 @@ private Q_SLOTS:
     {
         const quint16 master = m_sandbox->currentMasterPort();
         Outcome o;
-        scanWithFault([this, master] {
-            RedisConnection admin(m_sandbox->dataOptions(master));
-            QVERIFY(!admin.openBlocking().isError());
-            // The scan's connection is the one whose last command was SCAN.
-            const QByteArray list = admin.execute({"CLIENT", "LIST"}).value.toByteArray();
-            QByteArray id;
-            for (const QByteArray &line : list.split('\n'))
-                if (line.contains(" cmd=scan"))
-                    id = line.mid(3, line.indexOf(' ') - 3);
-            QVERIFY2(!id.isEmpty(), list.constData());
-            QCOMPARE(admin.execute({"CLIENT", "KILL", "ID", id}).value.toInteger(), 1);
-        }, &o);
+        scanWithFault(
+            [this, master] {
+                RedisConnection admin(m_sandbox->dataOptions(master));
+                QVERIFY(!admin.openBlocking().isError());
+                // The scan's connection is the one whose last command was SCAN.
+                const QByteArray list = admin.execute({"CLIENT", "LIST"}).value.toByteArray();
+                QByteArray id;
+                for (const QByteArray &line : list.split('\n'))
+                    if (line.contains(" cmd=scan"))
+                        id = line.mid(3, line.indexOf(' ') - 3);
+                QVERIFY2(!id.isEmpty(), list.constData());
+                QCOMPARE(admin.execute({"CLIENT", "KILL", "ID", id}).value.toInteger(), 1);
+            },
+            &o);
         if (QTest::currentTestFailed())
             return;
         checkCompleteAndUnique(o);

@@ -1,8 +1,8 @@
+#include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
 #include "sentinel/failovertracker.h"
 #include "sentinel/masterresolver.h"
 #include "sentinel/sentinelwatcher.h"
-#include "resp/redisconnection.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -102,9 +102,9 @@ private Q_SLOTS:
         QCOMPARE(rec.newMaster, after);
         QCOMPARE(rec.promoted, after);
         QVERIFY(!rec.isAborted());
-        const QList<FailoverRecord::Phase> order = {FailoverRecord::Started,         FailoverRecord::LeaderElected,
-                                                    FailoverRecord::ReplicaSelected, FailoverRecord::ReplicaPromoted,
-                                                    FailoverRecord::ReplicasReconfigured, FailoverRecord::Ended};
+        const QList<FailoverRecord::Phase> order
+            = {FailoverRecord::Started,         FailoverRecord::LeaderElected,        FailoverRecord::ReplicaSelected,
+               FailoverRecord::ReplicaPromoted, FailoverRecord::ReplicasReconfigured, FailoverRecord::Ended};
         for (qsizetype i = 0; i < order.size(); ++i) {
             QVERIFY2(rec.reached(order.at(i)), qPrintable(FailoverRecord::phaseName(order.at(i))));
             if (i > 0)

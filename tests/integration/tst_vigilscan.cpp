@@ -19,13 +19,15 @@ private:
     std::unique_ptr<Sandbox> m_authSandbox;
     QSet<QByteArray> m_keys;
 
-    struct Run {
+    struct Run
+    {
         int exitCode = -1;
         QByteArray out;
         QByteArray err;
     };
 
-    static Run vigilScan(const QStringList &arguments, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+    static Run vigilScan(const QStringList &arguments,
+                         const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
     {
         QProcess process;
         process.setProcessEnvironment(env);
@@ -64,13 +66,28 @@ private:
             }
             c = text.at(++i);
             switch (c) {
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case 'a': out += '\a'; break;
-            case 'b': out += '\b'; break;
-            case 'x': out += static_cast<char>(text.mid(i + 1, 2).toInt(nullptr, 16)); i += 2; break;
-            default: out += c; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'a':
+                out += '\a';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'x':
+                out += static_cast<char>(text.mid(i + 1, 2).toInt(nullptr, 16));
+                i += 2;
+                break;
+            default:
+                out += c;
+                break;
             }
         }
         return out;
@@ -145,7 +162,8 @@ private Q_SLOTS:
         for (const QByteArray &line : lines) {
             // Every byte a terminal could misread is escaped: no raw control or non-ASCII byte is printed.
             for (const char c : line)
-                QVERIFY2(static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f, line.constData());
+                QVERIFY2(static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f,
+                         line.constData());
             keys.insert(unquote(line));
         }
         QCOMPARE(qsizetype(lines.size()), m_keys.size());
@@ -190,12 +208,12 @@ private Q_SLOTS:
         QTest::newRow("no master") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1")}
                                    << QStringLiteral("--sentinel and --master are required");
         QTest::newRow("bad count") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"),
-                                                  QStringLiteral("--master"), QStringLiteral("m"),
-                                                  QStringLiteral("--count"), QStringLiteral("zero")}
+                                                  QStringLiteral("--master"),   QStringLiteral("m"),
+                                                  QStringLiteral("--count"),    QStringLiteral("zero")}
                                    << QStringLiteral("--count needs a positive number");
         QTest::newRow("bad format") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"),
-                                                   QStringLiteral("--master"), QStringLiteral("m"),
-                                                   QStringLiteral("--format"), QStringLiteral("xml")}
+                                                   QStringLiteral("--master"),   QStringLiteral("m"),
+                                                   QStringLiteral("--format"),   QStringLiteral("xml")}
                                     << QStringLiteral("--format is plain, quoted or hex");
         QTest::newRow("bad address") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("nohost"),
                                                     QStringLiteral("--master"), QStringLiteral("m")}
@@ -218,12 +236,13 @@ private Q_SLOTS:
         const QString dead = QStringLiteral("127.0.0.1:%1,127.0.0.1:%2").arg(closedPort()).arg(closedPort());
         expectResolveFailure({QStringLiteral("--sentinel"), dead, QStringLiteral("--master"), QStringLiteral("vigil")},
                              QStringLiteral("no sentinel answered"));
-        expectResolveFailure({QStringLiteral("--sentinel"), seeds(*m_sandbox), QStringLiteral("--master"),
-                              QStringLiteral("nope")},
-                             QStringLiteral("no sentinel knows a master called 'nope'"));
+        expectResolveFailure(
+            {QStringLiteral("--sentinel"), seeds(*m_sandbox), QStringLiteral("--master"), QStringLiteral("nope")},
+            QStringLiteral("no sentinel knows a master called 'nope'"));
         const QString dataPort = QStringLiteral("127.0.0.1:%1").arg(m_sandbox->currentMasterPort());
-        expectResolveFailure({QStringLiteral("--sentinel"), dataPort, QStringLiteral("--master"), QStringLiteral("vigil")},
-                             QStringLiteral("not a sentinel"));
+        expectResolveFailure(
+            {QStringLiteral("--sentinel"), dataPort, QStringLiteral("--master"), QStringLiteral("vigil")},
+            QStringLiteral("not a sentinel"));
 
         SandboxOptions options;
         options.keys = 10;
@@ -239,8 +258,8 @@ private Q_SLOTS:
 
         env.insert(QStringLiteral("VIGIL_SENTINEL_PASSWORD"), QString::fromUtf8(m_authSandbox->sentinelPassword()));
         env.insert(QStringLiteral("VIGIL_PASSWORD"), QStringLiteral("wrong-data-secret"));
-        expectResolveFailure(authArgs, QStringLiteral("master 127.0.0.1:%1: AUTH failed").arg(m_authSandbox->currentMasterPort()),
-                             env);
+        expectResolveFailure(
+            authArgs, QStringLiteral("master 127.0.0.1:%1: AUTH failed").arg(m_authSandbox->currentMasterPort()), env);
         const Run run = vigilScan(authArgs, env);
         QVERIFY(!run.err.contains("wrong-data-secret"));
     }
@@ -267,8 +286,9 @@ private Q_SLOTS:
         QProcessEnvironment clean = QProcessEnvironment::systemEnvironment();
         clean.remove(QStringLiteral("VIGIL_PASSWORD"));
         clean.remove(QStringLiteral("VIGIL_SENTINEL_PASSWORD"));
-        run = vigilScan(args + QStringList{QStringLiteral("--password-file"), dataFile.fileName(),
-                                           QStringLiteral("--sentinel-password-file"), sentinelFile.fileName()},
+        run = vigilScan(args
+                            + QStringList{QStringLiteral("--password-file"), dataFile.fileName(),
+                                          QStringLiteral("--sentinel-password-file"), sentinelFile.fileName()},
                         clean);
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(qint64(run.out.count('\n')), m_authSandbox->loadedKeyCount() + 1);

@@ -29,9 +29,9 @@ private Q_SLOTS:
     void binaryAndEmptyKeys()
     {
         KeySet set;
-        const QList<QByteArray> keys = {QByteArray(), QByteArray("\0", 1), QByteArray("\0\0", 2),
-                                        QByteArray("a\0b", 3), QByteArray("a\0c", 3), QByteArray("\xff\xfe", 2),
-                                        QByteArray("line\nbreak")};
+        const QList<QByteArray> keys
+            = {QByteArray(),          QByteArray("\0", 1),       QByteArray("\0\0", 2),    QByteArray("a\0b", 3),
+               QByteArray("a\0c", 3), QByteArray("\xff\xfe", 2), QByteArray("line\nbreak")};
         for (const QByteArray &k : keys)
             QVERIFY(set.insert(k));
         for (const QByteArray &k : keys)

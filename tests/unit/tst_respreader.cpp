@@ -48,13 +48,15 @@ private Q_SLOTS:
         QTest::newRow("nil array") << QByteArray("*-1\r\n") << RespValue::nil();
         QTest::newRow("empty array") << QByteArray("*0\r\n") << RespValue::array({});
         QTest::newRow("scan reply") << QByteArray("*2\r\n$3\r\n128\r\n*2\r\n$5\r\nuser:\r\n$-1\r\n")
-                                    << RespValue::array({RespValue::bulk("128"),
-                                                         RespValue::array({RespValue::bulk("user:"), RespValue::nil()})});
-        QTest::newRow("nested mixed")
-            << QByteArray("*3\r\n:1\r\n*2\r\n+a\r\n*1\r\n-ERR x\r\n$1\r\nz\r\n")
-            << RespValue::array({RespValue::integer(1),
-                                 RespValue::array({RespValue::status("a"), RespValue::array({RespValue::error("ERR x")})}),
-                                 RespValue::bulk("z")});
+                                    << RespValue::array(
+                                           {RespValue::bulk("128"),
+                                            RespValue::array({RespValue::bulk("user:"), RespValue::nil()})});
+        QTest::newRow("nested mixed") << QByteArray("*3\r\n:1\r\n*2\r\n+a\r\n*1\r\n-ERR x\r\n$1\r\nz\r\n")
+                                      << RespValue::array(
+                                             {RespValue::integer(1),
+                                              RespValue::array({RespValue::status("a"),
+                                                                RespValue::array({RespValue::error("ERR x")})}),
+                                              RespValue::bulk("z")});
     }
 
     void decodesEveryType()
@@ -89,9 +91,8 @@ private Q_SLOTS:
             QCOMPARE(status, RespReader::Status::NeedMore);
         }
         QCOMPARE(replies.size(), 2);
-        QCOMPARE(replies.at(0),
-                 RespValue::array({RespValue::bulk("foo"), RespValue::integer(12),
-                                   RespValue::array({RespValue::bulk(""), RespValue::status("OK")})}));
+        QCOMPARE(replies.at(0), RespValue::array({RespValue::bulk("foo"), RespValue::integer(12),
+                                                  RespValue::array({RespValue::bulk(""), RespValue::status("OK")})}));
         QCOMPARE(replies.at(1), RespValue::status("NEXT"));
     }
 
@@ -157,9 +158,9 @@ private Q_SLOTS:
         QVERIFY(decodeError("$5\r\nabcde\r\n", limits).contains(QStringLiteral("5 bytes exceeds the limit of 4")));
         // Split so that the whole bulk is not there yet: the header check refuses it.
         QVERIFY(decodeError("$5\r\nab", limits).contains(QStringLiteral("5 bytes exceeds the limit of 4")));
-        QVERIFY(decodeError("*3\r\n:1\r\n:2\r\n:3\r\n", limits).contains(QStringLiteral("3 elements exceeds the limit of 2")));
-        QCOMPARE(decodeOne("*1\r\n*1\r\n:1\r\n", limits),
-                 RespValue::array({RespValue::array({RespValue::integer(1)})}));
+        QVERIFY(decodeError("*3\r\n:1\r\n:2\r\n:3\r\n", limits)
+                    .contains(QStringLiteral("3 elements exceeds the limit of 2")));
+        QCOMPARE(decodeOne("*1\r\n*1\r\n:1\r\n", limits), RespValue::array({RespValue::array({RespValue::integer(1)})}));
         QVERIFY(decodeError("*1\r\n*1\r\n*1\r\n:1\r\n", limits).contains(QStringLiteral("nested deeper than 2")));
     }
 

@@ -30,30 +30,32 @@ private Q_SLOTS:
         QTest::addColumn<QString>("master");
         QTest::addColumn<QByteArray>("detail");
 
-        QTest::newRow("sdown master") << QByteArray("+sdown") << QByteArray("master vigil 127.0.0.1 6379") << QByteArray("master")
-                                      << "127.0.0.1:6379" << QByteArray("vigil") << "127.0.0.1:6379" << QByteArray();
+        QTest::newRow("sdown master") << QByteArray("+sdown") << QByteArray("master vigil 127.0.0.1 6379")
+                                      << QByteArray("master") << "127.0.0.1:6379" << QByteArray("vigil")
+                                      << "127.0.0.1:6379" << QByteArray();
         QTest::newRow("odown quorum") << QByteArray("+odown") << QByteArray("master vigil 10.0.0.5 6379 #quorum 2/2")
-                                      << QByteArray("master") << "10.0.0.5:6379" << QByteArray("vigil") << "10.0.0.5:6379"
-                                      << QByteArray("#quorum 2/2");
+                                      << QByteArray("master") << "10.0.0.5:6379" << QByteArray("vigil")
+                                      << "10.0.0.5:6379" << QByteArray("#quorum 2/2");
         QTest::newRow("selected slave") << QByteArray("+selected-slave")
                                         << QByteArray("slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379")
-                                        << QByteArray("slave") << "127.0.0.1:6380" << QByteArray("vigil") << "127.0.0.1:6379"
-                                        << QByteArray();
-        QTest::newRow("role change") << QByteArray("-role-change")
-                                     << QByteArray("slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379 new reported role is master")
-                                     << QByteArray("slave") << "127.0.0.1:6380" << QByteArray("vigil") << "127.0.0.1:6379"
-                                     << QByteArray("new reported role is master");
+                                        << QByteArray("slave") << "127.0.0.1:6380" << QByteArray("vigil")
+                                        << "127.0.0.1:6379" << QByteArray();
+        QTest::newRow("role change")
+            << QByteArray("-role-change")
+            << QByteArray("slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379 new reported role is master")
+            << QByteArray("slave") << "127.0.0.1:6380" << QByteArray("vigil") << "127.0.0.1:6379"
+            << QByteArray("new reported role is master");
         QTest::newRow("sentinel") << QByteArray("+sentinel")
                                   << QByteArray("sentinel 24f2478946aa92ec 127.0.0.1 26380 @ vigil 127.0.0.1 6379")
-                                  << QByteArray("sentinel") << "127.0.0.1:26380" << QByteArray("vigil") << "127.0.0.1:6379"
-                                  << QByteArray();
+                                  << QByteArray("sentinel") << "127.0.0.1:26380" << QByteArray("vigil")
+                                  << "127.0.0.1:6379" << QByteArray();
         QTest::newRow("new epoch") << QByteArray("+new-epoch") << QByteArray("5") << QByteArray() << QString()
                                    << QByteArray() << QString() << QByteArray("5");
         QTest::newRow("tilt") << QByteArray("+tilt") << QByteArray("#tilt mode entered") << QByteArray() << QString()
                               << QByteArray() << QString() << QByteArray("#tilt mode entered");
-        QTest::newRow("unknown event kept raw") << QByteArray("+from-the-future") << QByteArray("something new 1 2")
-                                                << QByteArray() << QString() << QByteArray() << QString()
-                                                << QByteArray("something new 1 2");
+        QTest::newRow("unknown event kept raw")
+            << QByteArray("+from-the-future") << QByteArray("something new 1 2") << QByteArray() << QString()
+            << QByteArray() << QString() << QByteArray("something new 1 2");
         QTest::newRow("ipv6") << QByteArray("+sdown") << QByteArray("master vigil ::1 6379") << QByteArray("master")
                               << "[::1]:6379" << QByteArray("vigil") << "[::1]:6379" << QByteArray();
     }
@@ -84,7 +86,8 @@ private Q_SLOTS:
         QCOMPARE(e.masterName, QByteArray("vigil"));
         QCOMPARE(e.oldMaster.toString(), QStringLiteral("127.0.0.1:6379"));
         QCOMPARE(e.newMaster.toString(), QStringLiteral("127.0.0.1:6380"));
-        QCOMPARE(e.describe(), QStringLiteral("+switch-master vigil 127.0.0.1:6379 -> 127.0.0.1:6380 (from 127.0.0.1:26380)"));
+        QCOMPARE(e.describe(),
+                 QStringLiteral("+switch-master vigil 127.0.0.1:6379 -> 127.0.0.1:6380 (from 127.0.0.1:26380)"));
     }
 
     void trackerBuildsAManualFailover()
@@ -105,7 +108,8 @@ private Q_SLOTS:
         tracker.handleEvent(at(1080, "+failover-state-reconf-slaves", m));
         tracker.handleEvent(at(1160, "+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380", s2));
         QCOMPARE(finished.size(), 0);
-        tracker.handleEvent(at(2100, "+slave-reconf-done", "slave 127.0.0.1:6381 127.0.0.1 6381 @ vigil 127.0.0.1 6379"));
+        tracker.handleEvent(
+            at(2100, "+slave-reconf-done", "slave 127.0.0.1:6381 127.0.0.1 6381 @ vigil 127.0.0.1 6379"));
         tracker.handleEvent(at(2190, "+failover-end", m));
         QCOMPARE(finished.size(), 1);
         // The leader's own late +switch-master joins the same record instead of opening another.
@@ -119,9 +123,9 @@ private Q_SLOTS:
         QCOMPARE(rec.leader, s1);
         QCOMPARE(rec.promoted.toString(), QStringLiteral("127.0.0.1:6380"));
         QCOMPARE(rec.durationMs(), 2189);
-        const QList<FailoverRecord::Phase> order = {FailoverRecord::Started,         FailoverRecord::LeaderElected,
-                                                    FailoverRecord::ReplicaSelected, FailoverRecord::ReplicaPromoted,
-                                                    FailoverRecord::ReplicasReconfigured, FailoverRecord::Ended};
+        const QList<FailoverRecord::Phase> order
+            = {FailoverRecord::Started,         FailoverRecord::LeaderElected,        FailoverRecord::ReplicaSelected,
+               FailoverRecord::ReplicaPromoted, FailoverRecord::ReplicasReconfigured, FailoverRecord::Ended};
         for (qsizetype i = 1; i < order.size(); ++i) {
             QVERIFY(rec.reached(order.at(i)));
             QVERIFY(rec.at.at(order.at(i - 1)) <= rec.at.at(order.at(i)));

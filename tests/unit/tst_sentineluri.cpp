@@ -17,23 +17,33 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("user");
         QTest::addColumn<QByteArray>("password");
 
-        QTest::newRow("simple") << "redis+sentinel://10.0.0.5:26379/mymaster" << "10.0.0.5:26379" << "mymaster" << 0
-                                << QByteArray() << QByteArray();
-        QTest::newRow("several and db") << "redis+sentinel://a:1,b:2,c:3/cache/4" << "a:1,b:2,c:3" << "cache" << 4
-                                        << QByteArray() << QByteArray();
-        QTest::newRow("user and password") << "redis+sentinel://alice:s%40cret@h:26379/m" << "h:26379" << "m" << 0
-                                           << QByteArray("alice") << QByteArray("s@cret");
-        QTest::newRow("default port") << "redis+sentinel://sentinel-0,sentinel-1/m" << "sentinel-0:26379,sentinel-1:26379"
+        QTest::newRow("simple") << "redis+sentinel://10.0.0.5:26379/mymaster"
+                                << "10.0.0.5:26379"
+                                << "mymaster" << 0 << QByteArray() << QByteArray();
+        QTest::newRow("several and db") << "redis+sentinel://a:1,b:2,c:3/cache/4"
+                                        << "a:1,b:2,c:3"
+                                        << "cache" << 4 << QByteArray() << QByteArray();
+        QTest::newRow("user and password") << "redis+sentinel://alice:s%40cret@h:26379/m"
+                                           << "h:26379"
+                                           << "m" << 0 << QByteArray("alice") << QByteArray("s@cret");
+        QTest::newRow("default port") << "redis+sentinel://sentinel-0,sentinel-1/m"
+                                      << "sentinel-0:26379,sentinel-1:26379"
                                       << "m" << 0 << QByteArray() << QByteArray();
-        QTest::newRow("ipv6") << "redis+sentinel://[::1]:26380,[fe80::1]/m" << "[::1]:26380,[fe80::1]:26379" << "m" << 0
-                              << QByteArray() << QByteArray();
+        QTest::newRow("ipv6") << "redis+sentinel://[::1]:26380,[fe80::1]/m"
+                              << "[::1]:26380,[fe80::1]:26379"
+                              << "m" << 0 << QByteArray() << QByteArray();
         QTest::newRow("lettuce") << "redis-sentinel://localhost:26379,localhost:26380#mymaster"
-                                 << "localhost:26379,localhost:26380" << "mymaster" << 0 << QByteArray() << QByteArray();
-        QTest::newRow("lettuce password and db") << "redis-sentinel://pw@h1,h2:26381/2#m" << "h1:26379,h2:26381" << "m" << 2
-                                                 << QByteArray() << QByteArray("pw");
+                                 << "localhost:26379,localhost:26380"
+                                 << "mymaster" << 0 << QByteArray() << QByteArray();
+        QTest::newRow("lettuce password and db") << "redis-sentinel://pw@h1,h2:26381/2#m"
+                                                 << "h1:26379,h2:26381"
+                                                 << "m" << 2 << QByteArray() << QByteArray("pw");
         QTest::newRow("lettuce user and query") << "redis-sentinel://bob:pw@h?sentinelMasterId=orders&database=3"
-                                                << "h:26379" << "orders" << 3 << QByteArray("bob") << QByteArray("pw");
-        QTest::newRow("spaces around") << "  redis+sentinel://h:1/m  " << "h:1" << "m" << 0 << QByteArray() << QByteArray();
+                                                << "h:26379"
+                                                << "orders" << 3 << QByteArray("bob") << QByteArray("pw");
+        QTest::newRow("spaces around") << "  redis+sentinel://h:1/m  "
+                                       << "h:1"
+                                       << "m" << 0 << QByteArray() << QByteArray();
     }
 
     void parses()
@@ -61,19 +71,32 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("uri");
         QTest::addColumn<QString>("message");
-        QTest::newRow("not a uri") << "localhost:26379" << "not a URI";
-        QTest::newRow("plain redis") << "redis://localhost:6379/0" << "unknown scheme 'redis'";
-        QTest::newRow("no master") << "redis+sentinel://h:26379" << "no master name";
-        QTest::newRow("no master lettuce") << "redis-sentinel://h:26379" << "no master name";
-        QTest::newRow("bad port") << "redis+sentinel://h:99999/m" << "bad port '99999' in 'h:99999'";
-        QTest::newRow("port not a number") << "redis+sentinel://h:abc/m" << "bad port 'abc'";
-        QTest::newRow("empty host") << "redis+sentinel://:26379/m" << "no host in ':26379'";
-        QTest::newRow("empty address") << "redis+sentinel://h:1,,h:2/m" << "an empty sentinel address";
-        QTest::newRow("no address") << "redis+sentinel:///m" << "no sentinel address";
-        QTest::newRow("bad db") << "redis+sentinel://h:1/m/x" << "the database must be a number, not 'x'";
-        QTest::newRow("too many parts") << "redis+sentinel://h:1/m/1/2" << "too many path parts";
-        QTest::newRow("tls") << "rediss-sentinel://h#m" << "TLS";
-        QTest::newRow("unclosed ipv6") << "redis+sentinel://[::1:26379/m" << "unclosed '['";
+        QTest::newRow("not a uri") << "localhost:26379"
+                                   << "not a URI";
+        QTest::newRow("plain redis") << "redis://localhost:6379/0"
+                                     << "unknown scheme 'redis'";
+        QTest::newRow("no master") << "redis+sentinel://h:26379"
+                                   << "no master name";
+        QTest::newRow("no master lettuce") << "redis-sentinel://h:26379"
+                                           << "no master name";
+        QTest::newRow("bad port") << "redis+sentinel://h:99999/m"
+                                  << "bad port '99999' in 'h:99999'";
+        QTest::newRow("port not a number") << "redis+sentinel://h:abc/m"
+                                           << "bad port 'abc'";
+        QTest::newRow("empty host") << "redis+sentinel://:26379/m"
+                                    << "no host in ':26379'";
+        QTest::newRow("empty address") << "redis+sentinel://h:1,,h:2/m"
+                                       << "an empty sentinel address";
+        QTest::newRow("no address") << "redis+sentinel:///m"
+                                    << "no sentinel address";
+        QTest::newRow("bad db") << "redis+sentinel://h:1/m/x"
+                                << "the database must be a number, not 'x'";
+        QTest::newRow("too many parts") << "redis+sentinel://h:1/m/1/2"
+                                        << "too many path parts";
+        QTest::newRow("tls") << "rediss-sentinel://h#m"
+                             << "TLS";
+        QTest::newRow("unclosed ipv6") << "redis+sentinel://[::1:26379/m"
+                                       << "unclosed '['";
     }
 
     void refuses()
