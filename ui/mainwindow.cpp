@@ -2,9 +2,9 @@
 
 #include "connectiondialog.h"
 #include "keybrowser.h"
+#include "keydetails.h"
 #include "keydisplay.h"
 #include "monitorpanel.h"
-#include "plural.h"
 #include "sandbox/sandboxcontroller.h"
 #include "sentinel/sentinelwatcher.h"
 
@@ -59,9 +59,12 @@ MainWindow::MainWindow(QWidget *parent)
     splitter->addWidget(m_browser);
 
     auto *tabs = new QTabWidget(splitter);
+    m_tabs = tabs;
     tabs->setObjectName(QStringLiteral("sideTabs"));
     m_monitor = new MonitorPanel(tabs);
     tabs->addTab(m_monitor, tr("Topology"));
+    m_details = new KeyDetails(tabs);
+    tabs->addTab(m_details, tr("Key"));
     auto *side = new QWidget(tabs);
     auto *layout = new QVBoxLayout(side);
     m_headline = new QLabel(side);
@@ -76,18 +79,6 @@ MainWindow::MainWindow(QWidget *parent)
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_headline);
     layout->addWidget(m_detail);
-
-    auto *keyBox = new QGroupBox(tr("Selected key"), side);
-    auto *keyLayout = new QVBoxLayout(keyBox);
-    m_selectedName = new QLabel(tr("Nothing selected"), keyBox);
-    m_selectedName->setObjectName(QStringLiteral("selectedName"));
-    m_selectedName->setWordWrap(true);
-    m_selectedName->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_selectedDetail = new QLabel(keyBox);
-    m_selectedDetail->setWordWrap(true);
-    keyLayout->addWidget(m_selectedName);
-    keyLayout->addWidget(m_selectedDetail);
-    layout->addWidget(keyBox);
 
     auto *box = new QGroupBox(tr("Deployment"), side);
     auto *form = new QFormLayout(box);
@@ -154,6 +145,9 @@ void MainWindow::setTarget(const SentinelTarget &target, int probeIntervalMs)
 
     m_browser->setTarget(target);
     m_monitor->setWatcher(m_browser->watcher(), target);
+    m_details->setTarget(target);
+    connect(m_browser->watcher(), &SentinelWatcher::masterSwitched, m_details,
+            [this](const HostPort &, const HostPort &to) { m_details->setMaster(to); });
     connect(m_browser->watcher(), &SentinelWatcher::masterSwitched, this, &MainWindow::notifySwitch);
     m_probeThread.stop();
     m_probe = new MasterProbe(target);
@@ -286,12 +280,14 @@ void MainWindow::notifySwitch(const HostPort &oldMaster, const HostPort &newMast
 
 void MainWindow::showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys)
 {
-    m_selectedName->setText(KeyDisplay::escape(key));
-    if (isNamespace)
-        m_selectedDetail->setText(tr("Namespace with %1.").arg(countOf(keys, tr("key"), tr("keys"))));
-    else
-        m_selectedDetail->setText(
-            tr("Key name of %1. Value viewing is not built yet.").arg(countOf(key.size(), tr("byte"), tr("bytes"))));
+    if (isNamespace) {
+        m_details->showNamespace(key, keys);
+    } else {
+        if (m_browser->watcher())
+            m_details->setMaster(m_browser->watcher()->currentMaster());
+        m_details->showKey(key);
+    }
+    m_tabs->setCurrentWidget(m_details);
 }
 
 QString MainWindow::statusText() const

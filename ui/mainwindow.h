@@ -6,11 +6,13 @@
 #include <QMainWindow>
 
 class KeyBrowser;
+class KeyDetails;
 class MonitorPanel;
 class QSystemTrayIcon;
 class QAction;
 class QLabel;
 class QMenu;
+class QTabWidget;
 class QTimer;
 class SandboxController;
 struct SandboxInfo;
@@ -40,6 +42,7 @@ public:
     QString headline() const;
     QString fieldText(const QString &field) const;
     KeyBrowser *browser() const { return m_browser; }
+    KeyDetails *details() const { return m_details; }
     MonitorPanel *monitor() const { return m_monitor; }
     QString statusText() const;
 
@@ -62,8 +65,8 @@ private:
     KeyBrowser *m_browser = nullptr;
     MonitorPanel *m_monitor = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
-    QLabel *m_selectedName = nullptr;
-    QLabel *m_selectedDetail = nullptr;
+    KeyDetails *m_details = nullptr;
+    QTabWidget *m_tabs = nullptr;
     QMenu *m_sandboxMenu = nullptr;
     QTimer *m_probeTimer = nullptr;
     SentinelTarget m_target;

@@ -1,4 +1,5 @@
 #include "keybrowser.h"
+#include "keydetails.h"
 #include "keytreemodel.h"
 #include "mainwindow.h"
 #include "resp/redisconnection.h"
@@ -113,6 +114,45 @@ private Q_SLOTS:
         QTRY_VERIFY(model->rowCount(first) > 0);
         view->setCurrentIndex(model->index(0, 0, first));
         QVERIFY(window.findChild<QLabel *>(QStringLiteral("selectedName"))->text().startsWith(QStringLiteral("user:")));
+    }
+
+    void selectedKeyDetails()
+    {
+        MainWindow window;
+        window.show();
+        window.setTarget(target());
+        KeyBrowser *browser = window.browser();
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        KeyDetails *details = window.details();
+        const SampleData data(generated);
+        QByteArray session;
+        for (qint64 i = SampleData::specialCount(); session.isEmpty(); ++i)
+            if (data.key(i).name.startsWith("session:"))
+                session = data.key(i).name;
+
+        // A string with a TTL: the TTL counts down while the user looks.
+        browser->view()->setCurrentIndex(browser->model()->indexOfKey(session));
+        QTRY_COMPARE_WITH_TIMEOUT(details->field(QStringLiteral("Type")), QStringLiteral("string"), 10000);
+        QTRY_VERIFY(details->field(QStringLiteral("TTL")).startsWith(QStringLiteral("expires in ")));
+        QTRY_VERIFY(details->field(QStringLiteral("Size")).endsWith(QStringLiteral(" bytes")));
+        QTRY_VERIFY(details->field(QStringLiteral("Encoding")) == QLatin1String("embstr")
+                    || details->field(QStringLiteral("Encoding")) == QLatin1String("raw"));
+        QTRY_VERIFY(details->field(QStringLiteral("Memory")) != QLatin1String("…"));
+        const QString ttl = details->field(QStringLiteral("TTL"));
+        QTRY_VERIFY_WITH_TIMEOUT(details->field(QStringLiteral("TTL")) != ttl, 3000);
+
+        // The 100k-field hash, persistent.
+        browser->view()->setCurrentIndex(browser->model()->indexOfKey(SampleData::bigHashName()));
+        QTRY_COMPARE_WITH_TIMEOUT(details->field(QStringLiteral("Size")),
+                                  QStringLiteral("%1 fields").arg(QLocale().toString(100000)), 10000);
+        QCOMPARE(details->field(QStringLiteral("Type")), QStringLiteral("hash"));
+        QTRY_COMPARE(details->field(QStringLiteral("TTL")), QStringLiteral("none (persistent)"));
+        QTRY_COMPARE(details->field(QStringLiteral("Encoding")), QStringLiteral("hashtable"));
+
+        // A namespace.
+        browser->view()->setCurrentIndex(rootRow(browser->model(), QStringLiteral("user")));
+        QCOMPARE(details->field(QStringLiteral("Type")),
+                 QStringLiteral("namespace with %1 keys").arg(QLocale().toString(expectedCount("user:"))));
     }
 
     void patternAndTypeRescan()
