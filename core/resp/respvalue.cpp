@@ -40,6 +40,14 @@ RespValue RespValue::array(QList<RespValue> elements)
     return v;
 }
 
+QHash<QByteArray, QByteArray> RespValue::toFieldMap() const
+{
+    QHash<QByteArray, QByteArray> map;
+    for (qsizetype i = 0; i + 1 < m_elements.size(); i += 2)
+        map.insert(m_elements.at(i).toByteArray(), m_elements.at(i + 1).toByteArray());
+    return map;
+}
+
 QByteArray RespValue::errorCode() const
 {
     if (m_type != Type::Error)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 
@@ -38,6 +39,9 @@ public:
     const QList<RespValue> &elements() const { return m_elements; }
     qsizetype size() const { return m_elements.size(); }
     const RespValue &at(qsizetype i) const { return m_elements.at(i); }
+
+    // A flat array of field/value pairs, as SENTINEL MASTER and friends answer, as a hash; empty for anything else.
+    QHash<QByteArray, QByteArray> toFieldMap() const;
 
     // For error replies: the first word, e.g. "WRONGPASS", "NOAUTH", "ERR".
     QByteArray errorCode() const;

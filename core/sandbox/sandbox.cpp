@@ -52,14 +52,6 @@ quint16 freeLoopbackPort(QSet<quint16> *taken)
     return 0;
 }
 
-QHash<QByteArray, QByteArray> flatMap(const RespValue &reply)
-{
-    QHash<QByteArray, QByteArray> map;
-    for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
-        map.insert(reply.at(i).toByteArray(), reply.at(i + 1).toByteArray());
-    return map;
-}
-
 QString nodeLabel(const Sandbox::Node &node)
 {
     return (node.kind == Sandbox::NodeKind::Sentinel ? QStringLiteral("sentinel 127.0.0.1:")
@@ -377,7 +369,7 @@ VigilError Sandbox::waitForAgreement(quint16 masterPort, int timeoutMs)
             }
             const RespResult reply = sentinel.execute({"SENTINEL", "MASTER", name});
             if (reply.ok()) {
-                const auto m = flatMap(reply.value);
+                const auto m = reply.value.toFieldMap();
                 lastState = QStringLiteral("master port %1, flags %2, %3 replicas, %4 other sentinels")
                                 .arg(QString::fromLatin1(m.value("port")), QString::fromLatin1(m.value("flags")),
                                      QString::fromLatin1(m.value("num-slaves")),

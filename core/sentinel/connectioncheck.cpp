@@ -119,9 +119,7 @@ void ConnectionCheck::listMasters(const SentinelTarget &target)
         }
         QStringList names;
         for (const RespValue &entry : reply.value.elements())
-            for (qsizetype i = 0; i + 1 < entry.size(); i += 2)
-                if (entry.at(i).toByteArray() == "name")
-                    names.append(QString::fromUtf8(entry.at(i + 1).toByteArray()));
+            names.append(QString::fromUtf8(entry.toFieldMap().value("name")));
         names.sort();
         Q_EMIT mastersListed(names, {});
         return;

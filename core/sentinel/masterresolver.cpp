@@ -135,15 +135,9 @@ void MasterResolver::refreshSentinels(RedisConnection &sentinel)
     if (!reply.ok() || !reply.value.isArray())
         return;
     for (const RespValue &entry : reply.value.elements()) {
-        QByteArray ip;
-        quint16 port = 0;
-        for (qsizetype i = 0; i + 1 < entry.size(); i += 2) {
-            if (entry.at(i).toByteArray() == "ip")
-                ip = entry.at(i + 1).toByteArray();
-            else if (entry.at(i).toByteArray() == "port")
-                port = static_cast<quint16>(entry.at(i + 1).toByteArray().toUInt());
-        }
-        const HostPort discovered = m_target.addressMap.map({QString::fromUtf8(ip), port});
+        const auto m = entry.toFieldMap();
+        const HostPort discovered = m_target.addressMap.map(
+            {QString::fromUtf8(m.value("ip")), static_cast<quint16>(m.value("port").toUInt())});
         if (discovered.isValid() && !m_sentinels.contains(discovered))
             m_sentinels.append(discovered);
     }
@@ -216,9 +210,7 @@ QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
         }
         QList<HostPort> replicas;
         for (const RespValue &entry : reply.value.elements()) {
-            QHash<QByteArray, QByteArray> m;
-            for (qsizetype i = 0; i + 1 < entry.size(); i += 2)
-                m.insert(entry.at(i).toByteArray(), entry.at(i + 1).toByteArray());
+            const auto m = entry.toFieldMap();
             if (m.value("flags") != "slave" || m.value("master-link-status") != "ok")
                 continue;
             replicas.append(m_target.addressMap.map(

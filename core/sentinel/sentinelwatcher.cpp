@@ -17,14 +17,6 @@ struct SentinelWatcher::Link
 };
 
 namespace {
-QHash<QByteArray, QByteArray> flatMap(const RespValue &reply)
-{
-    QHash<QByteArray, QByteArray> map;
-    for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
-        map.insert(reply.at(i).toByteArray(), reply.at(i + 1).toByteArray());
-    return map;
-}
-
 HostPort addressOf(const QHash<QByteArray, QByteArray> &map)
 {
     return {QString::fromUtf8(map.value("ip")), static_cast<quint16>(map.value("port").toUInt())};
@@ -281,7 +273,7 @@ void SentinelWatcher::pollNow()
     m_pollOutstanding = 4;
     primary->commands->send({"SENTINEL", "MASTER", m_masterName}, [this, done](const RespResult &r) {
         if (r.ok()) {
-            const auto m = flatMap(r.value);
+            const auto m = r.value.toFieldMap();
             m_pending.master.address = m_target.addressMap.map(addressOf(m));
             m_pending.master.runId = m.value("runid");
             m_pending.master.flags = m.value("flags");
@@ -294,7 +286,7 @@ void SentinelWatcher::pollNow()
     primary->commands->send({"SENTINEL", "REPLICAS", m_masterName}, [this, done](const RespResult &r) {
         if (r.ok()) {
             for (const RespValue &entry : r.value.elements()) {
-                const auto m = flatMap(entry);
+                const auto m = entry.toFieldMap();
                 TopologySnapshot::Replica replica;
                 replica.address = m_target.addressMap.map(addressOf(m));
                 replica.runId = m.value("runid");
@@ -316,7 +308,7 @@ void SentinelWatcher::pollNow()
         m_pending.sentinels.append(self);
         if (r.ok()) {
             for (const RespValue &entry : r.value.elements()) {
-                const auto m = flatMap(entry);
+                const auto m = entry.toFieldMap();
                 TopologySnapshot::Sentinel sentinel;
                 sentinel.address = m_target.addressMap.map(addressOf(m));
                 sentinel.runId = m.value("runid");

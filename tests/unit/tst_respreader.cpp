@@ -75,6 +75,13 @@ private Q_SLOTS:
         QCOMPARE(v.at(0).toInteger(), 7);
         QVERIFY(v.at(1).isNil());
         QCOMPARE(decodeOne("-NOAUTH Authentication required.\r\n").errorCode(), QByteArray("NOAUTH"));
+        // SENTINEL MASTER style field/value arrays; an odd trailing field is ignored, a non-array gives nothing.
+        const auto map
+            = decodeOne("*5\r\n$2\r\nip\r\n$9\r\n127.0.0.1\r\n$4\r\nport\r\n$4\r\n6379\r\n$3\r\nodd\r\n").toFieldMap();
+        QCOMPARE(map.size(), 2);
+        QCOMPARE(map.value("ip"), QByteArray("127.0.0.1"));
+        QCOMPARE(map.value("port"), QByteArray("6379"));
+        QVERIFY(decodeOne("+OK\r\n").toFieldMap().isEmpty());
     }
 
     void feedsByteByByte()
