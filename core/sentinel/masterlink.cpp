@@ -1,0 +1,92 @@
+#include "masterlink.h"
+
+MasterLink::MasterLink(QObject *parent)
+    : QObject(parent)
+{
+}
+
+MasterLink::~MasterLink()
+{
+    drop();
+}
+
+void MasterLink::setTarget(const SentinelTarget &target)
+{
+    m_target = target;
+    drop();
+}
+
+void MasterLink::setMaster(const HostPort &master)
+{
+    if (master == m_master)
+        return;
+    m_master = master;
+    drop();
+    if (!m_waiting.isEmpty() && m_master.isValid())
+        connectToMaster();
+    Q_EMIT masterChanged(master);
+}
+
+void MasterLink::drop()
+{
+    if (!m_connection)
+        return;
+    RedisConnection *old = m_connection;
+    m_connection = nullptr;
+    old->disconnect(this);
+    old->close(); // pending replies fail with Cancelled and reach their handlers
+    old->deleteLater();
+}
+
+void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler handler)
+{
+    if (!m_master.isValid()) {
+        const VigilError error(VigilError::Kind::Unreachable, QStringLiteral("master %1").arg(m_target.masterName),
+                               Resp::describe(command), QStringLiteral("the master's address is not known yet"));
+        QMetaObject::invokeMethod(
+            this,
+            [handler = std::move(handler), error] {
+                handler({{}, error});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    // A READONLY answer means the node is not the master any more: use a fresh connection next time.
+    auto wrapped = [this, handler = std::move(handler)](const RespResult &result) {
+        if (result.value.isError() && result.value.errorCode() == "READONLY")
+            drop();
+        handler(result);
+    };
+    if (m_connection && m_connection->isReady()) {
+        m_connection->send(command, std::move(wrapped));
+        return;
+    }
+    m_waiting.append({command, std::move(wrapped)});
+    if (!m_connection)
+        connectToMaster();
+}
+
+void MasterLink::connectToMaster()
+{
+    m_connection = new RedisConnection(m_target.dataOptions(m_master, QStringLiteral("master")), this);
+    connect(m_connection, &RedisConnection::ready, this, &MasterLink::flush);
+    connect(m_connection, &RedisConnection::failed, this, [this](const VigilError &error) {
+        drop(); // the next command tries again
+        failWaiting(error);
+    });
+    m_connection->open();
+}
+
+void MasterLink::flush()
+{
+    const QList<Waiting> waiting = std::exchange(m_waiting, {});
+    for (const Waiting &w : waiting)
+        m_connection->send(w.command, w.handler);
+}
+
+void MasterLink::failWaiting(const VigilError &error)
+{
+    const QList<Waiting> waiting = std::exchange(m_waiting, {});
+    for (const Waiting &w : waiting)
+        w.handler({{}, error});
+}
