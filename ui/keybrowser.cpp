@@ -1,5 +1,6 @@
 #include "keybrowser.h"
 
+#include "keyactions.h"
 #include "keydisplay.h"
 #include "keytreemodel.h"
 #include "plural.h"
@@ -17,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QTimer>
 #include <QToolButton>
@@ -113,6 +115,16 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     connect(m_onlyMissing, &QPushButton::toggled, this, &KeyBrowser::setShowOnlyMissing);
     connect(m_copyMissing, &QPushButton::clicked, this, &KeyBrowser::copyMissing);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &KeyBrowser::showContextMenu);
+    auto *deleteAction = new QAction(tr("Delete"), m_view);
+    deleteAction->setShortcut(QKeySequence::Delete);
+    deleteAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(deleteAction, &QAction::triggered, this, [this] {
+        if (m_actions && !selectedKeys().isEmpty())
+            m_actions->deleteKeys(selectedKeys());
+    });
+    m_view->addAction(deleteAction);
 
     m_ingestTimer = new QTimer(this);
     m_ingestTimer->setInterval(0);
@@ -323,6 +335,73 @@ void KeyBrowser::handleSelection()
     Q_EMIT keySelected(index.data(KeyTreeModel::KeyBytesRole).toByteArray(),
                        index.data(KeyTreeModel::IsNamespaceRole).toBool(),
                        index.data(KeyTreeModel::KeyCountRole).toLongLong());
+}
+
+void KeyBrowser::setActions(KeyActions *actions)
+{
+    m_actions = actions;
+}
+
+QList<QByteArray> KeyBrowser::selectedKeys() const
+{
+    QList<QByteArray> keys;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(KeyTreeModel::NameColumn);
+    for (const QModelIndex &index : rows)
+        if (!index.data(KeyTreeModel::IsNamespaceRole).toBool())
+            keys.append(index.data(KeyTreeModel::KeyBytesRole).toByteArray());
+    return keys;
+}
+
+void KeyBrowser::removeKeys(const QList<QByteArray> &keys)
+{
+    m_model->removeKeys(keys);
+    if (m_missingModel)
+        m_missingModel->removeKeys(keys);
+}
+
+void KeyBrowser::addKey(const QByteArray &key)
+{
+    m_model->addKeys({key});
+    m_model->flushSort();
+    if (m_view->model() != m_model)
+        return;
+    const QModelIndex index = m_model->indexOfKey(key);
+    if (!index.isValid())
+        return;
+    m_view->scrollTo(index);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void KeyBrowser::showContextMenu(const QPoint &position)
+{
+    if (!m_actions)
+        return;
+    const QModelIndex at = m_view->indexAt(position);
+    const QList<QByteArray> keys = selectedKeys();
+    QMenu menu(this);
+    const bool writable = !m_actions->isReadOnly();
+    const QByteArray key = keys.size() == 1 ? keys.first() : QByteArray();
+    QAction *remove = menu.addAction(keys.size() > 1 ? tr("Delete %1…").arg(countOf(keys.size(), tr("key"), tr("keys")))
+                                                     : tr("Delete…"),
+                                     this, [this, keys] { m_actions->deleteKeys(keys); });
+    remove->setEnabled(writable && !keys.isEmpty());
+    QAction *rename = menu.addAction(tr("Rename…"), this, [this, key] { m_actions->renameKey(key); });
+    rename->setEnabled(writable && !key.isEmpty());
+    QAction *ttl = menu.addAction(tr("Set TTL…"), this, [this, key] { m_actions->setTtl(key); });
+    ttl->setEnabled(writable && !key.isEmpty());
+    QAction *persist = menu.addAction(tr("Clear TTL…"), this, [this, key] { m_actions->clearTtl(key); });
+    persist->setEnabled(writable && !key.isEmpty());
+    menu.addSeparator();
+    const QByteArray name = at.isValid() ? at.data(KeyTreeModel::KeyBytesRole).toByteArray() : key;
+    menu.addAction(tr("Copy name (raw bytes)"), this, [name] { KeyActions::copyBytes(name); })
+        ->setEnabled(!name.isEmpty());
+    menu.addAction(tr("Copy name (escaped)"), this, [name] { KeyActions::copyText(KeyDisplay::escape(name)); })
+        ->setEnabled(!name.isEmpty());
+    if (m_actions->isReadOnly()) {
+        menu.addSeparator();
+        menu.addAction(tr("Read-only connection: changes are disabled"))->setEnabled(false);
+    }
+    menu.exec(m_view->viewport()->mapToGlobal(position));
 }
 
 void KeyBrowser::updateSentinelStatus()

@@ -9,6 +9,7 @@
 
 #include <optional>
 
+class KeyActions;
 class KeyTreeModel;
 class QComboBox;
 class QFrame;
@@ -48,6 +49,13 @@ public:
     QString sentinelStatus() const;
     bool isScanning() const { return m_scanId != 0; }
     QStringList scanLog() const;
+    // The key actions offered in the tree's context menu (and the Delete key).
+    void setActions(KeyActions *actions);
+    // The keys (not namespaces) selected in the tree, as raw bytes.
+    QList<QByteArray> selectedKeys() const;
+    // The tree follows what the user changed: deleted or renamed keys go, new names come.
+    void removeKeys(const QList<QByteArray> &keys);
+    void addKey(const QByteArray &key);
     // Shows only the keys missing after the last failover (a tree of its own), or everything again.
     void setShowOnlyMissing(bool only);
     bool isShowingOnlyMissing() const;
@@ -71,6 +79,7 @@ private:
     void handleFinished(const ScanSummary &summary);
     void handleFailed(quint64 scanId, const VigilError &error);
     void handleSelection();
+    void showContextMenu(const QPoint &position);
     void updateSentinelStatus();
     void showBanner(const QString &text, bool warning);
     void log(const QString &text);
@@ -92,6 +101,7 @@ private:
     QPushButton *m_copyMissing = nullptr;
     QListWidget *m_log = nullptr;
     KeyTreeModel *m_missingModel = nullptr;
+    KeyActions *m_actions = nullptr;
     QString m_scanStatus;
     QString m_sentinelStatus;
 

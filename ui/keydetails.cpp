@@ -1,12 +1,17 @@
 #include "keydetails.h"
 
+#include "keyactions.h"
 #include "keydisplay.h"
 #include "plural.h"
-#include "resp/redisconnection.h"
+#include "sentinel/masterlink.h"
+#include "valueview.h"
 
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
+#include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -54,6 +59,8 @@ QByteArray sizeCommand(const QByteArray &type)
 
 KeyDetails::KeyDetails(QWidget *parent)
     : QWidget(parent)
+    , m_link(new MasterLink(this))
+    , m_actions(new KeyActions(m_link, this, this))
     , m_ttlTimer(new QTimer(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -65,63 +72,151 @@ KeyDetails::KeyDetails(QWidget *parent)
     bold.setBold(true);
     m_name->setFont(bold);
     layout->addWidget(m_name);
-    auto *form = new QFormLayout;
-    for (const QString &name : fieldNames) {
+
+    // The facts in two columns, to leave the height to the value.
+    auto *facts = new QHBoxLayout;
+    auto *left = new QFormLayout;
+    auto *right = new QFormLayout;
+    for (qsizetype i = 0; i < fieldNames.size(); ++i) {
         auto *value = new QLabel(QStringLiteral("–"), this);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        form->addRow(tr("%1:").arg(name), value);
-        m_fields.insert(name, value);
+        (i < 3 ? left : right)->addRow(tr("%1:").arg(fieldNames.at(i)), value);
+        m_fields.insert(fieldNames.at(i), value);
     }
-    layout->addLayout(form);
-    m_note
-        = new QLabel(tr("Value viewers are not built yet: this pane shows what the key is, not what it holds."), this);
-    m_note->setWordWrap(true);
-    m_note->setEnabled(false);
-    layout->addWidget(m_note);
-    layout->addStretch();
+    facts->addLayout(left, 1);
+    facts->addLayout(right, 1);
+    layout->addLayout(facts);
+
+    auto *buttons = new QHBoxLayout;
+    const auto addButton = [this, buttons](const QString &name, const QString &text) {
+        auto *b = new QPushButton(text, this);
+        b->setObjectName(name);
+        buttons->addWidget(b);
+        return b;
+    };
+    m_rename = addButton(QStringLiteral("renameKey"), tr("Rename…"));
+    m_ttl = addButton(QStringLiteral("setTtl"), tr("Set TTL…"));
+    m_persist = addButton(QStringLiteral("clearTtl"), tr("Clear TTL"));
+    m_delete = addButton(QStringLiteral("deleteKey"), tr("Delete"));
+    buttons->addStretch();
+    m_copyName = addButton(QStringLiteral("copyName"), tr("Copy name"));
+    auto *copyMenu = new QMenu(m_copyName);
+    copyMenu->addAction(tr("Copy name (raw bytes)"), this, [this] { KeyActions::copyBytes(m_key); });
+    copyMenu->addAction(tr("Copy name (escaped)"), this, [this] { KeyActions::copyText(KeyDisplay::escape(m_key)); });
+    m_copyName->setMenu(copyMenu);
+    layout->addLayout(buttons);
+
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("actionMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    layout->addWidget(m_message);
+
+    m_value = new ValueView(m_link, m_actions, this);
+    layout->addWidget(m_value, 1);
+
     m_ttlTimer->setInterval(1000);
     connect(m_ttlTimer, &QTimer::timeout, this, &KeyDetails::updateTtl);
+    connect(m_rename, &QPushButton::clicked, this, [this] { m_actions->renameKey(m_key); });
+    connect(m_ttl, &QPushButton::clicked, this, [this] {
+        const qint64 left = m_expiresAt.isValid() ? QDateTime::currentDateTimeUtc().secsTo(m_expiresAt) : -1;
+        m_actions->setTtl(m_key, left);
+    });
+    connect(m_persist, &QPushButton::clicked, this, [this] { m_actions->clearTtl(m_key); });
+    connect(m_delete, &QPushButton::clicked, this, [this] { m_actions->deleteKeys({m_key}); });
+    connect(m_actions, &KeyActions::succeeded, this, [this](const QString &text) { showActionMessage(text, false); });
+    connect(m_actions, &KeyActions::failed, this, [this](const QString &text) { showActionMessage(text, true); });
+    connect(m_actions, &KeyActions::keyChanged, this, [this](const QByteArray &key) {
+        if (key == m_key)
+            showKey(key);
+    });
+    connect(m_actions, &KeyActions::keysRemoved, this, [this](const QList<QByteArray> &keys) {
+        if (!m_key.isEmpty() && keys.contains(m_key)) {
+            ++m_generation;
+            m_ttlTimer->stop();
+            m_value->clear();
+            setField(QStringLiteral("Type"), tr("none (the key is gone)"));
+            for (const QString &name : fieldNames.mid(1))
+                setField(name, QStringLiteral("–"));
+            m_key.clear();
+            updateButtons();
+        }
+    });
+    updateButtons();
 }
 
 KeyDetails::~KeyDetails() = default;
 
 void KeyDetails::setTarget(const SentinelTarget &target)
 {
-    m_target = target;
-    m_target.readOnly = true; // this pane only reads
+    m_link->setTarget(target);
+    updateButtons();
 }
 
 void KeyDetails::setMaster(const HostPort &master)
 {
-    if (master == m_master)
+    if (master == m_link->master())
         return;
-    m_master = master;
-    if (m_connection) {
-        m_connection->close();
-        m_connection->deleteLater();
-        m_connection = nullptr;
-    }
+    m_link->setMaster(master);
     if (!m_key.isEmpty())
-        query();
+        showKey(m_key);
+}
+
+QPushButton *KeyDetails::button(const QString &name) const
+{
+    return findChild<QPushButton *>(name);
+}
+
+void KeyDetails::updateButtons()
+{
+    const bool key = !m_key.isEmpty();
+    const bool writable = key && !m_actions->isReadOnly();
+    for (QPushButton *b : {m_rename, m_ttl, m_delete})
+        b->setEnabled(writable);
+    m_persist->setEnabled(writable && m_expiresAt.isValid());
+    m_copyName->setEnabled(key);
+    const QString tip = m_actions->isReadOnly() ? tr("The connection is read-only.") : QString();
+    for (QPushButton *b : {m_rename, m_ttl, m_persist, m_delete})
+        b->setToolTip(tip);
+}
+
+void KeyDetails::showActionMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #dc322f;") : QStringLiteral("color: #586e75;"));
+    m_message->show();
+}
+
+QString KeyDetails::actionMessage() const
+{
+    return m_message->isVisible() || !m_message->isHidden() ? m_message->text() : QString();
 }
 
 void KeyDetails::showNamespace(const QByteArray &prefix, qint64 keys)
 {
     ++m_generation;
     m_key.clear();
+    m_type = ValueType::Other;
     m_ttlTimer->stop();
+    m_expiresAt = {};
+    m_value->clear();
     m_name->setText(KeyDisplay::escape(prefix) + QStringLiteral("*"));
     setField(QStringLiteral("Type"), tr("namespace with %1").arg(countOf(keys, tr("key"), tr("keys"))));
     for (const QString &name : fieldNames.mid(1))
         setField(name, QStringLiteral("–"));
+    updateButtons();
 }
 
 void KeyDetails::showKey(const QByteArray &key)
 {
+    if (key != m_key)
+        m_message->hide();
     m_key = key;
     m_name->setText(KeyDisplay::escape(key) + tr("  (%1)").arg(countOf(key.size(), tr("byte"), tr("bytes"))));
     for (const QString &name : fieldNames)
         setField(name, tr("…"));
+    updateButtons();
     query();
 }
 
@@ -130,91 +225,68 @@ void KeyDetails::query()
     const quint64 generation = ++m_generation;
     m_ttlTimer->stop();
     m_expiresAt = {};
-    if (!m_master.isValid()) {
-        setField(QStringLiteral("Type"), tr("waiting for the master's address"));
-        return;
-    }
-    if (m_connection
-        && (m_connection->state() == RedisConnection::State::Failed
-            || m_connection->state() == RedisConnection::State::Closed)) {
-        m_connection->deleteLater();
-        m_connection = nullptr;
-    }
-    if (!m_connection) {
-        m_connection = new RedisConnection(m_target.dataOptions(m_master, QStringLiteral("master")), this);
-        m_connection->open();
-    }
-    const auto ask = [this, generation] {
-        if (generation != m_generation || !m_connection)
+    const QByteArray key = m_key;
+    m_link->send({"TYPE", key}, [this, generation, key](const RespResult &r) {
+        if (generation != m_generation)
             return;
-        const QByteArray key = m_key;
-        m_connection->send({"TYPE", key}, [this, generation, key](const RespResult &r) {
-            if (generation != m_generation)
-                return;
-            if (!r.ok()) {
-                setField(QStringLiteral("Type"),
-                         r.error.isError() ? r.error.toString() : QString::fromUtf8(r.value.toByteArray()));
-                return;
-            }
-            const QByteArray type = r.value.toByteArray();
-            setField(QStringLiteral("Type"), type == "none" ? tr("none (the key is gone)") : QString::fromLatin1(type));
-            if (type == "none")
-                return;
-            const QByteArray sizeCmd = sizeCommand(type);
-            if (!sizeCmd.isEmpty()) {
-                m_connection->send({sizeCmd, key}, [this, generation, type](const RespResult &size) {
-                    if (generation != m_generation)
-                        return;
-                    const QString unit = type == "string"   ? tr("bytes")
-                                         : type == "hash"   ? tr("fields")
-                                         : type == "stream" ? tr("entries")
-                                                            : tr("members");
-                    setField(QStringLiteral("Size"),
-                             size.ok() ? QLocale().toString(size.value.toInteger()) + QLatin1Char(' ') + unit
-                                       : tr("unknown"));
-                });
-            }
-        });
-        m_connection->send({"PTTL", key}, [this, generation](const RespResult &r) {
-            if (generation != m_generation || !r.ok())
-                return;
-            const qint64 pttl = r.value.toInteger();
-            if (pttl < 0) {
-                setField(QStringLiteral("TTL"), pttl == -1 ? tr("none (persistent)") : tr("none (the key is gone)"));
-                return;
-            }
-            m_expiresAt = QDateTime::currentDateTimeUtc().addMSecs(pttl);
-            updateTtl();
-            m_ttlTimer->start();
-        });
-        m_connection->send({"OBJECT", "ENCODING", key}, [this, generation](const RespResult &r) {
-            if (generation == m_generation)
-                setField(QStringLiteral("Encoding"),
-                         r.ok() ? QString::fromLatin1(r.value.toByteArray()) : tr("unknown"));
-        });
-        m_connection->send({"MEMORY", "USAGE", key}, [this, generation](const RespResult &r) {
-            if (generation == m_generation)
-                setField(QStringLiteral("Memory"), r.ok() && r.value.isInteger() ? QLocale().formattedDataSize(
-                                                       r.value.toInteger(), 1, QLocale::DataSizeTraditionalFormat)
-                                                                                 : tr("unknown"));
-        });
-    };
-    if (m_connection->isReady()) {
-        ask();
-    } else {
-        connect(m_connection, &RedisConnection::ready, this, ask, Qt::SingleShotConnection);
-        connect(
-            m_connection, &RedisConnection::failed, this,
-            [this, generation](const VigilError &error) {
-                if (generation == m_generation)
-                    setField(QStringLiteral("Type"), error.toString());
-                if (m_connection) {
-                    m_connection->deleteLater();
-                    m_connection = nullptr;
-                }
-            },
-            Qt::SingleShotConnection);
-    }
+        if (!r.ok()) {
+            setField(QStringLiteral("Type"),
+                     r.error.isError() ? r.error.toString() : QString::fromUtf8(r.value.toByteArray()));
+            m_value->clear();
+            Q_EMIT detailsLoaded();
+            return;
+        }
+        const QByteArray type = r.value.toByteArray();
+        setField(QStringLiteral("Type"), type == "none" ? tr("none (the key is gone)") : QString::fromLatin1(type));
+        m_type = valueTypeFromName(type);
+        if (type == "none") {
+            m_value->clear();
+            Q_EMIT detailsLoaded();
+            return;
+        }
+        m_value->showKey(key, m_type);
+        const QByteArray sizeCmd = sizeCommand(type);
+        if (!sizeCmd.isEmpty()) {
+            m_link->send({sizeCmd, key}, [this, generation, type](const RespResult &size) {
+                if (generation != m_generation)
+                    return;
+                const QString unit = type == "string"   ? tr("bytes")
+                                     : type == "hash"   ? tr("fields")
+                                     : type == "stream" ? tr("entries")
+                                                        : tr("members");
+                setField(QStringLiteral("Size"),
+                         size.ok() ? QLocale().toString(size.value.toInteger()) + QLatin1Char(' ') + unit
+                                   : tr("unknown"));
+                if (size.ok())
+                    m_value->setTotal(size.value.toInteger());
+            });
+        }
+        Q_EMIT detailsLoaded();
+    });
+    m_link->send({"PTTL", key}, [this, generation](const RespResult &r) {
+        if (generation != m_generation || !r.ok())
+            return;
+        const qint64 pttl = r.value.toInteger();
+        if (pttl < 0) {
+            setField(QStringLiteral("TTL"), pttl == -1 ? tr("none (persistent)") : tr("none (the key is gone)"));
+            updateButtons();
+            return;
+        }
+        m_expiresAt = QDateTime::currentDateTimeUtc().addMSecs(pttl);
+        updateTtl();
+        updateButtons();
+        m_ttlTimer->start();
+    });
+    m_link->send({"OBJECT", "ENCODING", key}, [this, generation](const RespResult &r) {
+        if (generation == m_generation)
+            setField(QStringLiteral("Encoding"), r.ok() ? QString::fromLatin1(r.value.toByteArray()) : tr("unknown"));
+    });
+    m_link->send({"MEMORY", "USAGE", key}, [this, generation](const RespResult &r) {
+        if (generation == m_generation)
+            setField(QStringLiteral("Memory"), r.ok() && r.value.isInteger() ? QLocale().formattedDataSize(
+                                                   r.value.toInteger(), 1, QLocale::DataSizeTraditionalFormat)
+                                                                             : tr("unknown"));
+    });
 }
 
 void KeyDetails::updateTtl()

@@ -1,18 +1,22 @@
 #pragma once
 
 #include "sentinel/masterresolver.h"
+#include "values/valuepager.h"
 
 #include <QDateTime>
 #include <QWidget>
 
-class QFormLayout;
+class KeyActions;
+class MasterLink;
 class QLabel;
+class QPushButton;
 class QTimer;
-class RedisConnection;
+class ValueView;
 
-// What Vigil knows about the selected key: its name (escaped) and size in bytes, its type, TTL (counting down live),
-// OBJECT ENCODING, its size in elements (STRLEN, HLEN, LLEN, SCARD, ZCARD or XLEN) and MEMORY USAGE. It asks the
-// current master over a read-only connection, and follows the master when it switches.
+// The selected key: its name (escaped) and size in bytes, its type, TTL (counting down live), OBJECT ENCODING, its
+// size in elements (STRLEN, HLEN, LLEN, SCARD, ZCARD or XLEN) and MEMORY USAGE; the key's actions (rename, TTL,
+// delete, copy the name); and its value (ValueView). Everything goes to the current master through one MasterLink,
+// which follows the master when it switches.
 class KeyDetails final : public QWidget
 {
     Q_OBJECT
@@ -27,22 +31,41 @@ public:
     void showKey(const QByteArray &key);
     void showNamespace(const QByteArray &prefix, qint64 keys);
 
-    // For tests: the value shown for a field ("Type", "TTL", "Encoding", "Size", "Memory").
+    MasterLink *link() const { return m_link; }
+    KeyActions *actions() const { return m_actions; }
+    ValueView *valueView() const { return m_value; }
+    QByteArray key() const { return m_key; }
+
+    // For tests: the value shown for a field ("Type", "TTL", "Encoding", "Size", "Memory"), the last action's message.
     QString field(const QString &name) const;
+    QString actionMessage() const;
+    QPushButton *button(const QString &name) const;
+
+Q_SIGNALS:
+    // The facts of the selected key arrived (its type is known).
+    void detailsLoaded();
 
 private:
     void query();
     void setField(const QString &name, const QString &value);
     void updateTtl();
+    void updateButtons();
+    void showActionMessage(const QString &text, bool error);
 
-    SentinelTarget m_target;
-    HostPort m_master;
-    RedisConnection *m_connection = nullptr;
+    MasterLink *m_link = nullptr;
+    KeyActions *m_actions = nullptr;
     QByteArray m_key;
+    ValueType m_type = ValueType::Other;
     quint64 m_generation = 0; // replies for an older selection are dropped
     QLabel *m_name = nullptr;
-    QLabel *m_note = nullptr;
+    QLabel *m_message = nullptr;
     QHash<QString, QLabel *> m_fields;
+    QPushButton *m_rename = nullptr;
+    QPushButton *m_ttl = nullptr;
+    QPushButton *m_persist = nullptr;
+    QPushButton *m_delete = nullptr;
+    QPushButton *m_copyName = nullptr;
+    ValueView *m_value = nullptr;
     QTimer *m_ttlTimer = nullptr;
     QDateTime m_expiresAt; // invalid: no TTL
 };

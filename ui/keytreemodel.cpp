@@ -72,6 +72,37 @@ struct KeyTreeModel::Node
         return view;
     }
 
+    // Drops the first pending entry equal to `rest`; false if there is none. Rewrites the chunks: O(pending), for
+    // the rare single-key removal (a user's delete), never on the scan's path.
+    bool removePending(QByteArrayView rest)
+    {
+        if (pendingLeft == 0)
+            return false;
+        std::vector<QByteArray> kept;
+        size_t chunk = readChunk;
+        qsizetype offset = readOffset;
+        bool found = false;
+        std::swap(kept, pending);
+        const qint64 entries = pendingLeft;
+        pendingLeft = 0;
+        for (qint64 i = 0; i < entries; ++i) {
+            // readPending() reads from `pending`: point it at the old chunks while we copy.
+            std::swap(kept, pending);
+            const QByteArray entry = readPending(&chunk, &offset).toByteArray();
+            std::swap(kept, pending);
+            if (!found && entry == rest) {
+                found = true;
+                continue;
+            }
+            appendPending(entry);
+        }
+        readChunk = 0;
+        readOffset = 0;
+        if (pendingLeft == 0)
+            releasePending();
+        return found;
+    }
+
     void releasePending()
     {
         pending = {};
@@ -385,6 +416,68 @@ void KeyTreeModel::markMissing(const QList<QByteArray> &keys)
             rest = rest.mid(at + m_separator.size());
         }
     }
+}
+
+int KeyTreeModel::removeKeys(const QList<QByteArray> &keys)
+{
+    int removed = 0;
+    for (const QByteArray &key : keys) {
+        if (removeBelow(m_root.get(), key))
+            ++removed;
+        m_missing.remove(key);
+    }
+    return removed;
+}
+
+bool KeyTreeModel::removeBelow(Node *node, const QByteArray &rest)
+{
+    bool found = false;
+    if (node->populated) {
+        const qsizetype at = rest.indexOf(m_separator);
+        if (at < 0) {
+            for (size_t i = 0; i < node->children.size(); ++i) {
+                const Node *child = node->children[i].get();
+                if (!child->isNamespace && child->name == rest) {
+                    removeChildRow(node, static_cast<int>(i));
+                    found = true;
+                    break;
+                }
+            }
+        } else if (Node *child = node->namespaces.value(rest.left(at)); child && child->attached) {
+            if (removeBelow(child, rest.mid(at + m_separator.size()))) {
+                found = true;
+                if (child->count == 0) {
+                    removeChildRow(node, child->row);
+                } else {
+                    const QModelIndex count = indexOf(child, CountColumn);
+                    Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
+                }
+            }
+        }
+    }
+    // Not a row yet: still packed in the namespace's pending members (collapsed, or being drained).
+    if (!found && node->pendingLeft > 0)
+        found = node->removePending(rest);
+    if (found)
+        --node->count;
+    return found;
+}
+
+void KeyTreeModel::removeChildRow(Node *parent, int row)
+{
+    auto &children = parent->children;
+    Node *child = children[static_cast<size_t>(row)].get();
+    beginRemoveRows(indexOf(parent), row, row);
+    if (child->isNamespace)
+        parent->namespaces.remove(child->name);
+    m_unsorted.remove(child);
+    m_draining.remove(child);
+    children.erase(children.begin() + row);
+    if (static_cast<size_t>(row) < parent->sortedCount)
+        --parent->sortedCount;
+    for (size_t i = static_cast<size_t>(row); i < children.size(); ++i)
+        children[i]->row = static_cast<int>(i);
+    endRemoveRows();
 }
 
 QList<QByteArray> KeyTreeModel::missingKeys() const

@@ -44,6 +44,8 @@ public:
     void setSeparator(const QByteArray &separator);
     void clear();
     void addKeys(const QList<QByteArray> &keys);
+    // Removes keys (a user deleted or renamed them); namespaces left empty go too. Returns how many were found.
+    int removeKeys(const QList<QByteArray> &keys);
     void markMissing(const QList<QByteArray> &keys);
     QList<QByteArray> missingKeys() const;
     qint64 keyCount() const;
@@ -79,6 +81,8 @@ private:
     void route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added);
     Node *namespaceChild(Node *node, const QByteArray &segment, QHash<Node *, std::vector<Node *>> &added);
     void populate(Node *node);
+    bool removeBelow(Node *node, const QByteArray &rest);
+    void removeChildRow(Node *parent, int row);
     void scheduleSort(Node *node);
     void collectKeys(const Node *node, const QByteArray &prefix, QList<QByteArray> *out) const;
 

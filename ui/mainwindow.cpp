@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "connectiondialog.h"
+#include "keyactions.h"
 #include "keybrowser.h"
 #include "keydetails.h"
 #include "keydisplay.h"
@@ -65,6 +66,9 @@ MainWindow::MainWindow(QWidget *parent)
     tabs->addTab(m_monitor, tr("Topology"));
     m_details = new KeyDetails(tabs);
     tabs->addTab(m_details, tr("Key"));
+    m_browser->setActions(m_details->actions());
+    connect(m_details->actions(), &KeyActions::keysRemoved, m_browser, &KeyBrowser::removeKeys);
+    connect(m_details->actions(), &KeyActions::keyAdded, m_browser, &KeyBrowser::addKey);
     auto *side = new QWidget(tabs);
     auto *layout = new QVBoxLayout(side);
     m_headline = new QLabel(side);

@@ -118,6 +118,46 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(model.index(1, 0, order)), 0);
     }
 
+    void removedKeysLeaveRowsCountsAndEmptyNamespaces()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"a:1", "a:2", "a:b:1", "solo", "c:x:1", "c:x:2", "c:y"});
+        model.flushSort();
+        const QModelIndex a = child(model, {}, QStringLiteral("a"));
+        QCOMPARE(rowTexts(model, a), (QStringList{QStringLiteral("b"), QStringLiteral("1"), QStringLiteral("2")}));
+        const QPersistentModelIndex two = child(model, a, QStringLiteral("2"));
+
+        // A row that exists: it goes, the counts up the path follow, the other rows keep their indexes.
+        QCOMPARE(model.removeKeys({"a:1"}), 1);
+        QCOMPARE(rowTexts(model, a), (QStringList{QStringLiteral("b"), QStringLiteral("2")}));
+        QCOMPARE(a.data(KeyTreeModel::KeyCountRole).toLongLong(), 2);
+        QCOMPARE(two.data().toString(), QStringLiteral("2"));
+        QCOMPARE(model.keyCount(), 6);
+
+        // The last key of a namespace takes the namespace with it.
+        QCOMPARE(model.removeKeys({"a:b:1"}), 1);
+        QCOMPARE(rowTexts(model, a), QStringList{QStringLiteral("2")});
+
+        // A key still packed in a collapsed namespace: nothing to remove from the view, but the count drops and the
+        // key is not built when the namespace is expanded later.
+        const QModelIndex c = child(model, {}, QStringLiteral("c"));
+        QVERIFY(model.canFetchMore(c));
+        QCOMPARE(model.removeKeys({"c:x:1", "nothing:here", "c:zzz"}), 1);
+        QCOMPARE(c.data(KeyTreeModel::KeyCountRole).toLongLong(), 2);
+        const QModelIndex x = child(model, c, QStringLiteral("x"));
+        QCOMPARE(rowTexts(model, x), QStringList{QStringLiteral("2")});
+
+        // Top-level keys, and the rest; the tree ends empty.
+        QCOMPARE(model.removeKeys({"solo", "a:2", "c:x:2", "c:y"}), 4);
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.keyCount(), 0);
+        // And it grows again as before.
+        model.addKeys({"a:1"});
+        QCOMPARE(rowTexts(model, child(model, {}, QStringLiteral("a"))), QStringList{QStringLiteral("1")});
+    }
+
     void bigCollapsedNamespaces()
     {
         // More members than fit one 64 KiB chunk of a collapsed namespace, and more rows than one build slice.

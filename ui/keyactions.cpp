@@ -1,0 +1,437 @@
+#include "keyactions.h"
+
+#include "keydisplay.h"
+#include "plural.h"
+#include "sentinel/masterlink.h"
+#include "values/valueformat.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QVBoxLayout>
+
+namespace {
+QString quoted(const QByteArray &bytes)
+{
+    return QStringLiteral("“%1”").arg(KeyDisplay::escape(bytes.left(200))
+                                      + (bytes.size() > 200 ? QStringLiteral("…") : QString()));
+}
+
+// A small form for one edit: each field has an objectName, so tests can fill it like a user would.
+class EditForm final : public QDialog
+{
+public:
+    enum class Kind { Line, Text, Seconds, Score };
+
+    EditForm(QWidget *parent, const QString &title, const QString &explanation, const QString &okText)
+        : QDialog(parent)
+        , m_form(new QFormLayout)
+    {
+        setObjectName(QStringLiteral("editForm"));
+        setWindowTitle(title);
+        auto *layout = new QVBoxLayout(this);
+        auto *label = new QLabel(explanation, this);
+        label->setWordWrap(true);
+        layout->addWidget(label);
+        layout->addLayout(m_form);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+        buttons->button(QDialogButtonBox::Ok)->setText(okText);
+        buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("okButton"));
+        connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        layout->addWidget(buttons);
+        resize(520, sizeHint().height());
+    }
+
+    void addField(const QString &name, const QString &label, Kind kind, const QByteArray &initial = {},
+                  bool readOnly = false)
+    {
+        QWidget *editor = nullptr;
+        if (kind == Kind::Text) {
+            auto *text = new QPlainTextEdit(this);
+            text->setPlainText(QString::fromUtf8(initial));
+            text->setReadOnly(readOnly);
+            text->setMinimumHeight(160);
+            editor = text;
+        } else {
+            auto *line = new QLineEdit(QString::fromUtf8(initial), this);
+            line->setReadOnly(readOnly);
+            if (kind == Kind::Seconds)
+                line->setValidator(
+                    new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[1-9][0-9]{0,11}")), line));
+            if (kind == Kind::Score)
+                line->setValidator(new QRegularExpressionValidator(
+                    QRegularExpression(QStringLiteral("[-+]?(inf|[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?)")), line));
+            editor = line;
+        }
+        editor->setObjectName(name);
+        m_form->addRow(label, editor);
+        m_editors.insert(name, editor);
+    }
+
+    QByteArray value(const QString &name) const
+    {
+        QWidget *editor = m_editors.value(name);
+        if (auto *text = qobject_cast<QPlainTextEdit *>(editor))
+            return text->toPlainText().toUtf8();
+        if (auto *line = qobject_cast<QLineEdit *>(editor))
+            return line->text().toUtf8();
+        return {};
+    }
+
+    bool acceptable(const QString &name) const
+    {
+        auto *line = qobject_cast<QLineEdit *>(m_editors.value(name));
+        return !line || line->hasAcceptableInput() || !line->validator();
+    }
+
+private:
+    QFormLayout *m_form;
+    QHash<QString, QWidget *> m_editors;
+};
+
+QByteArray elementName(ValueType type)
+{
+    switch (type) {
+    case ValueType::Hash:
+        return "field";
+    case ValueType::List:
+        return "element";
+    case ValueType::Stream:
+        return "entry";
+    default:
+        return "member";
+    }
+}
+} // namespace
+
+KeyActions::KeyActions(MasterLink *link, QWidget *dialogParent, QObject *parent)
+    : QObject(parent)
+    , m_link(link)
+    , m_dialogParent(dialogParent)
+{
+}
+
+KeyActions::~KeyActions() = default;
+
+bool KeyActions::isReadOnly() const
+{
+    return m_link->isReadOnly();
+}
+
+QString KeyActions::target() const
+{
+    return tr("master %1").arg(m_link->master().toString());
+}
+
+bool KeyActions::refuseIfReadOnly(const QString &what)
+{
+    if (!isReadOnly())
+        return false;
+    Q_EMIT failed(tr("%1: not done, the connection is read-only.").arg(what));
+    return true;
+}
+
+bool KeyActions::confirm(const QString &question, const QString &yes)
+{
+    QMessageBox box(QMessageBox::Warning, tr("Vigil"), question, QMessageBox::Cancel, m_dialogParent);
+    box.setObjectName(QStringLiteral("confirmAction"));
+    QPushButton *ok = box.addButton(yes, QMessageBox::AcceptRole);
+    ok->setObjectName(QStringLiteral("okButton"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    return box.clickedButton() == ok;
+}
+
+void KeyActions::deleteKeys(const QList<QByteArray> &keys)
+{
+    if (keys.isEmpty() || refuseIfReadOnly(tr("Delete")))
+        return;
+    const QString question
+        = keys.size() == 1
+              ? tr("Delete the key %1 from %2?\n\nThis cannot be undone.").arg(quoted(keys.first()), target())
+              : tr("Delete %1 from %2?\n\nFirst: %3\n\nThis cannot be undone.")
+                    .arg(countOf(keys.size(), tr("key"), tr("keys")), target(), quoted(keys.first()));
+    const QString yes
+        = keys.size() == 1 ? tr("Delete") : tr("Delete %1").arg(countOf(keys.size(), tr("key"), tr("keys")));
+    if (confirm(question, yes))
+        run(KeyEdit::remove(keys));
+}
+
+void KeyActions::renameKey(const QByteArray &key)
+{
+    if (refuseIfReadOnly(tr("Rename")))
+        return;
+    EditForm form(
+        m_dialogParent, tr("Rename key"),
+        tr("Rename %1 on %2. If a key with the new name exists, nothing changes (RENAMENX).").arg(quoted(key), target()),
+        tr("Rename"));
+    form.addField(QStringLiteral("newName"), tr("New name:"), EditForm::Kind::Line,
+                  ValueFormat::isBinary(key) ? QByteArray() : key);
+    if (form.exec() != QDialog::Accepted)
+        return;
+    const QByteArray newName = form.value(QStringLiteral("newName"));
+    if (newName.isEmpty() || newName == key)
+        return;
+    run(KeyEdit::rename(key, newName));
+}
+
+void KeyActions::setTtl(const QByteArray &key, qint64 currentSeconds)
+{
+    if (refuseIfReadOnly(tr("Set TTL")))
+        return;
+    EditForm form(m_dialogParent, tr("Set TTL"),
+                  tr("The key %1 on %2 will expire this many seconds from now.").arg(quoted(key), target()),
+                  tr("Set TTL"));
+    form.addField(QStringLiteral("seconds"), tr("Seconds:"), EditForm::Kind::Seconds,
+                  currentSeconds > 0 ? QByteArray::number(currentSeconds) : QByteArray("3600"));
+    if (form.exec() != QDialog::Accepted)
+        return;
+    if (!form.acceptable(QStringLiteral("seconds"))) {
+        Q_EMIT failed(tr("Set TTL: not a number of seconds."));
+        return;
+    }
+    run(KeyEdit::expire(key, form.value(QStringLiteral("seconds")).toLongLong()));
+}
+
+void KeyActions::clearTtl(const QByteArray &key)
+{
+    if (refuseIfReadOnly(tr("Clear TTL")))
+        return;
+    if (confirm(tr("Make the key %1 on %2 persistent (remove its TTL)?").arg(quoted(key), target()), tr("Clear TTL")))
+        run(KeyEdit::persist(key));
+}
+
+void KeyActions::editString(const QByteArray &key, const QByteArray &current)
+{
+    if (refuseIfReadOnly(tr("Edit")))
+        return;
+    if (ValueFormat::isBinary(current)) {
+        Q_EMIT failed(tr("Edit: the value is binary; Vigil edits text values only (copy it instead)."));
+        return;
+    }
+    EditForm form(m_dialogParent, tr("Edit value"),
+                  tr("Replace the value of %1 on %2. Its TTL is kept; if the key was deleted meanwhile, nothing is "
+                     "written.")
+                      .arg(quoted(key), target()),
+                  tr("Save"));
+    form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text, current);
+    if (form.exec() != QDialog::Accepted)
+        return;
+    const QByteArray value = form.value(QStringLiteral("value"));
+    if (value != current)
+        run(KeyEdit::setString(key, value));
+}
+
+void KeyActions::addElement(const QByteArray &key, ValueType type)
+{
+    if (refuseIfReadOnly(tr("Add")))
+        return;
+    if (type == ValueType::Stream || type == ValueType::String || type == ValueType::Other)
+        return;
+    EditForm form(m_dialogParent, tr("Add %1").arg(QString::fromLatin1(elementName(type))),
+                  tr("Add to %1 on %2.").arg(quoted(key), target()), tr("Add"));
+    switch (type) {
+    case ValueType::Hash:
+        form.addField(QStringLiteral("field"), tr("Field:"), EditForm::Kind::Line);
+        form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text);
+        break;
+    case ValueType::List:
+        form.addField(QStringLiteral("value"), tr("Element (appended at the tail):"), EditForm::Kind::Text);
+        break;
+    case ValueType::Set:
+        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line);
+        break;
+    case ValueType::ZSet:
+        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line);
+        form.addField(QStringLiteral("score"), tr("Score:"), EditForm::Kind::Score, "0");
+        break;
+    default:
+        break;
+    }
+    if (form.exec() != QDialog::Accepted)
+        return;
+    const QByteArray value = form.value(QStringLiteral("value"));
+    switch (type) {
+    case ValueType::Hash:
+        run(KeyEdit::hashAdd(key, form.value(QStringLiteral("field")), value));
+        break;
+    case ValueType::List:
+        run(KeyEdit::listAppend(key, value));
+        break;
+    case ValueType::Set:
+        run(KeyEdit::setAdd(key, value));
+        break;
+    case ValueType::ZSet:
+        if (!form.acceptable(QStringLiteral("score")))
+            Q_EMIT failed(tr("Add: the score is not a number."));
+        else
+            run(KeyEdit::zsetAdd(key, value, form.value(QStringLiteral("score")).toDouble()));
+        break;
+    default:
+        break;
+    }
+}
+
+void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueRow &row)
+{
+    if (refuseIfReadOnly(tr("Edit")))
+        return;
+    if (type == ValueType::Stream || type == ValueType::String || type == ValueType::Other)
+        return;
+    if (ValueFormat::isBinary(row.value) || ValueFormat::isBinary(row.name)) {
+        Q_EMIT failed(tr("Edit: the %1 is binary; Vigil edits text only (copy it instead).")
+                          .arg(QString::fromLatin1(elementName(type))));
+        return;
+    }
+    EditForm form(m_dialogParent, tr("Edit %1").arg(QString::fromLatin1(elementName(type))),
+                  tr("Change %1 on %2.").arg(quoted(key), target()), tr("Save"));
+    switch (type) {
+    case ValueType::Hash:
+        form.addField(QStringLiteral("field"), tr("Field:"), EditForm::Kind::Line, row.name, true);
+        form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text, row.value);
+        break;
+    case ValueType::List:
+        form.addField(QStringLiteral("value"), tr("Element %1:").arg(row.index), EditForm::Kind::Text, row.value);
+        break;
+    case ValueType::Set:
+        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line, row.value);
+        break;
+    case ValueType::ZSet:
+        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line, row.value);
+        form.addField(QStringLiteral("score"), tr("Score:"), EditForm::Kind::Score, row.scoreText);
+        break;
+    default:
+        break;
+    }
+    if (form.exec() != QDialog::Accepted)
+        return;
+    const QByteArray value = form.value(QStringLiteral("value"));
+    switch (type) {
+    case ValueType::Hash:
+        if (value != row.value)
+            run(KeyEdit::hashSet(key, row.name, value));
+        break;
+    case ValueType::List:
+        if (value != row.value)
+            run(KeyEdit::listSet(key, row.index, row.value, value));
+        break;
+    case ValueType::Set:
+        if (value != row.value)
+            run(KeyEdit::setReplace(key, row.value, value));
+        break;
+    case ValueType::ZSet: {
+        if (!form.acceptable(QStringLiteral("score"))) {
+            Q_EMIT failed(tr("Edit: the score is not a number."));
+            break;
+        }
+        const QByteArray score = form.value(QStringLiteral("score"));
+        if (value != row.value)
+            run(KeyEdit::zsetRename(key, row.value, value));
+        if (score != row.scoreText)
+            run(KeyEdit::zsetScore(key, value, score.toDouble()));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void KeyActions::removeElement(const QByteArray &key, ValueType type, const ValueRow &row)
+{
+    if (refuseIfReadOnly(tr("Remove")))
+        return;
+    const QByteArray what = type == ValueType::Hash || type == ValueType::Stream ? row.name : row.value;
+    const QString question = tr("Remove the %1 %2 from %3 on %4?")
+                                 .arg(QString::fromLatin1(elementName(type)), quoted(what), quoted(key), target());
+    if (!confirm(question, tr("Remove")))
+        return;
+    switch (type) {
+    case ValueType::Hash:
+        run(KeyEdit::hashRemove(key, row.name));
+        break;
+    case ValueType::List:
+        run(KeyEdit::listRemove(key, row.index, row.value));
+        break;
+    case ValueType::Set:
+        run(KeyEdit::setRemove(key, row.value));
+        break;
+    case ValueType::ZSet:
+        run(KeyEdit::zsetRemove(key, row.value));
+        break;
+    case ValueType::Stream:
+        run(KeyEdit::streamRemove(key, row.name));
+        break;
+    default:
+        break;
+    }
+}
+
+QString KeyActions::describe(const KeyEdit &edit) const
+{
+    switch (edit.kind()) {
+    case KeyEdit::Kind::Delete:
+        return edit.keys().size() == 1 ? tr("Delete %1").arg(quoted(edit.key()))
+                                       : tr("Delete %1").arg(countOf(edit.keys().size(), tr("key"), tr("keys")));
+    case KeyEdit::Kind::Rename:
+        return tr("Rename %1 to %2").arg(quoted(edit.key()), quoted(edit.newName()));
+    case KeyEdit::Kind::Expire:
+    case KeyEdit::Kind::Persist:
+        return tr("TTL of %1").arg(quoted(edit.key()));
+    default:
+        return tr("Change %1").arg(quoted(edit.key()));
+    }
+}
+
+void KeyActions::run(const KeyEdit &edit)
+{
+    const QString what = describe(edit);
+    m_link->send(edit.command(), [this, edit, what](const RespResult &result) {
+        if (result.error.isError()) {
+            Q_EMIT failed(tr("%1: %2").arg(what, result.error.toString()));
+            return;
+        }
+        if (const QString problem = edit.problem(result.value); !problem.isEmpty()) {
+            Q_EMIT failed(tr("%1 on %2: %3").arg(what, target(), problem));
+            return;
+        }
+        switch (edit.kind()) {
+        case KeyEdit::Kind::Delete:
+            Q_EMIT keysRemoved(edit.keys());
+            Q_EMIT succeeded(
+                tr("%1: done (%2 removed).").arg(what, countOf(result.value.toInteger(), tr("key"), tr("keys"))));
+            break;
+        case KeyEdit::Kind::Rename:
+            Q_EMIT keysRemoved({edit.key()});
+            Q_EMIT keyAdded(edit.newName());
+            Q_EMIT succeeded(tr("%1: done.").arg(what));
+            break;
+        default:
+            Q_EMIT keyChanged(edit.key());
+            Q_EMIT succeeded(tr("%1: done.").arg(what));
+        }
+    });
+}
+
+void KeyActions::copyBytes(const QByteArray &bytes)
+{
+    auto *mime = new QMimeData;
+    mime->setData(QStringLiteral("application/octet-stream"), bytes);
+    // Text editors get the escaped form of binary bytes; programs that read octet-streams get the exact bytes.
+    mime->setText(ValueFormat::isBinary(bytes) ? KeyDisplay::escape(bytes) : QString::fromUtf8(bytes));
+    QApplication::clipboard()->setMimeData(mime);
+}
+
+void KeyActions::copyText(const QString &text)
+{
+    QApplication::clipboard()->setText(text);
+}
