@@ -42,6 +42,11 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_type->addItem(tr("All types"), QByteArray());
     for (const char *type : {"string", "hash", "list", "set", "zset", "stream"})
         m_type->addItem(QString::fromLatin1(type), QByteArray(type));
+    m_source = new QComboBox(this);
+    m_source->setObjectName(QStringLiteral("source"));
+    m_source->addItem(tr("From master"), QVariant::fromValue(static_cast<int>(ScanOptions::Source::Master)));
+    m_source->addItem(tr("From a replica"), QVariant::fromValue(static_cast<int>(ScanOptions::Source::Replica)));
+    m_source->setToolTip(tr("Scan a replica to spare a busy master; its keys may lag the master's."));
     m_separator = new QLineEdit(QStringLiteral(":"), this);
     m_separator->setObjectName(QStringLiteral("separator"));
     m_separator->setToolTip(tr("Namespace separator"));
@@ -54,11 +59,19 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_stopButton->setEnabled(false);
     bar->addWidget(m_pattern, 1);
     bar->addWidget(m_type);
+    bar->addWidget(m_source);
     bar->addWidget(new QLabel(tr("Separator:"), this));
     bar->addWidget(m_separator);
     bar->addWidget(m_scanButton);
     bar->addWidget(m_stopButton);
     layout->addLayout(bar);
+
+    m_replicaNote = new QLabel(this);
+    m_replicaNote->setObjectName(QStringLiteral("replicaNote"));
+    m_replicaNote->setWordWrap(true);
+    m_replicaNote->setStyleSheet(QStringLiteral("color: #6c5400;"));
+    m_replicaNote->hide();
+    layout->addWidget(m_replicaNote);
 
     m_banner = new QFrame(this);
     m_banner->setObjectName(QStringLiteral("banner"));
@@ -106,6 +119,7 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     connect(m_pattern, &QLineEdit::returnPressed, this, &KeyBrowser::startScan);
     connect(m_stopButton, &QPushButton::clicked, this, &KeyBrowser::stopScan);
     connect(m_type, &QComboBox::activated, this, &KeyBrowser::startScan);
+    connect(m_source, &QComboBox::activated, this, &KeyBrowser::startScan);
     connect(m_separator, &QLineEdit::editingFinished, this, [this] {
         const QByteArray separator = m_separator->text().toUtf8();
         if (!separator.isEmpty())
@@ -156,6 +170,10 @@ void KeyBrowser::setTarget(const SentinelTarget &target)
     connect(m_watcher, &SentinelWatcher::sentinelSubscribed, this, &KeyBrowser::updateSentinelStatus);
     connect(m_watcher, &SentinelWatcher::sentinelLost, this, &KeyBrowser::updateSentinelStatus);
     connect(m_watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateSentinelStatus);
+    connect(m_watcher, &SentinelWatcher::snapshotUpdated, this, [this](const TopologySnapshot &snapshot) {
+        m_lastSnapshot = snapshot;
+        updateReplicaNote();
+    });
     m_watcher->start();
     startScan();
 }
@@ -188,6 +206,9 @@ void KeyBrowser::startScan()
     request.options.match = m_pattern->text().trimmed().toUtf8();
     request.options.type = m_type->currentData().toByteArray();
     request.options.keysPerSecond = m_pace;
+    request.options.source = scanSource();
+    m_scannedReplica = {};
+    updateReplicaNote();
     request.epoch = m_watcher->switchEpoch();
     m_lastProgress = {};
     m_scanId = m_worker->request(request);
@@ -238,6 +259,10 @@ void KeyBrowser::handleProgress(const ScanProgress &progress)
     if (progress.scanId != m_scanId)
         return;
     m_lastProgress = progress;
+    if (scanSource() == ScanOptions::Source::Replica && progress.node.address != m_scannedReplica) {
+        m_scannedReplica = progress.node.address;
+        updateReplicaNote();
+    }
     const QLocale locale;
     QString text = progress.dbsize >= 0
                        ? tr("%1 of about %2 keys").arg(locale.toString(progress.keys), locale.toString(progress.dbsize))
@@ -335,6 +360,50 @@ void KeyBrowser::handleSelection()
     Q_EMIT keySelected(index.data(KeyTreeModel::KeyBytesRole).toByteArray(),
                        index.data(KeyTreeModel::IsNamespaceRole).toBool(),
                        index.data(KeyTreeModel::KeyCountRole).toLongLong());
+}
+
+void KeyBrowser::setScanSource(ScanOptions::Source source)
+{
+    m_source->setCurrentIndex(source == ScanOptions::Source::Replica ? 1 : 0);
+}
+
+ScanOptions::Source KeyBrowser::scanSource() const
+{
+    return m_source->currentIndex() == 1 ? ScanOptions::Source::Replica : ScanOptions::Source::Master;
+}
+
+QString KeyBrowser::replicaNote() const
+{
+    return m_replicaNote->isHidden() ? QString() : m_replicaNote->text();
+}
+
+void KeyBrowser::updateReplicaNote()
+{
+    if (scanSource() != ScanOptions::Source::Replica || (!m_scanId && !m_scannedReplica.isValid())) {
+        m_replicaNote->hide();
+        return;
+    }
+    QString text;
+    if (!m_scannedReplica.isValid()) {
+        text = tr("Scanning a replica: picking one…");
+    } else {
+        QString lag = tr("its lag behind the master is not known yet");
+        for (const TopologySnapshot::Replica &replica : std::as_const(m_lastSnapshot.replicas)) {
+            if (m_target.addressMap.map(replica.address) != m_scannedReplica || replica.lagBytes < 0)
+                continue;
+            lag = replica.lagBytes == 0
+                      ? tr("in step with the master at %1")
+                            .arg(m_lastSnapshot.taken.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
+                      : tr("%1 behind the master at %2")
+                            .arg(countOf(replica.lagBytes, tr("byte"), tr("bytes")),
+                                 m_lastSnapshot.taken.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        }
+        text = tr("Keys listed from replica %1, %2. Keys written on the master in the last moments may be missing "
+                  "here; values and changes always use the master.")
+                   .arg(m_scannedReplica.toString(), lag);
+    }
+    m_replicaNote->setText(text);
+    m_replicaNote->show();
 }
 
 void KeyBrowser::setActions(KeyActions *actions)

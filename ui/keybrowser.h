@@ -4,6 +4,7 @@
 #include "common/workerthread.h"
 #include "scan/scantypes.h"
 #include "sentinel/masterresolver.h"
+#include "sentinel/topologysnapshot.h"
 
 #include <QWidget>
 
@@ -39,6 +40,11 @@ public:
     // A ceiling in keys a second for the scans, to spare a busy production server; 0 for none.
     void setPace(double keysPerSecond) { m_pace = keysPerSecond; }
     void setSeparator(const QString &separator);
+    // Where the next scans read: the master (the default), or a replica, to spare a busy master. Keys on a replica can
+    // lag the master: the browser then says which replica and how far behind it is.
+    void setScanSource(ScanOptions::Source source);
+    ScanOptions::Source scanSource() const;
+    QString replicaNote() const;
 
     KeyTreeModel *model() const { return m_model; }
     SentinelWatcher *watcher() const { return m_watcher; }
@@ -79,6 +85,7 @@ private:
     void handleFinished(const ScanSummary &summary);
     void handleFailed(quint64 scanId, const VigilError &error);
     void handleSelection();
+    void updateReplicaNote();
     void showContextMenu(const QPoint &position);
     void updateSentinelStatus();
     void showBanner(const QString &text, bool warning);
@@ -92,6 +99,10 @@ private:
     QTreeView *m_view = nullptr;
     QLineEdit *m_pattern = nullptr;
     QComboBox *m_type = nullptr;
+    QComboBox *m_source = nullptr;
+    QLabel *m_replicaNote = nullptr;
+    HostPort m_scannedReplica;
+    TopologySnapshot m_lastSnapshot;
     QLineEdit *m_separator = nullptr;
     QPushButton *m_scanButton = nullptr;
     QPushButton *m_stopButton = nullptr;

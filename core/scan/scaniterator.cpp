@@ -337,6 +337,7 @@ ScanSummary ScanIterator::run(VigilError *error)
             progress.keys = m_summary.keys;
             progress.dbsize = m_dbsize;
             progress.pass = m_summary.passes;
+            progress.node = m_node;
             const qint64 ms = clock.elapsed();
             progress.keysPerSecond
                 = ms > 0 ? 1000.0 * static_cast<double>(m_summary.keys) / static_cast<double>(ms) : 0;

@@ -67,6 +67,7 @@ struct ScanProgress
     qint64 dbsize = -1; // DBSIZE of the node being scanned, the estimate of the total
     int pass = 1;
     double keysPerSecond = 0;
+    NodeIdentity node; // the node being scanned: the master, or the sticky replica
 };
 
 struct ScanSummary

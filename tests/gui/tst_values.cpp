@@ -15,9 +15,12 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QClipboard>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -458,6 +461,49 @@ private Q_SLOTS:
         view()->setFilter(QString());
     }
 
+    void copyingKeepsTheRawBytes()
+    {
+        const QByteArray binaryKey("bin:\xff\xfe\x80 invalid utf8", 21);
+        QVERIFY(select(binaryKey));
+        QMenu *menu = details()->button(QStringLiteral("copyName"))->menu();
+        QVERIFY(menu);
+        // Raw: the exact bytes for programs, the escaped form for text editors (raw \xff would be mangled).
+        menu->actions().at(0)->trigger();
+        const QMimeData *mime = QApplication::clipboard()->mimeData();
+        QCOMPARE(mime->data(QStringLiteral("application/octet-stream")), binaryKey);
+        QCOMPARE(mime->text(), KeyDisplay::escape(binaryKey));
+        menu->actions().at(1)->trigger();
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("bin:\\xff\\xfe\\x80 invalid utf8\\x00"));
+        // The value, whole.
+        view()->button(QStringLiteral("copyValue"))->click();
+        QCOMPARE(QApplication::clipboard()->mimeData()->data(QStringLiteral("application/octet-stream")),
+                 created(binaryKey).first().at(2));
+
+        // A text key copies as text; a hash's selected value too.
+        QVERIFY(select("config:app"));
+        menu->actions().at(0)->trigger();
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("config:app"));
+        QVERIFY(!view()->button(QStringLiteral("copyValue"))->isEnabled()); // nothing selected yet
+        selectRow(findRow(0, QStringLiteral("locale")));
+        view()->button(QStringLiteral("copyValue"))->click();
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("en_GB"));
+    }
+
+    void binaryElementsShowAsHex()
+    {
+        const QByteArray member("\x00\x01\xfe\xffpng", 7);
+        QCOMPARE(server({"SADD", "tag:featured", member}).toInteger(), 1);
+        QVERIFY(select("tag:featured"));
+        const int row = findRow(0, QStringLiteral("hex: 00 01 fe ff 70 6e 67"));
+        QVERIFY(row >= 0);
+        QCOMPARE(view()->model()->index(row, 0).data(ValueModel::RawRole).toByteArray(), member);
+        QVERIFY(
+            view()->model()->index(row, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("Binary, 7 bytes")));
+        selectRow(row);
+        QVERIFY(view()->previewText().contains(QStringLiteral("00000000  00 01 fe ff 70 6e 67")));
+        server({"SREM", "tag:featured", member});
+    }
+
     void deleteAskesFirstAndUpdatesServerAndTree()
     {
         const QByteArray key = firstKeyWithPrefix("cache:page:");
@@ -728,6 +774,38 @@ private Q_SLOTS:
         QVERIFY(failed.wait(10000));
         QVERIFY(failed.first().first().toString().contains(QStringLiteral("read-only")));
         QCOMPARE(server({"EXISTS", "config:app"}).toInteger(), 1);
+    }
+
+    void aReplicaScanSaysWhichReplicaAndHowFarBehind()
+    {
+        KeyBrowser replicaBrowser;
+        replicaBrowser.setTarget(m_sandbox->target());
+        replicaBrowser.setScanSource(ScanOptions::Source::Replica);
+        replicaBrowser.show();
+        QVERIFY(replicaBrowser.replicaNote().isEmpty());
+        replicaBrowser.startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(replicaBrowser.scanStatus().startsWith(QStringLiteral("Scan complete")), 30000);
+        // Every key of the master is there (nothing is written meanwhile, so the replica has them all).
+        QCOMPARE(replicaBrowser.model()->keyCount(), server({"DBSIZE"}).toInteger());
+        const QList<quint16> replicas = [this] {
+            QList<quint16> ports = m_sandbox->dataPorts();
+            ports.removeAll(m_sandbox->currentMasterPort());
+            return ports;
+        }();
+        const QString note = replicaBrowser.replicaNote();
+        QVERIFY2(note.startsWith(QStringLiteral("Keys listed from replica 127.0.0.1:")), qPrintable(note));
+        const quint16 port = note.section(QLatin1Char(':'), 1, 1).section(QLatin1Char(','), 0, 0).toUShort();
+        QVERIFY2(replicas.contains(port), qPrintable(note));
+        // The lag comes from the watcher's next snapshot (the master's INFO replication).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            replicaBrowser.replicaNote().contains(QStringLiteral("behind the master at"))
+                || replicaBrowser.replicaNote().contains(QStringLiteral("in step with the master")),
+            15000);
+        QVERIFY(replicaBrowser.replicaNote().contains(QStringLiteral("values and changes always use the master")));
+        // Back to the master: the note goes.
+        replicaBrowser.setScanSource(ScanOptions::Source::Master);
+        replicaBrowser.startScan();
+        QVERIFY(replicaBrowser.replicaNote().isEmpty());
     }
 
     void editsFollowTheMasterThroughAFailover()
