@@ -21,6 +21,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTextCursor>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -323,9 +324,19 @@ void ValueView::loadStringPage()
             m_stringError = result.error.toString();
         else if (!m_stringPager->consume(result.value, &rows, &problem))
             m_stringError = tr("%1: reading the value failed: %2").arg(m_link->master().toString(), problem);
+        const qsizetype before = m_string.size();
         for (const ValueRow &row : std::as_const(rows))
             m_string += row.value;
-        renderString();
+        const auto mode = m_mode->currentData().value<StringMode>();
+        if (before > 0 && m_shownMode == StringMode::Hex && (mode == StringMode::Hex || mode == StringMode::Auto)) {
+            // A later page of a hex dump: append its lines (pages are whole multiples of 16 bytes) instead of
+            // rendering every page again, so each page costs the same.
+            QTextCursor end(m_text->document());
+            end.movePosition(QTextCursor::End);
+            end.insertText(QLatin1Char('\n') + ValueFormat::hexDump(QByteArrayView(m_string).sliced(before), before));
+        } else {
+            renderString();
+        }
         updateStatus();
         updateButtons();
         Q_EMIT valueLoaded();
