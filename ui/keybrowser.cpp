@@ -129,6 +129,13 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     connect(m_onlyMissing, &QPushButton::toggled, this, &KeyBrowser::setShowOnlyMissing);
     connect(m_copyMissing, &QPushButton::clicked, this, &KeyBrowser::copyMissing);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
+    // The "N more" row of a huge namespace opens the next rows when clicked (or activated from the keyboard).
+    const auto openMore = [this](const QModelIndex &index) {
+        if (index.data(KeyTreeModel::IsMoreRole).toBool())
+            qobject_cast<KeyTreeModel *>(m_view->model())->showMore(index.parent());
+    };
+    connect(m_view, &QAbstractItemView::clicked, this, openMore);
+    connect(m_view, &QAbstractItemView::activated, this, openMore);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QWidget::customContextMenuRequested, this, &KeyBrowser::showContextMenu);
     auto *deleteAction = new QAction(tr("Delete"), m_view);
@@ -355,7 +362,7 @@ void KeyBrowser::handleFailed(quint64 scanId, const VigilError &error)
 void KeyBrowser::handleSelection()
 {
     const QModelIndex index = m_view->currentIndex();
-    if (!index.isValid())
+    if (!index.isValid() || index.data(KeyTreeModel::IsMoreRole).toBool())
         return;
     Q_EMIT keySelected(index.data(KeyTreeModel::KeyBytesRole).toByteArray(),
                        index.data(KeyTreeModel::IsNamespaceRole).toBool(),

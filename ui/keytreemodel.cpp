@@ -20,9 +20,17 @@ struct KeyTreeModel::Node
     qint64 count = 0; // keys at or below; 1 for a key
     bool isNamespace = false;
     bool populated = false; // its rows exist (fetchMore ran)
-    bool attached = false;  // it is a row of its parent
+    bool attached = false;  // it is in its parent's children (a row, or hidden past the parent's window)
     bool missing = false;
-    int row = 0;
+    bool isMore = false; // the "N more" row of its parent
+    int row = 0;         // index in the parent's children
+    // The rows the view sees are children[0, shown); past a limit the rest wait behind a "more" row, so that a huge
+    // expanded namespace costs the view (which lays out every visible row on each change) a bounded amount.
+    int shown = 0;
+    int limit = 0;
+    bool moreShown = false;
+    qint64 moreCount = 0; // what the "more" row says; changed only with a dataChanged, never behind the view's back
+    std::unique_ptr<Node> more;
     size_t sortedCount = 0; // children[0, sortedCount) are in order; the rest arrived since the last sort
     std::vector<std::unique_ptr<Node>> children;
     QHash<QByteArray, Node *> namespaces; // namespace children by name, once populated
@@ -119,6 +127,99 @@ bool KeyTreeModel::lessThan(const Node *a, const Node *b)
     const int c = std::memcmp(a->name.constData(), b->name.constData(),
                               static_cast<size_t>(qMin(a->name.size(), b->name.size())));
     return c != 0 ? c < 0 : a->name.size() < b->name.size();
+}
+
+bool KeyTreeModel::isVisibleRow(const Node *node) const
+{
+    // A row is in the model if it is inside its parent's window, and so is every ancestor: a namespace pushed out of
+    // the window by rows sorting before it takes its own rows out with it.
+    if (!node || node == m_root.get())
+        return false;
+    for (; node && node != m_root.get(); node = node->parent) {
+        if (!node->attached || !node->parent)
+            return false;
+        if (node->isMore ? !node->parent->moreShown : node->row >= node->parent->shown)
+            return false;
+    }
+    return node == m_root.get();
+}
+
+void KeyTreeModel::setRowLimit(int rows)
+{
+    m_rowLimit = qMax(1, rows);
+}
+
+void KeyTreeModel::announceCount(Node *node)
+{
+    if (!isVisibleRow(node))
+        return;
+    const QModelIndex count = indexOf(node, CountColumn);
+    Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
+}
+
+void KeyTreeModel::updateWindow(Node *parent)
+{
+    if (parent->limit == 0)
+        parent->limit = m_rowLimit;
+    const int total = static_cast<int>(parent->children.size());
+    const int wanted = qMin(total, parent->limit);
+    // A namespace that is not a row itself (pushed out of its parent's window) changes silently: the view has no
+    // index under it, and inserting "under" its invalid index would mean the root.
+    const bool announce = parent == m_root.get() || isVisibleRow(parent);
+    const QModelIndex parentIndex = indexOf(parent);
+    if (wanted > parent->shown) {
+        if (announce)
+            beginInsertRows(parentIndex, parent->shown, wanted - 1);
+        parent->shown = wanted;
+        if (announce)
+            endInsertRows();
+    } else if (wanted < parent->shown) {
+        if (announce)
+            beginRemoveRows(parentIndex, wanted, parent->shown - 1);
+        parent->shown = wanted;
+        if (announce)
+            endRemoveRows();
+    }
+    const bool hidden = total > parent->shown;
+    const qint64 hiddenCount = total - parent->shown;
+    if (hidden && !parent->moreShown) {
+        if (!parent->more) {
+            parent->more = std::make_unique<Node>();
+            parent->more->parent = parent;
+            parent->more->isMore = true;
+            parent->more->attached = true;
+        }
+        if (announce)
+            beginInsertRows(parentIndex, parent->shown, parent->shown);
+        parent->moreShown = true;
+        parent->moreCount = hiddenCount;
+        if (announce)
+            endInsertRows();
+    } else if (!hidden && parent->moreShown) {
+        if (announce)
+            beginRemoveRows(parentIndex, parent->shown, parent->shown);
+        parent->moreShown = false;
+        if (announce)
+            endRemoveRows();
+    } else if (hidden && parent->moreCount != hiddenCount) {
+        parent->moreCount = hiddenCount;
+        if (announce) {
+            const QModelIndex more = indexOf(parent->more.get());
+            Q_EMIT dataChanged(more, indexOf(parent->more.get(), CountColumn));
+        }
+    }
+}
+
+void KeyTreeModel::showMore(const QModelIndex &parent)
+{
+    Node *node = nodeOf(parent);
+    if (!node->isNamespace || !node->moreShown)
+        return;
+    // Rows become visible in order: sort what arrived first.
+    if (node->sortedCount != node->children.size())
+        flushSort();
+    node->limit = node->shown + m_rowLimit;
+    updateWindow(node);
 }
 
 KeyTreeModel::KeyTreeModel(QObject *parent)
@@ -253,10 +354,8 @@ void KeyTreeModel::addKeys(const QList<QByteArray> &keys)
         route(node, rest, added);
     }
     attach(added);
-    for (Node *node : std::as_const(touched)) {
-        const QModelIndex count = indexOf(node, CountColumn);
-        Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
-    }
+    for (Node *node : std::as_const(touched))
+        announceCount(node);
 }
 
 void KeyTreeModel::scheduleSort(Node *node)
@@ -273,6 +372,42 @@ void KeyTreeModel::flushSort()
     m_sortTimer->stop();
     if (m_unsorted.isEmpty())
         return;
+    const auto byOrder
+        = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) { return lessThan(a.get(), b.get()); };
+    // Where every new row lands past the window (the common case in a huge namespace), the rows the view sees do not
+    // change: sort without telling it, so it does not lay out every visible row again.
+    for (auto it = m_unsorted.begin(); it != m_unsorted.end();) {
+        Node *node = *it;
+        auto &c = node->children;
+        if (node != m_root.get() && !isVisibleRow(node)) {
+            // Not a row: nothing the view shows can move.
+            const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
+            std::sort(middle, c.end(), byOrder);
+            std::inplace_merge(c.begin(), middle, c.end(), byOrder);
+            for (size_t i = 0; i < c.size(); ++i)
+                c[i]->row = static_cast<int>(i);
+            node->sortedCount = c.size();
+            it = m_unsorted.erase(it);
+            continue;
+        }
+        if (node->sortedCount < static_cast<size_t>(node->shown)) {
+            ++it;
+            continue; // unsorted rows are visible
+        }
+        const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
+        std::sort(middle, c.end(), byOrder);
+        if (node->shown > 0 && middle != c.end() && !byOrder(*middle, c[static_cast<size_t>(node->shown) - 1])) {
+            std::inplace_merge(c.begin() + node->shown, middle, c.end(), byOrder);
+            for (size_t i = static_cast<size_t>(node->shown); i < c.size(); ++i)
+                c[i]->row = static_cast<int>(i);
+            node->sortedCount = c.size();
+            it = m_unsorted.erase(it);
+            continue;
+        }
+        ++it; // new rows land inside the window: sorted below, with the view told
+    }
+    if (m_unsorted.isEmpty())
+        return;
     QList<QPersistentModelIndex> parents;
     for (Node *node : std::as_const(m_unsorted))
         parents.append(QPersistentModelIndex(indexOf(node)));
@@ -282,8 +417,6 @@ void KeyTreeModel::flushSort()
     held.reserve(before.size());
     for (const QModelIndex &index : before)
         held.append({nodeOf(index), index.column()});
-    const auto byOrder
-        = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) { return lessThan(a.get(), b.get()); };
     for (Node *node : std::as_const(m_unsorted)) {
         auto &c = node->children;
         const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
@@ -312,14 +445,13 @@ void KeyTreeModel::attach(QHash<Node *, std::vector<Node *>> &added)
             // A namespace filled in one go is shown sorted at once.
             std::sort(fresh.begin(), fresh.end(), [](const Node *a, const Node *b) { return lessThan(a, b); });
         }
-        const int first = static_cast<int>(parent->children.size());
-        beginInsertRows(indexOf(parent), first, first + static_cast<int>(fresh.size()) - 1);
+        // New children go at the end; the window decides which of them are rows now.
         for (Node *child : fresh) {
             child->row = static_cast<int>(parent->children.size());
             child->attached = true;
             parent->children.emplace_back(child);
         }
-        endInsertRows();
+        updateWindow(parent);
         if (firstFill)
             parent->sortedCount = parent->children.size();
         else
@@ -370,10 +502,8 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
     if (node->pendingLeft == 0)
         node->releasePending();
     attach(added);
-    for (Node *n : std::as_const(touched)) {
-        const QModelIndex count = indexOf(n, CountColumn);
-        Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
-    }
+    for (Node *n : std::as_const(touched))
+        announceCount(n);
 }
 
 void KeyTreeModel::drainSome()
@@ -406,8 +536,8 @@ void KeyTreeModel::markMissing(const QList<QByteArray> &keys)
                 for (const auto &child : node->children) {
                     if (!child->isNamespace && child->name == rest) {
                         child->missing = true;
-                        const QModelIndex i = indexOf(child.get());
-                        Q_EMIT dataChanged(i, indexOf(child.get(), CountColumn));
+                        if (isVisibleRow(child.get()))
+                            Q_EMIT dataChanged(indexOf(child.get()), indexOf(child.get(), CountColumn));
                     }
                 }
                 break;
@@ -449,8 +579,7 @@ bool KeyTreeModel::removeBelow(Node *node, const QByteArray &rest)
                 if (child->count == 0) {
                     removeChildRow(node, child->row);
                 } else {
-                    const QModelIndex count = indexOf(child, CountColumn);
-                    Q_EMIT dataChanged(count, count, {Qt::DisplayRole, KeyCountRole});
+                    announceCount(child);
                 }
             }
         }
@@ -467,7 +596,10 @@ void KeyTreeModel::removeChildRow(Node *parent, int row)
 {
     auto &children = parent->children;
     Node *child = children[static_cast<size_t>(row)].get();
-    beginRemoveRows(indexOf(parent), row, row);
+    const bool visible = row < parent->shown;
+    const bool announce = visible && (parent == m_root.get() || isVisibleRow(parent));
+    if (announce)
+        beginRemoveRows(indexOf(parent), row, row);
     if (child->isNamespace)
         parent->namespaces.remove(child->name);
     m_unsorted.remove(child);
@@ -477,7 +609,23 @@ void KeyTreeModel::removeChildRow(Node *parent, int row)
         --parent->sortedCount;
     for (size_t i = static_cast<size_t>(row); i < children.size(); ++i)
         children[i]->row = static_cast<int>(i);
-    endRemoveRows();
+    if (visible)
+        --parent->shown;
+    if (announce)
+        endRemoveRows();
+    // A hidden row moves up into the window, or the "more" row goes.
+    updateWindow(parent);
+}
+
+void KeyTreeModel::exposeRow(Node *node)
+{
+    Node *parent = node->parent;
+    if (!parent || node->row < parent->shown)
+        return;
+    if (parent->sortedCount != parent->children.size())
+        flushSort();
+    parent->limit = qMax(parent->limit, node->row + 1);
+    updateWindow(parent);
 }
 
 QList<QByteArray> KeyTreeModel::missingKeys() const
@@ -496,14 +644,18 @@ QModelIndex KeyTreeModel::indexOfKey(const QByteArray &key)
             populate(node);
         const qsizetype at = rest.indexOf(m_separator);
         if (at < 0) {
-            for (const auto &child : node->children)
-                if (!child->isNamespace && child->name == rest)
+            for (const auto &child : node->children) {
+                if (!child->isNamespace && child->name == rest) {
+                    exposeRow(child.get()); // a row past the window is opened up to it
                     return indexOf(child.get());
+                }
+            }
             return {};
         }
         node = node->namespaces.value(rest.left(at));
         if (!node || !node->attached)
             return {};
+        exposeRow(node);
         rest = rest.mid(at + m_separator.size());
     }
 }
@@ -515,9 +667,9 @@ KeyTreeModel::Node *KeyTreeModel::nodeOf(const QModelIndex &index) const
 
 QModelIndex KeyTreeModel::indexOf(Node *node, int column) const
 {
-    if (!node || node == m_root.get() || !node->attached)
+    if (!isVisibleRow(node))
         return {};
-    return createIndex(node->row, column, node);
+    return createIndex(node->isMore ? node->parent->shown : node->row, column, node);
 }
 
 QByteArray KeyTreeModel::fullPath(const Node *node) const
@@ -538,9 +690,13 @@ QByteArray KeyTreeModel::fullPath(const Node *node) const
 QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex &parent) const
 {
     const Node *p = nodeOf(parent);
-    if (row < 0 || column < 0 || column >= ColumnCount || static_cast<size_t>(row) >= p->children.size())
+    if (row < 0 || column < 0 || column >= ColumnCount || (parent.isValid() && parent.column() != 0))
         return {};
-    return createIndex(row, column, p->children[static_cast<size_t>(row)].get());
+    if (row < p->shown)
+        return createIndex(row, column, p->children[static_cast<size_t>(row)].get());
+    if (row == p->shown && p->moreShown)
+        return createIndex(row, column, p->more.get());
+    return {};
 }
 
 QModelIndex KeyTreeModel::parent(const QModelIndex &child) const
@@ -554,7 +710,8 @@ int KeyTreeModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.column() > 0)
         return 0;
-    return static_cast<int>(nodeOf(parent)->children.size());
+    const Node *node = nodeOf(parent);
+    return node->shown + (node->moreShown ? 1 : 0);
 }
 
 int KeyTreeModel::columnCount(const QModelIndex &) const
@@ -572,6 +729,9 @@ bool KeyTreeModel::hasChildren(const QModelIndex &parent) const
 
 bool KeyTreeModel::canFetchMore(const QModelIndex &parent) const
 {
+    // Only the first build of a namespace. Not the rows behind "more": QTreeView calls fetchMore() from inside its
+    // own layout, for every expanded namespace that says it can, until the viewport is full; opening a page there
+    // (which may sort, a layoutChanged) changes the model under the view's feet. The "more" row is clicked instead.
     const Node *node = nodeOf(parent);
     return node->isNamespace && !node->populated;
 }
@@ -585,6 +745,8 @@ Qt::ItemFlags KeyTreeModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid())
         return Qt::NoItemFlags;
+    if (nodeOf(index)->isMore)
+        return Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     if (!nodeOf(index)->isNamespace)
         f |= Qt::ItemNeverHasChildren;
@@ -596,6 +758,8 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     if (!index.isValid())
         return {};
     const Node *node = nodeOf(index);
+    if (node->isMore)
+        return moreData(node->parent, index.column(), role);
     switch (role) {
     case Qt::DisplayRole:
         if (index.column() == NameColumn) {
@@ -648,6 +812,41 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         return node->count;
     case IsMissingRole:
         return node->missing;
+    case IsMoreRole:
+        return false;
+    default:
+        return {};
+    }
+}
+
+QVariant KeyTreeModel::moreData(const Node *parent, int column, int role) const
+{
+    const qint64 hidden = parent->moreCount;
+    switch (role) {
+    case Qt::DisplayRole:
+        if (column == NameColumn)
+            return tr("… %1 more %2: click to show the next %3")
+                .arg(QLocale().toString(hidden), hidden == 1 ? tr("row") : tr("rows"),
+                     QLocale().toString(qMin<qint64>(hidden, m_rowLimit)));
+        return {};
+    case Qt::ToolTipRole:
+        return tr("Vigil shows a namespace's rows %1 at a time, so that a huge namespace cannot slow the window "
+                  "down. Click to show more, or narrow the scan with a pattern.")
+            .arg(QLocale().toString(m_rowLimit));
+    case Qt::ForegroundRole:
+        return QApplication::palette().color(QPalette::Disabled, QPalette::Text);
+    case Qt::FontRole: {
+        QFont font;
+        font.setItalic(true);
+        return font;
+    }
+    case IsMoreRole:
+        return true;
+    case KeyCountRole:
+        return hidden;
+    case IsNamespaceRole:
+    case IsMissingRole:
+        return false;
     default:
         return {};
     }

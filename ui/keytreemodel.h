@@ -33,6 +33,7 @@ public:
         IsNamespaceRole,                 // bool
         KeyCountRole,                    // qint64: keys in a namespace, 1 for a key
         IsMissingRole,                   // bool: listed before a failover, not found on the new master
+        IsMoreRole,                      // bool: the "N more" row of a namespace past its row limit
     };
     enum Column { NameColumn, CountColumn, ColumnCount };
 
@@ -52,6 +53,11 @@ public:
     // Sorts the rows that arrived since the last sort now, instead of when the timer fires.
     void flushSort();
     void setSortDelay(int milliseconds);
+    // How many rows of one namespace the view gets at a time (10,000); the rest wait behind a "N more" row, which
+    // showMore() opens a page further (the key browser calls it when that row is clicked).
+    void setRowLimit(int rows);
+    int rowLimit() const { return m_rowLimit; }
+    void showMore(const QModelIndex &parent);
 
     // The index of a key's row, building the rows of the namespaces on its path if needed; invalid if absent.
     QModelIndex indexOfKey(const QByteArray &key);
@@ -71,6 +77,11 @@ private:
     struct Node;
 
     static bool lessThan(const Node *a, const Node *b);
+    bool isVisibleRow(const Node *node) const;
+    void updateWindow(Node *parent);
+    void announceCount(Node *node);
+    void exposeRow(Node *node);
+    QVariant moreData(const Node *parent, int column, int role) const;
     void attach(QHash<Node *, std::vector<Node *>> &added);
     void drain(Node *node, qint64 budget);
     void drainSome();
@@ -93,4 +104,5 @@ private:
     QSet<Node *> m_draining; // populated namespaces whose pending keys are still becoming rows
     QTimer *m_drainTimer = nullptr;
     QSet<QByteArray> m_missing;
+    int m_rowLimit = 10000;
 };

@@ -3,7 +3,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTest>
+#include <QTreeView>
 
 // The namespace tree: lazy namespaces, sorted rows, counts, escaping, and persistent indexes that survive new rows.
 class TestKeyTreeModel final : public QObject
@@ -21,6 +24,15 @@ private:
     {
         if (model.canFetchMore(parent))
             model.fetchMore(parent);
+        QStringList texts;
+        for (int row = 0; row < model.rowCount(parent); ++row)
+            texts.append(model.index(row, 0, parent).data().toString());
+        return texts;
+    }
+
+    // What the view shows under `parent` now, without asking for more.
+    static QStringList shownTexts(QAbstractItemModel &model, const QModelIndex &parent)
+    {
         QStringList texts;
         for (int row = 0; row < model.rowCount(parent); ++row)
             texts.append(model.index(row, 0, parent).data().toString());
@@ -162,6 +174,7 @@ private Q_SLOTS:
     {
         // More members than fit one 64 KiB chunk of a collapsed namespace, and more rows than one build slice.
         KeyTreeModel model;
+        model.setRowLimit(100000);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         noFetching(tester);
         QList<QByteArray> keys;
@@ -181,6 +194,140 @@ private Q_SLOTS:
         model.setSeparator("/");
         QCOMPARE(model.keyCount(), 30000);
         QCOMPARE(model.rowCount(), 30000);
+    }
+
+    void hugeNamespacesShowAWindowOfRows()
+    {
+        KeyTreeModel model;
+        model.setRowLimit(3);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QList<QByteArray> keys;
+        for (int i = 0; i < 10; ++i)
+            keys.append("a:k" + QByteArray::number(i));
+        model.addKeys(keys);
+        const QModelIndex a = model.index(0, 0);
+        QCOMPARE(a.data(KeyTreeModel::KeyCountRole).toLongLong(), 10); // the count is always the whole namespace
+        const QString more7 = QStringLiteral("… 7 more rows: click to show the next 3");
+        QCOMPARE(rowTexts(model, a),
+                 (QStringList{QStringLiteral("k0"), QStringLiteral("k1"), QStringLiteral("k2"), more7}));
+        const QModelIndex moreRow = model.index(3, 0, a);
+        QVERIFY(moreRow.data(KeyTreeModel::IsMoreRole).toBool());
+        QVERIFY(!(model.flags(moreRow) & Qt::ItemIsSelectable));
+
+        // A key sorting inside the window enters it; the last row moves behind "more".
+        const QPersistentModelIndex k2 = model.index(2, 0, a);
+        model.addKeys({"a:j"});
+        model.flushSort();
+        QCOMPARE(shownTexts(model, a), (QStringList{QStringLiteral("j"), QStringLiteral("k0"), QStringLiteral("k1"),
+                                                    QStringLiteral("… 8 more rows: click to show the next 3")}));
+        QVERIFY(!k2.isValid());
+
+        // A key sorting past the window changes nothing the view shows: no relayout, only the count of "more".
+        QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
+        model.addKeys({"a:z"});
+        model.flushSort();
+        QCOMPARE(layouts.size(), 0);
+        QCOMPARE(model.index(3, 0, a).data().toString(), QStringLiteral("… 9 more rows: click to show the next 3"));
+
+        // "More" opens the next rows, in order. It is not fetchMore(): QTreeView calls that from inside its layout.
+        QVERIFY(!model.canFetchMore(a));
+        model.showMore(a);
+        QCOMPARE(model.rowCount(a), 7);
+        model.showMore(a);
+        model.showMore(a);
+        QStringList all = {QStringLiteral("j"), QStringLiteral("z")};
+        for (int i = 0; i < 10; ++i)
+            all.insert(1 + i, QStringLiteral("k%1").arg(i));
+        QCOMPARE(shownTexts(model, a), all);
+
+        // A key past the window is opened up to when asked for (selecting a renamed key, a test looking it up).
+        KeyTreeModel other;
+        other.setRowLimit(3);
+        QAbstractItemModelTester otherTester(&other, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(otherTester);
+        other.addKeys(keys);
+        const QModelIndex k8 = other.indexOfKey("a:k8");
+        QVERIFY(k8.isValid());
+        QCOMPARE(k8.data(KeyTreeModel::KeyBytesRole).toByteArray(), QByteArray("a:k8"));
+        QCOMPARE(k8.row(), 8);
+
+        // Removing a visible row brings a hidden one into the window.
+        KeyTreeModel third;
+        third.setRowLimit(3);
+        QAbstractItemModelTester thirdTester(&third, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(thirdTester);
+        third.addKeys({"x:1", "x:2", "x:3", "x:4"});
+        const QModelIndex x = third.index(0, 0);
+        QCOMPARE(rowTexts(third, x).size(), 4); // three rows and "1 more row"
+        QCOMPARE(third.removeKeys({"x:2"}), 1);
+        QCOMPARE(shownTexts(third, x), (QStringList{QStringLiteral("1"), QStringLiteral("3"), QStringLiteral("4")}));
+    }
+
+    void windowsSurviveARandomStreamWithAViewAttached()
+    {
+        // Small windows, a real view that expands namespaces as rows arrive, keys removed and pages opened at random:
+        // the tester checks every signal, the view must not lose track.
+        KeyTreeModel model;
+        model.setRowLimit(4);
+        model.setSortDelay(0);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QTreeView view;
+        view.setModel(&model);
+        view.resize(400, 600);
+        view.show();
+        QRandomGenerator random(42);
+        QSet<QByteArray> present;
+        for (int round = 0; round < 300; ++round) {
+            QList<QByteArray> batch;
+            for (int i = 0; i < 20; ++i) {
+                QByteArray key = "n" + QByteArray::number(random.bounded(3)) + ':'
+                                 + QByteArray::number(random.bounded(8)) + ':' + QByteArray::number(random.bounded(40));
+                if (!present.contains(key) && !batch.contains(key))
+                    batch.append(key);
+            }
+            model.addKeys(batch);
+            for (const QByteArray &key : std::as_const(batch))
+                present.insert(key);
+            switch (random.bounded(4)) {
+            case 0: {
+                // Expand whatever is visible, like a user clicking around.
+                for (int row = 0; row < model.rowCount(); ++row) {
+                    const QModelIndex top = model.index(row, 0);
+                    view.expand(top);
+                    if (model.rowCount(top) > 0)
+                        view.expand(model.index(random.bounded(model.rowCount(top)), 0, top));
+                }
+                break;
+            }
+            case 1:
+                if (model.rowCount() > 0)
+                    model.showMore(model.index(random.bounded(model.rowCount()), 0));
+                break;
+            case 2: {
+                QList<QByteArray> gone;
+                for (const QByteArray &key : std::as_const(present))
+                    if (random.bounded(10) == 0)
+                        gone.append(key);
+                QCOMPARE(model.removeKeys(gone), gone.size());
+                for (const QByteArray &key : std::as_const(gone))
+                    present.remove(key);
+                break;
+            }
+            default:
+                break;
+            }
+            QCoreApplication::processEvents(); // sorts, drains, and the view's delayed layout
+            QCOMPARE(model.keyCount(), present.size());
+            if (QTest::currentTestFailed())
+                return;
+        }
+        model.flushSort();
+        QCoreApplication::processEvents();
+        // Every key is still there, and reachable.
+        for (const QByteArray &key : std::as_const(present))
+            QVERIFY2(model.indexOfKey(key).isValid(), key.constData());
     }
 
     void newRowsKeepSelectionAndExpansion()

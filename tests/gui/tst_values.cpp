@@ -761,6 +761,23 @@ private Q_SLOTS:
         QCOMPARE(server({"ZSCORE", "leaderboard:weekly", "player:top"}).type(), RespValue::Type::Nil);
     }
 
+    void streamEntriesCanBeRemoved()
+    {
+        QVERIFY(select("events:logins"));
+        const qint64 length = server({"XLEN", "events:logins"}).toInteger();
+        QVERIFY(length >= 2);
+        QVERIFY(!view()->button(QStringLiteral("addElement"))->isVisible()); // entries are added by producers
+        const QString id = rows(view()).first().first();
+        selectRow(0);
+        QString question;
+        confirmNext(&question);
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("removeElement"))));
+        QVERIFY2(question.contains(id), qPrintable(question));
+        QCOMPARE(server({"XLEN", "events:logins"}).toInteger(), length - 1);
+        QCOMPARE(server({"XRANGE", "events:logins", id.toLatin1(), id.toLatin1()}).size(), 0);
+        QVERIFY(rows(view()).first().first() != id);
+    }
+
     void readOnlyRefusesWritesAtTheConnection()
     {
         // Straight to the connection: the write never leaves.
