@@ -11,6 +11,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -106,7 +107,11 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(KeyTreeModel::NameColumn, QHeaderView::Stretch);
-    m_view->header()->setSectionResizeMode(KeyTreeModel::CountColumn, QHeaderView::ResizeToContents);
+    // A fixed width that fits "10,000,000": ResizeToContents measures up to a thousand rows again on every count
+    // that changes, which during a scan with namespaces open was most of the GUI thread's time.
+    m_view->header()->setSectionResizeMode(KeyTreeModel::CountColumn, QHeaderView::Interactive);
+    m_view->header()->resizeSection(KeyTreeModel::CountColumn,
+                                    m_view->fontMetrics().horizontalAdvance(QLocale().toString(10000000)) + 24);
     layout->addWidget(m_view, 1);
 
     m_log = new QListWidget(this);
@@ -202,6 +207,7 @@ void KeyBrowser::startScan()
     m_onlyMissing->hide();
     m_copyMissing->hide();
     m_incoming.clear();
+    m_incomingOffset = 0;
     m_finishedSummary.reset();
     m_ingestTimer->stop();
     m_model->clear();
@@ -244,12 +250,22 @@ void KeyBrowser::handleBatch(const KeyBatch &batch)
 
 void KeyBrowser::ingestSome()
 {
-    // About 20,000 keys a turn: a few milliseconds of model work, then the event loop breathes.
-    qsizetype budget = 20000;
-    while (!m_incoming.isEmpty() && budget > 0) {
-        const QList<QByteArray> keys = m_incoming.takeFirst();
-        budget -= keys.size();
-        m_model->addKeys(keys);
+    // About 5 ms of model work a turn, in pieces of 2,000 keys, then the event loop breathes: the view paints and
+    // clicks get through. A count of keys is no bound: a key into an expanded namespace costs far more than one into
+    // a collapsed one.
+    constexpr qsizetype piece = 2000;
+    QElapsedTimer spent;
+    spent.start();
+    while (!m_incoming.isEmpty() && spent.elapsed() < 5) {
+        const QList<QByteArray> &head = m_incoming.first();
+        if (head.size() - m_incomingOffset <= piece) {
+            m_model->addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
+            m_incoming.removeFirst();
+            m_incomingOffset = 0;
+        } else {
+            m_model->addKeys(head.mid(m_incomingOffset, piece));
+            m_incomingOffset += piece;
+        }
     }
     if (!m_incoming.isEmpty())
         return;

@@ -124,6 +124,7 @@ private:
     // Batches wait here and go into the model a slice per event-loop turn: when the GUI thread falls behind, many
     // queued batches would otherwise be delivered back to back, in one long stall.
     QList<QList<QByteArray>> m_incoming;
+    qsizetype m_incomingOffset = 0; // keys of m_incoming.first() already in the model
     QTimer *m_ingestTimer = nullptr;
     std::optional<ScanSummary> m_finishedSummary; // applied once the last batch is in
     ScanProgress m_lastProgress;

@@ -3,6 +3,7 @@
 #include <QAbstractItemModel>
 #include <QByteArray>
 #include <QHash>
+#include <QIcon>
 #include <QSet>
 
 #include <memory>
@@ -81,6 +82,10 @@ private:
     void updateWindow(Node *parent);
     void announceCount(Node *node);
     void exposeRow(Node *node);
+    bool spills(const Node *node, const QByteArray &rest) const;
+    // Builds the rows packed past a node's window: all of them, or the first `rows` in order.
+    void unspill(Node *node, qint64 rows = 0);
+    void updateSpilledWindows();
     QVariant moreData(const Node *parent, int column, int role) const;
     void attach(QHash<Node *, std::vector<Node *>> &added);
     void drain(Node *node, qint64 budget);
@@ -105,4 +110,7 @@ private:
     QTimer *m_drainTimer = nullptr;
     QSet<QByteArray> m_missing;
     int m_rowLimit = 10000;
+    bool m_noSpill = false;
+    mutable QList<QIcon> m_icons; // namespace, key, missing
+    QSet<Node *> m_spilledInto;   // nodes that packed keys past their window in the current batch
 };

@@ -53,6 +53,8 @@ int main(int argc, char *argv[])
     target.masterName = QString::fromLocal8Bit(argv[2]);
 
     KeyBrowser browser;
+    if (const int limit = qEnvironmentVariableIntValue("BENCH_ROW_LIMIT"); limit > 0)
+        browser.model()->setRowLimit(limit); // to measure what the window size costs
     browser.resize(1000, 800);
     browser.show();
     QCoreApplication::processEvents();
