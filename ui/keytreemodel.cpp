@@ -475,6 +475,20 @@ void KeyTreeModel::scheduleSort(Node *node)
         m_sortTimer->start();
 }
 
+void KeyTreeModel::sortChildren(Node *node)
+{
+    // Sort what arrived since the last sort, merge it with the sorted head, and renumber.
+    const auto byOrder
+        = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) { return lessThan(a.get(), b.get()); };
+    auto &c = node->children;
+    const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
+    std::sort(middle, c.end(), byOrder);
+    std::inplace_merge(c.begin(), middle, c.end(), byOrder);
+    for (size_t i = 0; i < c.size(); ++i)
+        c[i]->row = static_cast<int>(i);
+    node->sortedCount = c.size();
+}
+
 void KeyTreeModel::flushSort()
 {
     m_sortTimer->stop();
@@ -488,13 +502,7 @@ void KeyTreeModel::flushSort()
         Node *node = *it;
         auto &c = node->children;
         if (node != m_root.get() && !isVisibleRow(node)) {
-            // Not a row: nothing the view shows can move.
-            const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
-            std::sort(middle, c.end(), byOrder);
-            std::inplace_merge(c.begin(), middle, c.end(), byOrder);
-            for (size_t i = 0; i < c.size(); ++i)
-                c[i]->row = static_cast<int>(i);
-            node->sortedCount = c.size();
+            sortChildren(node); // not a row: nothing the view shows can move
             it = m_unsorted.erase(it);
             continue;
         }
@@ -525,15 +533,8 @@ void KeyTreeModel::flushSort()
     held.reserve(before.size());
     for (const QModelIndex &index : before)
         held.append({nodeOf(index), index.column()});
-    for (Node *node : std::as_const(m_unsorted)) {
-        auto &c = node->children;
-        const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
-        std::sort(middle, c.end(), byOrder);
-        std::inplace_merge(c.begin(), middle, c.end(), byOrder);
-        for (size_t i = 0; i < c.size(); ++i)
-            c[i]->row = static_cast<int>(i);
-        node->sortedCount = c.size();
-    }
+    for (Node *node : std::as_const(m_unsorted))
+        sortChildren(node);
     m_unsorted.clear();
     QModelIndexList after;
     after.reserve(held.size());

@@ -78,6 +78,7 @@ private:
     struct Node;
 
     static bool lessThan(const Node *a, const Node *b);
+    static void sortChildren(Node *node);
     bool isVisibleRow(const Node *node) const;
     void updateWindow(Node *parent);
     void announceCount(Node *node);
