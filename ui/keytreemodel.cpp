@@ -669,6 +669,7 @@ int KeyTreeModel::removeKeys(const QList<QByteArray> &keys)
             ++removed;
         m_missing.remove(key);
     }
+    updateSpilledWindows(); // the root's "more" row, if it has one, counts fewer keys
     return removed;
 }
 

@@ -198,8 +198,9 @@ void SampleData::appendCommands(qint64 index, QList<RespCommand> *out) const
     } else if (k.type == "list") {
         RespCommand push = {"RPUSH", k.name};
         const int n = k.name.startsWith("queue:emails") ? 250 : 3 + static_cast<int>(r % 5);
+        // j % 64: a shift by 64 or more is undefined (UBSan); x86 masked it the same way, so the values stay.
         for (int j = 0; j < n; ++j)
-            push << "job-" + QByteArray::number(j) + ":" + word(r >> j);
+            push << "job-" + QByteArray::number(j) + ":" + word(r >> (j % 64));
         out->append(push);
     } else if (k.type == "set") {
         RespCommand add = {"SADD", k.name};

@@ -7,6 +7,9 @@ MasterLink::MasterLink(QObject *parent)
 
 MasterLink::~MasterLink()
 {
+    // The handlers belong to objects that are being destroyed with us (the key pane's widgets): closing must not
+    // call them.
+    m_destroying = true;
     drop();
 }
 
@@ -53,6 +56,8 @@ void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler 
     }
     // A READONLY answer means the node is not the master any more: use a fresh connection next time.
     auto wrapped = [this, handler = std::move(handler)](const RespResult &result) {
+        if (m_destroying)
+            return;
         if (result.value.isError() && result.value.errorCode() == "READONLY")
             drop();
         handler(result);

@@ -52,4 +52,5 @@ private:
     HostPort m_master;
     QPointer<RedisConnection> m_connection;
     QList<Waiting> m_waiting;
+    bool m_destroying = false;
 };
