@@ -244,6 +244,7 @@ void ValueView::clear()
     m_stack->setCurrentIndex(0);
     m_filter->setVisible(false);
     m_mode->setVisible(false);
+    m_stack->setVisible(false); // a namespace or nothing selected: no empty text area
     updateStatus();
     updateButtons();
 }
@@ -264,6 +265,7 @@ void ValueView::showKey(const QByteArray &key, ValueType type)
     m_stringError.clear();
     m_stringPager.reset();
     const bool isString = type == ValueType::String;
+    m_stack->setVisible(true);
     m_filter->setVisible(!isString && type != ValueType::Other);
     m_mode->setVisible(isString);
     m_stack->setCurrentIndex(isString ? 0 : 1);
