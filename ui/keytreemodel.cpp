@@ -132,14 +132,52 @@ struct KeyTreeModel::Node
     PackedList overflow;
 };
 
-// Namespaces first, then keys; each in byte order.
+// Namespaces first, then keys; each in natural order (compareNames).
+int KeyTreeModel::compareNames(QByteArrayView a, QByteArrayView b)
+{
+    // Natural order: a run of ASCII digits compares by its value ("user:2" before "user:10"); every other byte
+    // compares as a byte; when all else is equal, fewer leading zeros first. Equal only when the bytes are.
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    qsizetype i = 0;
+    qsizetype j = 0;
+    int zeros = 0; // the first difference in leading zeros: the last tie-break
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            const qsizetype startA = i;
+            const qsizetype startB = j;
+            while (i < a.size() && digit(a[i]))
+                ++i;
+            while (j < b.size() && digit(b[j]))
+                ++j;
+            qsizetype zeroA = startA;
+            qsizetype zeroB = startB;
+            while (zeroA < i - 1 && a[zeroA] == '0')
+                ++zeroA;
+            while (zeroB < j - 1 && b[zeroB] == '0')
+                ++zeroB;
+            if (i - zeroA != j - zeroB)
+                return i - zeroA < j - zeroB ? -1 : 1;
+            if (const int c = std::memcmp(a.data() + zeroA, b.data() + zeroB, static_cast<size_t>(i - zeroA)))
+                return c;
+            if (zeros == 0 && i - startA != j - startB)
+                zeros = i - startA < j - startB ? -1 : 1;
+            continue;
+        }
+        if (a[i] != b[j])
+            return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]) ? -1 : 1;
+        ++i;
+        ++j;
+    }
+    const qsizetype restA = a.size() - i;
+    const qsizetype restB = b.size() - j;
+    return restA != restB ? (restA < restB ? -1 : 1) : zeros;
+}
+
 bool KeyTreeModel::lessThan(const Node *a, const Node *b)
 {
     if (a->isNamespace != b->isNamespace)
         return a->isNamespace;
-    const int c = std::memcmp(a->name.constData(), b->name.constData(),
-                              static_cast<size_t>(qMin(a->name.size(), b->name.size())));
-    return c != 0 ? c < 0 : a->name.size() < b->name.size();
+    return compareNames(a->name, b->name) < 0;
 }
 
 bool KeyTreeModel::isVisibleRow(const Node *node) const
@@ -253,9 +291,7 @@ bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
         return false; // a namespace that has a row object already counts its own keys
     if (isNamespace != last->isNamespace)
         return !isNamespace; // namespaces sort before keys
-    const int c = std::memcmp(segment.data(), last->name.constData(),
-                              static_cast<size_t>(qMin(segment.size(), last->name.size())));
-    return c != 0 ? c > 0 : segment.size() > last->name.size();
+    return compareNames(segment, last->name) > 0;
 }
 
 void KeyTreeModel::unspill(Node *node, qint64 rows)
@@ -278,7 +314,7 @@ void KeyTreeModel::unspill(Node *node, qint64 rows)
     const auto before = [](const Entry &a, const Entry &b) {
         if (a.isNamespace != b.isNamespace)
             return a.isNamespace;
-        return a.segment < b.segment;
+        return compareNames(a.segment, b.segment) < 0;
     };
     // Build only the first `rows` rows' worth (a whole namespace's entries at once); the rest stay packed.
     size_t take = entries.size();

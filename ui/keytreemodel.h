@@ -13,9 +13,10 @@ class QTimer;
 
 // The namespace tree of a keyspace, fed in batches while a scan runs.
 //
-// Keys are split on a separator (":" by default). A namespace row shows how many keys it holds; a key row is a leaf.
-// A key "a" and a namespace "a" (from "a:b") are two rows. Everything is bytes: each node keeps only its own segment,
-// so namespaces share their prefix, and the display escapes what it must (KeyDisplay).
+// Keys are split on a separator (":" by default). Rows sort naturally: namespaces first, then keys, digits by value. A
+// namespace row shows how many keys it holds; a key row is a leaf. A key "a" and a namespace "a" (from "a:b") are two
+// rows. Everything is bytes: each node keeps only its own segment, so namespaces share their prefix, and the display
+// escapes what it must (KeyDisplay).
 //
 // Collapsed namespaces keep only a count and their raw members (the rest of each key, packed in one byte array), and
 // build their rows when the view asks (canFetchMore/fetchMore): the first 20,000 at once, the rest a slice per
@@ -59,6 +60,9 @@ public:
     void setRowLimit(int rows);
     int rowLimit() const { return m_rowLimit; }
     void showMore(const QModelIndex &parent);
+
+    // The order of rows with the same kind (namespace or key): natural, digits by value. <0, 0 or >0.
+    static int compareNames(QByteArrayView a, QByteArrayView b);
 
     // The index of a key's row, building the rows of the namespaces on its path if needed; invalid if absent.
     QModelIndex indexOfKey(const QByteArray &key);

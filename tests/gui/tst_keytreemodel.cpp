@@ -54,6 +54,41 @@ private:
     }
 
 private Q_SLOTS:
+    void naturalOrder_data()
+    {
+        QTest::addColumn<QByteArray>("before");
+        QTest::addColumn<QByteArray>("after");
+        QTest::newRow("numbers by value") << QByteArray("2") << QByteArray("10");
+        QTest::newRow("inside names") << QByteArray("item9") << QByteArray("item10");
+        QTest::newRow("versions") << QByteArray("v1.9") << QByteArray("v1.10");
+        QTest::newRow("ids in paths") << QByteArray("2019-12") << QByteArray("18579");
+        QTest::newRow("leading zeros after") << QByteArray("1") << QByteArray("01");
+        QTest::newRow("same value, then what follows") << QByteArray("07a") << QByteArray("7b");
+        QTest::newRow("prefix first") << QByteArray("user") << QByteArray("user1");
+        QTest::newRow("bytes otherwise") << QByteArray("Zebra") << QByteArray("apple");
+        QTest::newRow("digits before letters") << QByteArray("9") << QByteArray("a");
+        QTest::newRow("high bytes last") << QByteArray("z") << QByteArray("\xff");
+        QTest::newRow("huge numbers") << QByteArray("99999999999999999999") << QByteArray("100000000000000000000");
+    }
+
+    void naturalOrder()
+    {
+        QFETCH(QByteArray, before);
+        QFETCH(QByteArray, after);
+        QVERIFY(KeyTreeModel::compareNames(before, after) < 0);
+        QVERIFY(KeyTreeModel::compareNames(after, before) > 0);
+        QCOMPARE(KeyTreeModel::compareNames(before, before), 0);
+
+        // And the tree shows them that way.
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"n:" + after, "n:" + before});
+        model.flushSort();
+        QCOMPARE(rowTexts(model, model.index(0, 0)),
+                 (QStringList{KeyDisplay::escape(before), KeyDisplay::escape(after)}));
+    }
+
     void escaping_data()
     {
         QTest::addColumn<QByteArray>("bytes");
@@ -330,7 +365,7 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         // Every window shows the first rows in order: namespaces, then keys, each by bytes; "more" last.
         const std::function<void(const QModelIndex &)> checkOrder = [&](const QModelIndex &parent) {
-            QList<QPair<bool, QByteArray>> seen;
+            QList<QPair<bool, QByteArray>> seen; // (is a key, segment)
             for (int row = 0; row < model.rowCount(parent); ++row) {
                 const QModelIndex index = model.index(row, 0, parent);
                 if (index.data(KeyTreeModel::IsMoreRole).toBool()) {
@@ -341,7 +376,9 @@ private Q_SLOTS:
                              index.data().toString().toUtf8()}); // the segment (ASCII here)
                 checkOrder(index);
             }
-            QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+            QVERIFY(std::is_sorted(seen.begin(), seen.end(), [](const auto &a, const auto &b) {
+                return a.first != b.first ? b.first : KeyTreeModel::compareNames(a.second, b.second) < 0;
+            }));
         };
         checkOrder({});
         // And what the windows show is the smallest: opening every "more" row keeps the order.
