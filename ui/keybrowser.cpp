@@ -114,6 +114,20 @@ KeyBrowser::KeyBrowser(QWidget *parent)
                                     m_view->fontMetrics().horizontalAdvance(QLocale().toString(10000000)) + 24);
     layout->addWidget(m_view, 1);
 
+    // Instead of a blank white tree, the empty state says why it is empty and what to do.
+    m_empty = new QLabel(m_view->viewport());
+    m_empty->setObjectName(QStringLiteral("emptyState"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setTextFormat(Qt::RichText);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_empty->setContentsMargins(24, 24, 24, 24);
+    connect(m_empty, &QLabel::linkActivated, this, &KeyBrowser::connectRequested);
+    m_view->viewport()->installEventFilter(this);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &KeyBrowser::updateEmptyState);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &KeyBrowser::updateEmptyState);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &KeyBrowser::updateEmptyState);
+
     m_log = new QListWidget(this);
     m_log->setObjectName(QStringLiteral("scanLog"));
     m_log->setMaximumHeight(90);
@@ -165,6 +179,9 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     connect(m_worker, &ScanWorker::failed, this, &KeyBrowser::handleFailed);
     m_scanThread.start(m_worker);
     setScanStatus(tr("Not scanning"));
+    m_scanButton->setEnabled(false);
+    m_scanButton->setToolTip(tr("Connect first: File > Connect…"));
+    updateEmptyState();
 }
 
 KeyBrowser::~KeyBrowser()
@@ -177,6 +194,8 @@ void KeyBrowser::setTarget(const SentinelTarget &target)
     m_target = target;
     m_target.readOnly = true; // browsing reads; writes will go through their own confirmed actions
     m_hasTarget = true;
+    m_scanButton->setEnabled(true);
+    m_scanButton->setToolTip(QString());
     delete m_watcher;
     m_watcher = new SentinelWatcher(m_target, this);
     connect(m_watcher, &SentinelWatcher::sentinelSubscribed, this, &KeyBrowser::updateSentinelStatus);
@@ -227,11 +246,18 @@ void KeyBrowser::startScan()
     m_scanId = m_worker->request(request);
     m_stopButton->setEnabled(true);
     setScanStatus(tr("Scanning…"));
-    QString what
-        = request.options.match.isEmpty() ? tr("all keys") : tr("keys matching %1").arg(m_pattern->text().trimmed());
-    if (!request.options.type.isEmpty())
-        what += tr(" of type %1").arg(QString::fromLatin1(request.options.type));
-    log(tr("Scan started: %1").arg(what));
+    setIdleText(QString());
+    log(tr("Scan started: %1").arg(filterText()));
+}
+
+QString KeyBrowser::filterText() const
+{
+    const QString pattern = m_pattern->text().trimmed();
+    const bool typed = m_type->currentIndex() > 0;
+    if (pattern.isEmpty())
+        return typed ? tr("keys of type %1").arg(m_type->currentText()) : tr("all keys");
+    return typed ? tr("keys matching %1 of type %2").arg(pattern, m_type->currentText())
+                 : tr("keys matching %1").arg(pattern);
 }
 
 void KeyBrowser::stopScan()
@@ -339,6 +365,15 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
             += tr(" · %1 passes (%2)").arg(summary.passes).arg(countOf(summary.restarts, tr("restart"), tr("restarts")));
     setScanStatus(text);
     log(text);
+    const QString db = QString::number(m_target.db);
+    if (summary.keys > 0)
+        setIdleText(tr("No keys left: every key this scan listed has been deleted."));
+    else if (m_pattern->text().trimmed().isEmpty() && m_type->currentIndex() == 0)
+        setIdleText(tr("<b>Database %1 is empty</b>").arg(db));
+    else
+        setIdleText(tr("<b>No %1 in database %2</b><br>Scan again with an empty pattern and All types to list "
+                       "every key.")
+                        .arg(filterText().toHtmlEscaped(), db));
     if (summary.missingAfterFailover > 0) {
         m_model->markMissing(summary.missingKeys);
         m_onlyMissing->show();
@@ -368,8 +403,10 @@ void KeyBrowser::handleFailed(quint64 scanId, const VigilError &error)
     if (error.kind() == VigilError::Kind::Cancelled) {
         setScanStatus(tr("Stopped after %1 keys").arg(locale.toString(m_model->keyCount())));
         log(m_scanStatus);
+        setIdleText(tr("Stopped before any key was found."));
         return;
     }
+    setIdleText(tr("<b>The scan failed</b><br>%1").arg(error.toString().toHtmlEscaped()));
     setScanStatus(tr("Scan failed after %1 keys").arg(locale.toString(m_model->keyCount())));
     showBanner(error.toString(), true);
     log(tr("Scan failed: %1").arg(error.toString()));
@@ -575,6 +612,7 @@ void KeyBrowser::setShowOnlyMissing(bool only)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
     const QSignalBlocker blocker(m_onlyMissing);
     m_onlyMissing->setChecked(only);
+    updateEmptyState();
 }
 
 bool KeyBrowser::isShowingOnlyMissing() const
@@ -589,4 +627,42 @@ void KeyBrowser::copyMissing()
         lines.append(KeyDisplay::escape(key));
     QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
     log(tr("Copied %1 to the clipboard").arg(countOf(lines.size(), tr("missing key name"), tr("missing key names"))));
+}
+
+void KeyBrowser::setIdleText(const QString &text)
+{
+    m_idleText = text;
+    updateEmptyState();
+}
+
+void KeyBrowser::updateEmptyState()
+{
+    if (m_view->model()->rowCount() > 0) {
+        m_empty->hide();
+        return;
+    }
+    QString text;
+    if (!m_hasTarget)
+        text
+            = tr("<b>Not connected</b><br><a href=\"connect\">Connect…</a> to a Sentinel deployment (File > Connect…), "
+                 "or start Vigil with <code>--demo</code> for a local sandbox.");
+    else if (m_scanId != 0)
+        text = tr("Scanning for %1…").arg(filterText().toHtmlEscaped());
+    else
+        text = m_idleText;
+    m_empty->setText(text);
+    m_empty->setGeometry(m_view->viewport()->rect());
+    m_empty->setVisible(!text.isEmpty());
+}
+
+QString KeyBrowser::emptyText() const
+{
+    return m_empty->isHidden() ? QString() : m_empty->text();
+}
+
+bool KeyBrowser::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        m_empty->setGeometry(m_view->viewport()->rect());
+    return QWidget::eventFilter(watched, event);
 }

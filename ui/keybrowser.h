@@ -65,6 +65,8 @@ public:
     // Shows only the keys missing after the last failover (a tree of its own), or everything again.
     void setShowOnlyMissing(bool only);
     bool isShowingOnlyMissing() const;
+    // What the empty tree says instead of rows (not connected, no key matches, …); empty while rows are shown.
+    QString emptyText() const;
 
 public Q_SLOTS:
     void startScan();
@@ -74,6 +76,8 @@ Q_SIGNALS:
     void scanStatusChanged(const QString &text);
     void sentinelStatusChanged(const QString &text);
     void keySelected(const QByteArray &key, bool isNamespace, qint64 keys);
+    // The "Connect…" link of the empty, unconnected tree.
+    void connectRequested();
 
 private:
     void handleBatch(const KeyBatch &batch);
@@ -92,6 +96,10 @@ private:
     void log(const QString &text);
     void copyMissing();
     void setScanStatus(const QString &text);
+    void setIdleText(const QString &text);
+    QString filterText() const; // "keys matching user:* of type hash"
+    void updateEmptyState();
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     SentinelTarget m_target;
     bool m_hasTarget = false;
@@ -111,6 +119,8 @@ private:
     QPushButton *m_onlyMissing = nullptr;
     QPushButton *m_copyMissing = nullptr;
     QListWidget *m_log = nullptr;
+    QLabel *m_empty = nullptr; // over the tree's viewport while it has no rows
+    QString m_idleText;        // what the empty tree says once a scan has ended
     KeyTreeModel *m_missingModel = nullptr;
     KeyActions *m_actions = nullptr;
     QString m_scanStatus;

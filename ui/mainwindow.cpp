@@ -112,6 +112,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_browser, &KeyBrowser::scanStatusChanged, m_scanLabel, &QLabel::setText);
     connect(m_browser, &KeyBrowser::sentinelStatusChanged, m_sentinelLabel, &QLabel::setText);
     connect(m_browser, &KeyBrowser::keySelected, this, &MainWindow::showSelectedKey);
+    connect(m_browser, &KeyBrowser::connectRequested, this, &MainWindow::openConnectionDialog);
     connect(m_monitor, &MonitorPanel::actionReported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     m_scanLabel->setText(m_browser->scanStatus());

@@ -44,6 +44,7 @@ void MonitorPanel::setWatcher(SentinelWatcher *watcher, const SentinelTarget &ta
     m_watcher = watcher;
     m_target = target;
     m_hasTarget = true;
+    m_topology->setWatching(true);
     delete m_tracker;
     m_tracker = new FailoverTracker(target.masterName.toUtf8(), this);
     connect(watcher, &SentinelWatcher::snapshotUpdated, m_topology, &TopologyView::setSnapshot);

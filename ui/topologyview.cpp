@@ -35,6 +35,7 @@ TopologyView::TopologyView(QWidget *parent)
 void TopologyView::setSnapshot(const TopologySnapshot &snapshot)
 {
     m_snapshot = snapshot;
+    setToolTip(quorumText()); // the line under the diagram is elided when the pane is narrow
     if (snapshot.master.address == m_switchedTo)
         m_switchedTo = {};
     // A sentinel that answered this poll is reachable.
@@ -56,6 +57,12 @@ void TopologyView::setSentinelReachable(const HostPort &sentinel, bool reachable
         m_unreachable.remove(sentinel);
     else
         m_unreachable.insert(sentinel);
+    update();
+}
+
+void TopologyView::setWatching(bool watching)
+{
+    m_watching = watching;
     update();
 }
 
@@ -155,6 +162,8 @@ QStringList TopologyView::nodeTexts() const
 
 QString TopologyView::quorumText() const
 {
+    if (!m_watching)
+        return tr("Not connected");
     if (!m_snapshot.isValid())
         return tr("Waiting for the first snapshot…");
     return tr("Quorum %1 of %2 · CKQUORUM: %3")
@@ -236,6 +245,9 @@ void TopologyView::paintEvent(QPaintEvent *)
     for (int i = 0; i < replicas.size(); ++i)
         drawBox(replicas.at(i), rRects.at(i));
 
-    p.setPen(m_snapshot.quorumOk ? palette().text().color() : bad);
-    p.drawText(QRect(margin, height() - margin - 20, width() - 2 * margin, 20), Qt::AlignCenter, quorumText());
+    p.setPen(!m_snapshot.isValid() ? palette().placeholderText().color()
+             : m_snapshot.quorumOk ? palette().text().color()
+                                   : bad);
+    const QRect quorumLine(margin, height() - margin - 20, width() - 2 * margin, 20);
+    p.drawText(quorumLine, Qt::AlignCenter, fm.elidedText(quorumText(), Qt::ElideRight, quorumLine.width()));
 }

@@ -21,6 +21,8 @@ public:
     // A switch heard on pub/sub: shown at once, before the next poll confirms it.
     void noteMasterSwitched(const HostPort &oldMaster, const HostPort &newMaster);
     void setSentinelReachable(const HostPort &sentinel, bool reachable);
+    // Whether a deployment is being watched at all: until then the view says it is not connected.
+    void setWatching(bool watching);
 
     // What the diagram says, one line a node ("master 127.0.0.1:6379 · up ..."), for tests and accessibility.
     QStringList nodeTexts() const;
@@ -48,4 +50,5 @@ private:
     TopologySnapshot m_snapshot;
     HostPort m_switchedTo; // from +switch-master, until a poll agrees
     QSet<HostPort> m_unreachable;
+    bool m_watching = false;
 };

@@ -186,6 +186,35 @@ private Q_SLOTS:
         QVERIFY(!roots.contains(QStringLiteral("session")));
     }
 
+    void emptyTreeSaysWhy()
+    {
+        KeyBrowser browser;
+        browser.show();
+        auto *scan = browser.findChild<QPushButton *>(QStringLiteral("scan"));
+        QVERIFY(browser.emptyText().contains(QStringLiteral("Not connected")));
+        QVERIFY(!scan->isEnabled());
+
+        browser.setTarget(target());
+        QVERIFY(scan->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        QVERIFY(browser.model()->rowCount() > 0);
+        QCOMPARE(browser.emptyText(), QString()); // rows, so no message over them
+
+        QTest::keyClicks(browser.findChild<QLineEdit *>(QStringLiteral("pattern")), QStringLiteral("nosuch:*"));
+        QTest::mouseClick(scan, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete: 0 keys")), 20000);
+        QCOMPARE(browser.model()->rowCount(), 0);
+        QVERIFY2(browser.emptyText().contains(QStringLiteral("No keys matching nosuch:* in database 0")),
+                 qPrintable(browser.emptyText()));
+
+        auto *type = browser.findChild<QComboBox *>(QStringLiteral("type"));
+        type->setCurrentIndex(type->findText(QStringLiteral("stream")));
+        QTest::mouseClick(scan, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete: 0 keys")), 20000);
+        QVERIFY2(browser.emptyText().contains(QStringLiteral("No keys matching nosuch:* of type stream")),
+                 qPrintable(browser.emptyText()));
+    }
+
     void stopStopsTheScan()
     {
         KeyBrowser browser;

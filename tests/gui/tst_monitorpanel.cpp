@@ -71,8 +71,10 @@ private Q_SLOTS:
     {
         MainWindow window;
         window.show();
-        window.setTarget(target());
         TopologyView *view = window.monitor()->topology();
+        QCOMPARE(view->quorumText(), QStringLiteral("Not connected"));
+        QVERIFY(view->nodeTexts().isEmpty());
+        window.setTarget(target());
         const QString master = QStringLiteral("master 127.0.0.1:%1 · ✓ up").arg(m_sandbox->currentMasterPort());
         QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), master), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(view->nodeTexts().filter(QStringLiteral("· ✓ reachable")).size(), 3, 10000);
