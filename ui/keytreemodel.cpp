@@ -137,9 +137,27 @@ int KeyTreeModel::compareNames(QByteArrayView a, QByteArrayView b)
 {
     // Natural order: a run of ASCII digits compares by its value ("user:2" before "user:10"); every other byte
     // compares as a byte; when all else is equal, fewer leading zeros first. Equal only when the bytes are.
+    //
+    // This runs in every sort of a namespace's rows, so the common case is kept at the speed of a byte compare: skip
+    // the common prefix, and only where the first difference touches a run of digits compare the rest naturally
+    // (from the start of that run; the equal prefix before it cannot decide anything).
     const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    qsizetype i = 0;
-    qsizetype j = 0;
+    const qsizetype common = qMin(a.size(), b.size());
+    qsizetype p = 0;
+    while (p < common && a[p] == b[p])
+        ++p;
+    qsizetype run = p;
+    while (run > 0 && digit(a[run - 1]))
+        --run;
+    const bool digitA = p < a.size() && digit(a[p]);
+    const bool digitB = p < b.size() && digit(b[p]);
+    if (run == p && !(digitA && digitB)) {
+        if (p == common)
+            return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+        return static_cast<unsigned char>(a[p]) < static_cast<unsigned char>(b[p]) ? -1 : 1;
+    }
+    qsizetype i = run;
+    qsizetype j = run;
     int zeros = 0; // the first difference in leading zeros: the last tie-break
     while (i < a.size() && j < b.size()) {
         if (digit(a[i]) && digit(b[j])) {
@@ -294,52 +312,112 @@ bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
     return compareNames(segment, last->name) > 0;
 }
 
-void KeyTreeModel::unspill(Node *node, qint64 rows)
+// A packed entry seen as the row it would make: its first segment, and whether that is a namespace.
+struct PackedEntry
+{
+    QByteArrayView rest;
+    QByteArrayView segment;
+    bool isNamespace;
+};
+
+namespace {
+std::vector<PackedEntry> entriesOf(const PackedList &list, QByteArrayView separator)
+{
+    std::vector<PackedEntry> entries;
+    entries.reserve(static_cast<size_t>(list.left));
+    list.forEach([&](QByteArrayView rest) {
+        const qsizetype at = rest.indexOf(separator);
+        entries.push_back({rest, at >= 0 ? rest.first(at) : rest, at >= 0});
+    });
+    return entries;
+}
+
+// Row order: namespaces first, then keys, each natural; the entries of one namespace make one row.
+bool entryBefore(const PackedEntry &a, const PackedEntry &b)
+{
+    if (a.isNamespace != b.isNamespace)
+        return a.isNamespace;
+    return KeyTreeModel::compareNames(a.segment, b.segment) < 0;
+}
+
+bool sameRow(const PackedEntry &a, const PackedEntry &b)
+{
+    return a.isNamespace == b.isNamespace && a.segment == b.segment;
+}
+
+// Moves the entries of the first `rows` rows (a whole namespace's entries at once) to the front, in no order, in
+// linear time; returns how many entries that is. All of them when rows is 0.
+size_t selectFirstRows(std::vector<PackedEntry> &entries, qint64 rows)
+{
+    if (rows <= 0 || static_cast<size_t>(rows) >= entries.size())
+        return entries.size();
+    std::nth_element(entries.begin(), entries.begin() + rows, entries.end(), entryBefore);
+    const PackedEntry pivot = entries[static_cast<size_t>(rows)];
+    const auto split = std::partition(entries.begin(), entries.end(),
+                                      [&](const PackedEntry &e) { return entryBefore(e, pivot) || sameRow(e, pivot); });
+    return static_cast<size_t>(split - entries.begin());
+}
+} // namespace
+
+void KeyTreeModel::unspill(Node *node, qint64 rows, bool sortNow)
 {
     if (node->overflow.left == 0)
         return;
-    // The packed entries in row order: namespaces first, then keys, by bytes; entries of one namespace are one row.
-    struct Entry
-    {
-        QByteArrayView rest;
-        QByteArrayView segment;
-        bool isNamespace;
-    };
-    std::vector<Entry> entries;
-    entries.reserve(static_cast<size_t>(node->overflow.left));
-    node->overflow.forEach([&](QByteArrayView rest) {
-        const qsizetype at = rest.indexOf(QByteArrayView(m_separator));
-        entries.push_back({rest, at >= 0 ? rest.first(at) : rest, at >= 0});
-    });
-    const auto before = [](const Entry &a, const Entry &b) {
-        if (a.isNamespace != b.isNamespace)
-            return a.isNamespace;
-        return compareNames(a.segment, b.segment) < 0;
-    };
-    // Build only the first `rows` rows' worth (a whole namespace's entries at once); the rest stay packed.
-    size_t take = entries.size();
-    if (rows > 0 && static_cast<size_t>(rows) < entries.size()) {
-        std::nth_element(entries.begin(), entries.begin() + rows, entries.end(), before);
-        const Entry pivot = entries[static_cast<size_t>(rows)];
-        const auto split = std::partition(entries.begin(), entries.end(), [&](const Entry &e) {
-            return before(e, pivot) || (e.isNamespace == pivot.isNamespace && e.segment == pivot.segment);
-        });
-        take = static_cast<size_t>(split - entries.begin());
-    }
+    // Build only the first `rows` rows' worth; the rest stay packed.
+    std::vector<PackedEntry> entries = entriesOf(node->overflow, m_separator);
+    const size_t take = selectFirstRows(entries, rows);
     QHash<Node *, std::vector<Node *>> added;
     PackedList rest;
     for (size_t i = take; i < entries.size(); ++i)
         rest.append(entries[i].rest);
+    buildEntries(node, entries.data(), take, added);
+    entries.clear();
+    node->overflow = std::move(rest); // after building: the views above point into the old chunks
+    attach(added);
+    if (sortNow)
+        flushSort();
+}
+
+void KeyTreeModel::buildEntries(Node *node, const PackedEntry *entries, size_t count,
+                                QHash<Node *, std::vector<Node *>> &added)
+{
     m_noSpill = true;
-    for (size_t i = 0; i < take; ++i) {
+    node->namespaces.reserve(node->namespaces.size() + static_cast<qsizetype>(count));
+    for (size_t i = 0; i < count; ++i) {
         --node->count; // route() counts it again
         route(node, entries[i].rest.toByteArray(), added);
     }
     m_noSpill = false;
-    entries.clear();
-    node->overflow = std::move(rest); // after the loop: the views above point into the old chunks
+}
+
+void KeyTreeModel::buildFirstPage(Node *node)
+{
+    // The first page is exactly the rows that sort first, so the window's last row is a true boundary and the keys
+    // the scan still brings almost all sort past it and stay packed. (A page of whatever came first ends near the
+    // namespace's largest name: nearly every later key lands inside the window, to be built and sorted in.) Only the
+    // top of the page is built now; the rest, already in order, is drained a slice per turn and appended without a
+    // re-sort. No sort of other namespaces here: this runs from the view's fetchMore, inside its layout.
+    const PackedList members = std::exchange(node->pending, {});
+    std::vector<PackedEntry> entries = entriesOf(members, m_separator);
+    const size_t page = selectFirstRows(entries, m_rowLimit);
+    std::sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(page), entryBefore);
+    size_t now = qMin(page, static_cast<size_t>(qBound<qint64>(qint64(1), qint64(m_rowLimit / 4), firstRowsNow)));
+    while (now < page && sameRow(entries[now - 1], entries[now]))
+        ++now;
+    QHash<Node *, std::vector<Node *>> added;
+    buildEntries(node, entries.data(), now, added);
+    for (size_t i = now; i < page; ++i)
+        node->pending.append(entries[i].rest);
+    for (size_t i = page; i < entries.size(); ++i)
+        node->overflow.append(entries[i].rest);
     attach(added);
-    flushSort();
+    if (node->pending.left > 0) {
+        m_draining.insert(node);
+        if (!m_drainTimer->isActive())
+            m_drainTimer->start();
+    }
+    m_spilledInto.insert(node);
+    updateSpilledWindows();
 }
 
 void KeyTreeModel::showMore(const QModelIndex &parent)
@@ -585,11 +663,18 @@ void KeyTreeModel::attach(QHash<Node *, std::vector<Node *>> &added)
     for (auto it = added.begin(); it != added.end(); ++it) {
         Node *parent = it.key();
         std::vector<Node *> &fresh = it.value();
-        const bool firstFill = parent->children.empty() && parent->pending.left == 0;
+        const bool firstFill = parent->children.empty();
+        if (!firstFill && insertInPlace(parent, fresh))
+            continue;
         if (firstFill) {
-            // A namespace filled in one go is shown sorted at once.
+            // A namespace's first rows are shown sorted at once.
             std::sort(fresh.begin(), fresh.end(), [](const Node *a, const Node *b) { return lessThan(a, b); });
         }
+        // Rows that arrive in order after the last one (the rest of a first page) need no sort, so no layout change.
+        const auto byOrder = [](const Node *a, const Node *b) { return lessThan(a, b); };
+        const bool inOrder = !firstFill && parent->sortedCount == parent->children.size()
+                             && !byOrder(fresh.front(), parent->children.back().get())
+                             && std::is_sorted(fresh.begin(), fresh.end(), byOrder);
         // New children go at the end; the window decides which of them are rows now.
         for (Node *child : fresh) {
             child->row = static_cast<int>(parent->children.size());
@@ -597,11 +682,47 @@ void KeyTreeModel::attach(QHash<Node *, std::vector<Node *>> &added)
             parent->children.emplace_back(child);
         }
         updateWindow(parent);
-        if (firstFill)
+        if (firstFill || inOrder)
             parent->sortedCount = parent->children.size();
         else
             scheduleSort(parent);
     }
+}
+
+bool KeyTreeModel::insertInPlace(Node *parent, std::vector<Node *> &fresh)
+{
+    // A small, sorted namespace whose rows all show takes new rows where they belong, one insert each: no row flashes
+    // at the end before the coalesced sort moves it. Big namespaces keep the append-then-sort path, where one insert
+    // a row would relayout the view again and again.
+    constexpr size_t inPlaceUpTo = 1000;
+    auto &c = parent->children;
+    const size_t after = c.size() + fresh.size();
+    const int limit = parent->limit > 0 ? parent->limit : m_rowLimit;
+    if (after > inPlaceUpTo || after > static_cast<size_t>(limit) || parent->sortedCount != c.size()
+        || parent->shown != static_cast<int>(c.size()) || parent->moreShown)
+        return false;
+    const auto byOrder = [](const Node *a, const Node *b) { return lessThan(a, b); };
+    std::sort(fresh.begin(), fresh.end(), byOrder);
+    const bool announce = parent == m_root.get() || isVisibleRow(parent);
+    const QModelIndex parentIndex = announce ? indexOf(parent) : QModelIndex();
+    for (Node *child : fresh) {
+        const auto at = std::upper_bound(c.begin(), c.end(), child, [](const Node *n, const std::unique_ptr<Node> &e) {
+            return lessThan(n, e.get());
+        });
+        const int row = static_cast<int>(at - c.begin());
+        if (announce)
+            beginInsertRows(parentIndex, row, row);
+        child->attached = true;
+        c.insert(at, std::unique_ptr<Node>(child));
+        for (size_t i = static_cast<size_t>(row); i < c.size(); ++i)
+            c[i]->row = static_cast<int>(i);
+        parent->shown = static_cast<int>(c.size());
+        parent->sortedCount = c.size();
+        if (announce)
+            endInsertRows();
+    }
+    updateWindow(parent);
+    return true;
 }
 
 void KeyTreeModel::populate(Node *node)
@@ -611,6 +732,10 @@ void KeyTreeModel::populate(Node *node)
     node->populated = true;
     if (node->pending.left == 0)
         return;
+    if (node->pending.left > m_rowLimit && node->pending.left <= exactFirstPageUpTo) {
+        buildFirstPage(node);
+        return;
+    }
     // Build the first slice now, so the expanded namespace shows rows at once; the rest follows from the event
     // loop, a slice at a time, so a namespace of a million keys never freezes the window.
     drain(node, qMin<qint64>(drainSlice, m_rowLimit));

@@ -10,6 +10,7 @@
 #include <vector>
 
 class QTimer;
+struct PackedEntry;
 
 // The namespace tree of a keyspace, fed in batches while a scan runs.
 //
@@ -89,10 +90,16 @@ private:
     void exposeRow(Node *node);
     bool spills(const Node *node, const QByteArray &rest) const;
     // Builds the rows packed past a node's window: all of them, or the first `rows` in order.
-    void unspill(Node *node, qint64 rows = 0);
+    void unspill(Node *node, qint64 rows = 0, bool sortNow = true);
+    // A first page chosen exactly up to this many members (a linear selection); past it, built in slices as they come.
+    static constexpr qint64 exactFirstPageUpTo = 400000;
+    static constexpr qint64 firstRowsNow = 2000; // rows of a first page built at once; the rest on the next turns
+    void buildFirstPage(Node *node);
+    void buildEntries(Node *node, const PackedEntry *entries, size_t count, QHash<Node *, std::vector<Node *>> &added);
     void updateSpilledWindows();
     QVariant moreData(const Node *parent, int column, int role) const;
     void attach(QHash<Node *, std::vector<Node *>> &added);
+    bool insertInPlace(Node *parent, std::vector<Node *> &fresh);
     void drain(Node *node, qint64 budget);
     void drainSome();
     static constexpr qint64 drainSlice = 20000; // rows built per event-loop turn
