@@ -297,9 +297,23 @@ void KeyTreeModel::updateWindow(Node *parent)
 
 bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
 {
+    if (m_noSpill)
+        return false;
+    if (!m_pageEnds.isEmpty()) {
+        // A first page still being built, or built but not sorted yet: its last entry is the boundary.
+        if (const auto end = m_pageEnds.constFind(const_cast<Node *>(node)); end != m_pageEnds.cend()) {
+            const qsizetype at = rest.indexOf(m_separator);
+            const bool isNamespace = at >= 0;
+            const QByteArrayView segment = isNamespace ? QByteArrayView(rest).first(at) : QByteArrayView(rest);
+            if (isNamespace && node->namespaces.contains(segment.toByteArray()))
+                return false;
+            if (isNamespace != end->isNamespace)
+                return !isNamespace;
+            return compareNames(segment, end->segment) > 0;
+        }
+    }
     // Only past a full window whose rows are in order: its last row is the boundary.
-    if (m_noSpill || node->limit == 0 || node->shown < node->limit
-        || node->sortedCount < static_cast<size_t>(node->shown))
+    if (node->limit == 0 || node->shown < node->limit || node->sortedCount < static_cast<size_t>(node->shown))
         return false;
     const Node *last = node->children[static_cast<size_t>(node->shown) - 1].get();
     const qsizetype at = rest.indexOf(m_separator);
@@ -361,6 +375,7 @@ size_t selectFirstRows(std::vector<PackedEntry> &entries, qint64 rows)
 
 void KeyTreeModel::unspill(Node *node, qint64 rows, bool sortNow)
 {
+    m_pageEnds.remove(node); // rows past the page exist now: only the window's last row can be the boundary
     if (node->overflow.left == 0)
         return;
     // Build only the first `rows` rows' worth; the rest stay packed.
@@ -396,7 +411,8 @@ void KeyTreeModel::buildFirstPage(Node *node)
     // the scan still brings almost all sort past it and stay packed. (A page of whatever came first ends near the
     // namespace's largest name: nearly every later key lands inside the window, to be built and sorted in.) Only the
     // top of the page is built now; the rest, already in order, is drained a slice per turn and appended without a
-    // re-sort. No sort of other namespaces here: this runs from the view's fetchMore, inside its layout.
+    // re-sort, and meanwhile the page's last entry is the boundary for the keys the scan brings (m_pageEnds). No
+    // sort of other namespaces here: this runs from the view's fetchMore, inside its layout.
     const PackedList members = std::exchange(node->pending, {});
     std::vector<PackedEntry> entries = entriesOf(members, m_separator);
     const size_t page = selectFirstRows(entries, m_rowLimit);
@@ -412,6 +428,8 @@ void KeyTreeModel::buildFirstPage(Node *node)
         node->overflow.append(entries[i].rest);
     attach(added);
     if (node->pending.left > 0) {
+        const PackedEntry &last = entries[page - 1];
+        m_pageEnds.insert(node, {last.segment.toByteArray(), last.isNamespace});
         m_draining.insert(node);
         if (!m_drainTimer->isActive())
             m_drainTimer->start();
@@ -473,6 +491,7 @@ void KeyTreeModel::clear()
     m_root->populated = true;
     m_unsorted.clear();
     m_draining.clear();
+    m_pageEnds.clear();
     m_missing.clear();
     m_spilledInto.clear();
     m_sortTimer->stop();
@@ -589,18 +608,33 @@ void KeyTreeModel::scheduleSort(Node *node)
         m_sortTimer->start();
 }
 
-void KeyTreeModel::sortChildren(Node *node)
+void KeyTreeModel::mergeNewRows(Node *node, size_t from)
 {
-    // Sort what arrived since the last sort, merge it with the sorted head, and renumber.
+    // Sort what arrived since the last sort and merge it into the sorted rows from `from` on. Only the stretch of
+    // rows that the new ones fall among is compared: the rows after the largest new one just move along (in a huge
+    // expanded namespace, the tens of thousands pushed past the window by rows sorting before them).
     const auto byOrder
         = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) { return lessThan(a.get(), b.get()); };
     auto &c = node->children;
+    const auto first = c.begin() + static_cast<std::ptrdiff_t>(from);
     const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
     std::sort(middle, c.end(), byOrder);
-    std::inplace_merge(c.begin(), middle, c.end(), byOrder);
-    for (size_t i = 0; i < c.size(); ++i)
+    if (middle != c.end() && first != middle) {
+        const auto newRows = c.end() - middle;
+        const auto after = std::upper_bound(first, middle, c.back(), byOrder);
+        const auto start = std::upper_bound(first, after, *middle, byOrder);
+        std::rotate(after, middle, c.end());
+        std::inplace_merge(start, after, after + newRows, byOrder);
+        from = static_cast<size_t>(start - c.begin());
+    }
+    for (size_t i = from; i < c.size(); ++i)
         c[i]->row = static_cast<int>(i);
     node->sortedCount = c.size();
+}
+
+void KeyTreeModel::sortChildren(Node *node)
+{
+    mergeNewRows(node, 0);
 }
 
 void KeyTreeModel::flushSort()
@@ -614,6 +648,8 @@ void KeyTreeModel::flushSort()
     // change: sort without telling it, so it does not lay out every visible row again.
     for (auto it = m_unsorted.begin(); it != m_unsorted.end();) {
         Node *node = *it;
+        if (node->pending.left == 0)
+            m_pageEnds.remove(node); // the page is built; once sorted, its window's last row is the boundary
         auto &c = node->children;
         if (node != m_root.get() && !isVisibleRow(node)) {
             sortChildren(node); // not a row: nothing the view shows can move
@@ -627,10 +663,7 @@ void KeyTreeModel::flushSort()
         const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
         std::sort(middle, c.end(), byOrder);
         if (node->shown > 0 && middle != c.end() && !byOrder(*middle, c[static_cast<size_t>(node->shown) - 1])) {
-            std::inplace_merge(c.begin() + node->shown, middle, c.end(), byOrder);
-            for (size_t i = static_cast<size_t>(node->shown); i < c.size(); ++i)
-                c[i]->row = static_cast<int>(i);
-            node->sortedCount = c.size();
+            mergeNewRows(node, static_cast<size_t>(node->shown));
             it = m_unsorted.erase(it);
             continue;
         }
@@ -649,12 +682,12 @@ void KeyTreeModel::flushSort()
         held.append({nodeOf(index), index.column()});
     for (Node *node : std::as_const(m_unsorted))
         sortChildren(node);
-    m_unsorted.clear();
     QModelIndexList after;
     after.reserve(held.size());
     for (const auto &[node, column] : std::as_const(held))
         after.append(indexOf(node, column));
     changePersistentIndexList(before, after);
+    m_unsorted.clear();
     Q_EMIT layoutChanged(parents, QAbstractItemModel::VerticalSortHint);
 }
 
@@ -879,6 +912,7 @@ void KeyTreeModel::removeChildRow(Node *parent, int row)
         parent->namespaces.remove(child->name);
     m_unsorted.remove(child);
     m_draining.remove(child);
+    m_pageEnds.remove(child);
     children.erase(children.begin() + row);
     if (static_cast<size_t>(row) < parent->sortedCount)
         --parent->sortedCount;

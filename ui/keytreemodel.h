@@ -83,6 +83,7 @@ private:
     struct Node;
 
     static bool lessThan(const Node *a, const Node *b);
+    static void mergeNewRows(Node *node, size_t from);
     static void sortChildren(Node *node);
     bool isVisibleRow(const Node *node) const;
     void updateWindow(Node *parent);
@@ -119,6 +120,12 @@ private:
     QSet<Node *> m_unsorted;
     QTimer *m_sortTimer = nullptr;
     QSet<Node *> m_draining; // populated namespaces whose pending keys are still becoming rows
+    struct PageEnd
+    {
+        QByteArray segment;
+        bool isNamespace = false;
+    };
+    QHash<Node *, PageEnd> m_pageEnds; // the last row of a first page still being built (see buildFirstPage)
     QTimer *m_drainTimer = nullptr;
     QSet<QByteArray> m_missing;
     int m_rowLimit = 10000;
