@@ -93,7 +93,7 @@ private:
     // Builds the rows packed past a node's window: all of them, or the first `rows` in order.
     void unspill(Node *node, qint64 rows = 0, bool sortNow = true);
     // A first page chosen exactly up to this many members (a linear selection); past it, built in slices as they come.
-    static constexpr qint64 exactFirstPageUpTo = 400000;
+    static constexpr qint64 exactFirstPageUpTo = 100000;
     static constexpr qint64 firstRowsNow = 2000; // rows of a first page built at once; the rest on the next turns
     void buildFirstPage(Node *node);
     void buildEntries(Node *node, const PackedEntry *entries, size_t count, QHash<Node *, std::vector<Node *>> &added);
