@@ -207,6 +207,10 @@ EventTimeline::EventTimeline(QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Addresses end in the port, which is what tells nodes apart here: cut them in the middle, not at the end.
+    // (One line a row: with word wrap, "slave 127.0.0.1:6380" broke at the space and showed only "slave ...".)
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_chart = new FailoverChart(splitter);
