@@ -270,6 +270,10 @@ void MainWindow::setField(const QString &field, const QString &value)
 
 void MainWindow::notifySwitch(const HostPort &oldMaster, const HostPort &newMaster)
 {
+    if (m_probe) {
+        QMetaObject::invokeMethod(m_probe, &MasterProbe::invalidate, Qt::QueuedConnection);
+        requestProbe();
+    }
     const QString text = tr("Master switched: %1 → %2 at %3")
                              .arg(oldMaster.toString(), newMaster.toString(),
                                   QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));

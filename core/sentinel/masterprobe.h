@@ -3,7 +3,13 @@
 #include "common/vigilerror.h"
 #include "masterresolver.h"
 
+#include <QElapsedTimer>
 #include <QObject>
+
+#include <memory>
+
+class RedisConnection;
+struct RespResult;
 
 // What the first window shows about a deployment.
 struct MasterProbeResult
@@ -17,7 +23,8 @@ struct MasterProbeResult
 Q_DECLARE_METATYPE(MasterProbeResult)
 
 // A worker (on its own thread) that resolves the master through the sentinels, checks its ROLE and reads a few facts.
-// Each probe() resolves afresh, as a client must on every reconnect, so a failover shows on the next probe.
+// It keeps its connection to the master between probes and checks ROLE on each; it resolves afresh when the master
+// is gone or demoted, when told to (invalidate(), on a switch the watcher heard), and at least every 30 s.
 class MasterProbe final : public QObject
 {
     Q_OBJECT
@@ -29,11 +36,19 @@ public:
 
 public Q_SLOTS:
     void probe();
+    // The master may have changed: the next probe asks the sentinels.
+    void invalidate();
 
 Q_SIGNALS:
     void probed(const MasterProbeResult &result);
     void failed(const VigilError &error);
 
 private:
+    MasterProbeResult facts(const QList<RespResult> &replies) const;
+
     std::unique_ptr<MasterResolver> m_resolver;
+    std::unique_ptr<RedisConnection> m_master;
+    ResolvedMaster m_resolved;
+    QList<HostPort> m_sentinels;
+    QElapsedTimer m_sinceResolve;
 };

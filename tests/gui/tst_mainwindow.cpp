@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
 
 #include <QApplication>
@@ -45,6 +46,36 @@ private Q_SLOTS:
         QCOMPARE(window.fieldText(QStringLiteral("Replicas connected")), QStringLiteral("2"));
         QCOMPARE(window.fieldText(QStringLiteral("Keys (DBSIZE)")), QLocale().toString(m_sandbox->loadedKeyCount()));
         QCOMPARE(window.fieldText(QStringLiteral("Sentinels known")).count(QStringLiteral("127.0.0.1:")), 3);
+    }
+
+    void probesReuseOneConnection()
+    {
+        // The deployment facts refresh every few seconds for as long as the window is open: that must not be a new
+        // connection each time (operators watch total_connections_received and connection logs).
+        RedisConnection master(m_sandbox->dataOptions(m_sandbox->currentMasterPort()));
+        QVERIFY(!master.openBlocking().isError());
+        const auto connectionsReceived = [&] {
+            const QByteArray info = master.execute({"INFO", "stats"}).value.toByteArray();
+            for (const QByteArray &line : info.split('\n'))
+                if (line.startsWith("total_connections_received:"))
+                    return line.mid(27).trimmed().toLongLong();
+            return -1LL;
+        };
+        MainWindow window;
+        window.show();
+        window.setTarget(target(), 100);
+        QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Connected to master")), 10000);
+        QTest::qWait(1500); // the scan, the watcher and the key pane make their connections
+        const qint64 before = connectionsReceived();
+        const QString keys = window.fieldText(QStringLiteral("Keys (DBSIZE)"));
+        QVERIFY(master.execute({"SET", "probe:new-key", "1"}).ok());
+        // The probes go on (DBSIZE follows the new key) ...
+        QTRY_VERIFY_WITH_TIMEOUT(window.fieldText(QStringLiteral("Keys (DBSIZE)")) != keys, 5000);
+        QTest::qWait(2000); // about 20 probes at 100 ms
+        // ... over the connection they already had.
+        const qint64 opened = connectionsReceived() - before;
+        QVERIFY(master.execute({"DEL", "probe:new-key"}).ok());
+        QVERIFY2(opened <= 2, qPrintable(QStringLiteral("%1 new connections to the master in 2 s").arg(opened)));
     }
 
     void followsAFailover()
