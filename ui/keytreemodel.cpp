@@ -464,7 +464,7 @@ KeyTreeModel::KeyTreeModel(QObject *parent)
     m_root->isNamespace = true;
     m_root->populated = true;
     m_sortTimer->setSingleShot(true);
-    m_sortTimer->setInterval(150);
+    m_sortTimer->setInterval(m_sortDelay);
     connect(m_sortTimer, &QTimer::timeout, this, &KeyTreeModel::flushSort);
     m_drainTimer = new QTimer(this);
     m_drainTimer->setInterval(0);
@@ -475,6 +475,7 @@ KeyTreeModel::~KeyTreeModel() = default;
 
 void KeyTreeModel::setSortDelay(int milliseconds)
 {
+    m_sortDelay = milliseconds;
     m_sortTimer->setInterval(milliseconds);
 }
 
@@ -604,8 +605,13 @@ void KeyTreeModel::scheduleSort(Node *node)
     if (node->sortedCount == node->children.size())
         return;
     m_unsorted.insert(node);
-    if (!m_sortTimer->isActive())
-        m_sortTimer->start();
+    // Coalesced, but not without bound: a sort's cost (and the view's relayout after it) grows with the rows waiting,
+    // so a namespace taking thousands of rows a turn is sorted on the next turn instead of after the delay.
+    constexpr size_t sortSoonAt = 4000;
+    if (node->children.size() - node->sortedCount >= sortSoonAt && m_sortTimer->remainingTime() != 0)
+        m_sortTimer->start(0);
+    else if (!m_sortTimer->isActive())
+        m_sortTimer->start(m_sortDelay);
 }
 
 void KeyTreeModel::mergeNewRows(Node *node, size_t from)

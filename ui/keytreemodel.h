@@ -127,6 +127,7 @@ private:
     };
     QHash<Node *, PageEnd> m_pageEnds; // the last row of a first page still being built (see buildFirstPage)
     QTimer *m_drainTimer = nullptr;
+    int m_sortDelay = 150;
     QSet<QByteArray> m_missing;
     int m_rowLimit = 10000;
     bool m_noSpill = false;
