@@ -112,6 +112,36 @@ QByteArray elementName(ValueType type)
         return "member";
     }
 }
+
+// The fields of an element of a hash, list, set or zset: empty to add one, or filled from `row` to edit it (a hash
+// field's name then stays as it is: changing it would be another field).
+void addElementFields(EditForm &form, ValueType type, const ValueRow *row)
+{
+    const QByteArray value = row ? row->value : QByteArray();
+    switch (type) {
+    case ValueType::Hash:
+        form.addField(QStringLiteral("field"), KeyActions::tr("Field:"), EditForm::Kind::Line,
+                      row ? row->name : QByteArray(), row != nullptr);
+        form.addField(QStringLiteral("value"), KeyActions::tr("Value:"), EditForm::Kind::Text, value);
+        break;
+    case ValueType::List:
+        form.addField(QStringLiteral("value"),
+                      row ? KeyActions::tr("Element %1:").arg(row->index)
+                          : KeyActions::tr("Element (appended at the tail):"),
+                      EditForm::Kind::Text, value);
+        break;
+    case ValueType::Set:
+        form.addField(QStringLiteral("value"), KeyActions::tr("Member:"), EditForm::Kind::Line, value);
+        break;
+    case ValueType::ZSet:
+        form.addField(QStringLiteral("value"), KeyActions::tr("Member:"), EditForm::Kind::Line, value);
+        form.addField(QStringLiteral("score"), KeyActions::tr("Score:"), EditForm::Kind::Score,
+                      row ? row->scoreText : QByteArray("0"));
+        break;
+    default:
+        break;
+    }
+}
 } // namespace
 
 KeyActions::KeyActions(MasterLink *link, QWidget *dialogParent, QObject *parent)
@@ -240,24 +270,7 @@ void KeyActions::addElement(const QByteArray &key, ValueType type)
         return;
     EditForm form(m_dialogParent, tr("Add %1").arg(QString::fromLatin1(elementName(type))),
                   tr("Add to %1 on %2.").arg(quoted(key), target()), tr("Add"));
-    switch (type) {
-    case ValueType::Hash:
-        form.addField(QStringLiteral("field"), tr("Field:"), EditForm::Kind::Line);
-        form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text);
-        break;
-    case ValueType::List:
-        form.addField(QStringLiteral("value"), tr("Element (appended at the tail):"), EditForm::Kind::Text);
-        break;
-    case ValueType::Set:
-        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line);
-        break;
-    case ValueType::ZSet:
-        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line);
-        form.addField(QStringLiteral("score"), tr("Score:"), EditForm::Kind::Score, "0");
-        break;
-    default:
-        break;
-    }
+    addElementFields(form, type, nullptr);
     if (form.exec() != QDialog::Accepted)
         return;
     const QByteArray value = form.value(QStringLiteral("value"));
@@ -295,24 +308,7 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
     }
     EditForm form(m_dialogParent, tr("Edit %1").arg(QString::fromLatin1(elementName(type))),
                   tr("Change %1 on %2.").arg(quoted(key), target()), tr("Save"));
-    switch (type) {
-    case ValueType::Hash:
-        form.addField(QStringLiteral("field"), tr("Field:"), EditForm::Kind::Line, row.name, true);
-        form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text, row.value);
-        break;
-    case ValueType::List:
-        form.addField(QStringLiteral("value"), tr("Element %1:").arg(row.index), EditForm::Kind::Text, row.value);
-        break;
-    case ValueType::Set:
-        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line, row.value);
-        break;
-    case ValueType::ZSet:
-        form.addField(QStringLiteral("value"), tr("Member:"), EditForm::Kind::Line, row.value);
-        form.addField(QStringLiteral("score"), tr("Score:"), EditForm::Kind::Score, row.scoreText);
-        break;
-    default:
-        break;
-    }
+    addElementFields(form, type, &row);
     if (form.exec() != QDialog::Accepted)
         return;
     const QByteArray value = form.value(QStringLiteral("value"));
