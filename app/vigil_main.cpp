@@ -1,5 +1,4 @@
 #include "common/workerthread.h"
-#include "keybrowser.h"
 #include "mainwindow.h"
 #include "sandbox/sandboxcontroller.h"
 
@@ -43,7 +42,7 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     MainWindow window;
-    window.browser()->setPace(parser.value(pace).toDouble());
+    window.setPace(parser.value(pace).toDouble());
     WorkerThread sandboxThread(QStringLiteral("vigil-sandbox"));
 
     if (parser.isSet(demo)) {
@@ -70,11 +69,15 @@ int main(int argc, char *argv[])
         target.dataPassword = qgetenv("VIGIL_PASSWORD");
         target.sentinelPassword = qgetenv("VIGIL_SENTINEL_PASSWORD");
         target.db = parser.value(db).toInt();
-        window.setTarget(target);
+        window.openDeployment(target);
     }
 
     window.show();
-    if (!parser.isSet(demo) && !parser.isSet(sentinel) && !parser.isSet(master))
-        QTimer::singleShot(0, &window, &MainWindow::openConnectionDialog);
-    return QApplication::exec();
+    if (!parser.isSet(demo) && !parser.isSet(sentinel) && !parser.isSet(master) && !window.restoreSession())
+        QTimer::singleShot(0, &window, &MainWindow::openNewConnectionDialog);
+    const int status = QApplication::exec();
+    // Scan threads of closed tabs that were still blocked on a server finish now, or are left behind (never destroyed
+    // while running) once this bound has passed.
+    WorkerThread::waitForDetached(1000);
+    return status;
 }

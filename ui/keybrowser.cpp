@@ -1,5 +1,6 @@
 #include "keybrowser.h"
 
+#include "deployment/deployment.h"
 #include "keyactions.h"
 #include "keydisplay.h"
 #include "keytreemodel.h"
@@ -177,7 +178,7 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     connect(m_worker, &ScanWorker::scanResumed, this, &KeyBrowser::handleResume);
     connect(m_worker, &ScanWorker::finished, this, &KeyBrowser::handleFinished);
     connect(m_worker, &ScanWorker::failed, this, &KeyBrowser::handleFailed);
-    m_scanThread.start(m_worker);
+    m_scanThread.start(m_worker, [worker = m_worker] { worker->cancel(); });
     setScanStatus(tr("Not scanning"));
     m_scanButton->setEnabled(false);
     m_scanButton->setToolTip(tr("Connect first: File > Connect…"));
@@ -186,26 +187,24 @@ KeyBrowser::KeyBrowser(QWidget *parent)
 
 KeyBrowser::~KeyBrowser()
 {
-    m_worker->cancel();
+    // Bounded: a scan blocked on a paused master is cancelled and left to finish on its own (WorkerThread).
+    m_scanThread.stop();
 }
 
-void KeyBrowser::setTarget(const SentinelTarget &target)
+void KeyBrowser::setDeployment(Deployment *deployment)
 {
-    m_target = target;
-    m_target.readOnly = true; // browsing reads; writes will go through their own confirmed actions
-    m_hasTarget = true;
+    Q_ASSERT(!m_deployment); // one browser shows one deployment for its whole life
+    m_deployment = deployment;
     m_scanButton->setEnabled(true);
     m_scanButton->setToolTip(QString());
-    delete m_watcher;
-    m_watcher = new SentinelWatcher(m_target, this);
-    connect(m_watcher, &SentinelWatcher::sentinelSubscribed, this, &KeyBrowser::updateSentinelStatus);
-    connect(m_watcher, &SentinelWatcher::sentinelLost, this, &KeyBrowser::updateSentinelStatus);
-    connect(m_watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateSentinelStatus);
-    connect(m_watcher, &SentinelWatcher::snapshotUpdated, this, [this](const TopologySnapshot &snapshot) {
+    SentinelWatcher *watcher = deployment->watcher();
+    connect(watcher, &SentinelWatcher::sentinelSubscribed, this, &KeyBrowser::updateSentinelStatus);
+    connect(watcher, &SentinelWatcher::sentinelLost, this, &KeyBrowser::updateSentinelStatus);
+    connect(watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateSentinelStatus);
+    connect(watcher, &SentinelWatcher::snapshotUpdated, this, [this](const TopologySnapshot &snapshot) {
         m_lastSnapshot = snapshot;
         updateReplicaNote();
     });
-    m_watcher->start();
     startScan();
 }
 
@@ -217,9 +216,14 @@ void KeyBrowser::setSeparator(const QString &separator)
     m_model->setSeparator(separator.toUtf8());
 }
 
+QString KeyBrowser::separator() const
+{
+    return m_separator->text();
+}
+
 void KeyBrowser::startScan()
 {
-    if (!m_hasTarget)
+    if (!m_deployment)
         return;
     const QByteArray separator = m_separator->text().toUtf8();
     setShowOnlyMissing(false);
@@ -233,15 +237,14 @@ void KeyBrowser::startScan()
     if (!separator.isEmpty())
         m_model->setSeparator(separator);
     m_banner->hide();
-    ScanRequest request;
-    request.target = m_target;
-    request.options.match = m_pattern->text().trimmed().toUtf8();
-    request.options.type = m_type->currentData().toByteArray();
-    request.options.keysPerSecond = m_pace;
-    request.options.source = scanSource();
+    ScanOptions options;
+    options.match = m_pattern->text().trimmed().toUtf8();
+    options.type = m_type->currentData().toByteArray();
+    options.keysPerSecond = m_pace;
+    options.source = scanSource();
+    const ScanRequest request = m_deployment->scanRequest(options);
     m_scannedReplica = {};
     updateReplicaNote();
-    request.epoch = m_watcher->switchEpoch();
     m_lastProgress = {};
     m_scanId = m_worker->request(request);
     m_stopButton->setEnabled(true);
@@ -365,7 +368,7 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
             += tr(" · %1 passes (%2)").arg(summary.passes).arg(countOf(summary.restarts, tr("restart"), tr("restarts")));
     setScanStatus(text);
     log(text);
-    const QString db = QString::number(m_target.db);
+    const QString db = QString::number(m_deployment ? m_deployment->database() : 0);
     if (summary.keys > 0)
         setIdleText(tr("No keys left: every key this scan listed has been deleted."));
     else if (m_pattern->text().trimmed().isEmpty() && m_type->currentIndex() == 0)
@@ -449,7 +452,7 @@ void KeyBrowser::updateReplicaNote()
     } else {
         QString lag = tr("its lag behind the master is not known yet");
         for (const TopologySnapshot::Replica &replica : std::as_const(m_lastSnapshot.replicas)) {
-            if (m_target.addressMap.map(replica.address) != m_scannedReplica || replica.lagBytes < 0)
+            if (m_deployment->target().addressMap.map(replica.address) != m_scannedReplica || replica.lagBytes < 0)
                 continue;
             lag = replica.lagBytes == 0
                       ? tr("in step with the master at %1")
@@ -535,10 +538,10 @@ void KeyBrowser::showContextMenu(const QPoint &position)
 
 void KeyBrowser::updateSentinelStatus()
 {
-    if (!m_watcher)
+    if (!m_deployment)
         return;
-    const int subscribed = static_cast<int>(m_watcher->subscribedSentinels().size());
-    const int known = static_cast<int>(m_watcher->knownSentinels().size());
+    const int subscribed = static_cast<int>(m_deployment->watcher()->subscribedSentinels().size());
+    const int known = static_cast<int>(m_deployment->watcher()->knownSentinels().size());
     m_sentinelStatus = tr("%1 of %2 sentinels reachable").arg(subscribed).arg(known);
     Q_EMIT sentinelStatusChanged(m_sentinelStatus);
 }
@@ -642,7 +645,7 @@ void KeyBrowser::updateEmptyState()
         return;
     }
     QString text;
-    if (!m_hasTarget)
+    if (!m_deployment)
         text
             = tr("<b>Not connected</b><br><a href=\"connect\">Connect…</a> to a Sentinel deployment (File > Connect…), "
                  "or start Vigil with <code>--demo</code> for a local sandbox.");

@@ -10,6 +10,7 @@
 
 #include <optional>
 
+class Deployment;
 class KeyActions;
 class KeyTreeModel;
 class QComboBox;
@@ -24,8 +25,8 @@ class ScanWorker;
 class SentinelWatcher;
 
 // The key browser: a filter bar (glob pattern, type, separator, Scan/Stop), a restart banner, and the namespace tree
-// that fills while a ScanWorker scans on its own thread. A SentinelWatcher feeds the scan's switch epoch, so a
-// failover in the middle of a scan shows as a banner that says what happened, never as missing or doubled keys.
+// that fills while a ScanWorker scans on its own thread. The deployment's SentinelWatcher feeds the scan's switch epoch,
+// so a failover in the middle of a scan shows as a banner that says what happened, never as missing or doubled keys.
 class KeyBrowser final : public QWidget
 {
     Q_OBJECT
@@ -35,11 +36,13 @@ public:
     explicit KeyBrowser(QWidget *parent = nullptr);
     ~KeyBrowser() override;
 
-    // Watches the deployment and scans it.
-    void setTarget(const SentinelTarget &target);
+    // Once, with the deployment this browser shows (the tab's): starts scanning it.
+    void setDeployment(Deployment *deployment);
+    Deployment *deployment() const { return m_deployment; }
     // A ceiling in keys a second for the scans, to spare a busy production server; 0 for none.
     void setPace(double keysPerSecond) { m_pace = keysPerSecond; }
     void setSeparator(const QString &separator);
+    QString separator() const;
     // Where the next scans read: the master (the default), or a replica, to spare a busy master. Keys on a replica can
     // lag the master: the browser then says which replica and how far behind it is.
     void setScanSource(ScanOptions::Source source);
@@ -47,7 +50,6 @@ public:
     QString replicaNote() const;
 
     KeyTreeModel *model() const { return m_model; }
-    SentinelWatcher *watcher() const { return m_watcher; }
     QTreeView *view() const { return m_view; }
     QString bannerText() const;
     bool isBannerShown() const;
@@ -101,8 +103,7 @@ private:
     void updateEmptyState();
     bool eventFilter(QObject *watched, QEvent *event) override;
 
-    SentinelTarget m_target;
-    bool m_hasTarget = false;
+    Deployment *m_deployment = nullptr;
     KeyTreeModel *m_model = nullptr;
     QTreeView *m_view = nullptr;
     QLineEdit *m_pattern = nullptr;
@@ -126,7 +127,6 @@ private:
     QString m_scanStatus;
     QString m_sentinelStatus;
 
-    SentinelWatcher *m_watcher = nullptr;
     WorkerThread m_scanThread{QStringLiteral("vigil-scan")};
     ScanWorker *m_worker = nullptr;
     quint64 m_scanId = 0;

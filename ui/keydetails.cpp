@@ -1,5 +1,6 @@
 #include "keydetails.h"
 
+#include "deployment/deployment.h"
 #include "keyactions.h"
 #include "keydisplay.h"
 #include "plural.h"
@@ -57,9 +58,9 @@ QByteArray sizeCommand(const QByteArray &type)
 }
 } // namespace
 
-KeyDetails::KeyDetails(QWidget *parent)
+KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
     : QWidget(parent)
-    , m_link(new MasterLink(this))
+    , m_link(deployment->link())
     , m_actions(new KeyActions(m_link, this, this))
     , m_ttlTimer(new QTimer(this))
 {
@@ -143,22 +144,15 @@ KeyDetails::KeyDetails(QWidget *parent)
             updateButtons();
         }
     });
+    connect(m_link, &MasterLink::masterChanged, this, &KeyDetails::handleMasterChanged);
     updateButtons();
 }
 
 KeyDetails::~KeyDetails() = default;
 
-void KeyDetails::setTarget(const SentinelTarget &target)
+void KeyDetails::handleMasterChanged()
 {
-    m_link->setTarget(target);
-    updateButtons();
-}
-
-void KeyDetails::setMaster(const HostPort &master)
-{
-    if (master == m_link->master())
-        return;
-    m_link->setMaster(master);
+    // The key's facts and value came from the old master: read them again from the new one.
     if (!m_key.isEmpty())
         showKey(m_key);
 }

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QWidget>
 
+class Deployment;
 class KeyActions;
 class MasterLink;
 class QLabel;
@@ -15,19 +16,16 @@ class ValueView;
 
 // The selected key: its name (escaped) and size in bytes, its type, TTL (counting down live), OBJECT ENCODING, its
 // size in elements (STRLEN, HLEN, LLEN, SCARD, ZCARD or XLEN) and MEMORY USAGE; the key's actions (rename, TTL,
-// delete, copy the name); and its value (ValueView). Everything goes to the current master through one MasterLink,
-// which follows the master when it switches.
+// delete, copy the name); and its value (ValueView). Everything goes to the current master through the deployment's
+// MasterLink, which follows the master when it switches.
 class KeyDetails final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(KeyDetails)
 
 public:
-    explicit KeyDetails(QWidget *parent = nullptr);
+    explicit KeyDetails(Deployment *deployment, QWidget *parent = nullptr);
     ~KeyDetails() override;
-
-    void setTarget(const SentinelTarget &target);
-    void setMaster(const HostPort &master);
     void showKey(const QByteArray &key);
     void showNamespace(const QByteArray &prefix, qint64 keys);
 
@@ -46,6 +44,7 @@ Q_SIGNALS:
     void detailsLoaded();
 
 private:
+    void handleMasterChanged();
     void query();
     void setField(const QString &name, const QString &value);
     void updateTtl();

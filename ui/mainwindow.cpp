@@ -1,26 +1,26 @@
 #include "mainwindow.h"
 
 #include "connectiondialog.h"
-#include "keyactions.h"
+#include "deployment/deployment.h"
+#include "deploymentpanel.h"
+#include "deploymentview.h"
 #include "keybrowser.h"
-#include "keydetails.h"
-#include "keydisplay.h"
-#include "monitorpanel.h"
 #include "sandbox/sandboxcontroller.h"
-#include "sentinel/sentinelwatcher.h"
+#include "sentinel/connectionprofile.h"
 
 #include <QApplication>
-#include <QFormLayout>
-#include <QGroupBox>
+#include <QCloseEvent>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSplitter>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTime>
-#include <QTimer>
 #include <QVBoxLayout>
 
 // Outside any namespace, as Q_INIT_RESOURCE requires.
@@ -30,77 +30,48 @@ static void initResources()
 }
 
 namespace {
-const QString fieldMasterName = QStringLiteral("Master name");
-const QString fieldMaster = QStringLiteral("Master");
-const QString fieldRole = QStringLiteral("ROLE check");
-const QString fieldSentinel = QStringLiteral("Answered by");
-const QString fieldSentinels = QStringLiteral("Sentinels known");
-const QString fieldVersion = QStringLiteral("Redis version");
-const QString fieldReplicas = QStringLiteral("Replicas connected");
-const QString fieldKeys = QStringLiteral("Keys (DBSIZE)");
-const QString fieldSandbox = QStringLiteral("Sandbox folder");
-
-QString dot(const QString &color)
-{
-    return QStringLiteral("<span style=\"color:%1\">&#9679;</span> ").arg(color);
-}
+const QString sessionKey = QStringLiteral("session/deployments");
+const QString reopenKey = QStringLiteral("session/reopen");
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_probeTimer(new QTimer(this))
 {
     initResources();
     setWindowTitle(tr("Vigil"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/vigil.svg")));
     resize(1400, 860);
 
-    auto *splitter = new QSplitter(this);
-    m_browser = new KeyBrowser(splitter);
-    splitter->addWidget(m_browser);
+    m_stack = new QStackedWidget(this);
+    m_welcome = new QWidget(m_stack);
+    auto *welcomeLayout = new QVBoxLayout(m_welcome);
+    welcomeLayout->addStretch();
+    m_welcomeText = new QLabel(m_welcome);
+    m_welcomeText->setObjectName(QStringLiteral("welcomeText"));
+    m_welcomeText->setAlignment(Qt::AlignCenter);
+    m_welcomeText->setWordWrap(true);
+    m_welcomeText->setTextFormat(Qt::PlainText);
+    welcomeLayout->addWidget(m_welcomeText);
+    auto *connectButton = new QPushButton(tr("New connection…"), m_welcome);
+    connectButton->setObjectName(QStringLiteral("welcomeConnect"));
+    welcomeLayout->addWidget(connectButton, 0, Qt::AlignHCenter);
+    welcomeLayout->addStretch();
+    connect(connectButton, &QPushButton::clicked, this, &MainWindow::openNewConnectionDialog);
+    m_stack->addWidget(m_welcome);
 
-    auto *tabs = new QTabWidget(splitter);
-    m_tabs = tabs;
-    tabs->setObjectName(QStringLiteral("sideTabs"));
-    m_monitor = new MonitorPanel(tabs);
-    tabs->addTab(m_monitor, tr("Topology"));
-    m_details = new KeyDetails(tabs);
-    tabs->addTab(m_details, tr("Key"));
-    m_browser->setActions(m_details->actions());
-    connect(m_details->actions(), &KeyActions::keysRemoved, m_browser, &KeyBrowser::removeKeys);
-    connect(m_details->actions(), &KeyActions::keyAdded, m_browser, &KeyBrowser::addKey);
-    auto *side = new QWidget(tabs);
-    auto *layout = new QVBoxLayout(side);
-    m_headline = new QLabel(side);
-    m_headline->setTextFormat(Qt::RichText);
-    m_headline->setWordWrap(true);
-    QFont headlineFont = m_headline->font();
-    headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.25);
-    headlineFont.setBold(true);
-    m_headline->setFont(headlineFont);
-    m_detail = new QLabel(side);
-    m_detail->setWordWrap(true);
-    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_headline);
-    layout->addWidget(m_detail);
-
-    auto *box = new QGroupBox(tr("Deployment"), side);
-    auto *form = new QFormLayout(box);
-    for (const QString &name : {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldSentinels, fieldVersion,
-                                fieldReplicas, fieldKeys, fieldSandbox}) {
-        auto *value = new QLabel(QStringLiteral("–"), box);
-        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        value->setWordWrap(true);
-        form->addRow(tr("%1:").arg(name), value);
-        m_fields.insert(name, value);
-    }
-    layout->addWidget(box);
-    layout->addStretch();
-    tabs->addTab(side, tr("Deployment"));
-    splitter->addWidget(tabs);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
+    m_tabs = new QTabWidget(m_stack);
+    m_tabs->setObjectName(QStringLiteral("deployments"));
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    m_tabs->setDocumentMode(true);
+    m_stack->addWidget(m_tabs);
+    setCentralWidget(m_stack);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeDeployment);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        updateStatus();
+        updateSandboxMenu();
+    });
+    connect(m_tabs->tabBar(), &QTabBar::tabMoved, this, &MainWindow::saveSession);
 
     m_statusLabel = new QLabel(this);
     m_sentinelLabel = new QLabel(this);
@@ -109,18 +80,23 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_statusLabel, 1);
     statusBar()->addPermanentWidget(m_sentinelLabel);
     statusBar()->addPermanentWidget(m_scanLabel);
-    connect(m_browser, &KeyBrowser::scanStatusChanged, m_scanLabel, &QLabel::setText);
-    connect(m_browser, &KeyBrowser::sentinelStatusChanged, m_sentinelLabel, &QLabel::setText);
-    connect(m_browser, &KeyBrowser::keySelected, this, &MainWindow::showSelectedKey);
-    connect(m_browser, &KeyBrowser::connectRequested, this, &MainWindow::openConnectionDialog);
-    connect(m_monitor, &MonitorPanel::actionReported, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
-    m_scanLabel->setText(m_browser->scanStatus());
 
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
-    fileMenu->addAction(tr("&Connect…"), QKeySequence::Open, this, &MainWindow::openConnectionDialog);
+    fileMenu->addAction(tr("&New connection…"), QKeySequence::AddTab, this, &MainWindow::openNewConnectionDialog);
+    fileMenu->addAction(tr("&Connect this tab to…"), QKeySequence::Open, this, &MainWindow::openConnectionDialog);
+    fileMenu->addAction(tr("C&lose tab"), QKeySequence::Close, this, [this] {
+        if (m_tabs->count() > 0)
+            closeDeployment(m_tabs->currentIndex());
+    });
+    fileMenu->addSeparator();
+    m_reopenAction = fileMenu->addAction(tr("&Reopen connections at start"));
+    m_reopenAction->setCheckable(true);
+    m_reopenAction->setChecked(QSettings().value(reopenKey, true).toBool());
+    connect(m_reopenAction, &QAction::toggled, this, [](bool on) { QSettings().setValue(reopenKey, on); });
+    fileMenu->addSeparator();
     QAction *quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
+
     m_sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
     m_sandboxMenu->menuAction()->setVisible(false);
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
@@ -131,37 +107,131 @@ MainWindow::MainWindow(QWidget *parent)
                 .arg(QStringLiteral(VIGIL_VERSION)));
     });
 
-    connect(m_probeTimer, &QTimer::timeout, this, &MainWindow::requestProbe);
-    showMessage(tr("Not connected. Use File > Connect…, or start Vigil with --demo for a local sandbox."));
+    showMessage(tr("Not connected. Use File > New connection…, or start Vigil with --demo for a local sandbox."));
 }
 
-MainWindow::~MainWindow() = default;
-
-void MainWindow::setTarget(const SentinelTarget &target, int probeIntervalMs)
+MainWindow::~MainWindow()
 {
-    m_target = target;
-    QStringList seeds;
-    for (const HostPort &seed : target.seeds)
-        seeds.append(seed.toString());
-    setField(fieldMasterName, target.masterName);
-    setField(fieldSentinels, seeds.join(QStringLiteral(", ")));
-    m_headline->setText(dot(QStringLiteral("#b58900")) + tr("Resolving master '%1'…").arg(target.masterName));
-    m_detail->setText(tr("Asking the sentinels %1").arg(seeds.join(QStringLiteral(", "))));
+    // Each view stops its own threads, with a bound; none of them waits on another.
+    while (m_tabs->count() > 0) {
+        QWidget *view = m_tabs->widget(0);
+        m_tabs->removeTab(0);
+        delete view;
+    }
+}
 
-    m_browser->setTarget(target);
-    m_monitor->setWatcher(m_browser->watcher(), target);
-    m_details->setTarget(target);
-    connect(m_browser->watcher(), &SentinelWatcher::masterSwitched, m_details,
-            [this](const HostPort &, const HostPort &to) { m_details->setMaster(to); });
-    connect(m_browser->watcher(), &SentinelWatcher::masterSwitched, this, &MainWindow::notifySwitch);
-    m_probeThread.stop();
-    m_probe = new MasterProbe(target);
-    connect(m_probe, &MasterProbe::probed, this, &MainWindow::handleProbed);
-    connect(m_probe, &MasterProbe::failed, this, &MainWindow::handleProbeFailed);
-    m_probeThread.start(m_probe);
-    m_probeInFlight = false;
-    requestProbe();
-    m_probeTimer->start(probeIntervalMs);
+DeploymentView *MainWindow::createView(const SentinelTarget &target, int pollIntervalMs)
+{
+    auto *view = new DeploymentView(target, pollIntervalMs);
+    view->browser()->setPace(m_pace);
+    connect(view, &DeploymentView::titleChanged, this, [this, view] { updateTab(view); });
+    connect(view, &DeploymentView::statusChanged, this, [this, view] {
+        if (view == currentView())
+            updateStatus();
+    });
+    connect(view, &DeploymentView::masterSwitched, this, &MainWindow::notifySwitch);
+    connect(view, &DeploymentView::actionReported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(view, &DeploymentView::connectRequested, this, &MainWindow::openConnectionDialog);
+    return view;
+}
+
+DeploymentView *MainWindow::openDeployment(const SentinelTarget &target, int pollIntervalMs)
+{
+    DeploymentView *view = createView(target, pollIntervalMs);
+    const int index = m_tabs->addTab(view, QString());
+    updateTab(view);
+    m_tabs->setCurrentIndex(index);
+    m_stack->setCurrentWidget(m_tabs);
+    saveSession();
+    updateStatus();
+    return view;
+}
+
+DeploymentView *MainWindow::setTarget(const SentinelTarget &target, int pollIntervalMs)
+{
+    const int index = m_tabs->currentIndex();
+    if (index < 0)
+        return openDeployment(target, pollIntervalMs);
+    // The old view goes whole: its tree, events, failover records, sandbox and master link belong to the old
+    // deployment, and none of it may act on, or be shown for, the new one.
+    DeploymentView *old = view(index);
+    DeploymentView *view = createView(target, pollIntervalMs);
+    m_tabs->insertTab(index, view, QString());
+    m_tabs->removeTab(index + 1);
+    delete old;
+    updateTab(view);
+    m_tabs->setCurrentIndex(index);
+    saveSession();
+    updateStatus();
+    updateSandboxMenu();
+    return view;
+}
+
+void MainWindow::closeDeployment(int index)
+{
+    DeploymentView *closing = view(index);
+    if (!closing)
+        return;
+    m_tabs->removeTab(index);
+    delete closing; // the scan thread gets about a second; a stuck one is cancelled and finishes on its own
+    if (m_tabs->count() == 0) {
+        m_stack->setCurrentWidget(m_welcome);
+        showMessage(tr("No deployment is open. Use File > New connection…"));
+    }
+    saveSession();
+    updateStatus();
+    updateSandboxMenu();
+}
+
+int MainWindow::deploymentCount() const
+{
+    return m_tabs->count();
+}
+
+DeploymentView *MainWindow::view(int index) const
+{
+    return qobject_cast<DeploymentView *>(m_tabs->widget(index));
+}
+
+DeploymentView *MainWindow::currentView() const
+{
+    return qobject_cast<DeploymentView *>(m_tabs->currentWidget());
+}
+
+KeyBrowser *MainWindow::browser() const
+{
+    return currentView() ? currentView()->browser() : nullptr;
+}
+
+KeyDetails *MainWindow::details() const
+{
+    return currentView() ? currentView()->details() : nullptr;
+}
+
+MonitorPanel *MainWindow::monitor() const
+{
+    return currentView() ? currentView()->monitor() : nullptr;
+}
+
+void MainWindow::updateTab(DeploymentView *view)
+{
+    const int index = m_tabs->indexOf(view);
+    if (index < 0)
+        return;
+    m_tabs->setTabText(index, view->tabTitle());
+    m_tabs->setTabToolTip(index, view->tabToolTip());
+    if (view == currentView())
+        updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    DeploymentView *view = currentView();
+    m_statusLabel->setText(view ? view->masterStatus() : QString());
+    m_sentinelLabel->setText(view ? view->sentinelStatus() : QString());
+    m_scanLabel->setText(view ? view->scanStatus() : tr("Not scanning"));
+    setWindowTitle(view ? tr("%1 – Vigil").arg(view->deployment()->title()) : tr("Vigil"));
 }
 
 void MainWindow::openConnectionDialog()
@@ -169,52 +239,19 @@ void MainWindow::openConnectionDialog()
     ConnectionDialog dialog(this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_browser->setSeparator(dialog.profile().separator);
-    setTarget(dialog.target());
+    DeploymentView *view = setTarget(dialog.target());
+    view->browser()->setSeparator(dialog.profile().separator);
+    saveSession();
 }
 
-void MainWindow::requestProbe()
+void MainWindow::openNewConnectionDialog()
 {
-    if (!m_probe || m_probeInFlight)
+    ConnectionDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
-    m_probeInFlight = true;
-    QMetaObject::invokeMethod(m_probe, &MasterProbe::probe, Qt::QueuedConnection);
-}
-
-void MainWindow::handleProbed(const MasterProbeResult &result)
-{
-    m_probeInFlight = false;
-    const QString address = result.master.address.toString();
-    m_headline->setText(dot(QStringLiteral("#2aa198")) + tr("Connected to master %1").arg(address));
-    QString detail = tr("Sentinel %1 named %2 as master '%3'; ROLE on %2 says %4.")
-                         .arg(result.master.sentinel.toString(), result.master.reported.toString(), m_target.masterName,
-                              QString::fromUtf8(result.master.role));
-    if (result.master.address != result.master.reported)
-        detail += tr(" Reached through the address map at %1.").arg(address);
-    m_detail->setText(detail);
-    setField(fieldMaster, address);
-    setField(fieldRole, tr("%1 (ok)").arg(QString::fromUtf8(result.master.role)));
-    setField(fieldSentinel, result.master.sentinel.toString());
-    QStringList sentinels;
-    for (const HostPort &s : result.sentinels)
-        sentinels.append(s.toString());
-    setField(fieldSentinels, sentinels.join(QStringLiteral(", ")));
-    setField(fieldVersion, QString::fromUtf8(result.redisVersion));
-    setField(fieldReplicas,
-             result.connectedReplicas < 0 ? QStringLiteral("–") : QString::number(result.connectedReplicas));
-    setField(fieldKeys, result.keys < 0 ? QStringLiteral("–") : QLocale().toString(result.keys));
-    m_statusLabel->setText(tr("master %1 (%2) · %3 sentinels known")
-                               .arg(address, QString::fromUtf8(result.master.role))
-                               .arg(result.sentinels.size()));
-}
-
-void MainWindow::handleProbeFailed(const VigilError &error)
-{
-    m_probeInFlight = false;
-    m_headline->setText(dot(QStringLiteral("#dc322f")) + tr("Cannot reach master '%1'").arg(m_target.masterName));
-    m_detail->setText(error.toString());
-    setField(fieldRole, tr("failed (%1)").arg(VigilError::kindName(error.kind())));
-    m_statusLabel->setText(error.toString());
+    DeploymentView *view = openDeployment(dialog.target());
+    view->browser()->setSeparator(dialog.profile().separator);
+    saveSession();
 }
 
 void MainWindow::setSandbox(SandboxController *controller)
@@ -227,55 +264,79 @@ void MainWindow::setSandbox(SandboxController *controller)
     connect(controller, &SandboxController::actionFinished, this, &MainWindow::handleSandboxAction);
 
     m_sandboxMenu->clear();
-    m_sandboxMenu->addAction(tr("&Failover now"), controller, &SandboxController::failover);
-    m_sandboxMenu->addAction(tr("&Kill master (kill -9)"), controller, &SandboxController::killMaster);
-    m_sandboxMenu->addAction(tr("&Pause master 5 s (SIGSTOP)"), controller,
-                             [controller] { controller->pauseMaster(5000); });
-    m_sandboxMenu->addAction(tr("&Restart stopped nodes"), controller, &SandboxController::restartStoppedNodes);
+    m_sandboxMenu->addAction(tr("&Failover now"), this, [this] {
+        runDrill(tr("Ask the sandbox's sentinels to fail over its master now?"),
+                 [](SandboxController *c) { c->failover(); });
+    });
+    m_sandboxMenu->addAction(tr("&Kill master (kill -9)"), this, [this] {
+        runDrill(tr("Kill the sandbox's master with SIGKILL?"), [](SandboxController *c) { c->killMaster(); });
+    });
+    m_sandboxMenu->addAction(tr("&Pause master 5 s (SIGSTOP)"), this, [this] {
+        runDrill(tr("Stop the sandbox's master with SIGSTOP for 5 seconds?"),
+                 [](SandboxController *c) { c->pauseMaster(5000); });
+    });
+    m_sandboxMenu->addAction(tr("&Restart stopped nodes"), this, [this] {
+        runDrill(tr("Start the sandbox's stopped nodes again?"), [](SandboxController *c) { c->restartStoppedNodes(); });
+    });
     m_sandboxMenu->menuAction()->setVisible(true);
-    m_monitor->setSandbox(controller);
-    m_sandboxMenu->setEnabled(false);
-    m_headline->setText(dot(QStringLiteral("#b58900")) + tr("Starting a local sandbox…"));
-    m_detail->setText(tr("1 master, 2 replicas and 3 sentinels on free loopback ports, with sample data."));
+    updateSandboxMenu();
+    showMessage(tr("Starting a local sandbox: 1 master, 2 replicas and 3 sentinels on free loopback ports, with "
+                   "sample data…"));
+}
+
+void MainWindow::runDrill(const QString &question, const std::function<void(SandboxController *)> &drill)
+{
+    // Drills act on the deployment that is shown, and only when it is the sandbox's.
+    DeploymentView *view = currentView();
+    SandboxController *sandbox = view ? view->sandbox() : nullptr;
+    if (!sandbox || !confirm(question))
+        return;
+    QMetaObject::invokeMethod(sandbox, [sandbox, drill] { drill(sandbox); });
+}
+
+void MainWindow::updateSandboxMenu()
+{
+    DeploymentView *view = currentView();
+    const bool shown = view && view->sandbox();
+    m_sandboxMenu->setEnabled(shown);
+    m_sandboxMenu->setToolTip(shown ? QString() : tr("The sandbox's tab is not the one shown"));
+    m_sandboxMenu->setToolTipsVisible(true);
 }
 
 void MainWindow::handleSandboxStarted(const SandboxInfo &info)
 {
-    m_sandboxMenu->setEnabled(true);
     SentinelTarget target;
     for (quint16 port : info.sentinelPorts)
         target.seeds.append({QStringLiteral("127.0.0.1"), port});
     target.masterName = info.masterName;
-    setTarget(target);
-    setField(fieldSandbox, info.dir);
+    DeploymentView *view = openDeployment(target);
+    view->setSandbox(m_sandbox, info.dir);
+    updateSandboxMenu();
+    saveSession();
 }
 
 void MainWindow::handleSandboxAction(const QString &what, const VigilError &error)
 {
-    m_statusLabel->setText(error.isError() ? error.toString() : what);
-    requestProbe();
+    statusBar()->showMessage(error.isError() ? error.toString() : what, 15000);
 }
 
 void MainWindow::showMessage(const QString &text, bool isError)
 {
-    m_headline->setText(dot(isError ? QStringLiteral("#dc322f") : QStringLiteral("#93a1a1")) + tr("Not connected"));
-    m_detail->setText(text);
+    m_welcomeText->setText(text);
+    m_welcomeText->setStyleSheet(isError ? QStringLiteral("color: #dc322f;") : QString());
+    if (m_tabs->count() == 0)
+        m_stack->setCurrentWidget(m_welcome);
 }
 
-void MainWindow::setField(const QString &field, const QString &value)
+QString MainWindow::welcomeText() const
 {
-    if (QLabel *label = m_fields.value(field))
-        label->setText(value);
+    return m_welcomeText->text();
 }
 
-void MainWindow::notifySwitch(const HostPort &oldMaster, const HostPort &newMaster)
+void MainWindow::notifySwitch(const QString &masterName, const HostPort &oldMaster, const HostPort &newMaster)
 {
-    if (m_probe) {
-        QMetaObject::invokeMethod(m_probe, &MasterProbe::invalidate, Qt::QueuedConnection);
-        requestProbe();
-    }
-    const QString text = tr("Master switched: %1 → %2 at %3")
-                             .arg(oldMaster.toString(), newMaster.toString(),
+    const QString text = tr("Master '%1' switched: %2 → %3 at %4")
+                             .arg(masterName, oldMaster.toString(), newMaster.toString(),
                                   QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
     statusBar()->showMessage(text, 15000);
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
@@ -283,20 +344,69 @@ void MainWindow::notifySwitch(const HostPort &oldMaster, const HostPort &newMast
             m_tray = new QSystemTrayIcon(windowIcon(), this);
             m_tray->show();
         }
-        m_tray->showMessage(tr("Vigil: master '%1' switched").arg(m_target.masterName), text);
+        m_tray->showMessage(tr("Vigil: master '%1' switched").arg(masterName), text);
     }
 }
 
-void MainWindow::showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys)
+void MainWindow::setConfirmActions(bool confirm)
 {
-    if (isNamespace) {
-        m_details->showNamespace(key, keys);
-    } else {
-        if (m_browser->watcher())
-            m_details->setMaster(m_browser->watcher()->currentMaster());
-        m_details->showKey(key);
+    m_confirm = confirm;
+}
+
+bool MainWindow::confirm(const QString &question)
+{
+    return !m_confirm || QMessageBox::question(this, tr("Vigil"), question) == QMessageBox::Yes;
+}
+
+void MainWindow::saveSession()
+{
+    if (m_restoring)
+        return;
+    // Profiles without passwords; the sandbox's tab is not remembered (its ports die with it).
+    QSettings settings;
+    settings.remove(sessionKey);
+    settings.beginWriteArray(sessionKey);
+    int row = 0;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const DeploymentView *v = view(i);
+        if (!v || v->sandbox())
+            continue;
+        settings.setArrayIndex(row++);
+        ConnectionProfile::fromTarget(v->deployment()->target(), v->browser()->separator()).write(settings);
     }
-    m_tabs->setCurrentWidget(m_details);
+    settings.endArray();
+}
+
+bool MainWindow::restoreSession()
+{
+    if (!m_reopenAction->isChecked())
+        return false;
+    QSettings settings;
+    QList<ConnectionProfile> profiles;
+    const int n = settings.beginReadArray(sessionKey);
+    for (int i = 0; i < n; ++i) {
+        settings.setArrayIndex(i);
+        profiles.append(ConnectionProfile::read(settings));
+    }
+    settings.endArray();
+    m_restoring = true;
+    int opened = 0;
+    for (const ConnectionProfile &profile : std::as_const(profiles)) {
+        SentinelTarget target;
+        QString error;
+        if (!profile.toTarget(&target, qgetenv("VIGIL_SENTINEL_PASSWORD"), qgetenv("VIGIL_PASSWORD"), &error))
+            continue;
+        openDeployment(target)->browser()->setSeparator(profile.separator);
+        ++opened;
+    }
+    m_restoring = false;
+    return opened > 0;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSession();
+    QMainWindow::closeEvent(event);
 }
 
 QString MainWindow::statusText() const
@@ -306,11 +416,10 @@ QString MainWindow::statusText() const
 
 QString MainWindow::headline() const
 {
-    return m_headline->text();
+    return currentView() ? currentView()->panel()->headline() : QString();
 }
 
 QString MainWindow::fieldText(const QString &field) const
 {
-    const QLabel *label = m_fields.value(field);
-    return label ? label->text() : QString();
+    return currentView() ? currentView()->panel()->fieldText(field) : QString();
 }

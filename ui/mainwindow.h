@@ -1,25 +1,29 @@
 #pragma once
 
-#include "common/workerthread.h"
-#include "sentinel/masterprobe.h"
+#include "sentinel/hostport.h"
 
 #include <QMainWindow>
 
+#include <functional>
+
+class DeploymentView;
 class KeyBrowser;
 class KeyDetails;
 class MonitorPanel;
-class QSystemTrayIcon;
 class QAction;
 class QLabel;
 class QMenu;
+class QStackedWidget;
+class QSystemTrayIcon;
 class QTabWidget;
-class QTimer;
 class SandboxController;
 struct SandboxInfo;
+struct SentinelTarget;
 
-// The main window: the key browser on the left; on the right the selected key and the deployment (which master, through
-// which sentinels, what its ROLE check said, re-resolved every few seconds so a failover shows as the address
-// changing); in the status bar the master, the sentinels reachable and the scan's progress.
+// The main window: one tab per open deployment (DeploymentView: its tree, values, topology and scan thread), File >
+// New connection (Ctrl+T) for another, and a page that says what to do while none is open. The status bar shows the
+// current tab's master, sentinels and scan. The deployments that were open are remembered (no passwords) and opened
+// again on the next start, unless File > Reopen connections at start is off.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -29,49 +33,68 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Connects to a deployment: resolves the master on a worker thread, now and every probeIntervalMs.
-    void setTarget(const SentinelTarget &target, int probeIntervalMs = 2000);
-    // Demo mode: a sandbox is starting; its fault-injection actions go in the Sandbox menu.
-    void setSandbox(SandboxController *controller);
-    // Asks where to connect (the connection dialog), then connects.
-    void openConnectionDialog();
-    // Shown when there is no deployment (yet) or the sandbox could not start.
-    void showMessage(const QString &text, bool isError = false);
+    // Opens a deployment in a new tab and shows it.
+    DeploymentView *openDeployment(const SentinelTarget &target, int pollIntervalMs = 2000);
+    // Points the current tab at another deployment (a new tab when there is none): everything the tab showed goes.
+    DeploymentView *setTarget(const SentinelTarget &target, int pollIntervalMs = 2000);
+    // Closes a tab: its threads stop (bounded), its connections close; the other tabs go on.
+    void closeDeployment(int index);
 
-    // For tests and screenshots: the texts a user reads.
+    // Demo mode: a sandbox is starting; it opens in a tab of its own, and its drills are in the Sandbox menu.
+    void setSandbox(SandboxController *controller);
+    // Asks where to connect (the connection dialog), for the current tab or a new one.
+    void openConnectionDialog();
+    void openNewConnectionDialog();
+    // Shown on the page with no deployment (none yet, or the sandbox could not start).
+    void showMessage(const QString &text, bool isError = false);
+    // Opens the deployments that were open when Vigil last closed; false when there were none (or reopening is off).
+    bool restoreSession();
+    // Ask before each drill and before closing (tests drive them without a dialog).
+    void setConfirmActions(bool confirm);
+    // A ceiling in keys a second for the scans of the tabs opened from now on; 0 for none.
+    void setPace(double keysPerSecond) { m_pace = keysPerSecond; }
+
+    int deploymentCount() const;
+    DeploymentView *view(int index) const;
+    DeploymentView *currentView() const;
+    QTabWidget *tabs() const { return m_tabs; }
+
+    // For tests and screenshots: the current tab's parts and the texts a user reads.
+    KeyBrowser *browser() const;
+    KeyDetails *details() const;
+    MonitorPanel *monitor() const;
     QString headline() const;
     QString fieldText(const QString &field) const;
-    KeyBrowser *browser() const { return m_browser; }
-    KeyDetails *details() const { return m_details; }
-    MonitorPanel *monitor() const { return m_monitor; }
     QString statusText() const;
+    QString welcomeText() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    void handleProbed(const MasterProbeResult &result);
-    void handleProbeFailed(const VigilError &error);
+    DeploymentView *createView(const SentinelTarget &target, int pollIntervalMs);
+    void updateTab(DeploymentView *view);
+    void updateStatus();
+    void updateSandboxMenu();
     void handleSandboxStarted(const SandboxInfo &info);
-    void handleSandboxAction(const QString &what, const VigilError &error);
-    void requestProbe();
-    void setField(const QString &field, const QString &value);
-    void showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys);
-    void notifySwitch(const HostPort &oldMaster, const HostPort &newMaster);
+    void handleSandboxAction(const QString &what, const class VigilError &error);
+    void notifySwitch(const QString &masterName, const HostPort &oldMaster, const HostPort &newMaster);
+    void runDrill(const QString &question, const std::function<void(SandboxController *)> &drill);
+    void saveSession();
+    bool confirm(const QString &question);
 
-    QLabel *m_headline = nullptr;
-    QLabel *m_detail = nullptr;
-    QHash<QString, QLabel *> m_fields;
+    QStackedWidget *m_stack = nullptr;
+    QWidget *m_welcome = nullptr;
+    QLabel *m_welcomeText = nullptr;
+    QTabWidget *m_tabs = nullptr;
     QLabel *m_statusLabel = nullptr;
     QLabel *m_sentinelLabel = nullptr;
     QLabel *m_scanLabel = nullptr;
-    KeyBrowser *m_browser = nullptr;
-    MonitorPanel *m_monitor = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
-    KeyDetails *m_details = nullptr;
-    QTabWidget *m_tabs = nullptr;
     QMenu *m_sandboxMenu = nullptr;
-    QTimer *m_probeTimer = nullptr;
-    SentinelTarget m_target;
-    WorkerThread m_probeThread{QStringLiteral("vigil-probe")};
-    MasterProbe *m_probe = nullptr;
-    bool m_probeInFlight = false;
+    QAction *m_reopenAction = nullptr;
     SandboxController *m_sandbox = nullptr;
+    double m_pace = 0;
+    bool m_confirm = true;
+    bool m_restoring = false;
 };

@@ -1,5 +1,6 @@
 #include "monitorpanel.h"
 
+#include "deployment/deployment.h"
 #include "eventtimeline.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sandboxcontroller.h"
@@ -37,29 +38,28 @@ MonitorPanel::MonitorPanel(QWidget *parent)
 
 MonitorPanel::~MonitorPanel() = default;
 
-void MonitorPanel::setWatcher(SentinelWatcher *watcher, const SentinelTarget &target)
+void MonitorPanel::setDeployment(Deployment *deployment)
 {
-    if (m_watcher)
-        m_watcher->disconnect(this);
-    m_watcher = watcher;
-    m_target = target;
-    m_hasTarget = true;
+    Q_ASSERT(!m_deployment); // one panel shows one deployment for its whole life
+    m_deployment = deployment;
+    SentinelWatcher *watcher = deployment->watcher();
+    FailoverTracker *tracker = deployment->failovers();
     m_topology->setWatching(true);
-    delete m_tracker;
-    m_tracker = new FailoverTracker(target.masterName.toUtf8(), this);
     connect(watcher, &SentinelWatcher::snapshotUpdated, m_topology, &TopologyView::setSnapshot);
     connect(watcher, &SentinelWatcher::masterSwitched, m_topology, &TopologyView::noteMasterSwitched);
-    // A switch asks for a fresh snapshot at once: the old master shows as a replica as soon as the sentinels say so.
-    connect(watcher, &SentinelWatcher::masterSwitched, watcher, &SentinelWatcher::pollNow);
     connect(watcher, &SentinelWatcher::sentinelSubscribed, this,
             [this](const HostPort &sentinel) { m_topology->setSentinelReachable(sentinel, true); });
     connect(watcher, &SentinelWatcher::sentinelLost, this,
             [this](const HostPort &sentinel) { m_topology->setSentinelReachable(sentinel, false); });
     connect(watcher, &SentinelWatcher::eventReceived, m_timeline, &EventTimeline::addEvent);
-    connect(watcher, &SentinelWatcher::eventReceived, m_tracker, &FailoverTracker::handleEvent);
-    connect(m_tracker, &FailoverTracker::failoverStarted, m_timeline, &EventTimeline::setRecord);
-    connect(m_tracker, &FailoverTracker::failoverUpdated, m_timeline, &EventTimeline::setRecord);
-    connect(m_tracker, &FailoverTracker::failoverFinished, m_timeline, &EventTimeline::setRecord);
+    connect(tracker, &FailoverTracker::failoverStarted, m_timeline, &EventTimeline::setRecord);
+    connect(tracker, &FailoverTracker::failoverUpdated, m_timeline, &EventTimeline::setRecord);
+    connect(tracker, &FailoverTracker::failoverFinished, m_timeline, &EventTimeline::setRecord);
+    // What happened before this panel existed (nothing, when it is made with its deployment).
+    for (const FailoverRecord &record : tracker->records())
+        m_timeline->setRecord(record);
+    if (watcher->lastSnapshot().isValid())
+        m_topology->setSnapshot(watcher->lastSnapshot());
     updateEnabled();
 }
 
@@ -94,8 +94,9 @@ bool MonitorPanel::confirm(const QString &question)
 
 void MonitorPanel::updateEnabled()
 {
-    const bool writable = m_hasTarget && !m_target.readOnly;
-    const QString why = m_target.readOnly ? tr("Read-only connection: actions are disabled") : QString();
+    const bool readOnly = m_deployment && m_deployment->isReadOnly();
+    const bool writable = m_deployment && !readOnly;
+    const QString why = readOnly ? tr("Read-only connection: actions are disabled") : QString();
     m_failover->setEnabled(writable);
     m_failover->setStatusTip(why);
     for (QAction *a : std::as_const(m_sandboxActions))
@@ -104,27 +105,29 @@ void MonitorPanel::updateEnabled()
 
 void MonitorPanel::failoverNow()
 {
-    if (!m_hasTarget || m_target.readOnly)
+    if (!m_deployment || m_deployment->isReadOnly())
         return;
-    if (!confirm(tr("Ask the sentinels to fail over master '%1' now?").arg(m_target.masterName)))
+    const SentinelTarget &target = m_deployment->target();
+    if (!confirm(tr("Ask the sentinels to fail over master '%1' (%2) now?")
+                     .arg(target.masterName, m_deployment->master().toString())))
         return;
     // Any sentinel will do; the first that answers gets the command.
-    const QList<HostPort> sentinels = m_watcher ? m_watcher->subscribedSentinels() : m_target.seeds;
+    const QList<HostPort> sentinels = m_deployment->watcher()->subscribedSentinels();
     if (sentinels.isEmpty()) {
         Q_EMIT actionReported(tr("No sentinel is reachable: cannot fail over."));
         return;
     }
-    auto *connection = new RedisConnection(m_target.sentinelOptions(sentinels.first()), this);
+    auto *connection = m_deployment->connections()->make(target.sentinelOptions(sentinels.first()), this);
     connect(connection, &RedisConnection::failed, this, [this, connection](const VigilError &error) {
         Q_EMIT actionReported(error.toString());
         connection->deleteLater();
     });
     connect(connection, &RedisConnection::ready, this, [this, connection] {
-        const RespCommand command = {"SENTINEL", "FAILOVER", m_target.masterName.toUtf8()};
-        connection->send(command, [this, connection, command](const RespResult &result) {
+        const QString masterName = m_deployment->masterName();
+        const RespCommand command = {"SENTINEL", "FAILOVER", masterName.toUtf8()};
+        connection->send(command, [this, connection, command, masterName](const RespResult &result) {
             if (result.ok())
-                Q_EMIT actionReported(
-                    tr("Asked %1 to fail over '%2'").arg(connection->options().address(), m_target.masterName));
+                Q_EMIT actionReported(tr("Asked %1 to fail over '%2'").arg(connection->options().address(), masterName));
             else
                 Q_EMIT actionReported(result.error.isError() ? result.error.toString()
                                                              : connection->errorFor(command, result.value).toString());

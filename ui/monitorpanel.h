@@ -1,21 +1,18 @@
 #pragma once
 
-#include "sentinel/masterresolver.h"
-
-#include <QPointer>
 #include <QWidget>
 
+class Deployment;
 class EventTimeline;
-class FailoverTracker;
 class QAction;
 class QToolBar;
 class SandboxController;
-class SentinelWatcher;
 class TopologyView;
 
 // Failover monitoring: the topology diagram, the actions (SENTINEL FAILOVER; in demo mode also kill, pause and restart
-// nodes), and the event timeline with its failover records. It listens to the key browser's SentinelWatcher, so the
-// tree's restart notice and the diagram tell the same story.
+// nodes), and the event timeline with its failover records. It shows one Deployment: its watcher's snapshots and events
+// and its FailoverTracker's records, the same watcher whose switches the scan hears, so the tree's restart notice and
+// the diagram tell the same story.
 class MonitorPanel final : public QWidget
 {
     Q_OBJECT
@@ -25,7 +22,9 @@ public:
     explicit MonitorPanel(QWidget *parent = nullptr);
     ~MonitorPanel() override;
 
-    void setWatcher(SentinelWatcher *watcher, const SentinelTarget &target);
+    // Once, with the deployment this panel shows (it belongs to the same tab).
+    void setDeployment(Deployment *deployment);
+    // Demo mode: this deployment is the sandbox's, and the toolbar offers its drills (each one confirmed).
     void setSandbox(SandboxController *controller);
     // Ask before every action (on by default; tests drive the actions without a dialog).
     void setConfirmActions(bool confirm) { m_confirm = confirm; }
@@ -48,10 +47,7 @@ private:
     QToolBar *m_toolbar = nullptr;
     QAction *m_failover = nullptr;
     QList<QAction *> m_sandboxActions;
-    QPointer<SentinelWatcher> m_watcher;
-    FailoverTracker *m_tracker = nullptr;
-    SentinelTarget m_target;
-    bool m_hasTarget = false;
+    Deployment *m_deployment = nullptr;
     bool m_confirm = true;
     SandboxController *m_sandbox = nullptr;
 };

@@ -1,5 +1,6 @@
 #include "sandbox.h"
 
+#include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 #include "sampledata.h"
 
@@ -329,8 +330,8 @@ VigilError Sandbox::waitForReplicas(quint16 masterPort, int timeoutMs)
         if (!info.ok())
             return info.error.isError() ? info.error : master.errorFor({"INFO"}, info.value);
         int online = 0;
-        for (const QByteArray &line : info.value.toByteArray().split('\n'))
-            if (line.startsWith("slave") && line.contains("state=online"))
+        for (const QHash<QByteArray, QByteArray> &replica : InfoParser::replicas(info.value.toByteArray()))
+            if (replica.value("state") == "online")
                 ++online;
         if (online >= m_options.replicas)
             return {};

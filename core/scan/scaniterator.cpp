@@ -1,21 +1,12 @@
 #include "scaniterator.h"
 
+#include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 
 #include <QElapsedTimer>
 #include <QThread>
 
 namespace {
-QByteArray infoField(const QByteArray &info, const QByteArray &name)
-{
-    const QByteArray prefix = name + ':';
-    for (const QByteArray &line : info.split('\n')) {
-        if (line.startsWith(prefix))
-            return line.mid(prefix.size()).trimmed();
-    }
-    return {};
-}
-
 // Sleeps up to `ms`, in short slices, giving up early when cancelled.
 void nap(int ms, const std::function<bool()> &cancelled)
 {
@@ -45,12 +36,14 @@ QString ScanNotice::describe() const
         .arg(reason, fromText);
 }
 
-ScanIterator::ScanIterator(SentinelTarget target, ScanOptions options, SwitchEpoch epoch, Callbacks callbacks)
+ScanIterator::ScanIterator(SentinelTarget target, ScanOptions options, SwitchEpoch epoch, Callbacks callbacks,
+                           ConnectionFactoryPtr connections)
     : m_target(std::move(target))
     , m_options(std::move(options))
     , m_epoch(std::move(epoch))
     , m_callbacks(std::move(callbacks))
-    , m_resolver(std::make_unique<MasterResolver>(m_target))
+    , m_connections(connections ? std::move(connections) : ConnectionFactory::standalone())
+    , m_resolver(std::make_unique<MasterResolver>(m_target, m_connections))
 {
     if (m_options.dedupe)
         m_seen = std::make_unique<KeySet>();
@@ -70,9 +63,9 @@ bool ScanIterator::readIdentity(RedisConnection &connection, NodeIdentity *ident
         }
     }
     identity->address = {connection.options().host, connection.options().port};
-    identity->runId = infoField(replies.at(0).value.toByteArray(), "run_id");
-    identity->replId = infoField(replies.at(1).value.toByteArray(), "master_replid");
-    identity->role = infoField(replies.at(1).value.toByteArray(), "role");
+    identity->runId = InfoParser::field(replies.at(0).value.toByteArray(), "run_id");
+    identity->replId = InfoParser::field(replies.at(1).value.toByteArray(), "master_replid");
+    identity->role = InfoParser::field(replies.at(1).value.toByteArray(), "role");
     *dbsize = replies.at(2).value.toInteger();
     return true;
 }
@@ -92,7 +85,7 @@ bool ScanIterator::connect(const QString &why, VigilError *error)
         if (switchedTo.isValid() && m_epoch.value() > 0) {
             // The watcher heard +switch-master: go straight there. The sentinel we would ask first may be the
             // failover's leader, which names the old master until its very end.
-            connection = std::make_unique<RedisConnection>(m_target.dataOptions(switchedTo, QStringLiteral("master")));
+            connection = m_connections->make(m_target.dataOptions(switchedTo, QStringLiteral("master")));
             if (const VigilError e = connection->openBlocking(); e.isError()) {
                 *error = e;
                 return false;
@@ -128,7 +121,8 @@ bool ScanIterator::connect(const QString &why, VigilError *error)
             return false;
         }
         for (const HostPort &replica : std::as_const(candidates)) {
-            auto attempt = std::make_unique<RedisConnection>(m_target.dataOptions(replica, QStringLiteral("replica")));
+            std::unique_ptr<RedisConnection> attempt
+                = m_connections->make(m_target.dataOptions(replica, QStringLiteral("replica")));
             if (VigilError e = attempt->openBlocking(); e.isError()) {
                 *error = e;
                 continue;

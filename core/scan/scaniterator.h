@@ -35,7 +35,9 @@ public:
         std::function<bool()> cancelled;
     };
 
-    ScanIterator(SentinelTarget target, ScanOptions options, SwitchEpoch epoch, Callbacks callbacks);
+    // Connections come from `connections` (the deployment's factory), or from a factory of its own when null.
+    ScanIterator(SentinelTarget target, ScanOptions options, SwitchEpoch epoch, Callbacks callbacks,
+                 ConnectionFactoryPtr connections = {});
     ~ScanIterator();
     Q_DISABLE_COPY_MOVE(ScanIterator)
 
@@ -55,6 +57,7 @@ private:
     ScanOptions m_options;
     SwitchEpoch m_epoch;
     Callbacks m_callbacks;
+    ConnectionFactoryPtr m_connections;
     std::unique_ptr<MasterResolver> m_resolver;
     std::unique_ptr<RedisConnection> m_connection;
     NodeIdentity m_node;

@@ -93,7 +93,7 @@ void ScanWorker::run(const ScanRequest &request)
         }
     };
 
-    ScanIterator iterator(request.target, request.options, request.epoch, callbacks);
+    ScanIterator iterator(request.target, request.options, request.epoch, callbacks, request.connections);
     VigilError error;
     ScanSummary summary = iterator.run(&error);
     flush();

@@ -14,7 +14,8 @@ struct ScanRequest
     quint64 id = 0; // set by ScanWorker::request()
     SentinelTarget target;
     ScanOptions options;
-    SwitchEpoch epoch; // shared with a SentinelWatcher, so the scan hears of switches at once
+    SwitchEpoch epoch;                // shared with a SentinelWatcher, so the scan hears of switches at once
+    ConnectionFactoryPtr connections; // the deployment's; null for a factory of the scan's own
 };
 Q_DECLARE_METATYPE(ScanRequest)
 

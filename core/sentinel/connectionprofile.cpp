@@ -34,23 +34,58 @@ bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &senti
     return true;
 }
 
+ConnectionProfile ConnectionProfile::fromTarget(const SentinelTarget &target, const QString &separator)
+{
+    ConnectionProfile p;
+    QStringList seeds;
+    for (const HostPort &seed : target.seeds)
+        seeds.append(seed.toString());
+    p.seeds = seeds.join(QStringLiteral(", "));
+    p.masterName = target.masterName;
+    p.sentinelUser = QString::fromUtf8(target.sentinelUser);
+    p.dataUser = QString::fromUtf8(target.dataUser);
+    p.db = target.db;
+    p.separator = separator;
+    p.readOnly = target.readOnly;
+    p.addressMap = target.addressMap.rules().join(QStringLiteral(", "));
+    return p;
+}
+
+ConnectionProfile ConnectionProfile::read(QSettings &settings)
+{
+    ConnectionProfile p;
+    p.name = settings.value(QStringLiteral("name")).toString();
+    p.seeds = settings.value(QStringLiteral("sentinels")).toString();
+    p.masterName = settings.value(QStringLiteral("master")).toString();
+    p.sentinelUser = settings.value(QStringLiteral("sentinelUser")).toString();
+    p.dataUser = settings.value(QStringLiteral("user")).toString();
+    p.db = settings.value(QStringLiteral("db"), 0).toInt();
+    p.separator = settings.value(QStringLiteral("separator"), QStringLiteral(":")).toString();
+    p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
+    p.addressMap = settings.value(QStringLiteral("addressMap")).toString();
+    return p;
+}
+
+void ConnectionProfile::write(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("name"), name);
+    settings.setValue(QStringLiteral("sentinels"), seeds);
+    settings.setValue(QStringLiteral("master"), masterName);
+    settings.setValue(QStringLiteral("sentinelUser"), sentinelUser);
+    settings.setValue(QStringLiteral("user"), dataUser);
+    settings.setValue(QStringLiteral("db"), db);
+    settings.setValue(QStringLiteral("separator"), separator);
+    settings.setValue(QStringLiteral("readOnly"), readOnly);
+    settings.setValue(QStringLiteral("addressMap"), addressMap);
+}
+
 QList<ConnectionProfile> ConnectionProfile::loadAll(QSettings &settings)
 {
     QList<ConnectionProfile> profiles;
     const int n = settings.beginReadArray(QStringLiteral("profiles"));
     for (int i = 0; i < n; ++i) {
         settings.setArrayIndex(i);
-        ConnectionProfile p;
-        p.name = settings.value(QStringLiteral("name")).toString();
-        p.seeds = settings.value(QStringLiteral("sentinels")).toString();
-        p.masterName = settings.value(QStringLiteral("master")).toString();
-        p.sentinelUser = settings.value(QStringLiteral("sentinelUser")).toString();
-        p.dataUser = settings.value(QStringLiteral("user")).toString();
-        p.db = settings.value(QStringLiteral("db"), 0).toInt();
-        p.separator = settings.value(QStringLiteral("separator"), QStringLiteral(":")).toString();
-        p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
-        p.addressMap = settings.value(QStringLiteral("addressMap")).toString();
-        profiles.append(p);
+        profiles.append(read(settings));
     }
     settings.endArray();
     return profiles;
@@ -62,16 +97,7 @@ void writeAll(QSettings &settings, const QList<ConnectionProfile> &profiles)
     settings.beginWriteArray(QStringLiteral("profiles"), static_cast<int>(profiles.size()));
     for (int i = 0; i < profiles.size(); ++i) {
         settings.setArrayIndex(i);
-        const ConnectionProfile &p = profiles.at(i);
-        settings.setValue(QStringLiteral("name"), p.name);
-        settings.setValue(QStringLiteral("sentinels"), p.seeds);
-        settings.setValue(QStringLiteral("master"), p.masterName);
-        settings.setValue(QStringLiteral("sentinelUser"), p.sentinelUser);
-        settings.setValue(QStringLiteral("user"), p.dataUser);
-        settings.setValue(QStringLiteral("db"), p.db);
-        settings.setValue(QStringLiteral("separator"), p.separator);
-        settings.setValue(QStringLiteral("readOnly"), p.readOnly);
-        settings.setValue(QStringLiteral("addressMap"), p.addressMap);
+        profiles.at(i).write(settings);
     }
     settings.endArray();
 }

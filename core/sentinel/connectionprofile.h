@@ -24,6 +24,12 @@ struct ConnectionProfile
     bool toTarget(SentinelTarget *target, const QByteArray &sentinelPassword, const QByteArray &dataPassword,
                   QString *error) const;
 
+    // The profile of a target, without its passwords (what a session remembers of an open deployment).
+    static ConnectionProfile fromTarget(const SentinelTarget &target, const QString &separator);
+    // Reads and writes the fields (not the name) in the settings' current group.
+    static ConnectionProfile read(QSettings &settings);
+    void write(QSettings &settings) const;
+
     static QList<ConnectionProfile> loadAll(QSettings &settings);
     static void save(QSettings &settings, const ConnectionProfile &profile);
     static void remove(QSettings &settings, const QString &name);

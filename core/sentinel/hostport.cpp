@@ -66,3 +66,12 @@ bool AddressMap::insertRule(const QString &rule)
     insert(from, to);
     return true;
 }
+
+QStringList AddressMap::rules() const
+{
+    QStringList list;
+    for (auto it = m_map.cbegin(); it != m_map.cend(); ++it)
+        list.append(it.key().toString() + QLatin1Char('=') + it.value().toString());
+    list.sort();
+    return list;
+}

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 // A node address. Parses "host:port" and "[v6addr]:port".
 struct HostPort
@@ -36,6 +37,8 @@ public:
     bool isEmpty() const { return m_map.isEmpty(); }
     // "FROM=TO", as on the vigil-scan command line.
     bool insertRule(const QString &rule);
+    // Every rule as "FROM=TO", sorted.
+    QStringList rules() const;
 
 private:
     QHash<HostPort, HostPort> m_map;

@@ -1,8 +1,24 @@
 #include "masterlink.h"
 
-MasterLink::MasterLink(QObject *parent)
+#include "sentinelwatcher.h"
+
+#include <QTimer>
+
+MasterLink::MasterLink(SentinelWatcher *watcher, ConnectionFactoryPtr connections, QObject *parent)
     : QObject(parent)
+    , m_target(watcher->target())
+    , m_connections(std::move(connections))
+    , m_master(watcher->currentMaster())
+    , m_masterTimeout(new QTimer(this))
 {
+    m_masterTimeout->setSingleShot(true);
+    m_masterTimeout->setInterval(waitForMasterMs);
+    connect(m_masterTimeout, &QTimer::timeout, this, [this] {
+        failWaiting({VigilError::Kind::Unreachable, QStringLiteral("master '%1'").arg(m_target.masterName),
+                     QStringLiteral("find the master"),
+                     QStringLiteral("the sentinels have not named the master within %1 s").arg(waitForMasterMs / 1000)});
+    });
+    connect(watcher, &SentinelWatcher::masterChanged, this, &MasterLink::setMaster);
 }
 
 MasterLink::~MasterLink()
@@ -13,18 +29,13 @@ MasterLink::~MasterLink()
     drop();
 }
 
-void MasterLink::setTarget(const SentinelTarget &target)
-{
-    m_target = target;
-    drop();
-}
-
 void MasterLink::setMaster(const HostPort &master)
 {
     if (master == m_master)
         return;
     m_master = master;
     drop();
+    m_masterTimeout->stop();
     if (!m_waiting.isEmpty() && m_master.isValid())
         connectToMaster();
     Q_EMIT masterChanged(master);
@@ -43,17 +54,6 @@ void MasterLink::drop()
 
 void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler handler)
 {
-    if (!m_master.isValid()) {
-        const VigilError error(VigilError::Kind::Unreachable, QStringLiteral("master %1").arg(m_target.masterName),
-                               Resp::describe(command), QStringLiteral("the master's address is not known yet"));
-        QMetaObject::invokeMethod(
-            this,
-            [handler = std::move(handler), error] {
-                handler({{}, error});
-            },
-            Qt::QueuedConnection);
-        return;
-    }
     // A READONLY answer means the node is not the master any more: use a fresh connection next time.
     auto wrapped = [this, handler = std::move(handler)](const RespResult &result) {
         if (m_destroying)
@@ -67,13 +67,19 @@ void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler 
         return;
     }
     m_waiting.append({command, std::move(wrapped)});
+    if (!m_master.isValid()) {
+        // The watcher's first poll has not named the master yet: wait for it, with a bound.
+        if (!m_masterTimeout->isActive())
+            m_masterTimeout->start();
+        return;
+    }
     if (!m_connection)
         connectToMaster();
 }
 
 void MasterLink::connectToMaster()
 {
-    m_connection = new RedisConnection(m_target.dataOptions(m_master, QStringLiteral("master")), this);
+    m_connection = m_connections->make(m_target.dataOptions(m_master, QStringLiteral("master")), this);
     connect(m_connection, &RedisConnection::ready, this, &MasterLink::flush);
     connect(m_connection, &RedisConnection::failed, this, [this](const VigilError &error) {
         drop(); // the next command tries again

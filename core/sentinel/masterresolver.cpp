@@ -34,8 +34,9 @@ ConnectionOptions SentinelTarget::dataOptions(const HostPort &address, const QSt
     return o;
 }
 
-MasterResolver::MasterResolver(SentinelTarget target)
+MasterResolver::MasterResolver(SentinelTarget target, ConnectionFactoryPtr connections)
     : m_target(std::move(target))
+    , m_connections(connections ? std::move(connections) : ConnectionFactory::standalone())
     , m_sentinels(m_target.seeds)
 {
 }
@@ -58,7 +59,8 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
     QStringList notSentinel;
     const QList<HostPort> order = m_sentinels;
     for (const HostPort &seed : order) {
-        RedisConnection sentinel(m_target.sentinelOptions(seed));
+        const std::unique_ptr<RedisConnection> connection = m_connections->make(m_target.sentinelOptions(seed));
+        RedisConnection &sentinel = *connection;
         if (const VigilError e = sentinel.openBlocking(); e.isError()) {
             if (e.kind() == VigilError::Kind::Auth)
                 authErrors.append(e);
@@ -153,8 +155,8 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
         if (error->isError())
             return nullptr;
         found.attempts = attempt;
-        auto connection
-            = std::make_unique<RedisConnection>(m_target.dataOptions(found.address, QStringLiteral("master")));
+        std::unique_ptr<RedisConnection> connection
+            = m_connections->make(m_target.dataOptions(found.address, QStringLiteral("master")));
         if (const VigilError e = connection->openBlocking(); e.isError()) {
             if (e.kind() == VigilError::Kind::Auth) {
                 *error = e;
@@ -196,7 +198,8 @@ QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
 {
     QStringList failures;
     for (const HostPort &seed : std::as_const(m_sentinels)) {
-        RedisConnection sentinel(m_target.sentinelOptions(seed));
+        const std::unique_ptr<RedisConnection> connection = m_connections->make(m_target.sentinelOptions(seed));
+        RedisConnection &sentinel = *connection;
         if (const VigilError e = sentinel.openBlocking(); e.isError()) {
             failures.append(e.toString());
             continue;

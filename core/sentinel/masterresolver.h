@@ -2,6 +2,7 @@
 
 #include "common/vigilerror.h"
 #include "hostport.h"
+#include "resp/connectionfactory.h"
 #include "resp/connectionoptions.h"
 
 #include <QList>
@@ -52,7 +53,8 @@ struct ResolvedMaster
 class MasterResolver final
 {
 public:
-    explicit MasterResolver(SentinelTarget target);
+    // Connections come from `connections` (the deployment's factory), or from a factory of its own when null.
+    explicit MasterResolver(SentinelTarget target, ConnectionFactoryPtr connections = {});
     ~MasterResolver();
     Q_DISABLE_COPY_MOVE(MasterResolver)
 
@@ -73,5 +75,6 @@ private:
     void refreshSentinels(RedisConnection &sentinel);
 
     SentinelTarget m_target;
+    ConnectionFactoryPtr m_connections;
     QList<HostPort> m_sentinels;
 };

@@ -1,5 +1,6 @@
 #include "sentinelwatcher.h"
 
+#include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 
 #include <QSet>
@@ -56,8 +57,14 @@ bool TopologySnapshot::sentinelsAgree() const
 }
 
 SentinelWatcher::SentinelWatcher(SentinelTarget target, QObject *parent)
+    : SentinelWatcher(std::move(target), nullptr, parent)
+{
+}
+
+SentinelWatcher::SentinelWatcher(SentinelTarget target, ConnectionFactoryPtr connections, QObject *parent)
     : QObject(parent)
     , m_target(std::move(target))
+    , m_connections(connections ? std::move(connections) : ConnectionFactory::standalone())
     , m_masterName(m_target.masterName.toUtf8())
     , m_pollTimer(new QTimer(this))
 {
@@ -146,8 +153,8 @@ void SentinelWatcher::openLink(Link *link)
     discard(link->commands);
     link->subscribed = false;
     const ConnectionOptions options = m_target.sentinelOptions(link->address);
-    link->events = new RedisConnection(options, this);
-    link->commands = new RedisConnection(options, this);
+    link->events = m_connections->make(options, this);
+    link->commands = m_connections->make(options, this);
 
     connect(link->events, &RedisConnection::ready, this, [this, link] {
         link->events->send({"PSUBSCRIBE", "*"}, [this, link](const RespResult &result) {
@@ -211,6 +218,7 @@ void SentinelWatcher::noteMaster(const HostPort &address)
         return;
     const HostPort old = m_master;
     m_master = address;
+    Q_EMIT masterChanged(address);
     if (!old.isValid())
         return; // the first address we learn is no switch
     m_epoch.bump(address);
@@ -229,14 +237,28 @@ void SentinelWatcher::ensureMasterConnection()
     discard(m_masterConnection);
     ConnectionOptions options = m_target.dataOptions(m_master, QStringLiteral("master"));
     options.readOnly = true; // the watcher only ever reads INFO
-    m_masterConnection = new RedisConnection(options, this);
+    m_masterConnection = m_connections->make(options, this);
+    connect(m_masterConnection, &RedisConnection::failed, this,
+            [this](const VigilError &error) { m_masterError = error.toString(); });
+    // Its first answers should not wait a whole interval: the Deployment tab shows them.
+    connect(m_masterConnection, &RedisConnection::ready, this, [this] {
+        m_masterError.clear();
+        if (m_pollOutstanding > 0)
+            m_pollAgain = true;
+        else
+            pollNow();
+    });
     m_masterConnection->open();
 }
 
 void SentinelWatcher::pollNow()
 {
-    if (!m_running || m_pollOutstanding > 0)
+    if (!m_running)
         return;
+    if (m_pollOutstanding > 0) {
+        m_pollAgain = true;
+        return;
+    }
     // Poll through the first sentinel whose command connection is ready (the seeds come first).
     Link *primary = nullptr;
     for (const HostPort &seed : std::as_const(m_target.seeds)) {
@@ -271,8 +293,12 @@ void SentinelWatcher::pollNow()
     };
 
     m_pollOutstanding = 4;
-    primary->commands->send({"SENTINEL", "MASTER", m_masterName}, [this, done](const RespResult &r) {
-        if (r.ok()) {
+    primary->commands->send({"SENTINEL", "MASTER", m_masterName}, [this, done, primary](const RespResult &r) {
+        if (!r.ok()) {
+            const RespCommand command = {"SENTINEL", "MASTER", m_masterName};
+            m_pending.error
+                = r.error.isError() ? r.error.toString() : primary->commands->errorFor(command, r.value).toString();
+        } else {
             const auto m = r.value.toFieldMap();
             m_pending.master.address = m_target.addressMap.map(addressOf(m));
             m_pending.master.runId = m.value("runid");
@@ -324,30 +350,10 @@ void SentinelWatcher::pollNow()
         m_pending.quorumText = r.value.toByteArray();
         done();
     });
-    if (m_masterConnection && m_masterConnection->isReady()) {
-        ++m_pollOutstanding;
-        m_masterConnection->send({"INFO", "replication"}, [this, done](const RespResult &r) {
-            if (r.ok()) {
-                // The master's own view is fresher than Sentinel's (which refreshes INFO every 10 s):
-                // "slave0:ip=127.0.0.1,port=6380,state=online,offset=1234,lag=0".
-                for (const QByteArray &line : r.value.toByteArray().split('\n')) {
-                    if (line.startsWith("master_repl_offset:")) {
-                        m_pending.master.replicationOffset = line.mid(19).trimmed().toLongLong();
-                    } else if (line.startsWith("slave") && line.contains(":ip=")) {
-                        QHash<QByteArray, QByteArray> fields;
-                        for (const QByteArray &pair : line.mid(line.indexOf(':') + 1).trimmed().split(',')) {
-                            const qsizetype eq = pair.indexOf('=');
-                            if (eq > 0)
-                                fields.insert(pair.left(eq), pair.mid(eq + 1));
-                        }
-                        m_replicaOffsets.insert(m_target.addressMap.map(addressOf(fields)),
-                                                fields.value("offset").toLongLong());
-                    }
-                }
-            }
-            done();
-        });
-    }
+    if (m_masterConnection && m_masterConnection->isReady())
+        pollMaster(done);
+    else
+        m_pending.master.error = m_masterError.isEmpty() ? tr("not connected yet") : m_masterError;
     // Every sentinel's own answer, so that disagreement shows.
     for (Link *link : std::as_const(m_links)) {
         if (!link->commands || !link->commands->isReady())
@@ -433,4 +439,45 @@ void SentinelWatcher::finishPoll()
     }
     m_snapshot = snapshot;
     Q_EMIT snapshotUpdated(snapshot);
+    if (std::exchange(m_pollAgain, false))
+        pollNow();
+}
+
+// ROLE, INFO server, INFO replication and DBSIZE from the master itself, pipelined on the watcher's one connection
+// to it: what the Deployment tab shows, and replica offsets fresher than Sentinel's (it refreshes INFO every 10 s).
+void SentinelWatcher::pollMaster(const std::function<void()> &done)
+{
+    RedisConnection *master = m_masterConnection;
+    m_pollOutstanding += 4;
+    master->send({"ROLE"}, [this, done](const RespResult &r) {
+        if (r.ok() && r.value.size() > 0)
+            m_pending.master.role = r.value.at(0).toByteArray();
+        else if (r.error.isError())
+            m_pending.master.error = r.error.toString();
+        done();
+    });
+    master->send({"INFO", "server"}, [this, done](const RespResult &r) {
+        if (r.ok())
+            m_pending.master.redisVersion = InfoParser::field(r.value.toByteArray(), "redis_version");
+        done();
+    });
+    master->send({"INFO", "replication"}, [this, done](const RespResult &r) {
+        if (r.ok()) {
+            const QByteArray info = r.value.toByteArray();
+            bool ok = false;
+            const int connected = InfoParser::field(info, "connected_slaves").toInt(&ok);
+            m_pending.master.connectedReplicas = ok ? connected : -1;
+            const qint64 offset = InfoParser::field(info, "master_repl_offset").toLongLong(&ok);
+            m_pending.master.replicationOffset = ok ? offset : -1;
+            for (const QHash<QByteArray, QByteArray> &replica : InfoParser::replicas(info))
+                m_replicaOffsets.insert(m_target.addressMap.map(addressOf(replica)),
+                                        replica.value("offset").toLongLong());
+        }
+        done();
+    });
+    master->send({"DBSIZE"}, [this, done](const RespResult &r) {
+        if (r.ok())
+            m_pending.master.keys = r.value.toInteger();
+        done();
+    });
 }

@@ -9,6 +9,8 @@
 #include <QHash>
 #include <QObject>
 
+#include <functional>
+
 class QTimer;
 class RedisConnection;
 class RespValue;
@@ -28,6 +30,8 @@ class SentinelWatcher final : public QObject
 
 public:
     explicit SentinelWatcher(SentinelTarget target, QObject *parent = nullptr);
+    // Connections come from `connections`, the deployment's factory (a factory of its own when null).
+    SentinelWatcher(SentinelTarget target, ConnectionFactoryPtr connections, QObject *parent = nullptr);
     ~SentinelWatcher() override;
 
     const SentinelTarget &target() const { return m_target; }
@@ -49,6 +53,8 @@ Q_SIGNALS:
     void eventReceived(const SentinelEvent &event);
     void snapshotUpdated(const TopologySnapshot &snapshot);
     void masterSwitched(const HostPort &oldMaster, const HostPort &newMaster);
+    // The master's address changed, including the first time it is learned (masterSwitched is only for switches).
+    void masterChanged(const HostPort &master);
     void sentinelSubscribed(const HostPort &sentinel);
     void sentinelLost(const HostPort &sentinel, const VigilError &error);
 
@@ -64,7 +70,10 @@ private:
     void finishPoll();
     void ensureMasterConnection();
 
+    void pollMaster(const std::function<void()> &done);
+
     SentinelTarget m_target;
+    ConnectionFactoryPtr m_connections;
     QByteArray m_masterName;
     SwitchEpoch m_epoch;
     QHash<HostPort, Link *> m_links;
@@ -73,6 +82,8 @@ private:
     bool m_running = false;
     HostPort m_master;
     RedisConnection *m_masterConnection = nullptr;
+    QString m_masterError;    // the master connection's last failure, until it is ready again
+    bool m_pollAgain = false; // a poll was asked for while one was in flight
 
     // The poll in flight.
     int m_pollOutstanding = 0;

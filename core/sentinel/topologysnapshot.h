@@ -20,6 +20,12 @@ struct TopologySnapshot
         int otherSentinels = -1; // num-other-sentinels
         int quorum = -1;
         qint64 replicationOffset = -1; // master_repl_offset from the master's INFO, when it answers
+        // The master's own answers on the watcher's connection to it (empty or -1 until it answers):
+        QByteArray role;            // ROLE: "master", or "slave" while a failover demotes it
+        QByteArray redisVersion;    // INFO server
+        qint64 keys = -1;           // DBSIZE of the deployment's database
+        int connectedReplicas = -1; // INFO replication
+        QString error;              // why the master did not answer ("master 10.0.0.5:6379: connect: ...")
     };
     struct Replica
     {
@@ -50,6 +56,7 @@ struct TopologySnapshot
     QList<Sentinel> sentinels;
     bool quorumOk = false;
     QByteArray quorumText; // CKQUORUM's answer
+    QString error;         // why the polled sentinel gave no SENTINEL MASTER (e.g. it does not know the name)
 
     bool isValid() const { return master.address.isValid(); }
     // True when every sentinel that answered names the same master.

@@ -1,3 +1,4 @@
+#include "deployment/deployment.h"
 #include "keybrowser.h"
 #include "keydetails.h"
 #include "keytreemodel.h"
@@ -80,8 +81,9 @@ private Q_SLOTS:
     {
         MainWindow window;
         window.show();
-        const auto tester = watch(window.browser()->model());
         window.setTarget(target());
+        // Before the first key arrives: batches come through the event loop, which has not run since.
+        const auto tester = watch(window.browser()->model());
         KeyBrowser *browser = window.browser();
         const QString total = QLocale().toString(m_sandbox->loadedKeyCount());
         QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete: %1 keys").arg(total)),
@@ -157,10 +159,12 @@ private Q_SLOTS:
 
     void patternAndTypeRescan()
     {
+        Deployment deployment(target()); // before the browser, which shows it until it is destroyed
         KeyBrowser browser;
         const auto tester = watch(browser.model());
         browser.show();
-        browser.setTarget(target());
+        deployment.start();
+        browser.setDeployment(&deployment);
         QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
 
         auto *pattern = browser.findChild<QLineEdit *>(QStringLiteral("pattern"));
@@ -188,13 +192,15 @@ private Q_SLOTS:
 
     void emptyTreeSaysWhy()
     {
+        Deployment deployment(target()); // before the browser, which shows it until it is destroyed
         KeyBrowser browser;
         browser.show();
         auto *scan = browser.findChild<QPushButton *>(QStringLiteral("scan"));
         QVERIFY(browser.emptyText().contains(QStringLiteral("Not connected")));
         QVERIFY(!scan->isEnabled());
 
-        browser.setTarget(target());
+        deployment.start();
+        browser.setDeployment(&deployment);
         QVERIFY(scan->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
         QVERIFY(browser.model()->rowCount() > 0);
@@ -217,11 +223,13 @@ private Q_SLOTS:
 
     void stopStopsTheScan()
     {
+        Deployment deployment(target()); // before the browser, which shows it until it is destroyed
         KeyBrowser browser;
         const auto tester = watch(browser.model());
         browser.setPace(2000);
         browser.show();
-        browser.setTarget(target());
+        deployment.start();
+        browser.setDeployment(&deployment);
         QTRY_VERIFY_WITH_TIMEOUT(browser.model()->keyCount() > 0, 10000);
         auto *stop = browser.findChild<QPushButton *>(QStringLiteral("stop"));
         QVERIFY(stop->isEnabled());
@@ -236,11 +244,13 @@ private Q_SLOTS:
 
     void failoverMidScanShowsARestartBanner()
     {
+        Deployment deployment(target()); // before the browser, which shows it until it is destroyed
         KeyBrowser browser;
         const auto tester = watch(browser.model());
         browser.setPace(8000); // about 2.5 s for the keyspace: slow enough to fail over in the middle
         browser.show();
-        browser.setTarget(target());
+        deployment.start();
+        browser.setDeployment(&deployment);
         QTRY_VERIFY_WITH_TIMEOUT(browser.model()->keyCount() >= 3000, 15000);
         // The user expands a namespace and selects a row while keys keep arriving.
         KeyTreeModel *model = browser.model();
@@ -284,11 +294,13 @@ private Q_SLOTS:
         QVERIFY(!master.openBlocking().isError());
         QTRY_COMPARE_WITH_TIMEOUT(master.execute({"WAIT", "2", "1000"}).value.toInteger(), 2, 60000);
 
+        Deployment deployment(target()); // before the browser, which shows it until it is destroyed
         KeyBrowser browser;
         const auto tester = watch(browser.model());
         browser.setPace(2500); // about 8 s: time to delete, wait for the replicas and fail over in the middle
         browser.show();
-        browser.setTarget(target());
+        deployment.start();
+        browser.setDeployment(&deployment);
         QTRY_VERIFY_WITH_TIMEOUT(browser.model()->keyCount() >= 3000, 15000);
         QList<QByteArray> gone;
         const SampleData data(generated);

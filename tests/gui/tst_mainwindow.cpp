@@ -1,105 +1,310 @@
+#include "common/workerthread.h"
+#include "deployment/deployment.h"
+#include "deploymentpanel.h"
+#include "deploymentview.h"
+#include "keyactions.h"
+#include "keybrowser.h"
+#include "keydetails.h"
+#include "keytreemodel.h"
 #include "mainwindow.h"
+#include "monitorpanel.h"
+#include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
+#include "sentinel/sentinelwatcher.h"
+#include "values/keyedit.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
-// The first window, against a real sandbox: it shows the master the sentinels name, the ROLE check, and follows a
-// failover. Runs under QT_QPA_PLATFORM=offscreen.
+// The main window against real sandboxes: the deployment a tab shows, several deployments in tabs at once, each
+// acting only on its own master, and tabs that close quickly even when their master hangs. Runs offscreen.
 class TestMainWindow final : public QObject
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<Sandbox> m_sandbox;
+    std::unique_ptr<Sandbox> m_a;
+    std::unique_ptr<Sandbox> m_b;
+    QTemporaryDir m_settingsDir;
 
-    SentinelTarget target(const QString &masterName = QStringLiteral("vigil")) const
+    static SentinelTarget target(const Sandbox &sandbox, const QString &masterName = QStringLiteral("vigil"))
     {
-        SentinelTarget t = m_sandbox->target();
+        SentinelTarget t = sandbox.target();
         t.masterName = masterName;
         return t;
+    }
+
+    static RespValue on(const Sandbox &sandbox, const RespCommand &command)
+    {
+        RedisConnection master(sandbox.dataOptions(sandbox.currentMasterPort()));
+        if (master.openBlocking().isError())
+            return {};
+        return master.execute(command).value;
+    }
+
+    static std::unique_ptr<Sandbox> startSandbox(const QString &masterName)
+    {
+        SandboxOptions options;
+        options.keys = 3000; // enough for a paced scan to be caught by a failover
+        options.masterName = masterName;
+        auto sandbox = std::make_unique<Sandbox>(options);
+        const VigilError error = sandbox->start();
+        if (error.isError())
+            qWarning("%s", qPrintable(error.toString()));
+        return error.isError() ? nullptr : std::move(sandbox);
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        SandboxOptions options;
-        options.keys = 300;
-        m_sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = m_sandbox->start();
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        // The session this window remembers goes to a folder of the test's own, not the user's settings.
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        m_a = startSandbox(QStringLiteral("alpha"));
+        QVERIFY(m_a);
+        m_b = startSandbox(QStringLiteral("beta"));
+        QVERIFY(m_b);
     }
 
-    void cleanupTestCase() { m_sandbox.reset(); }
+    void cleanupTestCase()
+    {
+        m_a.reset();
+        m_b.reset();
+    }
+
+    void init() { QSettings().clear(); }
 
     void showsTheConnectedMaster()
     {
         MainWindow window;
         window.show();
-        QVERIFY(window.headline().contains(QStringLiteral("Not connected")));
-        window.setTarget(target(), 500);
-        const QString master = QStringLiteral("127.0.0.1:%1").arg(m_sandbox->currentMasterPort());
+        QCOMPARE(window.deploymentCount(), 0);
+        QVERIFY(window.welcomeText().startsWith(QStringLiteral("Not connected")));
+        window.setTarget(target(*m_a, QStringLiteral("alpha")), 500);
+        const QString master = QStringLiteral("127.0.0.1:%1").arg(m_a->currentMasterPort());
         QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Connected to master ") + master), 10000);
         QCOMPARE(window.fieldText(QStringLiteral("Master")), master);
         QCOMPARE(window.fieldText(QStringLiteral("ROLE check")), QStringLiteral("master (ok)"));
-        QCOMPARE(window.fieldText(QStringLiteral("Replicas connected")), QStringLiteral("2"));
-        QCOMPARE(window.fieldText(QStringLiteral("Keys (DBSIZE)")), QLocale().toString(m_sandbox->loadedKeyCount()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.fieldText(QStringLiteral("Replicas connected")), QStringLiteral("2"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.fieldText(QStringLiteral("Keys (DBSIZE)")),
+                                  QLocale().toString(m_a->loadedKeyCount()), 5000);
         QCOMPARE(window.fieldText(QStringLiteral("Sentinels known")).count(QStringLiteral("127.0.0.1:")), 3);
+        QCOMPARE(window.fieldText(QStringLiteral("Database")), QStringLiteral("0"));
+        QCOMPARE(window.tabs()->tabText(0), QStringLiteral("alpha"));
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("alpha @ 127.0.0.1:")));
     }
 
-    void probesReuseOneConnection()
+    void pollsReuseTheirConnections()
     {
-        // The deployment facts refresh every few seconds for as long as the window is open: that must not be a new
-        // connection each time (operators watch total_connections_received and connection logs).
-        RedisConnection master(m_sandbox->dataOptions(m_sandbox->currentMasterPort()));
+        // The deployment facts refresh for as long as the window is open: that must not be a new connection each
+        // time (operators watch total_connections_received and connection logs), and nothing but the watcher polls.
+        RedisConnection master(m_a->dataOptions(m_a->currentMasterPort()));
         QVERIFY(!master.openBlocking().isError());
         const auto connectionsReceived = [&] {
-            const QByteArray info = master.execute({"INFO", "stats"}).value.toByteArray();
-            for (const QByteArray &line : info.split('\n'))
-                if (line.startsWith("total_connections_received:"))
-                    return line.mid(27).trimmed().toLongLong();
-            return -1LL;
+            return InfoParser::field(master.execute({"INFO", "stats"}).value.toByteArray(),
+                                     "total_connections_received")
+                .toLongLong();
         };
         MainWindow window;
         window.show();
-        window.setTarget(target(), 100);
+        DeploymentView *view = window.setTarget(target(*m_a, QStringLiteral("alpha")), 100);
         QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Connected to master")), 10000);
-        QTest::qWait(1500); // the scan, the watcher and the key pane make their connections
+        QTRY_VERIFY_WITH_TIMEOUT(view->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.fieldText(QStringLiteral("Keys (DBSIZE)")) != QStringLiteral("–"), 5000);
         const qint64 before = connectionsReceived();
+        const quint64 madeBefore = view->deployment()->connections()->made();
         const QString keys = window.fieldText(QStringLiteral("Keys (DBSIZE)"));
         QVERIFY(master.execute({"SET", "probe:new-key", "1"}).ok());
-        // The probes go on (DBSIZE follows the new key) ...
+        // The polls go on (DBSIZE follows the new key) ...
         QTRY_VERIFY_WITH_TIMEOUT(window.fieldText(QStringLiteral("Keys (DBSIZE)")) != keys, 5000);
-        QTest::qWait(2000); // about 20 probes at 100 ms
-        // ... over the connection they already had.
+        QTest::qWait(2000); // about 20 polls at 100 ms
+        // ... over the connections they already had.
         const qint64 opened = connectionsReceived() - before;
         QVERIFY(master.execute({"DEL", "probe:new-key"}).ok());
-        QVERIFY2(opened <= 2, qPrintable(QStringLiteral("%1 new connections to the master in 2 s").arg(opened)));
-    }
-
-    void followsAFailover()
-    {
-        MainWindow window;
-        window.show();
-        window.setTarget(target(), 300);
-        const QString before = QStringLiteral("127.0.0.1:%1").arg(m_sandbox->currentMasterPort());
-        QTRY_COMPARE_WITH_TIMEOUT(window.fieldText(QStringLiteral("Master")), before, 10000);
-        QVERIFY(!m_sandbox->failover().isError());
-        QTRY_VERIFY_WITH_TIMEOUT(window.fieldText(QStringLiteral("Master")) != before
-                                     && window.headline().contains(QStringLiteral("Connected to master")),
-                                 20000);
-        QCOMPARE(window.fieldText(QStringLiteral("ROLE check")), QStringLiteral("master (ok)"));
+        QVERIFY2(opened <= 1, qPrintable(QStringLiteral("%1 new connections to the master in 2 s").arg(opened)));
+        QCOMPARE(view->deployment()->connections()->made(), madeBefore);
     }
 
     void unknownMasterNameIsShown()
     {
         MainWindow window;
         window.show();
-        window.setTarget(target(QStringLiteral("no-such-master")), 500);
+        window.setTarget(target(*m_a, QStringLiteral("no-such-master")), 500);
         QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Cannot reach master 'no-such-master'")),
                                  10000);
-        QCOMPARE(window.fieldText(QStringLiteral("ROLE check")), QStringLiteral("failed (usage)"));
+        const QString detail = window.currentView()->panel()->detail();
+        QVERIFY2(detail.contains(QStringLiteral("SENTINEL MASTER")) && detail.contains(QStringLiteral("No such master")),
+                 qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("sentinel 127.0.0.1:")), qPrintable(detail));
+        QVERIFY(window.tabs()->tabText(0).startsWith(QStringLiteral("✕ ")));
+    }
+
+    void twoDeploymentsInTwoTabs()
+    {
+        MainWindow window;
+        window.show();
+        DeploymentView *a = window.openDeployment(target(*m_a, QStringLiteral("alpha")), 300);
+        DeploymentView *b = window.openDeployment(target(*m_b, QStringLiteral("beta")), 300);
+        QCOMPARE(window.deploymentCount(), 2);
+        QCOMPARE(window.currentView(), b);
+        QCOMPARE(window.tabs()->tabText(0), QStringLiteral("alpha"));
+        QCOMPARE(window.tabs()->tabText(1), QStringLiteral("beta"));
+        for (DeploymentView *view : {a, b}) {
+            QTRY_VERIFY_WITH_TIMEOUT(view->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+            QTRY_COMPARE_WITH_TIMEOUT(view->deployment()->watcher()->subscribedSentinels().size(), 3, 10000);
+        }
+
+        // Slow scans in both tabs; A fails over in the middle of its scan.
+        a->browser()->setPace(600); // about 5 s for 3,000 keys
+        b->browser()->setPace(600);
+        a->browser()->startScan();
+        b->browser()->startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(a->browser()->model()->keyCount() > 0, 10000);
+        QSignalSpy switchedA(a->deployment()->watcher(), &SentinelWatcher::masterSwitched);
+        QSignalSpy switchedB(b->deployment()->watcher(), &SentinelWatcher::masterSwitched);
+        const quint16 oldA = m_a->currentMasterPort();
+        const quint16 masterB = m_b->currentMasterPort();
+        QVERIFY(!m_a->failover().isError());
+        QVERIFY(switchedA.wait(15000));
+        QTRY_VERIFY_WITH_TIMEOUT(a->browser()->isBannerShown(), 15000);
+        QVERIFY2(a->browser()->bannerText().contains(QStringLiteral("Restarted from cursor 0")),
+                 qPrintable(a->browser()->bannerText()));
+        // Only A's tab heard of it: B's tree scans on, with no banner, and its master did not move.
+        QTRY_VERIFY_WITH_TIMEOUT(b->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 30000);
+        QVERIFY(!b->browser()->isBannerShown());
+        QCOMPARE(switchedB.size(), 0);
+        QCOMPARE(m_b->currentMasterPort(), masterB);
+        QVERIFY(m_a->currentMasterPort() != oldA);
+
+        // An edit in each tab lands on that tab's master, and only there.
+        for (auto [view, who] : {std::pair{a, QByteArray("A")}, std::pair{b, QByteArray("B")}}) {
+            QSignalSpy done(view->details()->actions(), &KeyActions::succeeded);
+            view->details()->actions()->run(KeyEdit::hashAdd("tabs:edit", "from", who));
+            QVERIFY2(done.wait(10000), who.constData());
+        }
+        QCOMPARE(on(*m_a, {"HGETALL", "tabs:edit"}).size(), 2);
+        QCOMPARE(on(*m_a, {"HGET", "tabs:edit", "from"}).toByteArray(), QByteArray("A"));
+        QCOMPARE(on(*m_b, {"HGETALL", "tabs:edit"}).size(), 2);
+        QCOMPARE(on(*m_b, {"HGET", "tabs:edit", "from"}).toByteArray(), QByteArray("B"));
+        on(*m_a, {"DEL", "tabs:edit"});
+        on(*m_b, {"DEL", "tabs:edit"});
+
+        // Closing A's tab stops only A: B's deployment still answers and scans.
+        window.closeDeployment(0);
+        QCOMPARE(window.deploymentCount(), 1);
+        QCOMPARE(window.currentView(), b);
+        b->browser()->setPace(0);
+        b->browser()->startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(b->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        QVERIFY(!m_a->restoreAndSettle(60000).isError());
+    }
+
+    void aTabSwitchedToAnotherDeploymentWritesThere()
+    {
+        // The same tab, first on A, then on B: a delete must reach B. (It used to reach A: the key pane kept A's
+        // master.)
+        QVERIFY(on(*m_a, {"SET", "switch:victim", "a"}).isStatus());
+        QVERIFY(on(*m_b, {"SET", "switch:victim", "b"}).isStatus());
+        MainWindow window;
+        window.show();
+        DeploymentView *first = window.setTarget(target(*m_a, QStringLiteral("alpha")), 300);
+        QTRY_VERIFY_WITH_TIMEOUT(first->deployment()->master().isValid(), 10000);
+        DeploymentView *second = window.setTarget(target(*m_b, QStringLiteral("beta")), 300);
+        QCOMPARE(window.deploymentCount(), 1);
+        QCOMPARE(window.tabs()->tabText(0), QStringLiteral("beta"));
+        QTRY_VERIFY_WITH_TIMEOUT(second->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        QSignalSpy removed(second->details()->actions(), &KeyActions::keysRemoved);
+        second->details()->actions()->run(KeyEdit::remove({"switch:victim"}));
+        QVERIFY(removed.wait(10000));
+        QCOMPARE(on(*m_b, {"EXISTS", "switch:victim"}).toInteger(), 0);
+        QCOMPARE(on(*m_a, {"EXISTS", "switch:victim"}).toInteger(), 1);
+        on(*m_a, {"DEL", "switch:victim"});
+    }
+
+    void openTabsAreRememberedWithoutPasswords()
+    {
+        const QByteArray secret = "do-not-store-me-4711";
+        {
+            MainWindow window;
+            SentinelTarget a = target(*m_a, QStringLiteral("alpha"));
+            a.dataPassword = secret; // the sandbox has no password; the point is where it goes
+            window.openDeployment(a, 1000);
+            SentinelTarget b = target(*m_b, QStringLiteral("beta"));
+            b.db = 3;
+            b.readOnly = true;
+            window.openDeployment(b, 1000);
+            window.close();
+        }
+        QSettings settings;
+        settings.sync();
+        QFile file(settings.fileName());
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(settings.fileName()));
+        const QByteArray stored = file.readAll();
+        QVERIFY(stored.contains("alpha") && stored.contains("beta"));
+        QVERIFY(!stored.contains(secret));
+
+        MainWindow again;
+        QVERIFY(again.restoreSession());
+        QCOMPARE(again.deploymentCount(), 2);
+        QCOMPARE(again.view(0)->deployment()->masterName(), QStringLiteral("alpha"));
+        QCOMPARE(again.view(1)->deployment()->masterName(), QStringLiteral("beta"));
+        QCOMPARE(again.view(1)->deployment()->database(), 3);
+        QVERIFY(again.view(1)->deployment()->isReadOnly());
+        QCOMPARE(again.view(0)->deployment()->target().seeds, m_a->target().seeds);
+
+        // Off: nothing is reopened.
+        QSettings().setValue(QStringLiteral("session/reopen"), false);
+        MainWindow off;
+        QVERIFY(!off.restoreSession());
+        QCOMPARE(off.deploymentCount(), 0);
+    }
+
+    void closingWhileTheMasterHangsIsQuick()
+    {
+        // A master stopped with SIGSTOP holds the scan in a socket wait for its timeouts (seconds). Closing the tab,
+        // and the window, must not wait for that.
+        for (const bool wholeWindow : {false, true}) {
+            auto window = std::make_unique<MainWindow>();
+            window->show();
+            DeploymentView *view = window->openDeployment(target(*m_a, QStringLiteral("alpha")), 300);
+            QTRY_VERIFY_WITH_TIMEOUT(view->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+            const quint16 master = m_a->currentMasterPort();
+            QVERIFY(!m_a->pauseNode(master).isError());
+            // The tab says the master is down once the sentinels do (down-after 1 s).
+            QTRY_VERIFY_WITH_TIMEOUT(window->tabs()->tabText(0).startsWith(QStringLiteral("▼ "))
+                                         || window->tabs()->tabText(0).startsWith(QStringLiteral("⟳ ")),
+                                     10000);
+            // A new scan connects to the stopped master: the kernel accepts the connection, and the handshake then
+            // waits for the command timeout (5 s). Nothing can be observed from outside while it waits, so give the
+            // worker a moment to get there.
+            view->browser()->startScan();
+            QTest::qWait(300);
+            QVERIFY(view->browser()->isScanning());
+            QElapsedTimer closing;
+            closing.start();
+            if (wholeWindow)
+                window.reset();
+            else
+                window->closeDeployment(0);
+            const qint64 took = closing.elapsed();
+            const int detached = WorkerThread::detachedCount();
+            QVERIFY(!m_a->resumeNode(master).isError());
+            QVERIFY2(took < 1500, qPrintable(QStringLiteral("closing took %1 ms").arg(took)));
+            // It really was stuck: its thread was left to finish on its own instead of being waited for.
+            QCOMPARE(detached, 1);
+            // The cancelled scan finishes on its own once the master answers or times out, and is deleted.
+            QTRY_COMPARE_WITH_TIMEOUT(WorkerThread::detachedCount(), 0, 30000);
+            const VigilError settled = m_a->restoreAndSettle(90000);
+            QVERIFY2(!settled.isError(), qPrintable(settled.toString()));
+        }
     }
 };
 

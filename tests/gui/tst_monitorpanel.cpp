@@ -1,3 +1,4 @@
+#include "deployment/deployment.h"
 #include "eventtimeline.h"
 #include "keybrowser.h"
 #include "mainwindow.h"
@@ -71,10 +72,12 @@ private Q_SLOTS:
     {
         MainWindow window;
         window.show();
-        TopologyView *view = window.monitor()->topology();
-        QCOMPARE(view->quorumText(), QStringLiteral("Not connected"));
-        QVERIFY(view->nodeTexts().isEmpty());
+        // No deployment yet: a page that says so, and no topology to show.
+        QCOMPARE(window.deploymentCount(), 0);
+        QVERIFY(window.welcomeText().startsWith(QStringLiteral("Not connected")));
+        QVERIFY(!window.monitor());
         window.setTarget(target());
+        TopologyView *view = window.monitor()->topology();
         const QString master = QStringLiteral("master 127.0.0.1:%1 · ✓ up").arg(m_sandbox->currentMasterPort());
         QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), master), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(view->nodeTexts().filter(QStringLiteral("· ✓ reachable")).size(), 3, 10000);
@@ -93,9 +96,9 @@ private Q_SLOTS:
         const quint16 before = m_sandbox->currentMasterPort();
         QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("master 127.0.0.1:%1").arg(before)),
                                  10000);
-        QTRY_COMPARE_WITH_TIMEOUT(window.browser()->watcher()->subscribedSentinels().size(), 3, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.browser()->deployment()->watcher()->subscribedSentinels().size(), 3, 10000);
 
-        QSignalSpy switched(window.browser()->watcher(), &SentinelWatcher::masterSwitched);
+        QSignalSpy switched(window.browser()->deployment()->watcher(), &SentinelWatcher::masterSwitched);
         monitor->setConfirmActions(false);
         monitor->failoverAction()->trigger(); // the toolbar's "Failover now"
         QVERIFY(switched.wait(15000));

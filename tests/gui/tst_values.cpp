@@ -1,3 +1,4 @@
+#include "deployment/deployment.h"
 #include "keyactions.h"
 #include "keybrowser.h"
 #include "keydetails.h"
@@ -822,8 +823,10 @@ private Q_SLOTS:
 
     void aReplicaScanSaysWhichReplicaAndHowFarBehind()
     {
+        Deployment deployment(m_sandbox->target());
         KeyBrowser replicaBrowser;
-        replicaBrowser.setTarget(m_sandbox->target());
+        deployment.start();
+        replicaBrowser.setDeployment(&deployment);
         replicaBrowser.setScanSource(ScanOptions::Source::Replica);
         replicaBrowser.show();
         QVERIFY(replicaBrowser.replicaNote().isEmpty());
@@ -856,7 +859,7 @@ private Q_SLOTS:
     {
         QVERIFY(select("config:app"));
         const HostPort oldMaster = details()->link()->master();
-        QSignalSpy switched(browser()->watcher(), &SentinelWatcher::masterSwitched);
+        QSignalSpy switched(browser()->deployment()->watcher(), &SentinelWatcher::masterSwitched);
         QVERIFY(!m_sandbox->failover().isError());
         QVERIFY(switched.wait(30000));
         QTRY_VERIFY_WITH_TIMEOUT(details()->link()->master() != oldMaster, 10000);

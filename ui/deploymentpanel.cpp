@@ -1,0 +1,179 @@
+#include "deploymentpanel.h"
+
+#include "deployment/deployment.h"
+#include "sentinel/sentinelwatcher.h"
+
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLocale>
+#include <QVBoxLayout>
+
+namespace {
+const QString fieldMasterName = QStringLiteral("Master name");
+const QString fieldMaster = QStringLiteral("Master");
+const QString fieldRole = QStringLiteral("ROLE check");
+const QString fieldSentinel = QStringLiteral("Answered by");
+const QString fieldSentinels = QStringLiteral("Sentinels known");
+const QString fieldVersion = QStringLiteral("Redis version");
+const QString fieldReplicas = QStringLiteral("Replicas connected");
+const QString fieldKeys = QStringLiteral("Keys (DBSIZE)");
+const QString fieldDatabase = QStringLiteral("Database");
+const QString fieldAccess = QStringLiteral("Access");
+const QString fieldSandbox = QStringLiteral("Sandbox folder");
+
+QString joined(const QList<HostPort> &addresses)
+{
+    QStringList texts;
+    for (const HostPort &address : addresses)
+        texts.append(address.toString());
+    return texts.join(QStringLiteral(", "));
+}
+} // namespace
+
+DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
+    : QWidget(parent)
+    , m_deployment(deployment)
+{
+    auto *layout = new QVBoxLayout(this);
+    m_headline = new QLabel(this);
+    m_headline->setObjectName(QStringLiteral("deploymentHeadline"));
+    m_headline->setTextFormat(Qt::RichText);
+    m_headline->setWordWrap(true);
+    QFont headlineFont = m_headline->font();
+    headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.25);
+    headlineFont.setBold(true);
+    m_headline->setFont(headlineFont);
+    m_detail = new QLabel(this);
+    m_detail->setTextFormat(Qt::PlainText);
+    m_detail->setWordWrap(true);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_headline);
+    layout->addWidget(m_detail);
+
+    auto *box = new QGroupBox(tr("Deployment"), this);
+    auto *form = new QFormLayout(box);
+    for (const QString &name : {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldSentinels, fieldVersion,
+                                fieldReplicas, fieldKeys, fieldDatabase, fieldAccess, fieldSandbox}) {
+        auto *value = new QLabel(QStringLiteral("–"), box);
+        value->setTextFormat(Qt::PlainText);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setWordWrap(true);
+        form->addRow(tr("%1:").arg(name), value);
+        m_fields.insert(name, value);
+    }
+    layout->addWidget(box);
+    layout->addStretch();
+
+    const SentinelTarget &target = deployment->target();
+    setField(fieldMasterName, target.masterName);
+    setField(fieldSentinels, joined(target.seeds));
+    setField(fieldDatabase, QString::number(target.db));
+    setField(fieldAccess, target.readOnly ? tr("read-only: Vigil sends no command that writes")
+                                          : tr("read and write (every change asks first)"));
+    form->setRowVisible(m_fields.value(fieldSandbox), false);
+
+    SentinelWatcher *watcher = deployment->watcher();
+    connect(watcher, &SentinelWatcher::snapshotUpdated, this, &DeploymentPanel::update);
+    connect(watcher, &SentinelWatcher::masterChanged, this, &DeploymentPanel::update);
+    connect(deployment, &Deployment::healthChanged, this, &DeploymentPanel::update);
+    update();
+}
+
+DeploymentPanel::~DeploymentPanel() = default;
+
+void DeploymentPanel::setSandboxFolder(const QString &folder)
+{
+    QLabel *label = m_fields.value(fieldSandbox);
+    label->setText(folder);
+    if (auto *form = qobject_cast<QFormLayout *>(label->parentWidget()->layout()))
+        form->setRowVisible(label, !folder.isEmpty());
+}
+
+void DeploymentPanel::update()
+{
+    const TopologySnapshot &snapshot = m_deployment->lastSnapshot();
+    const QString name = m_deployment->masterName();
+    SentinelWatcher *watcher = m_deployment->watcher();
+    setField(fieldSentinels,
+             joined(watcher->knownSentinels().isEmpty() ? m_deployment->target().seeds : watcher->knownSentinels()));
+    if (!snapshot.isValid()) {
+        if (m_deployment->health() == Deployment::Health::Unreachable) {
+            setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), m_deployment->healthText());
+            setField(fieldRole, tr("not checked: the sentinels did not name a master"));
+            m_status = m_deployment->healthText();
+        } else {
+            setHeadline(QStringLiteral("#b58900"), tr("Resolving master '%1'…").arg(name),
+                        tr("Asking the sentinels %1").arg(joined(m_deployment->target().seeds)));
+            m_status = tr("resolving master '%1'").arg(name);
+        }
+        Q_EMIT statusChanged(m_status);
+        return;
+    }
+
+    const QString address = snapshot.master.address.toString();
+    const QString role = QString::fromUtf8(snapshot.master.role);
+    setField(fieldMaster, address);
+    setField(fieldSentinel, snapshot.polledSentinel.toString());
+    setField(fieldVersion, snapshot.master.redisVersion.isEmpty() ? QStringLiteral("–")
+                                                                  : QString::fromUtf8(snapshot.master.redisVersion));
+    setField(fieldReplicas, snapshot.master.connectedReplicas < 0 ? QStringLiteral("–")
+                                                                  : QString::number(snapshot.master.connectedReplicas));
+    setField(fieldKeys, snapshot.master.keys < 0 ? QStringLiteral("–") : QLocale().toString(snapshot.master.keys));
+
+    if (role == QLatin1String("master")) {
+        setField(fieldRole, tr("master (ok)"));
+        QString detail = tr("Sentinel %1 named %2 as master '%3'; ROLE on %2 says master.")
+                             .arg(snapshot.polledSentinel.toString(), address, name);
+        if (m_deployment->health() == Deployment::Health::MasterDown
+            || m_deployment->health() == Deployment::Health::FailingOver)
+            detail += QLatin1Char(' ') + tr("Sentinel reports: %1.").arg(m_deployment->healthText());
+        setHeadline(QStringLiteral("#2aa198"), tr("Connected to master %1").arg(address), detail);
+    } else if (!role.isEmpty()) {
+        setField(fieldRole, tr("%1 (the sentinels' master is not a master: failover in progress?)").arg(role));
+        setHeadline(
+            QStringLiteral("#b58900"), tr("Master '%1' is changing").arg(name),
+            tr("Sentinel %1 names %2, which says it is a %3.").arg(snapshot.polledSentinel.toString(), address, role));
+    } else {
+        setField(fieldRole, snapshot.master.error.isEmpty() ? tr("waiting for the master's answer")
+                                                            : tr("failed: %1").arg(snapshot.master.error));
+        if (snapshot.master.error.isEmpty())
+            setHeadline(
+                QStringLiteral("#b58900"), tr("Connecting to master %1…").arg(address),
+                tr("Sentinel %1 named %2 as master '%3'.").arg(snapshot.polledSentinel.toString(), address, name));
+        else
+            setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), snapshot.master.error);
+    }
+    m_status = tr("master %1 (%2) · %3 sentinels known")
+                   .arg(address, role.isEmpty() ? tr("not answering") : role)
+                   .arg(watcher->knownSentinels().size());
+    Q_EMIT statusChanged(m_status);
+}
+
+void DeploymentPanel::setHeadline(const QString &color, const QString &text, const QString &detail)
+{
+    m_headline->setText(QStringLiteral("<span style=\"color:%1\">&#9679;</span> ").arg(color) + text.toHtmlEscaped());
+    m_detail->setText(detail);
+}
+
+void DeploymentPanel::setField(const QString &field, const QString &value)
+{
+    if (QLabel *label = m_fields.value(field))
+        label->setText(value);
+}
+
+QString DeploymentPanel::headline() const
+{
+    return m_headline->text();
+}
+
+QString DeploymentPanel::detail() const
+{
+    return m_detail->text();
+}
+
+QString DeploymentPanel::fieldText(const QString &field) const
+{
+    const QLabel *label = m_fields.value(field);
+    return label ? label->text() : QString();
+}

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QHash>
+#include <QWidget>
+
+class Deployment;
+class QLabel;
+struct TopologySnapshot;
+
+// The Deployment tab: which master, named by which sentinel, what its own ROLE says, its version, replicas, keys and
+// database, and whether the tab may write. Everything comes from the deployment's SentinelWatcher poll (it asks the
+// master itself for ROLE, INFO and DBSIZE over the one connection it keeps), so nothing here polls on its own.
+class DeploymentPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeploymentPanel)
+
+public:
+    explicit DeploymentPanel(Deployment *deployment, QWidget *parent = nullptr);
+    ~DeploymentPanel() override;
+
+    // Demo mode: where the sandbox keeps its files.
+    void setSandboxFolder(const QString &folder);
+
+    // The texts a user reads (tests, screenshots).
+    QString headline() const;
+    QString detail() const;
+    QString fieldText(const QString &field) const;
+    // One line for the status bar: "master 127.0.0.1:6380 (master) · 3 sentinels known".
+    QString statusText() const { return m_status; }
+
+Q_SIGNALS:
+    void statusChanged(const QString &text);
+
+private:
+    void update();
+    void setField(const QString &field, const QString &value);
+    void setHeadline(const QString &color, const QString &text, const QString &detail);
+
+    Deployment *m_deployment;
+    QLabel *m_headline = nullptr;
+    QLabel *m_detail = nullptr;
+    QHash<QString, QLabel *> m_fields;
+    QString m_status;
+};

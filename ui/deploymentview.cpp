@@ -1,0 +1,125 @@
+#include "deploymentview.h"
+
+#include "deployment/deployment.h"
+#include "deploymentpanel.h"
+#include "keyactions.h"
+#include "keybrowser.h"
+#include "keydetails.h"
+#include "monitorpanel.h"
+#include "sentinel/sentinelwatcher.h"
+
+#include <QSplitter>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs, QWidget *parent)
+    : QWidget(parent)
+    , m_deployment(new Deployment(target, this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *splitter = new QSplitter(this);
+    m_content = splitter;
+    m_browser = new KeyBrowser(splitter);
+    splitter->addWidget(m_browser);
+
+    m_tabs = new QTabWidget(splitter);
+    m_tabs->setObjectName(QStringLiteral("sideTabs"));
+    m_monitor = new MonitorPanel(m_tabs);
+    m_tabs->addTab(m_monitor, tr("Topology"));
+    m_details = new KeyDetails(m_deployment, m_tabs);
+    m_tabs->addTab(m_details, tr("Key"));
+    m_panel = new DeploymentPanel(m_deployment, m_tabs);
+    m_tabs->addTab(m_panel, tr("Deployment"));
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter);
+
+    m_browser->setActions(m_details->actions());
+    connect(m_details->actions(), &KeyActions::keysRemoved, m_browser, &KeyBrowser::removeKeys);
+    connect(m_details->actions(), &KeyActions::keyAdded, m_browser, &KeyBrowser::addKey);
+    connect(m_browser, &KeyBrowser::keySelected, this, &DeploymentView::showSelectedKey);
+    connect(m_browser, &KeyBrowser::connectRequested, this, &DeploymentView::connectRequested);
+    connect(m_browser, &KeyBrowser::scanStatusChanged, this, &DeploymentView::statusChanged);
+    connect(m_browser, &KeyBrowser::sentinelStatusChanged, this, &DeploymentView::statusChanged);
+    connect(m_panel, &DeploymentPanel::statusChanged, this, &DeploymentView::statusChanged);
+    connect(m_monitor, &MonitorPanel::actionReported, this, &DeploymentView::actionReported);
+    connect(m_deployment, &Deployment::healthChanged, this, &DeploymentView::titleChanged);
+    connect(m_deployment->watcher(), &SentinelWatcher::masterSwitched, this,
+            [this](const HostPort &from, const HostPort &to) {
+                Q_EMIT masterSwitched(m_deployment->masterName(), from, to);
+            });
+
+    m_monitor->setDeployment(m_deployment);
+    m_deployment->start(pollIntervalMs);
+    m_browser->setDeployment(m_deployment);
+}
+
+DeploymentView::~DeploymentView()
+{
+    // The widgets first: they hold the deployment's link and watcher. Then the deployment closes its connections.
+    delete m_content;
+    delete m_deployment;
+}
+
+void DeploymentView::setSandbox(SandboxController *controller, const QString &folder)
+{
+    m_sandbox = controller;
+    m_monitor->setSandbox(controller);
+    m_panel->setSandboxFolder(folder);
+    Q_EMIT titleChanged();
+}
+
+QString DeploymentView::tabTitle() const
+{
+    QString title = m_deployment->masterName();
+    if (m_sandbox)
+        title += tr(" (sandbox)");
+    switch (m_deployment->health()) {
+    case Deployment::Health::MasterDown:
+        return QStringLiteral("▼ ") + title;
+    case Deployment::Health::FailingOver:
+        return QStringLiteral("⟳ ") + title;
+    case Deployment::Health::Unreachable:
+        return QStringLiteral("✕ ") + title;
+    case Deployment::Health::Connecting:
+    case Deployment::Health::Healthy:
+        break;
+    }
+    return title;
+}
+
+QString DeploymentView::tabToolTip() const
+{
+    QString tip = m_deployment->title() + QLatin1Char('\n') + m_deployment->healthText();
+    if (m_deployment->database() != 0)
+        tip += QLatin1Char('\n') + tr("database %1").arg(m_deployment->database());
+    if (m_deployment->isReadOnly())
+        tip += QLatin1Char('\n') + tr("read-only");
+    return tip;
+}
+
+QString DeploymentView::masterStatus() const
+{
+    return m_panel->statusText();
+}
+
+QString DeploymentView::sentinelStatus() const
+{
+    return m_browser->sentinelStatus();
+}
+
+QString DeploymentView::scanStatus() const
+{
+    return m_browser->scanStatus();
+}
+
+void DeploymentView::showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys)
+{
+    if (isNamespace)
+        m_details->showNamespace(key, keys);
+    else
+        m_details->showKey(key);
+    m_tabs->setCurrentWidget(m_details);
+}
