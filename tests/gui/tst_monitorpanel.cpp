@@ -113,7 +113,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("replica 127.0.0.1:%1").arg(before)),
                                  30000);
         QVERIFY(window.statusBar()->currentMessage().startsWith(
-            QStringLiteral("Master switched: 127.0.0.1:%1 → 127.0.0.1:%2").arg(before).arg(after)));
+            QStringLiteral("Master 'vigil' switched: 127.0.0.1:%1 → 127.0.0.1:%2").arg(before).arg(after)));
 
         // The timeline holds the failover, its phases in order.
         FailoverChart *chart = monitor->timeline()->chart();

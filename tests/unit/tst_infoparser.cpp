@@ -13,8 +13,9 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("info");
         QTest::addColumn<QByteArray>("name");
         QTest::addColumn<QByteArray>("value");
-        const QByteArray server = "# Server\r\nredis_version:7.0.15\r\nrun_id:abc123\r\nexecutable:/usr/bin/redis-server\r\n"
-                                  "config_file:C:\\redis\\redis.conf\r\n\r\n# Replication\r\nrole:master\r\n";
+        const QByteArray server
+            = "# Server\r\nredis_version:7.0.15\r\nrun_id:abc123\r\nexecutable:/usr/bin/redis-server\r\n"
+              "config_file:C:\\redis\\redis.conf\r\n\r\n# Replication\r\nrole:master\r\n";
         QTest::newRow("crlf") << server << QByteArray("redis_version") << QByteArray("7.0.15");
         QTest::newRow("after a header") << server << QByteArray("role") << QByteArray("master");
         QTest::newRow("colon in value") << server << QByteArray("config_file") << QByteArray("C:\\redis\\redis.conf");
