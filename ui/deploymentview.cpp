@@ -71,9 +71,9 @@ void DeploymentView::setSandbox(SandboxController *controller, const QString &fo
     Q_EMIT titleChanged();
 }
 
-QString DeploymentView::tabTitle() const
+QString DeploymentView::tabTitle(bool withAddress) const
 {
-    QString title = m_deployment->masterName();
+    QString title = withAddress ? m_deployment->title() : m_deployment->masterName();
     if (m_sandbox)
         title += tr(" (sandbox)");
     switch (m_deployment->health()) {

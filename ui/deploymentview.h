@@ -37,8 +37,9 @@ public:
     void setSandbox(SandboxController *controller, const QString &folder);
     SandboxController *sandbox() const { return m_sandbox; }
 
-    // The tab's text: the master name, with a mark when the master is down or failing over.
-    QString tabTitle() const;
+    // The tab's text: the master name (and the first sentinel, when another tab has the same name), with a mark when
+    // the master is down or failing over.
+    QString tabTitle(bool withAddress = false) const;
     QString tabToolTip() const;
 
     // The status bar's three parts while this view is shown.

@@ -140,7 +140,7 @@ DeploymentView *MainWindow::openDeployment(const SentinelTarget &target, int pol
 {
     DeploymentView *view = createView(target, pollIntervalMs);
     const int index = m_tabs->addTab(view, QString());
-    updateTab(view);
+    updateTabs();
     m_tabs->setCurrentIndex(index);
     m_stack->setCurrentWidget(m_tabs);
     saveSession();
@@ -160,7 +160,7 @@ DeploymentView *MainWindow::setTarget(const SentinelTarget &target, int pollInte
     m_tabs->insertTab(index, view, QString());
     m_tabs->removeTab(index + 1);
     delete old;
-    updateTab(view);
+    updateTabs();
     m_tabs->setCurrentIndex(index);
     saveSession();
     updateStatus();
@@ -175,6 +175,7 @@ void MainWindow::closeDeployment(int index)
         return;
     m_tabs->removeTab(index);
     delete closing; // the scan thread gets about a second; a stuck one is cancelled and finishes on its own
+    updateTabs();
     if (m_tabs->count() == 0) {
         m_stack->setCurrentWidget(m_welcome);
         showMessage(tr("No deployment is open. Use File > New connection…"));
@@ -219,10 +220,20 @@ void MainWindow::updateTab(DeploymentView *view)
     const int index = m_tabs->indexOf(view);
     if (index < 0)
         return;
-    m_tabs->setTabText(index, view->tabTitle());
+    // Two tabs on masters of the same name are told apart by their first sentinel.
+    bool twin = false;
+    for (int i = 0; i < m_tabs->count() && !twin; ++i)
+        twin = i != index && this->view(i)->deployment()->masterName() == view->deployment()->masterName();
+    m_tabs->setTabText(index, view->tabTitle(twin));
     m_tabs->setTabToolTip(index, view->tabToolTip());
     if (view == currentView())
         updateStatus();
+}
+
+void MainWindow::updateTabs()
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        updateTab(view(i));
 }
 
 void MainWindow::updateStatus()

@@ -74,6 +74,7 @@ protected:
 private:
     DeploymentView *createView(const SentinelTarget &target, int pollIntervalMs);
     void updateTab(DeploymentView *view);
+    void updateTabs();
     void updateStatus();
     void updateSandboxMenu();
     void handleSandboxStarted(const SandboxInfo &info);

@@ -55,7 +55,10 @@ ConnectionProfile ConnectionProfile::read(QSettings &settings)
 {
     ConnectionProfile p;
     p.name = settings.value(QStringLiteral("name")).toString();
-    p.seeds = settings.value(QStringLiteral("sentinels")).toString();
+    // A hand-edited file may hold the list unquoted, which QSettings reads as a string list.
+    const QVariant seeds = settings.value(QStringLiteral("sentinels"));
+    p.seeds
+        = seeds.typeId() == QMetaType::QStringList ? seeds.toStringList().join(QStringLiteral(", ")) : seeds.toString();
     p.masterName = settings.value(QStringLiteral("master")).toString();
     p.sentinelUser = settings.value(QStringLiteral("sentinelUser")).toString();
     p.dataUser = settings.value(QStringLiteral("user")).toString();

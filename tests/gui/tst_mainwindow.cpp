@@ -157,6 +157,15 @@ private Q_SLOTS:
         QCOMPARE(window.currentView(), b);
         QCOMPARE(window.tabs()->tabText(0), QStringLiteral("alpha"));
         QCOMPARE(window.tabs()->tabText(1), QStringLiteral("beta"));
+        // Two tabs on masters of the same name say which is which; closing one makes the other plain again.
+        window.openDeployment(target(*m_a, QStringLiteral("alpha")), 300);
+        const QString alphaAt = QStringLiteral("alpha @ %1").arg(m_a->target().seeds.first().toString());
+        QCOMPARE(window.tabs()->tabText(0), alphaAt);
+        QCOMPARE(window.tabs()->tabText(2), alphaAt);
+        QCOMPARE(window.tabs()->tabText(1), QStringLiteral("beta"));
+        window.closeDeployment(2);
+        QCOMPARE(window.tabs()->tabText(0), QStringLiteral("alpha"));
+        window.tabs()->setCurrentIndex(1);
         for (DeploymentView *view : {a, b}) {
             QTRY_VERIFY_WITH_TIMEOUT(view->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
             QTRY_COMPARE_WITH_TIMEOUT(view->deployment()->watcher()->subscribedSentinels().size(), 3, 10000);
