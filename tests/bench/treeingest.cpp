@@ -5,6 +5,7 @@
 //
 // Prints one line: keys, seconds, the longest GUI-thread stall (the largest gap between ticks of a 1 ms timer), and
 // resident memory growth in bytes a key. scan_bench.sh and tree_bench.sh compare it with the plain loop.
+#include "deployment/deployment.h"
 #include "keybrowser.h"
 #include "keytreemodel.h"
 
@@ -52,6 +53,7 @@ int main(int argc, char *argv[])
     target.seeds = HostPort::parseList(QString::fromLocal8Bit(argv[1]));
     target.masterName = QString::fromLocal8Bit(argv[2]);
 
+    Deployment deployment(target); // before the browser, which shows it until it is destroyed
     KeyBrowser browser;
     if (const int limit = qEnvironmentVariableIntValue("BENCH_ROW_LIMIT"); limit > 0)
         browser.model()->setRowLimit(limit); // to measure what the window size costs
@@ -105,7 +107,8 @@ int main(int argc, char *argv[])
     ticker.start();
     if (qgetenv("BENCH_EXPAND") == "biggest")
         expander.start();
-    browser.setTarget(target);
+    deployment.start();
+    browser.setDeployment(&deployment);
     QApplication::exec();
     const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
     browser.model()->flushSort();
