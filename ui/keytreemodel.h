@@ -14,7 +14,7 @@ struct PackedEntry;
 
 // The namespace tree of a keyspace, fed in batches while a scan runs.
 //
-// Keys are split on a separator (":" by default). Rows sort naturally: namespaces first, then keys, digits by value. A
+// Keys are split on a separator (":" by default). Rows sort naturally (NaturalOrder): namespaces first, then keys. A
 // namespace row shows how many keys it holds; a key row is a leaf. A key "a" and a namespace "a" (from "a:b") are two
 // rows. Everything is bytes: each node keeps only its own segment, so namespaces share their prefix, and the display
 // escapes what it must (KeyDisplay).
@@ -61,9 +61,6 @@ public:
     void setRowLimit(int rows);
     int rowLimit() const { return m_rowLimit; }
     void showMore(const QModelIndex &parent);
-
-    // The order of rows with the same kind (namespace or key): natural, digits by value. <0, 0 or >0.
-    static int compareNames(QByteArrayView a, QByteArrayView b);
 
     // The index of a key's row, building the rows of the namespaces on its path if needed; invalid if absent.
     QModelIndex indexOfKey(const QByteArray &key);

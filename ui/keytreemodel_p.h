@@ -1,0 +1,148 @@
+#pragma once
+
+// KeyTreeModel's storage, shared by its two source files and no one else (as qfilesystemmodel_p.h is): the node of a
+// row, and the packed lists that hold collapsed namespaces' members and the keys past a window, without row objects.
+
+#include "keytreemodel.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QHash>
+
+#include <memory>
+#include <vector>
+
+// Byte strings back to back, each a varint length then the bytes, read in order. Chunks of at most 64 KiB: one big
+// array would be copied whole each time it grows (hundreds of MB at 10M keys, a long stall).
+struct PackedList
+{
+    static constexpr qsizetype chunkLimit = 64 * 1024;
+    std::vector<QByteArray> chunks;
+    size_t readChunk = 0;
+    qsizetype readOffset = 0;
+    qint64 left = 0; // entries not read yet
+
+    void append(QByteArrayView bytes)
+    {
+        if (chunks.empty() || (!chunks.back().isEmpty() && chunks.back().size() + bytes.size() + 10 > chunkLimit))
+            chunks.emplace_back();
+        QByteArray &chunk = chunks.back();
+        quint64 n = static_cast<quint64>(bytes.size());
+        while (n >= 0x80) {
+            chunk.append(static_cast<char>((n & 0x7f) | 0x80));
+            n >>= 7;
+        }
+        chunk.append(static_cast<char>(n));
+        chunk.append(bytes.data(), bytes.size());
+        ++left;
+    }
+
+    // Reads the entry at (*chunk, *offset) and moves past it, without consuming it.
+    QByteArrayView peek(size_t *chunk, qsizetype *offset) const
+    {
+        while (*offset >= chunks[*chunk].size()) {
+            ++*chunk;
+            *offset = 0;
+        }
+        const QByteArray &c = chunks[*chunk];
+        quint64 n = 0;
+        int shift = 0;
+        for (;;) {
+            const auto b = static_cast<quint8>(c.at((*offset)++));
+            n |= quint64(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                break;
+            shift += 7;
+        }
+        const QByteArrayView view(c.constData() + *offset, static_cast<qsizetype>(n));
+        *offset += static_cast<qsizetype>(n);
+        return view;
+    }
+
+    // Consumes the next entry; the chunks are freed once everything is read.
+    QByteArray take()
+    {
+        const QByteArray entry = peek(&readChunk, &readOffset).toByteArray();
+        if (--left == 0)
+            release();
+        return entry;
+    }
+
+    template<typename F>
+    void forEach(F f) const
+    {
+        size_t chunk = readChunk;
+        qsizetype offset = readOffset;
+        for (qint64 i = 0; i < left; ++i)
+            f(peek(&chunk, &offset));
+    }
+
+    // Drops the first entry equal to `bytes`; false if there is none. Rewrites the chunks: O(entries), for the rare
+    // single-key removal (a user's delete), never on the scan's path.
+    bool remove(QByteArrayView bytes)
+    {
+        if (left == 0)
+            return false;
+        PackedList kept;
+        bool found = false;
+        forEach([&](QByteArrayView entry) {
+            if (!found && entry == bytes)
+                found = true;
+            else
+                kept.append(entry);
+        });
+        if (found)
+            *this = std::move(kept);
+        return found;
+    }
+
+    void release() { *this = {}; }
+};
+
+struct KeyTreeModel::Node
+{
+    Node *parent = nullptr;
+    QByteArray name;  // this segment only
+    qint64 count = 0; // keys at or below; 1 for a key
+    bool isNamespace = false;
+    bool populated = false; // its rows exist (fetchMore ran)
+    bool attached = false;  // it is in its parent's children (a row, or hidden past the parent's window)
+    bool missing = false;
+    bool isMore = false; // the "N more" row of its parent
+    int row = 0;         // index in the parent's children
+    // The rows the view sees are children[0, shown); past a limit the rest wait behind a "more" row, so that a huge
+    // expanded namespace costs the view (which lays out every visible row on each change) a bounded amount.
+    int shown = 0;
+    int limit = 0;
+    bool moreShown = false;
+    qint64 moreCount = 0; // what the "more" row says; changed only with a dataChanged, never behind the view's back
+    std::unique_ptr<Node> more;
+    size_t sortedCount = 0; // children[0, sortedCount) are in order; the rest arrived since the last sort
+    std::vector<std::unique_ptr<Node>> children;
+    QHash<QByteArray, Node *> namespaces; // namespace children by name, once populated
+    // The rest of each key below that has no row yet. A collapsed namespace holds all its keys here; a namespace
+    // being populated drains it a slice at a time.
+    PackedList pending;
+    // Populated, with a full window: the rest of each key that sorts past the window's last row, packed instead of
+    // built (no row object, no hash entry). They become rows when the user opens the next page.
+    PackedList overflow;
+};
+
+// A packed entry seen as the row it would make: its first segment, and whether that is a namespace.
+struct PackedEntry
+{
+    QByteArrayView rest;
+    QByteArrayView segment;
+    bool isNamespace;
+};
+
+namespace KeyTreeStorage {
+// The entries of a packed list, each seen as the row it would make.
+std::vector<PackedEntry> entriesOf(const PackedList &list, QByteArrayView separator);
+// Row order: namespaces first, then keys, each natural; the entries of one namespace make one row.
+bool entryBefore(const PackedEntry &a, const PackedEntry &b);
+bool sameRow(const PackedEntry &a, const PackedEntry &b);
+// Moves the entries of the first `rows` rows (a whole namespace's entries at once) to the front, in no order, in
+// linear time; returns how many entries that is. All of them when rows is 0.
+size_t selectFirstRows(std::vector<PackedEntry> &entries, qint64 rows);
+} // namespace KeyTreeStorage
