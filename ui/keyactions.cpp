@@ -12,6 +12,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -430,4 +431,29 @@ void KeyActions::copyBytes(const QByteArray &bytes)
 void KeyActions::copyText(const QString &text)
 {
     QApplication::clipboard()->setText(text);
+}
+
+void KeyActions::populateMenu(QMenu *menu, const QList<QByteArray> &keys, const QByteArray &nameAt)
+{
+    const bool writable = !isReadOnly();
+    const QByteArray key = keys.size() == 1 ? keys.first() : QByteArray();
+    QAction *remove = menu->addAction(
+        keys.size() > 1 ? tr("Delete %1…").arg(countOf(keys.size(), tr("key"), tr("keys"))) : tr("Delete…"), this,
+        [this, keys] { deleteKeys(keys); });
+    remove->setEnabled(writable && !keys.isEmpty());
+    QAction *rename = menu->addAction(tr("Rename…"), this, [this, key] { renameKey(key); });
+    rename->setEnabled(writable && !key.isEmpty());
+    QAction *ttl = menu->addAction(tr("Set TTL…"), this, [this, key] { setTtl(key); });
+    ttl->setEnabled(writable && !key.isEmpty());
+    QAction *persist = menu->addAction(tr("Clear TTL…"), this, [this, key] { clearTtl(key); });
+    persist->setEnabled(writable && !key.isEmpty());
+    menu->addSeparator();
+    const QByteArray name = nameAt.isEmpty() ? key : nameAt;
+    menu->addAction(tr("Copy name (raw bytes)"), this, [name] { copyBytes(name); })->setEnabled(!name.isEmpty());
+    menu->addAction(tr("Copy name (escaped)"), this, [name] { copyText(KeyDisplay::escape(name)); })
+        ->setEnabled(!name.isEmpty());
+    if (isReadOnly()) {
+        menu->addSeparator();
+        menu->addAction(tr("Read-only connection: changes are disabled"))->setEnabled(false);
+    }
 }

@@ -7,6 +7,7 @@
 #include <QPointer>
 
 class MasterLink;
+class QMenu;
 class QWidget;
 
 // The changes a user makes to keys and values, each one asked for, confirmed, then sent to the current master through
@@ -45,6 +46,9 @@ public:
 
     // Runs an edit without asking: what the dialogs end in, and what tests and scripts call.
     void run(const KeyEdit &edit);
+    // The key tree's context menu: delete, rename, TTL, copy name. `keys` are the selected keys (not namespaces),
+    // `nameAt` the row under the pointer (a key or a namespace prefix, for the copy actions).
+    void populateMenu(QMenu *menu, const QList<QByteArray> &keys, const QByteArray &nameAt);
 
 Q_SIGNALS:
     void keysRemoved(const QList<QByteArray> &keys);

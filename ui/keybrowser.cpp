@@ -5,15 +5,15 @@
 #include "keydisplay.h"
 #include "keytreemodel.h"
 #include "plural.h"
+#include "restartbanner.h"
 #include "scan/scanworker.h"
+#include "scansession.h"
 #include "sentinel/sentinelwatcher.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
-#include <QElapsedTimer>
-#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -23,7 +23,6 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QTimer>
-#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -75,29 +74,7 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_replicaNote->hide();
     layout->addWidget(m_replicaNote);
 
-    m_banner = new QFrame(this);
-    m_banner->setObjectName(QStringLiteral("banner"));
-    m_banner->setFrameShape(QFrame::StyledPanel);
-    auto *bannerLayout = new QHBoxLayout(m_banner);
-    m_bannerText = new QLabel(m_banner);
-    m_bannerText->setWordWrap(true);
-    m_bannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *dismiss = new QToolButton(m_banner);
-    dismiss->setText(QStringLiteral("✕"));
-    dismiss->setToolTip(tr("Dismiss"));
-    dismiss->setAutoRaise(true);
-    m_onlyMissing = new QPushButton(tr("Show only missing keys"), m_banner);
-    m_onlyMissing->setObjectName(QStringLiteral("onlyMissing"));
-    m_onlyMissing->setCheckable(true);
-    m_onlyMissing->hide();
-    m_copyMissing = new QPushButton(tr("Copy list"), m_banner);
-    m_copyMissing->setObjectName(QStringLiteral("copyMissing"));
-    m_copyMissing->hide();
-    bannerLayout->addWidget(m_bannerText, 1);
-    bannerLayout->addWidget(m_onlyMissing, 0, Qt::AlignTop);
-    bannerLayout->addWidget(m_copyMissing, 0, Qt::AlignTop);
-    bannerLayout->addWidget(dismiss, 0, Qt::AlignTop);
-    m_banner->hide();
+    m_banner = new RestartBanner(this);
     layout->addWidget(m_banner);
 
     m_view = new QTreeView(this);
@@ -145,9 +122,8 @@ KeyBrowser::KeyBrowser(QWidget *parent)
         if (!separator.isEmpty())
             m_model->setSeparator(separator);
     });
-    connect(dismiss, &QToolButton::clicked, m_banner, &QWidget::hide);
-    connect(m_onlyMissing, &QPushButton::toggled, this, &KeyBrowser::setShowOnlyMissing);
-    connect(m_copyMissing, &QPushButton::clicked, this, &KeyBrowser::copyMissing);
+    connect(m_banner, &RestartBanner::onlyMissingToggled, this, &KeyBrowser::setShowOnlyMissing);
+    connect(m_banner, &RestartBanner::copyMissingRequested, this, &KeyBrowser::copyMissing);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
     // The "N more" row of a huge namespace opens the next rows when clicked (or activated from the keyboard).
     const auto openMore = [this](const QModelIndex &index) {
@@ -167,29 +143,18 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     });
     m_view->addAction(deleteAction);
 
-    m_ingestTimer = new QTimer(this);
-    m_ingestTimer->setInterval(0);
-    connect(m_ingestTimer, &QTimer::timeout, this, &KeyBrowser::ingestSome);
-
-    m_worker = new ScanWorker;
-    connect(m_worker, &ScanWorker::keysScanned, this, &KeyBrowser::handleBatch);
-    connect(m_worker, &ScanWorker::progressed, this, &KeyBrowser::handleProgress);
-    connect(m_worker, &ScanWorker::scanRestarted, this, &KeyBrowser::handleRestart);
-    connect(m_worker, &ScanWorker::scanResumed, this, &KeyBrowser::handleResume);
-    connect(m_worker, &ScanWorker::finished, this, &KeyBrowser::handleFinished);
-    connect(m_worker, &ScanWorker::failed, this, &KeyBrowser::handleFailed);
-    m_scanThread.start(m_worker, [worker = m_worker] { worker->cancel(); });
+    m_session = new ScanSession(m_model, this);
+    connect(m_session, &ScanSession::progressed, this, &KeyBrowser::handleProgress);
+    connect(m_session, &ScanSession::noticed, this, &KeyBrowser::handleNotice);
+    connect(m_session, &ScanSession::completed, this, &KeyBrowser::completeScan);
+    connect(m_session, &ScanSession::failed, this, &KeyBrowser::handleFailed);
     setScanStatus(tr("Not scanning"));
     m_scanButton->setEnabled(false);
     m_scanButton->setToolTip(tr("Connect first: File > Connect…"));
     updateEmptyState();
 }
 
-KeyBrowser::~KeyBrowser()
-{
-    // Bounded: a scan blocked on a paused master is cancelled and left to finish on its own (WorkerThread).
-    m_scanThread.stop();
-}
+KeyBrowser::~KeyBrowser() = default; // the session stops its thread with a bound
 
 void KeyBrowser::setDeployment(Deployment *deployment)
 {
@@ -216,6 +181,11 @@ void KeyBrowser::setSeparator(const QString &separator)
     m_model->setSeparator(separator.toUtf8());
 }
 
+bool KeyBrowser::isScanning() const
+{
+    return m_session->isScanning();
+}
+
 QString KeyBrowser::separator() const
 {
     return m_separator->text();
@@ -227,12 +197,7 @@ void KeyBrowser::startScan()
         return;
     const QByteArray separator = m_separator->text().toUtf8();
     setShowOnlyMissing(false);
-    m_onlyMissing->hide();
-    m_copyMissing->hide();
-    m_incoming.clear();
-    m_incomingOffset = 0;
-    m_finishedSummary.reset();
-    m_ingestTimer->stop();
+    m_banner->setMissingActionsVisible(false);
     m_model->clear();
     if (!separator.isEmpty())
         m_model->setSeparator(separator);
@@ -246,7 +211,7 @@ void KeyBrowser::startScan()
     m_scannedReplica = {};
     updateReplicaNote();
     m_lastProgress = {};
-    m_scanId = m_worker->request(request);
+    m_session->start(request);
     m_stopButton->setEnabled(true);
     setScanStatus(tr("Scanning…"));
     setIdleText(QString());
@@ -265,51 +230,11 @@ QString KeyBrowser::filterText() const
 
 void KeyBrowser::stopScan()
 {
-    m_worker->cancel();
-}
-
-void KeyBrowser::handleBatch(const KeyBatch &batch)
-{
-    if (batch.scanId != m_scanId)
-        return;
-    m_incoming.append(batch.keys);
-    if (!m_ingestTimer->isActive())
-        m_ingestTimer->start();
-}
-
-void KeyBrowser::ingestSome()
-{
-    // About 5 ms of model work a turn, in pieces of 2,000 keys, then the event loop breathes: the view paints and
-    // clicks get through. A count of keys is no bound: a key into an expanded namespace costs far more than one into
-    // a collapsed one.
-    constexpr qsizetype piece = 2000;
-    QElapsedTimer spent;
-    spent.start();
-    while (!m_incoming.isEmpty() && spent.elapsed() < 5) {
-        const QList<QByteArray> &head = m_incoming.first();
-        if (head.size() - m_incomingOffset <= piece) {
-            m_model->addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
-            m_incoming.removeFirst();
-            m_incomingOffset = 0;
-        } else {
-            m_model->addKeys(head.mid(m_incomingOffset, piece));
-            m_incomingOffset += piece;
-        }
-    }
-    if (!m_incoming.isEmpty())
-        return;
-    m_ingestTimer->stop();
-    if (m_finishedSummary) {
-        const ScanSummary summary = *m_finishedSummary;
-        m_finishedSummary.reset();
-        completeScan(summary);
-    }
+    m_session->cancel();
 }
 
 void KeyBrowser::handleProgress(const ScanProgress &progress)
 {
-    if (progress.scanId != m_scanId)
-        return;
     m_lastProgress = progress;
     if (scanSource() == ScanOptions::Source::Replica && progress.node.address != m_scannedReplica) {
         m_scannedReplica = progress.node.address;
@@ -323,40 +248,17 @@ void KeyBrowser::handleProgress(const ScanProgress &progress)
     setScanStatus(text);
 }
 
-void KeyBrowser::handleRestart(const ScanNotice &notice)
+void KeyBrowser::handleNotice(const ScanNotice &notice, bool restarted)
 {
-    if (notice.scanId != m_scanId)
-        return;
+    // A restart is a warning (the new master may lack keys); a resume is news.
     showBanner(QStringLiteral("%1 — ").arg(notice.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
                    + notice.describe(),
-               true);
+               restarted);
     log(notice.describe());
-}
-
-void KeyBrowser::handleResume(const ScanNotice &notice)
-{
-    if (notice.scanId != m_scanId)
-        return;
-    showBanner(QStringLiteral("%1 — ").arg(notice.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
-                   + notice.describe(),
-               false);
-    log(notice.describe());
-}
-
-void KeyBrowser::handleFinished(const ScanSummary &summary)
-{
-    if (summary.scanId != m_scanId)
-        return;
-    if (!m_incoming.isEmpty()) {
-        m_finishedSummary = summary; // once the last batches are in
-        return;
-    }
-    completeScan(summary);
 }
 
 void KeyBrowser::completeScan(const ScanSummary &summary)
 {
-    m_scanId = 0;
     m_stopButton->setEnabled(false);
     m_model->flushSort();
     const QLocale locale;
@@ -379,8 +281,7 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
                         .arg(filterText().toHtmlEscaped(), db));
     if (summary.missingAfterFailover > 0) {
         m_model->markMissing(summary.missingKeys);
-        m_onlyMissing->show();
-        m_copyMissing->show();
+        m_banner->setMissingActionsVisible(true);
         log(tr("%1 missing after failover").arg(countOf(summary.missingAfterFailover, tr("key"), tr("keys"))));
         showBanner(bannerText() + QLatin1Char('\n')
                        + tr("%1 listed before the failover were not found on the new master: writes that "
@@ -391,15 +292,9 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
     }
 }
 
-void KeyBrowser::handleFailed(quint64 scanId, const VigilError &error)
+void KeyBrowser::handleFailed(const VigilError &error)
 {
-    if (scanId != m_scanId)
-        return;
-    // What arrived before the failure stays in the tree.
-    while (!m_incoming.isEmpty())
-        m_model->addKeys(m_incoming.takeFirst());
-    m_ingestTimer->stop();
-    m_scanId = 0;
+    // What arrived before the failure is in the tree already (ScanSession).
     m_stopButton->setEnabled(false);
     m_model->flushSort();
     const QLocale locale;
@@ -442,7 +337,7 @@ QString KeyBrowser::replicaNote() const
 
 void KeyBrowser::updateReplicaNote()
 {
-    if (scanSource() != ScanOptions::Source::Replica || (!m_scanId && !m_scannedReplica.isValid())) {
+    if (scanSource() != ScanOptions::Source::Replica || (!isScanning() && !m_scannedReplica.isValid())) {
         m_replicaNote->hide();
         return;
     }
@@ -509,30 +404,9 @@ void KeyBrowser::showContextMenu(const QPoint &position)
     if (!m_actions)
         return;
     const QModelIndex at = m_view->indexAt(position);
-    const QList<QByteArray> keys = selectedKeys();
     QMenu menu(this);
-    const bool writable = !m_actions->isReadOnly();
-    const QByteArray key = keys.size() == 1 ? keys.first() : QByteArray();
-    QAction *remove = menu.addAction(keys.size() > 1 ? tr("Delete %1…").arg(countOf(keys.size(), tr("key"), tr("keys")))
-                                                     : tr("Delete…"),
-                                     this, [this, keys] { m_actions->deleteKeys(keys); });
-    remove->setEnabled(writable && !keys.isEmpty());
-    QAction *rename = menu.addAction(tr("Rename…"), this, [this, key] { m_actions->renameKey(key); });
-    rename->setEnabled(writable && !key.isEmpty());
-    QAction *ttl = menu.addAction(tr("Set TTL…"), this, [this, key] { m_actions->setTtl(key); });
-    ttl->setEnabled(writable && !key.isEmpty());
-    QAction *persist = menu.addAction(tr("Clear TTL…"), this, [this, key] { m_actions->clearTtl(key); });
-    persist->setEnabled(writable && !key.isEmpty());
-    menu.addSeparator();
-    const QByteArray name = at.isValid() ? at.data(KeyTreeModel::KeyBytesRole).toByteArray() : key;
-    menu.addAction(tr("Copy name (raw bytes)"), this, [name] { KeyActions::copyBytes(name); })
-        ->setEnabled(!name.isEmpty());
-    menu.addAction(tr("Copy name (escaped)"), this, [name] { KeyActions::copyText(KeyDisplay::escape(name)); })
-        ->setEnabled(!name.isEmpty());
-    if (m_actions->isReadOnly()) {
-        menu.addSeparator();
-        menu.addAction(tr("Read-only connection: changes are disabled"))->setEnabled(false);
-    }
+    m_actions->populateMenu(&menu, selectedKeys(),
+                            at.isValid() ? at.data(KeyTreeModel::KeyBytesRole).toByteArray() : QByteArray());
     menu.exec(m_view->viewport()->mapToGlobal(position));
 }
 
@@ -548,10 +422,7 @@ void KeyBrowser::updateSentinelStatus()
 
 void KeyBrowser::showBanner(const QString &text, bool warning)
 {
-    m_bannerText->setText(text);
-    m_banner->setStyleSheet(warning ? QStringLiteral("#banner { background: #fdf6e3; border: 1px solid #b58900; }")
-                                    : QStringLiteral("#banner { background: #eef6fb; border: 1px solid #268bd2; }"));
-    m_banner->show();
+    m_banner->showText(text, warning);
 }
 
 void KeyBrowser::setScanStatus(const QString &text)
@@ -562,7 +433,7 @@ void KeyBrowser::setScanStatus(const QString &text)
 
 QString KeyBrowser::bannerText() const
 {
-    return m_bannerText->text();
+    return m_banner->text();
 }
 
 bool KeyBrowser::isBannerShown() const
@@ -613,8 +484,7 @@ void KeyBrowser::setShowOnlyMissing(bool only)
         m_view->setModel(m_model);
     }
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
-    const QSignalBlocker blocker(m_onlyMissing);
-    m_onlyMissing->setChecked(only);
+    m_banner->setShowingOnlyMissing(only);
     updateEmptyState();
 }
 
@@ -649,7 +519,7 @@ void KeyBrowser::updateEmptyState()
         text
             = tr("<b>Not connected</b><br><a href=\"connect\">Connect…</a> to a Sentinel deployment (File > Connect…), "
                  "or start Vigil with <code>--demo</code> for a local sandbox.");
-    else if (m_scanId != 0)
+    else if (isScanning())
         text = tr("Scanning for %1…").arg(filterText().toHtmlEscaped());
     else
         text = m_idleText;

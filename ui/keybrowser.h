@@ -1,27 +1,24 @@
 #pragma once
 
 #include "common/vigilerror.h"
-#include "common/workerthread.h"
 #include "scan/scantypes.h"
 #include "sentinel/masterresolver.h"
 #include "sentinel/topologysnapshot.h"
 
 #include <QWidget>
 
-#include <optional>
-
 class Deployment;
 class KeyActions;
 class KeyTreeModel;
 class QComboBox;
-class QFrame;
 class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QTimer;
 class QTreeView;
-class ScanWorker;
+class RestartBanner;
+class ScanSession;
 class SentinelWatcher;
 
 // The key browser: a filter bar (glob pattern, type, separator, Scan/Stop), a restart banner, and the namespace tree
@@ -55,7 +52,7 @@ public:
     bool isBannerShown() const;
     QString scanStatus() const;
     QString sentinelStatus() const;
-    bool isScanning() const { return m_scanId != 0; }
+    bool isScanning() const;
     QStringList scanLog() const;
     // The key actions offered in the tree's context menu (and the Delete key).
     void setActions(KeyActions *actions);
@@ -82,14 +79,10 @@ Q_SIGNALS:
     void connectRequested();
 
 private:
-    void handleBatch(const KeyBatch &batch);
-    void ingestSome();
     void completeScan(const ScanSummary &summary);
     void handleProgress(const ScanProgress &progress);
-    void handleRestart(const ScanNotice &notice);
-    void handleResume(const ScanNotice &notice);
-    void handleFinished(const ScanSummary &summary);
-    void handleFailed(quint64 scanId, const VigilError &error);
+    void handleNotice(const ScanNotice &notice, bool restarted);
+    void handleFailed(const VigilError &error);
     void handleSelection();
     void updateReplicaNote();
     void showContextMenu(const QPoint &position);
@@ -115,10 +108,7 @@ private:
     QLineEdit *m_separator = nullptr;
     QPushButton *m_scanButton = nullptr;
     QPushButton *m_stopButton = nullptr;
-    QFrame *m_banner = nullptr;
-    QLabel *m_bannerText = nullptr;
-    QPushButton *m_onlyMissing = nullptr;
-    QPushButton *m_copyMissing = nullptr;
+    RestartBanner *m_banner = nullptr;
     QListWidget *m_log = nullptr;
     QLabel *m_empty = nullptr; // over the tree's viewport while it has no rows
     QString m_idleText;        // what the empty tree says once a scan has ended
@@ -127,15 +117,7 @@ private:
     QString m_scanStatus;
     QString m_sentinelStatus;
 
-    WorkerThread m_scanThread{QStringLiteral("vigil-scan")};
-    ScanWorker *m_worker = nullptr;
-    quint64 m_scanId = 0;
+    ScanSession *m_session = nullptr;
     double m_pace = 0;
-    // Batches wait here and go into the model a slice per event-loop turn: when the GUI thread falls behind, many
-    // queued batches would otherwise be delivered back to back, in one long stall.
-    QList<QList<QByteArray>> m_incoming;
-    qsizetype m_incomingOffset = 0; // keys of m_incoming.first() already in the model
-    QTimer *m_ingestTimer = nullptr;
-    std::optional<ScanSummary> m_finishedSummary; // applied once the last batch is in
     ScanProgress m_lastProgress;
 };

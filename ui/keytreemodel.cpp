@@ -34,7 +34,7 @@ KeyTreeModel::KeyTreeModel(QObject *parent)
     connect(m_sortTimer, &QTimer::timeout, this, &KeyTreeModel::flushSort);
     m_drainTimer = new QTimer(this);
     m_drainTimer->setInterval(0);
-    connect(m_drainTimer, &QTimer::timeout, this, &KeyTreeModel::drainSome);
+    connect(m_drainTimer, &QTimer::timeout, this, &KeyTreeModel::workSome);
 }
 
 KeyTreeModel::~KeyTreeModel() = default;
@@ -61,6 +61,8 @@ void KeyTreeModel::clear()
     m_pageEnds.clear();
     m_missing.clear();
     m_spilledInto.clear();
+    m_incoming.clear();
+    m_incomingOffset = 0;
     m_sortTimer->stop();
     m_drainTimer->stop();
     endResetModel();
@@ -384,22 +386,55 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
     updateSpilledWindows();
 }
 
-void KeyTreeModel::drainSome()
+void KeyTreeModel::enqueueKeys(const QList<QByteArray> &keys)
 {
-    // About 5 ms a turn, like the key browser's ingestion, in pieces of 2,000 members.
+    m_incoming.append(keys);
+    if (!m_drainTimer->isActive())
+        m_drainTimer->start();
+}
+
+void KeyTreeModel::ingestQueued()
+{
+    while (!m_incoming.isEmpty()) {
+        const QList<QByteArray> head = m_incoming.takeFirst();
+        addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
+        m_incomingOffset = 0;
+    }
+}
+
+void KeyTreeModel::workSome()
+{
+    // One budget a turn for everything the model does from the event loop, in pieces of 2,000: first the rows of the
+    // namespaces the user expanded (what they look at), then the scan's queued keys. A count of keys is no bound: a
+    // key that lands in an expanded namespace costs many times one that lands in a collapsed one.
+    constexpr qsizetype piece = 2000;
     QElapsedTimer spent;
     spent.start();
     const QList<Node *> nodes(m_draining.cbegin(), m_draining.cend());
     for (Node *node : nodes) {
-        while (node->pending.left > 0 && spent.elapsed() < 5)
-            drain(node, 2000);
+        while (node->pending.left > 0 && spent.elapsed() < turnBudgetMs)
+            drain(node, piece);
         if (node->pending.left == 0)
             m_draining.remove(node);
-        if (spent.elapsed() >= 5)
+        if (spent.elapsed() >= turnBudgetMs)
             break;
     }
-    if (m_draining.isEmpty())
+    const bool hadQueued = !m_incoming.isEmpty();
+    while (!m_incoming.isEmpty() && spent.elapsed() < turnBudgetMs) {
+        const QList<QByteArray> &head = m_incoming.first();
+        if (head.size() - m_incomingOffset <= piece) {
+            addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
+            m_incoming.removeFirst();
+            m_incomingOffset = 0;
+        } else {
+            addKeys(head.mid(m_incomingOffset, piece));
+            m_incomingOffset += piece;
+        }
+    }
+    if (m_draining.isEmpty() && m_incoming.isEmpty())
         m_drainTimer->stop();
+    if (hadQueued && m_incoming.isEmpty())
+        Q_EMIT ingested();
 }
 
 void KeyTreeModel::markMissing(const QList<QByteArray> &keys)

@@ -48,6 +48,14 @@ public:
     void setSeparator(const QByteArray &separator);
     void clear();
     void addKeys(const QList<QByteArray> &keys);
+    // Queues a batch from a scan. Queued keys go into the tree from the event loop, in the same time budget per turn
+    // (about 5 ms) as the rows of expanding namespaces, so a backlog never becomes one long stall; ingested() is
+    // emitted when the queue is empty again.
+    void enqueueKeys(const QList<QByteArray> &keys);
+    // Moves everything queued into the tree now (a scan that failed keeps what it found).
+    void ingestQueued();
+    bool hasQueuedKeys() const { return !m_incoming.isEmpty(); }
+    static constexpr int turnBudgetMs = 5;
     // Removes keys (a user deleted or renamed them); namespaces left empty go too. Returns how many were found.
     int removeKeys(const QList<QByteArray> &keys);
     void markMissing(const QList<QByteArray> &keys);
@@ -76,6 +84,10 @@ public:
     void fetchMore(const QModelIndex &parent) override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
 
+Q_SIGNALS:
+    // The keys queued with enqueueKeys() are all in the tree.
+    void ingested();
+
 private:
     struct Node;
 
@@ -99,7 +111,8 @@ private:
     void attach(QHash<Node *, std::vector<Node *>> &added);
     bool insertInPlace(Node *parent, std::vector<Node *> &fresh);
     void drain(Node *node, qint64 budget);
-    void drainSome();
+    // One turn of the event loop's work: rows of expanding namespaces, then queued keys, within turnBudgetMs.
+    void workSome();
     static constexpr qint64 drainSlice = 20000; // rows built per event-loop turn
     Node *nodeOf(const QModelIndex &index) const;
     QModelIndex indexOf(Node *node, int column = 0) const;
@@ -122,8 +135,10 @@ private:
         QByteArray segment;
         bool isNamespace = false;
     };
-    QHash<Node *, PageEnd> m_pageEnds; // the last row of a first page still being built (see buildFirstPage)
-    QTimer *m_drainTimer = nullptr;
+    QHash<Node *, PageEnd> m_pageEnds;   // the last row of a first page still being built (see buildFirstPage)
+    QTimer *m_drainTimer = nullptr;      // workSome(), while something is draining or queued
+    QList<QList<QByteArray>> m_incoming; // batches queued by enqueueKeys()
+    qsizetype m_incomingOffset = 0;      // keys of m_incoming.first() already in the tree
     int m_sortDelay = 150;
     QSet<QByteArray> m_missing;
     int m_rowLimit = 10000;

@@ -1,0 +1,64 @@
+#include "restartbanner.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QToolButton>
+
+RestartBanner::RestartBanner(QWidget *parent)
+    : QFrame(parent)
+{
+    setObjectName(QStringLiteral("banner"));
+    setFrameShape(QFrame::StyledPanel);
+    auto *layout = new QHBoxLayout(this);
+    m_text = new QLabel(this);
+    m_text->setTextFormat(Qt::PlainText);
+    m_text->setWordWrap(true);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *dismiss = new QToolButton(this);
+    dismiss->setText(QStringLiteral("✕"));
+    dismiss->setToolTip(tr("Dismiss"));
+    dismiss->setAutoRaise(true);
+    m_onlyMissing = new QPushButton(tr("Show only missing keys"), this);
+    m_onlyMissing->setObjectName(QStringLiteral("onlyMissing"));
+    m_onlyMissing->setCheckable(true);
+    m_onlyMissing->hide();
+    m_copyMissing = new QPushButton(tr("Copy list"), this);
+    m_copyMissing->setObjectName(QStringLiteral("copyMissing"));
+    m_copyMissing->hide();
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_onlyMissing, 0, Qt::AlignTop);
+    layout->addWidget(m_copyMissing, 0, Qt::AlignTop);
+    layout->addWidget(dismiss, 0, Qt::AlignTop);
+    connect(dismiss, &QToolButton::clicked, this, &QWidget::hide);
+    connect(m_onlyMissing, &QPushButton::toggled, this, &RestartBanner::onlyMissingToggled);
+    connect(m_copyMissing, &QPushButton::clicked, this, &RestartBanner::copyMissingRequested);
+    hide();
+}
+
+RestartBanner::~RestartBanner() = default;
+
+void RestartBanner::showText(const QString &text, bool warning)
+{
+    m_text->setText(text);
+    setStyleSheet(warning ? QStringLiteral("#banner { background: #fdf6e3; border: 1px solid #b58900; }")
+                          : QStringLiteral("#banner { background: #eef6fb; border: 1px solid #268bd2; }"));
+    show();
+}
+
+QString RestartBanner::text() const
+{
+    return m_text->text();
+}
+
+void RestartBanner::setMissingActionsVisible(bool visible)
+{
+    m_onlyMissing->setVisible(visible);
+    m_copyMissing->setVisible(visible);
+}
+
+void RestartBanner::setShowingOnlyMissing(bool only)
+{
+    const QSignalBlocker blocker(m_onlyMissing);
+    m_onlyMissing->setChecked(only);
+}
