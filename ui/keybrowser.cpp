@@ -22,7 +22,6 @@
 #include <QLocale>
 #include <QMenu>
 #include <QPushButton>
-#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 

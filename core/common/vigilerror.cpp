@@ -30,6 +30,8 @@ QString VigilError::kindName(Kind kind)
         return QStringLiteral("usage");
     case Kind::Unreachable:
         return QStringLiteral("unreachable");
+    case Kind::ConnectionLost:
+        return QStringLiteral("connection lost");
     case Kind::Auth:
         return QStringLiteral("auth");
     case Kind::Protocol:

@@ -11,14 +11,15 @@ class VigilError final
 public:
     enum class Kind {
         None,
-        Usage,       // the caller asked for something impossible (bad option, bad address)
-        Unreachable, // TCP connect refused, host not found, connection lost
-        Auth,        // AUTH refused, or NOAUTH
-        Protocol,    // the peer does not speak RESP, or broke one of our limits
-        Timeout,     // connect or command deadline passed
-        Server,      // the server answered with an error reply
-        Refused,     // refused locally, e.g. a write command on a read-only connection
-        Cancelled,   // the operation was cancelled by the user
+        Usage,          // the caller asked for something impossible (bad option, bad address)
+        Unreachable,    // TCP connect refused, host not found
+        ConnectionLost, // an established connection was closed by the peer or the network
+        Auth,           // AUTH refused, or NOAUTH
+        Protocol,       // the peer does not speak RESP, or broke one of our limits
+        Timeout,        // connect or command deadline passed
+        Server,         // the server answered with an error reply
+        Refused,        // refused locally, e.g. a write command on a read-only connection
+        Cancelled,      // the operation was cancelled by the user
     };
 
     VigilError() = default;

@@ -217,13 +217,16 @@ void RedisConnection::handleSocketError()
         return;
     QString step = QStringLiteral("connect");
     QString message = socketErrorText(m_socket);
+    VigilError::Kind kind = VigilError::Kind::Unreachable;
     if (m_state != State::Connecting) {
         step = m_pending.isEmpty() ? QStringLiteral("read") : m_pending.head().step;
         if (m_socket->error() == QAbstractSocket::RemoteHostClosedError
-            || m_socket->error() == QAbstractSocket::UnknownSocketError)
+            || m_socket->error() == QAbstractSocket::UnknownSocketError) {
+            kind = VigilError::Kind::ConnectionLost;
             message = QStringLiteral("connection lost");
+        }
     }
-    fail({VigilError::Kind::Unreachable, nodeName(), step, message});
+    fail({kind, nodeName(), step, message});
 }
 
 // Every command gets the same timeout and replies come back in order, so the oldest pending command always has the

@@ -269,7 +269,7 @@ ScanSummary ScanIterator::run(VigilError *error)
         inFlight = false;
         const RespResult reply = m_connection->collect(ticket);
         if (reply.error.isError()) {
-            if (!recover(reply.error.message() == QLatin1String("connection lost")
+            if (!recover(reply.error.kind() == VigilError::Kind::ConnectionLost
                              ? QStringLiteral("the connection to %1 was lost").arg(m_node.address.toString())
                              : reply.error.toString(),
                          false, error))

@@ -34,27 +34,7 @@ void discard(RedisConnection *&connection)
     connection = nullptr;
 }
 
-qint64 number(const QHash<QByteArray, QByteArray> &map, const QByteArray &key)
-{
-    bool ok = false;
-    const qint64 value = map.value(key).toLongLong(&ok);
-    return ok ? value : -1;
-}
 } // namespace
-
-bool TopologySnapshot::sentinelsAgree() const
-{
-    HostPort first;
-    for (const Sentinel &s : sentinels) {
-        if (!s.reportedMaster.isValid())
-            continue;
-        if (!first.isValid())
-            first = s.reportedMaster;
-        else if (s.reportedMaster != first)
-            return false;
-    }
-    return true;
-}
 
 SentinelWatcher::SentinelWatcher(SentinelTarget target, QObject *parent)
     : SentinelWatcher(std::move(target), nullptr, parent)
@@ -299,30 +279,14 @@ void SentinelWatcher::pollNow()
             m_pending.error
                 = r.error.isError() ? r.error.toString() : primary->commands->errorFor(command, r.value).toString();
         } else {
-            const auto m = r.value.toFieldMap();
-            m_pending.master.address = m_target.addressMap.map(addressOf(m));
-            m_pending.master.runId = m.value("runid");
-            m_pending.master.flags = m.value("flags");
-            m_pending.master.configEpoch = number(m, "config-epoch");
-            m_pending.master.otherSentinels = static_cast<int>(number(m, "num-other-sentinels"));
-            m_pending.master.quorum = static_cast<int>(number(m, "quorum"));
+            m_pending.master = TopologySnapshot::masterFrom(r.value.toFieldMap(), m_target.addressMap);
         }
         done();
     });
     primary->commands->send({"SENTINEL", "REPLICAS", m_masterName}, [this, done](const RespResult &r) {
         if (r.ok()) {
-            for (const RespValue &entry : r.value.elements()) {
-                const auto m = entry.toFieldMap();
-                TopologySnapshot::Replica replica;
-                replica.address = m_target.addressMap.map(addressOf(m));
-                replica.runId = m.value("runid");
-                replica.flags = m.value("flags");
-                replica.masterLinkStatus = m.value("master-link-status");
-                replica.replicationOffset = number(m, "slave-repl-offset");
-                replica.lastOkPingMs = number(m, "last-ok-ping-reply");
-                replica.priority = static_cast<int>(number(m, "slave-priority"));
-                m_pending.replicas.append(replica);
-            }
+            for (const RespValue &entry : r.value.elements())
+                m_pending.replicas.append(TopologySnapshot::replicaFrom(entry.toFieldMap(), m_target.addressMap));
         }
         done();
     });
@@ -333,15 +297,8 @@ void SentinelWatcher::pollNow()
         self.lastOkPingMs = 0;
         m_pending.sentinels.append(self);
         if (r.ok()) {
-            for (const RespValue &entry : r.value.elements()) {
-                const auto m = entry.toFieldMap();
-                TopologySnapshot::Sentinel sentinel;
-                sentinel.address = m_target.addressMap.map(addressOf(m));
-                sentinel.runId = m.value("runid");
-                sentinel.flags = m.value("flags");
-                sentinel.lastOkPingMs = number(m, "last-ok-ping-reply");
-                m_pending.sentinels.append(sentinel);
-            }
+            for (const RespValue &entry : r.value.elements())
+                m_pending.sentinels.append(TopologySnapshot::sentinelFrom(entry.toFieldMap(), m_target.addressMap));
         }
         done();
     });

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 
@@ -57,6 +58,11 @@ struct TopologySnapshot
     bool quorumOk = false;
     QByteArray quorumText; // CKQUORUM's answer
     QString error;         // why the polled sentinel gave no SENTINEL MASTER (e.g. it does not know the name)
+
+    // One entry of SENTINEL MASTER, REPLICAS or SENTINELS (as a field map), its addresses through the address map.
+    static Master masterFrom(const QHash<QByteArray, QByteArray> &fields, const AddressMap &addressMap);
+    static Replica replicaFrom(const QHash<QByteArray, QByteArray> &fields, const AddressMap &addressMap);
+    static Sentinel sentinelFrom(const QHash<QByteArray, QByteArray> &fields, const AddressMap &addressMap);
 
     bool isValid() const { return master.address.isValid(); }
     // True when every sentinel that answered names the same master.

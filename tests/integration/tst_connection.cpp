@@ -283,7 +283,7 @@ private Q_SLOTS:
         QVERIFY(!killer.openBlocking().isError());
         QCOMPARE(killer.execute({"CLIENT", "KILL", "ID", QByteArray::number(id)}).value.toInteger(), 1);
         const RespResult result = victim.execute({"PING"});
-        QCOMPARE(result.error.kind(), VigilError::Kind::Unreachable);
+        QCOMPARE(result.error.kind(), VigilError::Kind::ConnectionLost);
         QVERIFY2(result.error.toString().contains(QStringLiteral("PING failed: connection lost")),
                  qPrintable(result.error.toString()));
     }
