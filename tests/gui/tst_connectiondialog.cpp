@@ -3,6 +3,7 @@
 #include "keytreemodel.h"
 #include "mainwindow.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -59,9 +60,8 @@ private Q_SLOTS:
         SandboxOptions options;
         options.keys = 500;
         options.auth = SandboxOptions::Auth::Password;
-        m_sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = m_sandbox->start();
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        m_sandbox = SandboxFixture::start(options);
+        QVERIFY(m_sandbox);
     }
 
     void cleanupTestCase()

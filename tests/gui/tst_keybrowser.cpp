@@ -6,6 +6,7 @@
 #include "resp/redisconnection.h"
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>
@@ -70,9 +71,8 @@ private Q_SLOTS:
     {
         SandboxOptions options;
         options.keys = generated;
-        m_sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = m_sandbox->start();
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        m_sandbox = SandboxFixture::start(options);
+        QVERIFY(m_sandbox);
     }
 
     void cleanupTestCase() { m_sandbox.reset(); }

@@ -11,6 +11,7 @@
 #include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 #include "sentinel/sentinelwatcher.h"
 #include "values/keyedit.h"
 
@@ -43,22 +44,13 @@ private:
 
     static RespValue on(const Sandbox &sandbox, const RespCommand &command)
     {
-        RedisConnection master(sandbox.dataOptions(sandbox.currentMasterPort()));
-        if (master.openBlocking().isError())
-            return {};
-        return master.execute(command).value;
+        return SandboxFixture::onMaster(sandbox, command);
     }
 
+    // 3,000 keys: enough for a paced scan to be caught by a failover.
     static std::unique_ptr<Sandbox> startSandbox(const QString &masterName)
     {
-        SandboxOptions options;
-        options.keys = 3000; // enough for a paced scan to be caught by a failover
-        options.masterName = masterName;
-        auto sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = sandbox->start();
-        if (error.isError())
-            qWarning("%s", qPrintable(error.toString()));
-        return error.isError() ? nullptr : std::move(sandbox);
+        return SandboxFixture::start(3000, masterName);
     }
 
 private Q_SLOTS:
@@ -213,7 +205,7 @@ private Q_SLOTS:
         b->browser()->setPace(0);
         b->browser()->startScan();
         QTRY_VERIFY_WITH_TIMEOUT(b->browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
-        QVERIFY(!m_a->restoreAndSettle(60000).isError());
+        QVERIFY(SandboxFixture::settle(*m_a));
     }
 
     void aTabSwitchedToAnotherDeploymentWritesThere()
@@ -311,8 +303,7 @@ private Q_SLOTS:
             QCOMPARE(detached, 1);
             // The cancelled scan finishes on its own once the master answers or times out, and is deleted.
             QTRY_COMPARE_WITH_TIMEOUT(WorkerThread::detachedCount(), 0, 30000);
-            const VigilError settled = m_a->restoreAndSettle(90000);
-            QVERIFY2(!settled.isError(), qPrintable(settled.toString()));
+            QVERIFY(SandboxFixture::settle(*m_a));
         }
     }
 };

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "monitorpanel.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 #include "sentinel/sentinelwatcher.h"
 #include "topologyview.h"
 
@@ -50,20 +51,15 @@ private:
         return {};
     }
 
-    void settle()
-    {
-        const VigilError error = m_sandbox->restoreAndSettle(60000);
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
-    }
+    void settle() { QVERIFY(SandboxFixture::settle(*m_sandbox)); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         SandboxOptions options;
         options.keys = 200;
-        m_sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = m_sandbox->start();
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        m_sandbox = SandboxFixture::start(options);
+        QVERIFY(m_sandbox);
     }
 
     void cleanupTestCase() { m_sandbox.reset(); }

@@ -1,6 +1,7 @@
 #include "fakeserver.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -23,11 +24,7 @@ private:
         SandboxOptions options;
         options.keys = 100;
         options.auth = auth;
-        auto sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = sandbox->start();
-        if (error.isError())
-            qWarning("%s", qPrintable(error.toString()));
-        return error.isError() ? nullptr : std::move(sandbox);
+        return SandboxFixture::start(options);
     }
 
     quint16 masterPort() const { return m_sandbox->currentMasterPort(); }

@@ -1,5 +1,6 @@
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 #include "sentinel/masterresolver.h"
 
 #include <QElapsedTimer>
@@ -25,11 +26,7 @@ private:
         SandboxOptions options;
         options.keys = 100;
         options.auth = auth;
-        auto sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = sandbox->start();
-        if (error.isError())
-            qWarning("%s", qPrintable(error.toString()));
-        return error.isError() ? nullptr : std::move(sandbox);
+        return SandboxFixture::start(options);
     }
 
     Sandbox *authSandbox(SandboxOptions::Auth auth)

@@ -2,6 +2,7 @@
 #include "resp/redisconnection.h"
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 #include "scan/scaniterator.h"
 #include "scan/scanworker.h"
 #include "sentinel/sentinelwatcher.h"
@@ -26,11 +27,7 @@ private:
 
     SentinelTarget target() const { return m_sandbox->target(); }
 
-    void settle()
-    {
-        const VigilError error = m_sandbox->restoreAndSettle(60000);
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
-    }
+    void settle() { QVERIFY(SandboxFixture::settle(*m_sandbox)); }
 
     struct Outcome
     {
@@ -112,9 +109,8 @@ private Q_SLOTS:
     {
         SandboxOptions options;
         options.keys = generatedKeys;
-        m_sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = m_sandbox->start();
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        m_sandbox = SandboxFixture::start(options);
+        QVERIFY(m_sandbox);
         const SampleData data(generatedKeys);
         for (qint64 i = 0; i < data.count(); ++i)
             m_allKeys.insert(data.key(i).name);

@@ -1,5 +1,6 @@
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 #include "sentinel/failovertracker.h"
 #include "sentinel/masterresolver.h"
 #include "sentinel/sentinelwatcher.h"
@@ -22,20 +23,15 @@ private:
     static HostPort local(quint16 port) { return {QStringLiteral("127.0.0.1"), port}; }
 
     // Lets the topology settle after a fault, so the next test starts from agreed sentinels.
-    void settle()
-    {
-        const VigilError error = m_sandbox->restoreAndSettle(60000);
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
-    }
+    void settle() { QVERIFY(SandboxFixture::settle(*m_sandbox)); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         SandboxOptions options;
         options.keys = 100;
-        m_sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = m_sandbox->start();
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        m_sandbox = SandboxFixture::start(options);
+        QVERIFY(m_sandbox);
     }
 
     void cleanupTestCase() { m_sandbox.reset(); }

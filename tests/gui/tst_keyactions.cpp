@@ -1,0 +1,357 @@
+#include "valuesfixture.h"
+
+// The key actions as a user meets them, against a real sandbox: each action is confirmed and changes both the server
+// and the tree, guarded edits refuse what changed under them, read-only mode refuses writes at the connection, a
+// replica scan says which replica, and edits follow the master through a failover.
+class TestKeyActions final : public ValuesFixture
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(openWindow()); }
+    void cleanupTestCase() { closeWindow(); }
+
+    void deleteAskesFirstAndUpdatesServerAndTree()
+    {
+        const QByteArray key = firstKeyWithPrefix("cache:page:");
+        QVERIFY(select(key));
+        // Cancel: nothing happens.
+        QString question;
+        confirmNext(&question, false);
+        details()->button(QStringLiteral("deleteKey"))->click();
+        QVERIFY(question.contains(KeyDisplay::escape(key)));
+        QCOMPARE(server({"EXISTS", key}).toInteger(), 1);
+        QVERIFY(!QTest::currentTestFailed());
+        // Confirm: gone from the server and from the tree.
+        QSignalSpy removed(details()->actions(), &KeyActions::keysRemoved);
+        confirmNext(&question);
+        details()->button(QStringLiteral("deleteKey"))->click();
+        QVERIFY(question.startsWith(QStringLiteral("Delete the key")));
+        QVERIFY(removed.wait(10000));
+        QCOMPARE(server({"EXISTS", key}).toInteger(), 0);
+        QVERIFY(!browser()->model()->indexOfKey(key).isValid());
+        // The pane moves on: it shows the row the tree selected next, never the deleted key.
+        QTRY_VERIFY(details()->key() != key);
+    }
+
+    void multiSelectDeleteStatesTheCount()
+    {
+        const SampleData data(generated);
+        QList<QByteArray> keys;
+        for (qint64 i = SampleData::specialCount(); keys.size() < 3; ++i)
+            if (data.key(i).name.startsWith("rate:ip:"))
+                keys.append(data.key(i).name);
+        const qint64 before = browser()->model()->keyCount();
+        QItemSelection selection;
+        for (const QByteArray &key : keys) {
+            const QModelIndex index = browser()->model()->indexOfKey(key);
+            QVERIFY(index.isValid());
+            selection.select(index, index);
+        }
+        browser()->view()->selectionModel()->select(selection,
+                                                    QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QCOMPARE(browser()->selectedKeys().size(), 3);
+        QString question;
+        confirmNext(&question, true, QStringLiteral("confirm-delete"));
+        QSignalSpy removed(details()->actions(), &KeyActions::keysRemoved);
+        // The Delete key on the tree, as a user would press it.
+        QApplication::setActiveWindow(m_window.get());
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        browser()->view()->setFocus();
+        QTest::keyClick(browser()->view(), Qt::Key_Delete);
+        QVERIFY(removed.wait(10000));
+        QVERIFY2(question.startsWith(QStringLiteral("Delete 3 keys from master 127.0.0.1:")), qPrintable(question));
+        for (const QByteArray &key : keys) {
+            QCOMPARE(server({"EXISTS", key}).toInteger(), 0);
+            QVERIFY(!browser()->model()->indexOfKey(key).isValid());
+        }
+        QCOMPARE(browser()->model()->keyCount(), before - 3);
+    }
+
+    void renameRefusesAnExistingName()
+    {
+        const QByteArray key = firstKeyWithPrefix("product:");
+        const QByteArray taken = "feature:flags";
+        QVERIFY(select(key));
+        QSignalSpy failed(details()->actions(), &KeyActions::failed);
+        fillNext({{QStringLiteral("newName"), QString::fromUtf8(taken)}});
+        details()->button(QStringLiteral("renameKey"))->click();
+        QVERIFY(failed.wait(10000));
+        QVERIFY2(details()->actionMessage().contains(QStringLiteral("already exists")),
+                 qPrintable(details()->actionMessage()));
+        QCOMPARE(server({"EXISTS", key}).toInteger(), 1);
+        QCOMPARE(server({"GET", taken}).toByteArray(), created(taken).first().at(2));
+
+        // A free name: the key moves, on the server and in the tree, and stays selected.
+        const QByteArray renamed = "renamed:" + key;
+        QSignalSpy added(details()->actions(), &KeyActions::keyAdded);
+        fillNext({{QStringLiteral("newName"), QString::fromUtf8(renamed)}});
+        details()->button(QStringLiteral("renameKey"))->click();
+        QVERIFY(added.wait(10000));
+        QCOMPARE(server({"EXISTS", key}).toInteger(), 0);
+        QCOMPARE(server({"EXISTS", renamed}).toInteger(), 1);
+        QVERIFY(!browser()->model()->indexOfKey(key).isValid());
+        QVERIFY(browser()->model()->indexOfKey(renamed).isValid());
+        QTRY_COMPARE(details()->key(), renamed);
+    }
+
+    void ttlCanBeSetAndCleared()
+    {
+        const QByteArray key = "config:app";
+        QVERIFY(select(key));
+        QTRY_COMPARE(details()->field(QStringLiteral("TTL")), QStringLiteral("none (persistent)"));
+        QVERIFY(!details()->button(QStringLiteral("clearTtl"))->isEnabled());
+        fillNext({{QStringLiteral("seconds"), QStringLiteral("500")}});
+        QSignalSpy changed(details()->actions(), &KeyActions::keyChanged);
+        details()->button(QStringLiteral("setTtl"))->click();
+        QVERIFY(changed.wait(10000));
+        const qint64 ttl = server({"TTL", key}).toInteger();
+        QVERIFY2(ttl > 490 && ttl <= 500, qPrintable(QString::number(ttl)));
+        QTRY_VERIFY(details()->field(QStringLiteral("TTL")).startsWith(QStringLiteral("expires in 8 min")));
+        QTRY_VERIFY(details()->button(QStringLiteral("clearTtl"))->isEnabled());
+
+        QString question;
+        confirmNext(&question);
+        details()->button(QStringLiteral("clearTtl"))->click();
+        QVERIFY(changed.wait(10000));
+        QVERIFY(question.contains(QStringLiteral("persistent")));
+        QCOMPARE(server({"TTL", key}).toInteger(), -1);
+        QTRY_COMPARE(details()->field(QStringLiteral("TTL")), QStringLiteral("none (persistent)"));
+    }
+
+    void aStringCanBeEdited()
+    {
+        const QByteArray key = "stats:visits:today";
+        QVERIFY(select(key));
+        const qint64 ttlBefore = server({"TTL", key}).toInteger();
+        QVERIFY(ttlBefore > 0);
+        fillNext({{QStringLiteral("value"), QStringLiteral("{\"visits\": 12}")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(server({"GET", key}).toByteArray(), QByteArray("{\"visits\": 12}"));
+        QVERIFY(server({"TTL", key}).toInteger() > 0); // the TTL is kept
+        QCOMPARE(view()->shownStringMode(), ValueView::StringMode::Json);
+        QCOMPARE(view()->stringText(), QStringLiteral("{\n  \"visits\": 12\n}"));
+    }
+
+    void hashFieldsCanBeAddedEditedAndRemoved()
+    {
+        const QByteArray key = firstKeyWithPrefix("user:");
+        QVERIFY(select(key));
+        const int fields = view()->model()->rowCount();
+
+        fillNext(
+            {{QStringLiteral("field"), QStringLiteral("nickname")}, {QStringLiteral("value"), QStringLiteral("ace")}},
+            QStringLiteral("edit-form"));
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("addElement"))));
+        QCOMPARE(server({"HGET", key, "nickname"}).toByteArray(), QByteArray("ace"));
+        QCOMPARE(view()->model()->rowCount(), fields + 1);
+
+        // Adding a field that exists is refused, not an overwrite.
+        QSignalSpy failed(details()->actions(), &KeyActions::failed);
+        fillNext(
+            {{QStringLiteral("field"), QStringLiteral("nickname")}, {QStringLiteral("value"), QStringLiteral("x")}});
+        view()->button(QStringLiteral("addElement"))->click();
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(server({"HGET", key, "nickname"}).toByteArray(), QByteArray("ace"));
+
+        selectRow(findRow(0, QStringLiteral("plan")));
+        fillNext({{QStringLiteral("value"), QStringLiteral("enterprise")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(server({"HGET", key, "plan"}).toByteArray(), QByteArray("enterprise"));
+        QVERIFY(findRow(1, QStringLiteral("enterprise")) >= 0);
+
+        selectRow(findRow(0, QStringLiteral("nickname")));
+        QString question;
+        confirmNext(&question);
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("removeElement"))));
+        QVERIFY(question.contains(QStringLiteral("“nickname”")));
+        QCOMPARE(server({"HEXISTS", key, "nickname"}).toInteger(), 0);
+        QCOMPARE(view()->model()->rowCount(), fields);
+    }
+
+    void listElementsAreGuardedByTheirValue()
+    {
+        const QByteArray key = "queue:jobs:high";
+        QVERIFY(select(key));
+        const qint64 length = server({"LLEN", key}).toInteger();
+        fillNext({{QStringLiteral("value"), QStringLiteral("job-new")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("addElement"))));
+        QCOMPARE(server({"LINDEX", key, "-1"}).toByteArray(), QByteArray("job-new"));
+
+        selectRow(0);
+        fillNext({{QStringLiteral("value"), QStringLiteral("job-first")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(server({"LINDEX", key, "0"}).toByteArray(), QByteArray("job-first"));
+        QCOMPARE(rows(view()).at(0).at(1), QStringLiteral("job-first"));
+
+        // Someone else changes element 1 after we read it: our edit must not overwrite their value.
+        selectRow(1);
+        server({"LSET", key, "1", "changed-elsewhere"});
+        QSignalSpy failed(details()->actions(), &KeyActions::failed);
+        fillNext({{QStringLiteral("value"), QStringLiteral("mine")}});
+        view()->button(QStringLiteral("editElement"))->click();
+        QVERIFY(failed.wait(10000));
+        QVERIFY2(details()->actionMessage().contains(QStringLiteral("reload")), qPrintable(details()->actionMessage()));
+        QCOMPARE(server({"LINDEX", key, "1"}).toByteArray(), QByteArray("changed-elsewhere"));
+
+        view()->reload();
+        QTRY_COMPARE(rows(view()).value(1).value(1), QStringLiteral("changed-elsewhere"));
+        selectRow(1);
+        QString question;
+        confirmNext(&question);
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("removeElement"))));
+        QCOMPARE(server({"LLEN", key}).toInteger(), length); // one added, one removed
+        const RespValue all = server({"LRANGE", key, "0", "-1"});
+        for (const RespValue &element : all.elements())
+            QVERIFY(element.toByteArray() != "changed-elsewhere" && !element.toByteArray().startsWith("vigil-removed"));
+    }
+
+    void setAndZsetMembersCanBeChanged()
+    {
+        QVERIFY(select("tag:sale"));
+        fillNext({{QStringLiteral("value"), QStringLiteral("product:new")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("addElement"))));
+        QCOMPARE(server({"SISMEMBER", "tag:sale", "product:new"}).toInteger(), 1);
+        selectRow(findRow(0, QStringLiteral("product:new")));
+        fillNext({{QStringLiteral("value"), QStringLiteral("product:renamed")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(server({"SISMEMBER", "tag:sale", "product:new"}).toInteger(), 0);
+        QCOMPARE(server({"SISMEMBER", "tag:sale", "product:renamed"}).toInteger(), 1);
+        selectRow(findRow(0, QStringLiteral("product:renamed")));
+        QString question;
+        confirmNext(&question);
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("removeElement"))));
+        QCOMPARE(server({"SISMEMBER", "tag:sale", "product:renamed"}).toInteger(), 0);
+        QVERIFY(findRow(0, QStringLiteral("product:renamed")) < 0);
+
+        QVERIFY(select("leaderboard:weekly"));
+        fillNext(
+            {{QStringLiteral("value"), QStringLiteral("player:top")}, {QStringLiteral("score"), QStringLiteral("-5")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("addElement"))));
+        QCOMPARE(server({"ZSCORE", "leaderboard:weekly", "player:top"}).toByteArray(), QByteArray("-5"));
+        QCOMPARE(rows(view()).first(), QStringList({QStringLiteral("player:top"), QStringLiteral("-5")}));
+        selectRow(0);
+        fillNext({{QStringLiteral("score"), QStringLiteral("1e9")}});
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(server({"ZSCORE", "leaderboard:weekly", "player:top"}).toByteArray(), QByteArray("1000000000"));
+        QCOMPARE(rows(view()).last().first(), QStringLiteral("player:top"));
+        selectRow(view()->model()->rowCount() - 1);
+        confirmNext(&question);
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("removeElement"))));
+        QCOMPARE(server({"ZSCORE", "leaderboard:weekly", "player:top"}).type(), RespValue::Type::Nil);
+    }
+
+    void streamEntriesCanBeRemoved()
+    {
+        QVERIFY(select("events:logins"));
+        const qint64 length = server({"XLEN", "events:logins"}).toInteger();
+        QVERIFY(length >= 2);
+        QVERIFY(!view()->button(QStringLiteral("addElement"))->isVisible()); // entries are added by producers
+        const QString id = rows(view()).first().first();
+        selectRow(0);
+        QString question;
+        confirmNext(&question);
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("removeElement"))));
+        QVERIFY2(question.contains(id), qPrintable(question));
+        QCOMPARE(server({"XLEN", "events:logins"}).toInteger(), length - 1);
+        QCOMPARE(server({"XRANGE", "events:logins", id.toLatin1(), id.toLatin1()}).size(), 0);
+        QVERIFY(rows(view()).first().first() != id);
+    }
+
+    void readOnlyRefusesWritesAtTheConnection()
+    {
+        // Straight to the connection: the write never leaves.
+        SentinelTarget target = m_sandbox->target();
+        target.readOnly = true;
+        RedisConnection connection(target.dataOptions(
+            HostPort{QStringLiteral("127.0.0.1"), m_sandbox->currentMasterPort()}, QStringLiteral("master")));
+        QVERIFY(!connection.openBlocking().isError());
+        for (const RespCommand &write : QList<RespCommand>{{"SET", "ro:probe", "x"},
+                                                           {"UNLINK", "feature:flags"},
+                                                           {"EVAL", "return redis.call('SET','ro:probe','x')", "0"},
+                                                           {"RENAMENX", "feature:flags", "ro:probe"}}) {
+            const RespResult result = connection.execute(write);
+            QCOMPARE(result.error.kind(), VigilError::Kind::Refused);
+            QVERIFY(result.error.toString().contains(QStringLiteral("read-only")));
+        }
+        QCOMPARE(connection.commandCount("SET"), 0);
+        QCOMPARE(server({"EXISTS", "ro:probe"}).toInteger(), 0);
+        QCOMPARE(server({"EXISTS", "feature:flags"}).toInteger(), 1);
+        QVERIFY(connection.execute({"GET", "feature:flags"}).ok());
+
+        // And the window offers no writes.
+        MainWindow window;
+        window.show();
+        window.setTarget(target);
+        QTRY_VERIFY_WITH_TIMEOUT(window.browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 30000);
+        const QModelIndex index = window.browser()->model()->indexOfKey("config:app");
+        QSignalSpy loaded(window.details()->valueView(), &ValueView::valueLoaded);
+        window.browser()->view()->setCurrentIndex(index);
+        QVERIFY(loaded.wait(10000));
+        for (const QString &name : {QStringLiteral("renameKey"), QStringLiteral("setTtl"), QStringLiteral("deleteKey")})
+            QVERIFY2(!window.details()->button(name)->isEnabled(), qPrintable(name));
+        QVERIFY(!window.details()->valueView()->button(QStringLiteral("addElement"))->isEnabled());
+        QVERIFY(window.details()->button(QStringLiteral("copyName"))->isEnabled());
+        // Even when asked directly, the action says no and the server is untouched.
+        QSignalSpy failed(window.details()->actions(), &KeyActions::failed);
+        window.details()->actions()->run(KeyEdit::remove({"config:app"}));
+        QVERIFY(failed.wait(10000));
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("read-only")));
+        QCOMPARE(server({"EXISTS", "config:app"}).toInteger(), 1);
+    }
+
+    void aReplicaScanSaysWhichReplicaAndHowFarBehind()
+    {
+        Deployment deployment(m_sandbox->target());
+        KeyBrowser replicaBrowser;
+        deployment.start();
+        replicaBrowser.setDeployment(&deployment);
+        replicaBrowser.setScanSource(ScanOptions::Source::Replica);
+        replicaBrowser.show();
+        QVERIFY(replicaBrowser.replicaNote().isEmpty());
+        replicaBrowser.startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(replicaBrowser.scanStatus().startsWith(QStringLiteral("Scan complete")), 30000);
+        // Every key of the master is there (nothing is written meanwhile, so the replica has them all).
+        QCOMPARE(replicaBrowser.model()->keyCount(), server({"DBSIZE"}).toInteger());
+        const QList<quint16> replicas = [this] {
+            QList<quint16> ports = m_sandbox->dataPorts();
+            ports.removeAll(m_sandbox->currentMasterPort());
+            return ports;
+        }();
+        const QString note = replicaBrowser.replicaNote();
+        QVERIFY2(note.startsWith(QStringLiteral("Keys listed from replica 127.0.0.1:")), qPrintable(note));
+        const quint16 port = note.section(QLatin1Char(':'), 1, 1).section(QLatin1Char(','), 0, 0).toUShort();
+        QVERIFY2(replicas.contains(port), qPrintable(note));
+        // The lag comes from the watcher's next snapshot (the master's INFO replication).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            replicaBrowser.replicaNote().contains(QStringLiteral("behind the master at"))
+                || replicaBrowser.replicaNote().contains(QStringLiteral("in step with the master")),
+            15000);
+        QVERIFY(replicaBrowser.replicaNote().contains(QStringLiteral("values and changes always use the master")));
+        // Back to the master: the note goes.
+        replicaBrowser.setScanSource(ScanOptions::Source::Master);
+        replicaBrowser.startScan();
+        QVERIFY(replicaBrowser.replicaNote().isEmpty());
+    }
+
+    void editsFollowTheMasterThroughAFailover()
+    {
+        QVERIFY(select("config:app"));
+        const HostPort oldMaster = details()->link()->master();
+        QSignalSpy switched(browser()->deployment()->watcher(), &SentinelWatcher::masterSwitched);
+        QVERIFY(!m_sandbox->failover().isError());
+        QVERIFY(switched.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(details()->link()->master() != oldMaster, 10000);
+        QCOMPARE(details()->link()->master().port, m_sandbox->currentMasterPort());
+        // Sentinel reconfigures the old master into a replica and kills client connections; the next edit goes to the
+        // new master.
+        QSignalSpy changed(details()->actions(), &KeyActions::keyChanged);
+        details()->actions()->run(KeyEdit::hashSet("config:app", "after", "failover"));
+        QVERIFY(changed.wait(10000));
+        QCOMPARE(server({"HGET", "config:app", "after"}).toByteArray(), QByteArray("failover"));
+        QCOMPARE(details()->link()->connection()->options().port, m_sandbox->currentMasterPort());
+    }
+};
+
+QTEST_MAIN(TestKeyActions)
+#include "tst_keyactions.moc"
