@@ -1,7 +1,7 @@
 #include "scancli.h"
 
 #include "common/workerthread.h"
-#include "scaniterator.h"
+#include "scan/scaniterator.h"
 #include "sentinel/sentinelwatcher.h"
 
 #include <QCommandLineParser>
