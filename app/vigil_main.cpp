@@ -11,11 +11,9 @@
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Vigil"));
     QApplication::setOrganizationName(QStringLiteral("Vigil"));
     QApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("org.vigil.Vigil"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -31,12 +29,33 @@ int main(int argc, char *argv[])
     parser.addOptions({demo, demoKeys});
     DeploymentOptions deployment(DeploymentOptions::Extra::ScanPaceAlias);
     deployment.addTo(parser);
-    parser.process(app);
-    QString error;
-    if (!deployment.read(parser, DeploymentOptions::Target::Optional, &error)) {
-        QTextStream(stderr) << "vigil: " << error << " (see --help)\n";
-        return 2;
+    {
+        // --help, --version and usage errors are answered before QApplication exists: it aborts where there is no
+        // display. Qt's own options (-platform, -style, ...) are only known to QApplication, so here they must not
+        // read as bundled short options ("-stylesheet" holding -h), and unknown options wait for process() below.
+        QCoreApplication early(argc, argv);
+        parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+        parser.parse(QCoreApplication::arguments());
+        if (parser.isSet(QStringLiteral("help"))) {
+            QTextStream(stdout) << parser.helpText();
+            return 0;
+        }
+        if (parser.isSet(QStringLiteral("version"))) {
+            QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion()
+                                << '\n';
+            return 0;
+        }
+        QString error;
+        if (!deployment.read(parser, DeploymentOptions::Target::Optional, &error)) {
+            QTextStream(stderr) << "vigil: " << error << " (see --help)\n";
+            return 2;
+        }
     }
+
+    QApplication app(argc, argv);
+    QApplication::setDesktopFileName(QStringLiteral("org.vigil.Vigil"));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
+    parser.process(app);
 
     MainWindow window;
     window.browser()->setPace(deployment.pace());
