@@ -1,4 +1,4 @@
-#include "sandbox/sandboxcli.h"
+#include "cli/sandboxcli.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

@@ -1,4 +1,4 @@
-#include "scan/scancli.h"
+#include "cli/scancli.h"
 
 #include <QCoreApplication>
 

@@ -1,3 +1,4 @@
+#include "cli/deploymentoptions.h"
 #include "common/workerthread.h"
 #include "mainwindow.h"
 #include "sandbox/sandboxcontroller.h"
@@ -9,40 +10,54 @@
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Vigil"));
     QApplication::setOrganizationName(QStringLiteral("Vigil"));
     QApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("org.vigil.Vigil"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("A desktop browser for Redis deployments managed by Redis Sentinel.\n"
-                       "Passwords come from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, "
-                       "never from the command line."));
+                       "Passwords come from --password-file and --sentinel-password-file, or VIGIL_PASSWORD and "
+                       "VIGIL_SENTINEL_PASSWORD, never from the command line."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Start a local sandbox topology and open it."));
     const QCommandLineOption demoKeys(QStringLiteral("demo-keys"), QStringLiteral("Sample keys in the sandbox."),
                                       QStringLiteral("N"), QStringLiteral("20000"));
-    const QCommandLineOption sentinel(QStringLiteral("sentinel"), QStringLiteral("Sentinel seeds."),
-                                      QStringLiteral("HOST:PORT[,HOST:PORT...]"));
-    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."),
-                                    QStringLiteral("NAME"));
-    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Data-node ACL user."), QStringLiteral("USER"));
-    const QCommandLineOption sentinelUser(QStringLiteral("sentinel-user"), QStringLiteral("Sentinel ACL user."),
-                                          QStringLiteral("USER"));
-    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database number."), QStringLiteral("N"),
-                                QStringLiteral("0"));
-    const QCommandLineOption pace(QStringLiteral("scan-pace"),
-                                  QStringLiteral("At most this many keys a second per scan, to spare a busy server."),
-                                  QStringLiteral("KEYS_PER_S"), QStringLiteral("0"));
-    parser.addOptions({demo, demoKeys, sentinel, master, user, sentinelUser, db, pace});
+    parser.addOptions({demo, demoKeys});
+    DeploymentOptions deployment(DeploymentOptions::Extra::ScanPaceAlias);
+    deployment.addTo(parser);
+    {
+        // --help, --version and usage errors are answered before QApplication exists: it aborts where there is no
+        // display. Qt's own options (-platform, -style, ...) are only known to QApplication, so here they must not
+        // read as bundled short options ("-stylesheet" holding -h), and unknown options wait for process() below.
+        QCoreApplication early(argc, argv);
+        parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+        parser.parse(QCoreApplication::arguments());
+        if (parser.isSet(QStringLiteral("help"))) {
+            QTextStream(stdout) << parser.helpText();
+            return 0;
+        }
+        if (parser.isSet(QStringLiteral("version"))) {
+            QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion()
+                                << '\n';
+            return 0;
+        }
+        QString error;
+        if (!deployment.read(parser, DeploymentOptions::Target::Optional, &error)) {
+            QTextStream(stderr) << "vigil: " << error << " (see --help)\n";
+            return 2;
+        }
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setDesktopFileName(QStringLiteral("org.vigil.Vigil"));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
     parser.process(app);
 
     MainWindow window;
-    window.setPace(parser.value(pace).toDouble());
+    window.setPace(deployment.pace());
     WorkerThread sandboxThread(QStringLiteral("vigil-sandbox"));
 
     if (parser.isSet(demo)) {
@@ -54,26 +69,12 @@ int main(int argc, char *argv[])
         QMetaObject::invokeMethod(controller, &SandboxController::start, Qt::QueuedConnection);
         QObject::connect(&app, &QApplication::aboutToQuit, controller, &SandboxController::stop,
                          Qt::BlockingQueuedConnection);
-    } else if (parser.isSet(sentinel) || parser.isSet(master)) {
-        QString bad;
-        SentinelTarget target;
-        target.seeds = HostPort::parseList(parser.value(sentinel), &bad);
-        target.masterName = parser.value(master);
-        if (target.seeds.isEmpty() || target.masterName.isEmpty()) {
-            QTextStream(stderr) << "vigil: --sentinel HOST:PORT[,...] and --master NAME go together"
-                                << (bad.isEmpty() ? QString() : QStringLiteral(" (bad address '%1')").arg(bad)) << '\n';
-            return 2;
-        }
-        target.dataUser = parser.value(user).toUtf8();
-        target.sentinelUser = parser.value(sentinelUser).toUtf8();
-        target.dataPassword = qgetenv("VIGIL_PASSWORD");
-        target.sentinelPassword = qgetenv("VIGIL_SENTINEL_PASSWORD");
-        target.db = parser.value(db).toInt();
-        window.openDeployment(target);
+    } else if (deployment.hasTarget()) {
+        window.openDeployment(deployment.target());
     }
 
     window.show();
-    if (!parser.isSet(demo) && !parser.isSet(sentinel) && !parser.isSet(master) && !window.restoreSession())
+    if (!parser.isSet(demo) && !deployment.hasTarget() && !window.restoreSession())
         QTimer::singleShot(0, &window, &MainWindow::openNewConnectionDialog);
     const int status = QApplication::exec();
     // Scan threads of closed tabs that were still blocked on a server finish now, or are left behind (never destroyed

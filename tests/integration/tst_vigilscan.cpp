@@ -1,5 +1,6 @@
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
+#include "sandboxfixture.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -117,9 +118,8 @@ private Q_SLOTS:
     {
         SandboxOptions options;
         options.keys = 2000;
-        m_sandbox = std::make_unique<Sandbox>(options);
-        const VigilError error = m_sandbox->start();
-        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        m_sandbox = SandboxFixture::start(options);
+        QVERIFY(m_sandbox);
         const SampleData data(2000);
         for (qint64 i = 0; i < data.count(); ++i)
             m_keys.insert(data.key(i).name);
@@ -217,7 +217,19 @@ private Q_SLOTS:
                                     << QStringLiteral("--format is plain, quoted or hex");
         QTest::newRow("bad address") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("nohost"),
                                                     QStringLiteral("--master"), QStringLiteral("m")}
-                                     << QStringLiteral("bad sentinel address 'nohost'");
+                                     << QStringLiteral("bad --sentinel address 'nohost'");
+        QTest::newRow("bad map") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"),
+                                                QStringLiteral("--master"),   QStringLiteral("m"),
+                                                QStringLiteral("--map"),      QStringLiteral("10.0.0.7:6379")}
+                                 << QStringLiteral("bad --map '10.0.0.7:6379' (FROM=TO, each HOST:PORT)");
+        QTest::newRow("bad pace") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"),
+                                                 QStringLiteral("--master"),   QStringLiteral("m"),
+                                                 QStringLiteral("--pace"),     QStringLiteral("fast")}
+                                  << QStringLiteral("--pace needs a positive number of keys a second, not 'fast'");
+        QTest::newRow("tls") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"),
+                                            QStringLiteral("--master"),   QStringLiteral("m"),
+                                            QStringLiteral("--cacert"),   QStringLiteral("ca.pem")}
+                             << QStringLiteral("--cacert: TLS is not supported by this version yet");
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--password"), QStringLiteral("x")}
                                         << QStringLiteral("Unknown option 'password'");
     }
@@ -229,6 +241,31 @@ private Q_SLOTS:
         const Run run = vigilScan(arguments);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(QString::fromUtf8(run.err).contains(expected), run.err.constData());
+    }
+
+    void paceCapsKeysASecond()
+    {
+        // 2,000 keys at 2,000 a second take a second (less the last batch, which is not waited for); unpaced, this
+        // scan takes a few milliseconds.
+        const Run run = vigilScan({QStringLiteral("--sentinel"), seeds(*m_sandbox), QStringLiteral("--master"),
+                                   QStringLiteral("vigil"), QStringLiteral("--count"), QStringLiteral("100"),
+                                   QStringLiteral("--pace"), QStringLiteral("2000"), QStringLiteral("--events")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject summary = QJsonDocument::fromJson(run.err.trimmed().split('\n').constLast()).object();
+        QCOMPARE(summary.value(QStringLiteral("event")).toString(), QStringLiteral("summary"));
+        QCOMPARE(summary.value(QStringLiteral("keys")).toInteger(), qint64(m_keys.size()));
+        QVERIFY2(summary.value(QStringLiteral("seconds")).toDouble() >= 0.8, run.err.constData());
+    }
+
+    void mapSendsReportedAddressesElsewhere()
+    {
+        // Send the master the sentinels report to a closed port: the scan must fail there, and say so.
+        const quint16 closed = closedPort();
+        const QString rule
+            = QStringLiteral("127.0.0.1:%1=127.0.0.1:%2").arg(m_sandbox->currentMasterPort()).arg(closed);
+        expectResolveFailure({QStringLiteral("--sentinel"), seeds(*m_sandbox), QStringLiteral("--master"),
+                              QStringLiteral("vigil"), QStringLiteral("--map"), rule},
+                             QStringLiteral("the address map sent us to 127.0.0.1:%1").arg(closed));
     }
 
     void resolverErrorsExitThree()
@@ -247,8 +284,8 @@ private Q_SLOTS:
         SandboxOptions options;
         options.keys = 10;
         options.auth = SandboxOptions::Auth::Password;
-        m_authSandbox = std::make_unique<Sandbox>(options);
-        QVERIFY(!m_authSandbox->start().isError());
+        m_authSandbox = SandboxFixture::start(options);
+        QVERIFY(m_authSandbox);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("VIGIL_SENTINEL_PASSWORD"), QStringLiteral("wrong-sentinel-secret"));
         env.insert(QStringLiteral("VIGIL_PASSWORD"), QString::fromUtf8(m_authSandbox->dataPassword()));

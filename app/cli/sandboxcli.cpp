@@ -1,6 +1,6 @@
 #include "sandboxcli.h"
 
-#include "sandbox.h"
+#include "sandbox/sandbox.h"
 #include "sentinel/failovertracker.h"
 #include "sentinel/sentinelwatcher.h"
 

@@ -1,12 +1,12 @@
 #include "scancli.h"
 
 #include "common/workerthread.h"
-#include "scaniterator.h"
+#include "deploymentoptions.h"
+#include "scan/scaniterator.h"
 #include "sentinel/sentinelwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,24 +34,6 @@ int usage(FILE *err, const QString &message)
 {
     writeLine(err, "vigil-scan: " + message.toUtf8() + " (see --help)");
     return 2;
-}
-
-bool readSecretFile(const QString &path, QByteArray *secret, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    QByteArray data = file.readAll();
-    // The first line, without its line end: `echo secret > file` must work.
-    const qsizetype newline = data.indexOf('\n');
-    if (newline >= 0)
-        data.truncate(newline);
-    if (data.endsWith('\r'))
-        data.chop(1);
-    *secret = data;
-    return true;
 }
 
 QByteArray promptSecret(const char *prompt)
@@ -156,39 +138,15 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
         "or authenticate."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption sentinel(QStringLiteral("sentinel"), QStringLiteral("Sentinel seeds."),
-                                      QStringLiteral("HOST:PORT[,HOST:PORT...]"));
-    const QCommandLineOption master(QStringLiteral("master"), QStringLiteral("The master name."),
-                                    QStringLiteral("NAME"));
+    DeploymentOptions deployment(DeploymentOptions::Extra::Tls);
+    deployment.addTo(parser);
     const QCommandLineOption match(QStringLiteral("match"), QStringLiteral("SCAN MATCH pattern."),
                                    QStringLiteral("PATTERN"));
     const QCommandLineOption type(QStringLiteral("type"), QStringLiteral("SCAN TYPE."), QStringLiteral("TYPE"));
     const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("SCAN COUNT (default 1000)."),
                                    QStringLiteral("N"), QStringLiteral("1000"));
-    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database number."), QStringLiteral("N"),
-                                QStringLiteral("0"));
-    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Data-node ACL user."), QStringLiteral("USER"));
-    const QCommandLineOption passwordFile(QStringLiteral("password-file"),
-                                          QStringLiteral("Read the data-node password from the first line of F."),
-                                          QStringLiteral("F"));
-    const QCommandLineOption sentinelUser(QStringLiteral("sentinel-user"), QStringLiteral("Sentinel ACL user."),
-                                          QStringLiteral("USER"));
-    const QCommandLineOption sentinelPasswordFile(QStringLiteral("sentinel-password-file"),
-                                                  QStringLiteral("Read the sentinel password from F."),
-                                                  QStringLiteral("F"));
-    const QCommandLineOption tls(QStringLiteral("tls"), QStringLiteral("Use TLS (not supported yet)."));
-    const QCommandLineOption cacert(QStringLiteral("cacert"), QStringLiteral("TLS CA file."), QStringLiteral("F"));
-    const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("TLS client certificate."),
-                                  QStringLiteral("F"));
-    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("TLS client key."), QStringLiteral("F"));
-    const QCommandLineOption sni(QStringLiteral("sni"), QStringLiteral("TLS server name."), QStringLiteral("NAME"));
-    const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Skip TLS verification."));
-    const QCommandLineOption map(QStringLiteral("map"), QStringLiteral("Address remap, repeatable."),
-                                 QStringLiteral("FROM=TO"));
     const QCommandLineOption replica(QStringLiteral("replica"),
                                      QStringLiteral("Scan a sticky replica instead of the master."));
-    const QCommandLineOption pace(QStringLiteral("pace"), QStringLiteral("At most this many keys a second."),
-                                  QStringLiteral("KEYS_PER_S"));
     const QCommandLineOption noDedupe(QStringLiteral("no-dedupe"),
                                       QStringLiteral("Do not remember keys (less memory; a key may be printed twice "
                                                      "after a failover, and missing keys are not reported)."));
@@ -197,10 +155,7 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     const QCommandLineOption events(QStringLiteral("events"),
                                     QStringLiteral("JSON lines on stderr: resolved, restart, "
                                                    "resume, missing-after-failover, summary."));
-    parser.addOptions(
-        {sentinel, master, match, type, count, db,       user, passwordFile, sentinelUser, sentinelPasswordFile,
-         tls,      cacert, cert,  key,  sni,   insecure, map,  replica,      pace,         noDedupe,
-         format,   events});
+    parser.addOptions({match, type, count, replica, noDedupe, format, events});
 
     if (!parser.parse(arguments))
         return usage(err, parser.errorText());
@@ -214,62 +169,29 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     }
     if (!parser.positionalArguments().isEmpty())
         return usage(err, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    if (!parser.isSet(sentinel) || !parser.isSet(master))
-        return usage(err, QStringLiteral("--sentinel and --master are required"));
-    if (parser.isSet(tls) || parser.isSet(cacert) || parser.isSet(cert) || parser.isSet(key) || parser.isSet(sni)
-        || parser.isSet(insecure))
-        return usage(err, QStringLiteral("TLS is not supported by this version yet"));
-
-    SentinelTarget target;
-    QString bad;
-    target.seeds = HostPort::parseList(parser.value(sentinel), &bad);
-    if (target.seeds.isEmpty())
-        return usage(err, bad.isEmpty() ? QStringLiteral("--sentinel needs HOST:PORT")
-                                        : QStringLiteral("bad sentinel address '%1'").arg(bad));
-    target.masterName = parser.value(master);
-    bool ok = false;
-    target.db = parser.value(db).toInt(&ok);
-    if (!ok || target.db < 0)
-        return usage(err, QStringLiteral("--db needs a number"));
-    for (const QString &rule : parser.values(map))
-        if (!target.addressMap.insertRule(rule))
-            return usage(err, QStringLiteral("bad --map '%1' (FROM=HOST:PORT)").arg(rule));
+    QString problem;
+    if (!deployment.read(parser, DeploymentOptions::Target::Required, &problem))
+        return usage(err, problem);
+    SentinelTarget target = deployment.target();
     target.readOnly = true; // a scan only reads
-    target.dataUser = parser.value(user).toUtf8();
-    target.sentinelUser = parser.value(sentinelUser).toUtf8();
-    QString fileError;
-    if (parser.isSet(passwordFile)) {
-        if (!readSecretFile(parser.value(passwordFile), &target.dataPassword, &fileError))
-            return usage(err, fileError);
-    } else if (qEnvironmentVariableIsSet("VIGIL_PASSWORD")) {
-        target.dataPassword = qgetenv("VIGIL_PASSWORD");
-    } else if (parser.isSet(user) && ::isatty(STDIN_FILENO)) {
-        target.dataPassword = promptSecret("Password for the data nodes: ");
-    }
-    if (parser.isSet(sentinelPasswordFile)) {
-        if (!readSecretFile(parser.value(sentinelPasswordFile), &target.sentinelPassword, &fileError))
-            return usage(err, fileError);
-    } else {
-        target.sentinelPassword = qgetenv("VIGIL_SENTINEL_PASSWORD");
-    }
 
     ScanOptions options;
     options.match = parser.value(match).toUtf8();
     options.type = parser.value(type).toUtf8();
+    bool ok = false;
     options.count = parser.value(count).toInt(&ok);
     if (!ok || options.count <= 0)
         return usage(err, QStringLiteral("--count needs a positive number"));
-    if (parser.isSet(pace)) {
-        options.keysPerSecond = parser.value(pace).toDouble(&ok);
-        if (!ok || options.keysPerSecond <= 0)
-            return usage(err, QStringLiteral("--pace needs a positive number of keys a second"));
-    }
+    options.keysPerSecond = deployment.pace();
     options.dedupe = !parser.isSet(noDedupe);
     options.source = parser.isSet(replica) ? ScanOptions::Source::Replica : ScanOptions::Source::Master;
     const QString fmt = parser.value(format);
     if (fmt != QLatin1String("plain") && fmt != QLatin1String("quoted") && fmt != QLatin1String("hex"))
         return usage(err, QStringLiteral("--format is plain, quoted or hex, not '%1'").arg(fmt));
     const bool wantEvents = parser.isSet(events);
+    // Ask only once the command line is known to be good.
+    if (!target.dataUser.isEmpty() && !deployment.hasDataPassword() && ::isatty(STDIN_FILENO))
+        target.dataPassword = promptSecret("Password for the data nodes: ");
 
     // The watcher runs on its own thread and tells the scan about switches through the shared epoch.
     auto *watcher = new SentinelWatcher(target);

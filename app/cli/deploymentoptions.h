@@ -1,0 +1,74 @@
+#pragma once
+
+#include "sentinel/masterresolver.h"
+
+#include <QCommandLineOption>
+#include <QFlags>
+
+class QCommandLineParser;
+
+// The options that say which deployment to open, spelled the same in every program:
+//   --sentinel HOST:PORT[,HOST:PORT...]  --master NAME  --db N  --map FROM=TO (repeatable)  --pace KEYS_PER_S
+//   --user USER  --password-file F  --sentinel-user USER  --sentinel-password-file F
+// Passwords come from those files or from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, never from the command line,
+// which `ps` shows to everyone. Add them to a parser, parse, then read(): a usage error names the option and the
+// value it did not accept.
+class DeploymentOptions final
+{
+public:
+    enum class Extra {
+        None = 0,
+        Tls = 0x1,           // --tls --cacert --cert --key --sni --insecure, refused until TLS exists
+        ScanPaceAlias = 0x2, // --scan-pace, vigil's old spelling of --pace, hidden from --help
+    };
+    Q_DECLARE_FLAGS(Extras, Extra)
+
+    // Required: --sentinel and --master must be given. Optional: they may both be absent (then no option that only
+    // makes sense with them may be given either), and hasTarget() says whether they were.
+    enum class Target { Required, Optional };
+
+    explicit DeploymentOptions(Extras extras = Extra::None);
+
+    void addTo(QCommandLineParser &parser) const;
+
+    // Reads what the parser found. Returns false, with a message such as "bad --map 'x' (FROM=TO, each HOST:PORT)"
+    // in *error, on a usage error.
+    bool read(const QCommandLineParser &parser, Target need, QString *error);
+
+    bool hasTarget() const { return m_hasTarget; }
+    const SentinelTarget &target() const { return m_target; }
+    // Keys a second a scan may read at most; 0 means as fast as the server answers.
+    double pace() const { return m_keysPerSecond; }
+    // Whether the data-node password came from --password-file or VIGIL_PASSWORD (a terminal program may prompt
+    // for it otherwise).
+    bool hasDataPassword() const { return m_hasDataPassword; }
+
+private:
+    QList<QCommandLineOption> targetOptions() const;
+    QList<QCommandLineOption> tlsOptions() const;
+
+    Extras m_extras;
+    QCommandLineOption m_sentinel;
+    QCommandLineOption m_master;
+    QCommandLineOption m_db;
+    QCommandLineOption m_map;
+    QCommandLineOption m_user;
+    QCommandLineOption m_passwordFile;
+    QCommandLineOption m_sentinelUser;
+    QCommandLineOption m_sentinelPasswordFile;
+    QCommandLineOption m_pace;
+    QCommandLineOption m_scanPace;
+    QCommandLineOption m_tls;
+    QCommandLineOption m_cacert;
+    QCommandLineOption m_cert;
+    QCommandLineOption m_key;
+    QCommandLineOption m_sni;
+    QCommandLineOption m_insecure;
+
+    SentinelTarget m_target;
+    double m_keysPerSecond = 0;
+    bool m_hasTarget = false;
+    bool m_hasDataPassword = false;
+};
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(DeploymentOptions::Extras)

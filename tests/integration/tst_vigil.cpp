@@ -1,0 +1,138 @@
+#include <QProcess>
+#include <QTest>
+
+// vigil as a user starts it from a shell: --help and --version answer where there is no display at all (a server, a
+// container, ssh), and a bad deployment option is refused before any window, naming the option and the value.
+class TestVigil final : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    // No X server, no Wayland compositor, no platform chosen: QApplication cannot start here.
+    static QProcessEnvironment headless()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        return env;
+    }
+
+    static Run vigil(const QStringList &arguments, const QProcessEnvironment &env = headless())
+    {
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(VIGIL_BIN), arguments);
+        process.closeWriteChannel();
+        Run run;
+        if (!process.waitForFinished(30000)) {
+            process.kill();
+            process.waitForFinished();
+        }
+        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        run.out = process.readAllStandardOutput();
+        run.err = process.readAllStandardError();
+        return run;
+    }
+
+private Q_SLOTS:
+    void helpWithoutADisplay_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("--help") << QStringList{QStringLiteral("--help")};
+        QTest::newRow("-h") << QStringList{QStringLiteral("-h")};
+        QTest::newRow("after other options")
+            << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--help")};
+    }
+
+    void helpWithoutADisplay()
+    {
+        QFETCH(QStringList, arguments);
+        const Run run = vigil(arguments);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.isEmpty(), run.err.constData());
+        const QString help = QString::fromUtf8(run.out);
+        QVERIFY2(help.startsWith(QStringLiteral("Usage: ")), qPrintable(help));
+        for (const char *option :
+             {"--demo", "--sentinel <HOST:PORT[,HOST:PORT...]>", "--master <NAME>", "--db <N>", "--user <USER>",
+              "--password-file <F>", "--sentinel-user <USER>", "--sentinel-password-file <F>", "--map <FROM=TO>",
+              "--pace <KEYS_PER_S>", "--version"})
+            QVERIFY2(help.contains(QLatin1String(option)), option);
+        QVERIFY2(!help.contains(QStringLiteral("scan-pace")), qPrintable(help)); // the old name works, unadvertised
+    }
+
+    void versionWithoutADisplay_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("--version") << QStringList{QStringLiteral("--version")};
+        QTest::newRow("-v") << QStringList{QStringLiteral("-v")};
+        // Qt's own options are QApplication's: "-stylesheet" must not read as bundled short options holding -h.
+        QTest::newRow("with a Qt option")
+            << QStringList{QStringLiteral("-stylesheet"), QStringLiteral("dark.qss"), QStringLiteral("--version")};
+    }
+
+    void versionWithoutADisplay()
+    {
+        QFETCH(QStringList, arguments);
+        const Run run = vigil(arguments);
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, QByteArray("Vigil " VIGIL_VERSION "\n"));
+        QVERIFY2(run.err.isEmpty(), run.err.constData());
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expected");
+        const QStringList target = {QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:26379"),
+                                    QStringLiteral("--master"), QStringLiteral("vigil")};
+        QTest::newRow("bad map") << target + QStringList{QStringLiteral("--map"), QStringLiteral("10.0.0.7:6379")}
+                                 << QStringLiteral("vigil: bad --map '10.0.0.7:6379' (FROM=TO, each HOST:PORT)");
+        QTest::newRow("bad pace") << QStringList{QStringLiteral("--pace"), QStringLiteral("0")}
+                                  << QStringLiteral("vigil: --pace needs a positive number of keys a second, not '0'");
+        QTest::newRow("bad scan-pace")
+            << QStringList{QStringLiteral("--scan-pace"), QStringLiteral("lots")}
+            << QStringLiteral("vigil: --scan-pace needs a positive number of keys a second, not 'lots'");
+        QTest::newRow("bad db") << target + QStringList{QStringLiteral("--db"), QStringLiteral("two")}
+                                << QStringLiteral("vigil: --db needs a database number, not 'two'");
+        QTest::newRow("bad sentinel") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("nohost"),
+                                                     QStringLiteral("--master"), QStringLiteral("vigil")}
+                                      << QStringLiteral("vigil: bad --sentinel address 'nohost' (HOST:PORT)");
+        QTest::newRow("master alone") << QStringList{QStringLiteral("--master"), QStringLiteral("vigil")}
+                                      << QStringLiteral("vigil: --sentinel and --master are required");
+        QTest::newRow("user alone") << QStringList{QStringLiteral("--user"), QStringLiteral("app")}
+                                    << QStringLiteral("vigil: --user needs --sentinel and --master");
+    }
+
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        const Run run = vigil(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.out.isEmpty());
+        const QList<QByteArray> lines = run.err.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1); // one clear line
+        QVERIFY2(QString::fromUtf8(lines.first()).startsWith(expected), run.err.constData());
+    }
+
+    void qtOptionsStillReachQApplication()
+    {
+        // With a platform, the window's own parse runs after QApplication took its options (-platform) away: an
+        // unknown option is reported by QCommandLineParser::process (status 1), and -platform is not.
+        const Run run = vigil({QStringLiteral("-platform"), QStringLiteral("offscreen"), QStringLiteral("--bogus")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("Unknown option 'bogus'"), run.err.constData());
+        QVERIFY2(!run.err.contains("platform"), run.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVigil)
+#include "tst_vigil.moc"
