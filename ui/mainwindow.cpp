@@ -83,8 +83,9 @@ MainWindow::MainWindow(QWidget *parent)
 
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->addAction(tr("&New connection…"), QKeySequence::AddTab, this, &MainWindow::openNewConnectionDialog);
-    fileMenu->addAction(tr("&Connect this tab to…"), QKeySequence::Open, this, &MainWindow::openConnectionDialog);
-    fileMenu->addAction(tr("C&lose tab"), QKeySequence::Close, this, [this] {
+    m_connectTabAction
+        = fileMenu->addAction(tr("&Connect this tab to…"), QKeySequence::Open, this, &MainWindow::openConnectionDialog);
+    m_closeTabAction = fileMenu->addAction(tr("C&lose tab"), QKeySequence::Close, this, [this] {
         if (m_tabs->count() > 0)
             closeDeployment(m_tabs->currentIndex());
     });
@@ -98,6 +99,7 @@ MainWindow::MainWindow(QWidget *parent)
     quit->setMenuRole(QAction::QuitRole);
 
     m_sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
+    m_sandboxMenu->setObjectName(QStringLiteral("sandboxMenu"));
     m_sandboxMenu->menuAction()->setVisible(false);
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Vigil"), this, [this] {
@@ -108,6 +110,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     showMessage(tr("Not connected. Use File > New connection…, or start Vigil with --demo for a local sandbox."));
+    updateStatus();
 }
 
 MainWindow::~MainWindow()
@@ -239,6 +242,8 @@ void MainWindow::updateTabs()
 void MainWindow::updateStatus()
 {
     DeploymentView *view = currentView();
+    m_connectTabAction->setEnabled(view);
+    m_closeTabAction->setEnabled(view);
     m_statusLabel->setText(view ? view->masterStatus() : QString());
     m_sentinelLabel->setText(view ? view->sentinelStatus() : QString());
     m_scanLabel->setText(view ? view->scanStatus() : tr("Not scanning"));
@@ -371,7 +376,7 @@ bool MainWindow::confirm(const QString &question)
 
 void MainWindow::saveSession()
 {
-    if (m_restoring)
+    if (m_restoring || !m_rememberSession)
         return;
     // Profiles without passwords; the sandbox's tab is not remembered (its ports die with it).
     QSettings settings;

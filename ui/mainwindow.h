@@ -49,6 +49,9 @@ public:
     void showMessage(const QString &text, bool isError = false);
     // Opens the deployments that were open when Vigil last closed; false when there were none (or reopening is off).
     bool restoreSession();
+    // Whether the open tabs are written as the session to reopen (on by default). A window started for the demo or
+    // for a deployment named on the command line leaves the remembered session as it was.
+    void setRememberSession(bool remember) { m_rememberSession = remember; }
     // Ask before each drill and before closing (tests drive them without a dialog).
     void setConfirmActions(bool confirm);
     // A ceiling in keys a second for the scans of the tabs opened from now on; 0 for none.
@@ -94,8 +97,11 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QMenu *m_sandboxMenu = nullptr;
     QAction *m_reopenAction = nullptr;
+    QAction *m_connectTabAction = nullptr; // off while no tab is open
+    QAction *m_closeTabAction = nullptr;
     SandboxController *m_sandbox = nullptr;
     double m_pace = 0;
     bool m_confirm = true;
     bool m_restoring = false;
+    bool m_rememberSession = true;
 };

@@ -11,6 +11,7 @@
 #include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/sandboxcontroller.h"
 #include "sandboxfixture.h"
 #include "sentinel/sentinelwatcher.h"
 #include "values/keyedit.h"
@@ -18,6 +19,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMenu>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -230,6 +232,40 @@ private Q_SLOTS:
         on(*m_a, {"DEL", "switch:victim"});
     }
 
+    void sandboxDrillsBelongToTheSandboxTab()
+    {
+        // The demo's drills act on the deployment shown, and only when it is the sandbox's: after another tab is
+        // shown, or the sandbox's tab is pointed elsewhere, the Sandbox menu is off and the folder is gone.
+        MainWindow window;
+        window.show();
+        SandboxController controller(SandboxOptions{}); // never started: stands for the demo's, which is
+        window.setSandbox(&controller);
+        auto *menu = window.findChild<QMenu *>(QStringLiteral("sandboxMenu"));
+        QVERIFY(menu);
+        QVERIFY(!menu->isEnabled()); // no tab yet
+        SandboxInfo info;
+        info.dir = QStringLiteral("/tmp/vigil-sandbox-under-test");
+        info.masterName = QStringLiteral("alpha");
+        for (const HostPort &seed : m_a->target().seeds)
+            info.sentinelPorts.append(seed.port);
+        Q_EMIT controller.started(info);
+        QCOMPARE(window.deploymentCount(), 1);
+        QCOMPARE(window.tabs()->tabText(0), QStringLiteral("alpha (sandbox)"));
+        QVERIFY(menu->isEnabled());
+        QCOMPARE(window.fieldText(QStringLiteral("Sandbox folder")), info.dir);
+
+        window.openDeployment(target(*m_b, QStringLiteral("beta")), 1000);
+        QVERIFY(!menu->isEnabled());
+        QCOMPARE(window.fieldText(QStringLiteral("Sandbox folder")), QStringLiteral("–"));
+        window.tabs()->setCurrentIndex(0);
+        QVERIFY(menu->isEnabled());
+
+        window.setTarget(target(*m_b, QStringLiteral("beta")), 1000); // the sandbox's tab, pointed elsewhere
+        QVERIFY(!menu->isEnabled());
+        QCOMPARE(window.fieldText(QStringLiteral("Sandbox folder")), QStringLiteral("–"));
+        QVERIFY(!window.tabs()->tabText(0).contains(QStringLiteral("sandbox")));
+    }
+
     void openTabsAreRememberedWithoutPasswords()
     {
         const QByteArray secret = "do-not-store-me-4711";
@@ -251,6 +287,15 @@ private Q_SLOTS:
         const QByteArray stored = file.readAll();
         QVERIFY(stored.contains("alpha") && stored.contains("beta"));
         QVERIFY(!stored.contains(secret));
+
+        {
+            // A window that does not remember (the demo, a --sentinel window) leaves the session as it was.
+            MainWindow oneOff;
+            oneOff.setRememberSession(false);
+            oneOff.openDeployment(target(*m_b, QStringLiteral("beta")), 1000);
+            oneOff.closeDeployment(0);
+            oneOff.close();
+        }
 
         MainWindow again;
         QVERIFY(again.restoreSession());
