@@ -48,6 +48,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_uri = edit(QStringLiteral("uri"),
                  tr("redis+sentinel://host:26379,host:26379/mymaster or redis-sentinel://…#mymaster"));
     m_uriError = new QLabel(this);
+    m_uriError->setTextFormat(Qt::PlainText);
     m_uriError->setObjectName(QStringLiteral("uriError"));
     m_uriError->setStyleSheet(QStringLiteral("color: #dc322f"));
     m_uriError->setWordWrap(true);
@@ -106,6 +107,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_results->setMaximumHeight(110);
     right->addWidget(m_results);
     m_error = new QLabel(this);
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setObjectName(QStringLiteral("error"));
     m_error->setStyleSheet(QStringLiteral("color: #dc322f"));
     m_error->setWordWrap(true);

@@ -41,6 +41,8 @@ public:
         setWindowTitle(title);
         auto *layout = new QVBoxLayout(this);
         auto *label = new QLabel(explanation, this);
+        label->setObjectName(QStringLiteral("explanation"));
+        label->setTextFormat(Qt::PlainText);
         label->setWordWrap(true);
         layout->addWidget(label);
         layout->addLayout(m_form);
@@ -176,6 +178,7 @@ bool KeyActions::confirm(const QString &question, const QString &yes)
 {
     QMessageBox box(QMessageBox::Warning, tr("Vigil"), question, QMessageBox::Cancel, m_dialogParent);
     box.setObjectName(QStringLiteral("confirmAction"));
+    box.setTextFormat(Qt::PlainText); // key names and addresses come from the server: never markup
     QPushButton *ok = box.addButton(yes, QMessageBox::AcceptRole);
     ok->setObjectName(QStringLiteral("okButton"));
     box.setDefaultButton(QMessageBox::Cancel);

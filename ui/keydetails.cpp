@@ -66,6 +66,7 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
 {
     auto *layout = new QVBoxLayout(this);
     m_name = new QLabel(tr("Nothing selected"), this);
+    m_name->setTextFormat(Qt::PlainText);
     m_name->setObjectName(QStringLiteral("selectedName"));
     m_name->setWordWrap(true);
     m_name->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -80,6 +81,7 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
     auto *right = new QFormLayout;
     for (qsizetype i = 0; i < fieldNames.size(); ++i) {
         auto *value = new QLabel(QStringLiteral("–"), this);
+        value->setTextFormat(Qt::PlainText);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
         (i < 3 ? left : right)->addRow(tr("%1:").arg(fieldNames.at(i)), value);
         m_fields.insert(fieldNames.at(i), value);
@@ -108,6 +110,7 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
     layout->addLayout(buttons);
 
     m_message = new QLabel(this);
+    m_message->setTextFormat(Qt::PlainText);
     m_message->setObjectName(QStringLiteral("actionMessage"));
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);

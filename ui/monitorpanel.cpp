@@ -89,7 +89,12 @@ void MonitorPanel::setSandbox(SandboxController *controller)
 
 bool MonitorPanel::confirm(const QString &question)
 {
-    return !m_confirm || QMessageBox::question(this, tr("Vigil"), question) == QMessageBox::Yes;
+    if (!m_confirm)
+        return true;
+    // Plain text: the master name and addresses come from the user and the sentinels, never markup.
+    QMessageBox box(QMessageBox::Question, tr("Vigil"), question, QMessageBox::Yes | QMessageBox::No, this);
+    box.setTextFormat(Qt::PlainText);
+    return box.exec() == QMessageBox::Yes;
 }
 
 void MonitorPanel::updateEnabled()

@@ -102,6 +102,7 @@ ValueView::ValueView(MasterLink *link, KeyActions *actions, QWidget *parent)
     m_mode->addItem(tr("JSON"), QVariant::fromValue(StringMode::Json));
     m_mode->addItem(tr("Hex"), QVariant::fromValue(StringMode::Hex));
     m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText);
     m_status->setObjectName(QStringLiteral("valueStatus"));
     m_more = new QPushButton(tr("Load more"), this);
     m_more->setObjectName(QStringLiteral("loadMore"));

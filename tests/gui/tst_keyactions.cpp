@@ -34,6 +34,38 @@ private Q_SLOTS:
         QTRY_VERIFY(details()->key() != key);
     }
 
+    void keyNamesCannotDressUpAQuestion()
+    {
+        // A key name is the server's data: markup in it is shown as the characters it is, never rendered, so it
+        // cannot make a confirmation say something else.
+        const QByteArray key = "<h1>Nothing</h1><b>will be deleted</b>";
+        QVERIFY(server({"SET", key, "x"}).isStatus());
+        bool plain = false;
+        QString shown;
+        whenDialog([&](QWidget *dialog) {
+            auto *box = qobject_cast<QMessageBox *>(dialog);
+            QVERIFY(box);
+            plain = box->textFormat() == Qt::PlainText;
+            shown = box->text();
+            box->button(QMessageBox::Cancel)->click();
+        });
+        details()->actions()->deleteKeys({key});
+        QVERIFY(plain);
+        QVERIFY2(shown.contains(QString::fromUtf8(key)), qPrintable(shown));
+        // The rename form's explanation too.
+        plain = false;
+        whenDialog([&](QWidget *dialog) {
+            auto *label = dialog->findChild<QLabel *>(QStringLiteral("explanation"));
+            QVERIFY(label);
+            plain = label->textFormat() == Qt::PlainText && label->text().contains(QString::fromUtf8(key));
+            qobject_cast<QDialog *>(dialog)->reject();
+        });
+        details()->actions()->renameKey(key);
+        QVERIFY(plain);
+        QCOMPARE(server({"EXISTS", key}).toInteger(), 1);
+        server({"DEL", key});
+    }
+
     void multiSelectDeleteStatesTheCount()
     {
         const SampleData data(generated);
