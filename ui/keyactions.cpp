@@ -3,6 +3,7 @@
 #include "keydisplay.h"
 #include "plural.h"
 #include "sentinel/masterlink.h"
+#include "values/duration.h"
 #include "values/valueformat.h"
 
 #include <QApplication>
@@ -19,6 +20,7 @@
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QVBoxLayout>
+#include <QValidator>
 
 namespace {
 QString quoted(const QByteArray &bytes)
@@ -26,6 +28,17 @@ QString quoted(const QByteArray &bytes)
     return QStringLiteral("“%1”").arg(KeyDisplay::escape(bytes.left(200))
                                       + (bytes.size() > 200 ? QStringLiteral("…") : QString()));
 }
+
+// Accepts what Duration reads; anything else keeps OK disabled.
+class DurationValidator final : public QValidator
+{
+public:
+    using QValidator::QValidator;
+    State validate(QString &input, int &) const override
+    {
+        return Duration::parseSeconds(input) ? Acceptable : Intermediate;
+    }
+};
 
 // A small form for one edit: each field has an objectName, so tests can fill it like a user would.
 class EditForm final : public QDialog
@@ -47,8 +60,9 @@ public:
         layout->addWidget(label);
         layout->addLayout(m_form);
         auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-        buttons->button(QDialogButtonBox::Ok)->setText(okText);
-        buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("okButton"));
+        m_ok = buttons->button(QDialogButtonBox::Ok);
+        m_ok->setText(okText);
+        m_ok->setObjectName(QStringLiteral("okButton"));
         connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         layout->addWidget(buttons);
@@ -69,8 +83,7 @@ public:
             auto *line = new QLineEdit(QString::fromUtf8(initial), this);
             line->setReadOnly(readOnly);
             if (kind == Kind::Seconds)
-                line->setValidator(
-                    new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[1-9][0-9]{0,11}")), line));
+                line->setValidator(new DurationValidator(line));
             if (kind == Kind::Score)
                 line->setValidator(new QRegularExpressionValidator(
                     QRegularExpression(QStringLiteral("[-+]?(inf|[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?)")), line));
@@ -79,6 +92,36 @@ public:
         editor->setObjectName(name);
         m_form->addRow(label, editor);
         m_editors.insert(name, editor);
+        if (auto *line = qobject_cast<QLineEdit *>(editor)) {
+            QLabel *hint = nullptr;
+            if (kind == Kind::Seconds) {
+                // What was understood, in words, or why it cannot be.
+                hint = new QLabel(this);
+                hint->setObjectName(name + QStringLiteral("Hint"));
+                hint->setTextFormat(Qt::PlainText);
+                hint->setWordWrap(true);
+                m_form->addRow(QString(), hint);
+            }
+            const auto update = [this, line, hint] {
+                if (hint) {
+                    QString why;
+                    const std::optional<qint64> seconds = Duration::parseSeconds(line->text(), &why);
+                    hint->setText(seconds ? tr("= %1").arg(Duration::describe(*seconds)) : why);
+                }
+                updateOk();
+            };
+            connect(line, &QLineEdit::textChanged, this, update);
+            update();
+        }
+    }
+
+    // OK only while every field holds something acceptable: Enter never applies half of what was typed.
+    void updateOk()
+    {
+        bool ok = true;
+        for (const QString &name : m_editors.keys())
+            ok = ok && acceptable(name);
+        m_ok->setEnabled(ok);
     }
 
     QByteArray value(const QString &name) const
@@ -99,6 +142,7 @@ public:
 
 private:
     QFormLayout *m_form;
+    QPushButton *m_ok = nullptr;
     QHash<QString, QWidget *> m_editors;
 };
 
@@ -224,17 +268,28 @@ void KeyActions::setTtl(const QByteArray &key, qint64 currentSeconds)
     if (refuseIfReadOnly(tr("Set TTL")))
         return;
     EditForm form(m_dialogParent, tr("Set TTL"),
-                  tr("The key %1 on %2 will expire this many seconds from now.").arg(quoted(key), target()),
+                  tr("The key %1 on %2 will expire this long from now: a number of seconds, or 90s, 15m, 1h, 2d, "
+                     "1h30m.")
+                      .arg(quoted(key), target()),
                   tr("Set TTL"));
-    form.addField(QStringLiteral("seconds"), tr("Seconds:"), EditForm::Kind::Seconds,
-                  currentSeconds > 0 ? QByteArray::number(currentSeconds) : QByteArray("3600"));
+    form.addField(QStringLiteral("seconds"), tr("Expires in:"), EditForm::Kind::Seconds,
+                  currentSeconds > 0 ? QByteArray::number(currentSeconds) : QByteArray("1h"));
     if (form.exec() != QDialog::Accepted)
         return;
-    if (!form.acceptable(QStringLiteral("seconds"))) {
-        Q_EMIT failed(tr("Set TTL: not a number of seconds."));
+    QString why;
+    const std::optional<qint64> seconds
+        = Duration::parseSeconds(QString::fromUtf8(form.value(QStringLiteral("seconds"))), &why);
+    if (!seconds) {
+        Q_EMIT failed(tr("Set TTL: %1.").arg(why));
         return;
     }
-    run(KeyEdit::expire(key, form.value(QStringLiteral("seconds")).toLongLong()));
+    // Under a minute the key is as good as deleted by the time anyone notices: ask again.
+    if (*seconds < 60
+        && !confirm(tr("The key %1 on %2 will expire in %3, and be gone for good. Set this TTL?")
+                        .arg(quoted(key), target(), Duration::describe(*seconds)),
+                    tr("Expire in %1").arg(Duration::describe(*seconds))))
+        return;
+    run(KeyEdit::expire(key, *seconds));
 }
 
 void KeyActions::clearTtl(const QByteArray &key)

@@ -127,6 +127,55 @@ private Q_SLOTS:
         QTRY_COMPARE(details()->key(), renamed);
     }
 
+    void ttlsAreTypedWithUnits()
+    {
+        // "1h" is an hour, never 1 second; what cannot be read keeps OK off; under a minute asks again.
+        const QByteArray key = "ttl:units";
+        QVERIFY(server({"SET", key, "x"}).isStatus());
+        QSignalSpy changed(details()->actions(), &KeyActions::keyChanged);
+
+        fillNext({{QStringLiteral("seconds"), QStringLiteral("1h")}});
+        details()->actions()->setTtl(key);
+        QVERIFY(changed.wait(10000));
+        const qint64 hour = server({"TTL", key}).toInteger();
+        QVERIFY2(hour > 3590 && hour <= 3600, qPrintable(QString::number(hour)));
+
+        // Garbage: the form says why and OK stays off; Enter does nothing; the TTL is untouched.
+        QString hint;
+        bool okEnabled = true;
+        whenDialog([&](QWidget *dialog) {
+            auto *line = dialog->findChild<QLineEdit *>(QStringLiteral("seconds"));
+            QVERIFY(line);
+            line->clear();
+            QTest::keyClicks(line, QStringLiteral("1x"));
+            QTest::keyClick(line, Qt::Key_Return);
+            okEnabled = dialog->findChild<QPushButton *>(QStringLiteral("okButton"))->isEnabled();
+            hint = dialog->findChild<QLabel *>(QStringLiteral("secondsHint"))->text();
+            if (dialog->isVisible())
+                qobject_cast<QDialog *>(dialog)->reject();
+        });
+        details()->actions()->setTtl(key);
+        QVERIFY(!okEnabled);
+        QVERIFY2(hint.contains(QStringLiteral("not a duration")), qPrintable(hint));
+        const qint64 still = server({"TTL", key}).toInteger();
+        QVERIFY2(still > 3580 && still <= 3600, qPrintable(QString::number(still)));
+
+        // Under a minute: a second question, which can say no.
+        QString question;
+        fillNext({{QStringLiteral("seconds"), QStringLiteral("30s")}});
+        confirmNext(&question, false);
+        details()->actions()->setTtl(key);
+        QVERIFY2(question.contains(QStringLiteral("expire in 30 s")), qPrintable(question));
+        QVERIFY(server({"TTL", key}).toInteger() > 3500);
+        fillNext({{QStringLiteral("seconds"), QStringLiteral("45")}});
+        confirmNext(&question, true);
+        details()->actions()->setTtl(key);
+        QVERIFY(changed.wait(10000));
+        const qint64 short_ = server({"TTL", key}).toInteger();
+        QVERIFY2(short_ > 35 && short_ <= 45, qPrintable(QString::number(short_)));
+        server({"DEL", key});
+    }
+
     void ttlCanBeSetAndCleared()
     {
         const QByteArray key = "config:app";
