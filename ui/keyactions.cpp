@@ -53,6 +53,7 @@ public:
         setObjectName(QStringLiteral("editForm"));
         setWindowTitle(title);
         auto *layout = new QVBoxLayout(this);
+        layout->setSizeConstraint(QLayout::SetMinimumSize); // grows when a hint wraps to a second line
         auto *label = new QLabel(explanation, this);
         label->setObjectName(QStringLiteral("explanation"));
         label->setTextFormat(Qt::PlainText);
@@ -91,6 +92,12 @@ public:
         }
         editor->setObjectName(name);
         m_form->addRow(label, editor);
+        if (m_editors.isEmpty() && !readOnly) {
+            // Typing goes to the first field, not to the OK button.
+            editor->setFocus();
+            if (auto *line = qobject_cast<QLineEdit *>(editor))
+                line->selectAll();
+        }
         m_editors.insert(name, editor);
         if (auto *line = qobject_cast<QLineEdit *>(editor)) {
             QLabel *hint = nullptr;

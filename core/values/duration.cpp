@@ -34,10 +34,10 @@ std::optional<qint64> Duration::parseSeconds(QStringView text, QString *error)
             *error = why;
         return std::nullopt;
     };
-    const QString usage = tr("use a number of seconds, or 90s, 15m, 1h, 2d, 1w, 1h30m");
+    const QString usage = tr("not a duration: use 90, 90s, 15m, 1h, 2d, 1w or 1h30m");
     const QStringView trimmed = text.trimmed();
     if (trimmed.isEmpty())
-        return fail(tr("empty: %1").arg(usage));
+        return fail(usage);
     qint64 total = 0;
     qsizetype i = 0;
     int parts = 0;
@@ -48,9 +48,9 @@ std::optional<qint64> Duration::parseSeconds(QStringView text, QString *error)
         while (i < trimmed.size() && trimmed[i] >= u'0' && trimmed[i] <= u'9')
             ++i;
         if (i == start)
-            return fail(tr("'%1' is not a duration: %2").arg(trimmed.toString(), usage));
+            return fail(usage);
         if (i - start > 12)
-            return fail(tr("'%1' is too long").arg(trimmed.toString()));
+            return fail(tr("more than a hundred years"));
         const qint64 number = trimmed.sliced(start, i - start).toLongLong();
         while (i < trimmed.size() && trimmed[i].isSpace())
             ++i;
@@ -58,13 +58,13 @@ std::optional<qint64> Duration::parseSeconds(QStringView text, QString *error)
         if (i < trimmed.size()) {
             unit = unitSeconds(trimmed[i]);
             if (unit == 0)
-                return fail(tr("'%1' is not a duration: %2").arg(trimmed.toString(), usage));
+                return fail(usage);
             ++i;
             // "min", "sec", "hr"... are not accepted: one letter a part keeps "m" from meaning two things.
             if (i < trimmed.size() && trimmed[i].isLetter())
-                return fail(tr("'%1' is not a duration: %2").arg(trimmed.toString(), usage));
+                return fail(usage);
         } else if (parts > 0) {
-            return fail(tr("'%1' ends with a number without a unit: %2").arg(trimmed.toString(), usage));
+            return fail(tr("the last number has no unit: 1h30m, not 1h30"));
         }
         ++parts;
         if (number > maxSeconds / unit)
