@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "confirm.h"
 #include "connectiondialog.h"
 #include "deployment/deployment.h"
 #include "deploymentpanel.h"
@@ -371,12 +372,7 @@ void MainWindow::setConfirmActions(bool confirm)
 
 bool MainWindow::confirm(const QString &question)
 {
-    if (!m_confirm)
-        return true;
-    // Plain text: the master name and addresses come from the user and the sentinels, never markup.
-    QMessageBox box(QMessageBox::Question, tr("Vigil"), question, QMessageBox::Yes | QMessageBox::No, this);
-    box.setTextFormat(Qt::PlainText);
-    return box.exec() == QMessageBox::Yes;
+    return !m_confirm || askPlainQuestion(this, question);
 }
 
 void MainWindow::saveSession()

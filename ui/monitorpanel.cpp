@@ -1,5 +1,6 @@
 #include "monitorpanel.h"
 
+#include "confirm.h"
 #include "deployment/deployment.h"
 #include "eventtimeline.h"
 #include "resp/redisconnection.h"
@@ -89,12 +90,7 @@ void MonitorPanel::setSandbox(SandboxController *controller)
 
 bool MonitorPanel::confirm(const QString &question)
 {
-    if (!m_confirm)
-        return true;
-    // Plain text: the master name and addresses come from the user and the sentinels, never markup.
-    QMessageBox box(QMessageBox::Question, tr("Vigil"), question, QMessageBox::Yes | QMessageBox::No, this);
-    box.setTextFormat(Qt::PlainText);
-    return box.exec() == QMessageBox::Yes;
+    return !m_confirm || askPlainQuestion(this, question);
 }
 
 void MonitorPanel::updateEnabled()
