@@ -1,3 +1,5 @@
+#include "processrun.h"
+
 #include <QProcess>
 #include <QTest>
 
@@ -8,12 +10,7 @@ class TestVigil final : public QObject
     Q_OBJECT
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = ProcessRun;
 
     // No X server, no Wayland compositor, no platform chosen: QApplication cannot start here.
     static QProcessEnvironment headless()
@@ -27,19 +24,7 @@ private:
 
     static Run vigil(const QStringList &arguments, const QProcessEnvironment &env = headless())
     {
-        QProcess process;
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(VIGIL_BIN), arguments);
-        process.closeWriteChannel();
-        Run run;
-        if (!process.waitForFinished(30000)) {
-            process.kill();
-            process.waitForFinished();
-        }
-        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        run.out = process.readAllStandardOutput();
-        run.err = process.readAllStandardError();
-        return run;
+        return ProcessRun::of(QStringLiteral(VIGIL_BIN), arguments, env, 30000);
     }
 
 private Q_SLOTS:

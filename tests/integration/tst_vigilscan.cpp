@@ -1,3 +1,4 @@
+#include "processrun.h"
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
@@ -20,29 +21,12 @@ private:
     std::unique_ptr<Sandbox> m_authSandbox;
     QSet<QByteArray> m_keys;
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = ProcessRun;
 
     static Run vigilScan(const QStringList &arguments,
                          const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
     {
-        QProcess process;
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(VIGIL_SCAN_BIN), arguments);
-        process.closeWriteChannel();
-        Run run;
-        if (!process.waitForFinished(60000)) {
-            process.kill();
-            process.waitForFinished();
-        }
-        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        run.out = process.readAllStandardOutput();
-        run.err = process.readAllStandardError();
-        return run;
+        return ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), arguments, env, 60000);
     }
 
     static QString seeds(const Sandbox &sandbox)
