@@ -52,7 +52,12 @@ SentinelWatcher::SentinelWatcher(SentinelTarget target, ConnectionFactoryPtr con
     qRegisterMetaType<TopologySnapshot>();
     qRegisterMetaType<HostPort>();
     qRegisterMetaType<VigilError>();
-    connect(m_pollTimer, &QTimer::timeout, this, &SentinelWatcher::pollNow);
+    // A tick while a poll is still out is skipped: slow sentinels must not get polls back to back. Explicit requests
+    // (pollNow) wait for the poll in flight and run after it.
+    connect(m_pollTimer, &QTimer::timeout, this, [this] {
+        if (m_pollOutstanding == 0)
+            pollNow();
+    });
 }
 
 SentinelWatcher::~SentinelWatcher()
