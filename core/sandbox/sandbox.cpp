@@ -352,38 +352,53 @@ VigilError Sandbox::waitForAgreement(quint16 masterPort, int timeoutMs)
         if (n.kind == NodeKind::Sentinel && isAlive(n.pid))
             ++liveSentinels;
     QString lastState;
-    for (const Node &n : std::as_const(m_nodes)) {
-        if (n.kind != NodeKind::Sentinel || !isAlive(n.pid))
-            continue;
-        RedisConnection sentinel(sentinelOptions(n.port));
-        for (;;) {
-            if (deadline.hasExpired())
-                return sandboxError(VigilError::Kind::Timeout, QStringLiteral("wait for sentinels"),
-                                    QStringLiteral("sentinel 127.0.0.1:%1 did not agree within %2 ms (%3)")
-                                        .arg(n.port)
-                                        .arg(timeoutMs)
-                                        .arg(lastState));
-            if (!sentinel.isReady() && sentinel.openBlocking().isError()) {
-                lastState = sentinel.lastError().toString();
-                QThread::msleep(50);
+    // The master this started with may be stale (it was read in the middle of a failover): when a sentinel names
+    // another one as a healthy master, every sentinel is asked again about that one.
+    for (bool again = true; again;) {
+        again = false;
+        for (const Node &n : std::as_const(m_nodes)) {
+            if (n.kind != NodeKind::Sentinel || !isAlive(n.pid))
                 continue;
+            RedisConnection sentinel(sentinelOptions(n.port));
+            for (;;) {
+                if (deadline.hasExpired())
+                    return sandboxError(VigilError::Kind::Timeout, QStringLiteral("wait for sentinels"),
+                                        QStringLiteral("sentinel 127.0.0.1:%1 did not agree within %2 ms (%3)")
+                                            .arg(n.port)
+                                            .arg(timeoutMs)
+                                            .arg(lastState));
+                if (!sentinel.isReady() && sentinel.openBlocking().isError()) {
+                    lastState = sentinel.lastError().toString();
+                    QThread::msleep(50);
+                    continue;
+                }
+                const RespResult reply = sentinel.execute({"SENTINEL", "MASTER", name});
+                if (reply.ok()) {
+                    const auto m = reply.value.toFieldMap();
+                    lastState = QStringLiteral("master port %1 (waiting for %5), flags %2, %3 replicas, %4 other "
+                                               "sentinels")
+                                    .arg(QString::fromLatin1(m.value("port")), QString::fromLatin1(m.value("flags")),
+                                         QString::fromLatin1(m.value("num-slaves")),
+                                         QString::fromLatin1(m.value("num-other-sentinels")))
+                                    .arg(masterPort);
+                    const int port = m.value("port").toInt();
+                    if (port == masterPort && m.value("flags") == "master"
+                        && m.value("num-slaves").toInt() >= expectedReplicas
+                        && m.value("num-other-sentinels").toInt() >= liveSentinels - 1)
+                        break;
+                    if (port != masterPort && m.value("flags") == "master" && currentMasterPort() == port) {
+                        masterPort = static_cast<quint16>(port);
+                        again = true;
+                        break;
+                    }
+                } else {
+                    lastState
+                        = reply.error.isError() ? reply.error.toString() : QString::fromUtf8(reply.value.toByteArray());
+                }
+                QThread::msleep(100);
             }
-            const RespResult reply = sentinel.execute({"SENTINEL", "MASTER", name});
-            if (reply.ok()) {
-                const auto m = reply.value.toFieldMap();
-                lastState = QStringLiteral("master port %1, flags %2, %3 replicas, %4 other sentinels")
-                                .arg(QString::fromLatin1(m.value("port")), QString::fromLatin1(m.value("flags")),
-                                     QString::fromLatin1(m.value("num-slaves")),
-                                     QString::fromLatin1(m.value("num-other-sentinels")));
-                if (m.value("port").toInt() == masterPort && m.value("flags") == "master"
-                    && m.value("num-slaves").toInt() >= expectedReplicas
-                    && m.value("num-other-sentinels").toInt() >= liveSentinels - 1)
-                    break;
-            } else {
-                lastState
-                    = reply.error.isError() ? reply.error.toString() : QString::fromUtf8(reply.value.toByteArray());
-            }
-            QThread::msleep(100);
+            if (again)
+                break;
         }
     }
     return {};
