@@ -165,10 +165,7 @@ void KeyBrowser::setDeployment(Deployment *deployment)
     connect(watcher, &SentinelWatcher::sentinelSubscribed, this, &KeyBrowser::updateSentinelStatus);
     connect(watcher, &SentinelWatcher::sentinelLost, this, &KeyBrowser::updateSentinelStatus);
     connect(watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateSentinelStatus);
-    connect(watcher, &SentinelWatcher::snapshotUpdated, this, [this](const TopologySnapshot &snapshot) {
-        m_lastSnapshot = snapshot;
-        updateReplicaNote();
-    });
+    connect(watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateReplicaNote);
     startScan();
 }
 
@@ -345,15 +342,16 @@ void KeyBrowser::updateReplicaNote()
         text = tr("Scanning a replica: picking one…");
     } else {
         QString lag = tr("its lag behind the master is not known yet");
-        for (const TopologySnapshot::Replica &replica : std::as_const(m_lastSnapshot.replicas)) {
-            if (m_deployment->target().addressMap.map(replica.address) != m_scannedReplica || replica.lagBytes < 0)
+        // The watcher's addresses are already mapped, as is the scanned replica's.
+        const TopologySnapshot &snapshot = m_deployment->lastSnapshot();
+        for (const TopologySnapshot::Replica &replica : snapshot.replicas) {
+            if (replica.address != m_scannedReplica || replica.lagBytes < 0)
                 continue;
-            lag = replica.lagBytes == 0
-                      ? tr("in step with the master at %1")
-                            .arg(m_lastSnapshot.taken.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
-                      : tr("%1 behind the master at %2")
-                            .arg(countOf(replica.lagBytes, tr("byte"), tr("bytes")),
-                                 m_lastSnapshot.taken.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+            lag = replica.lagBytes == 0 ? tr("in step with the master at %1")
+                                              .arg(snapshot.taken.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
+                                        : tr("%1 behind the master at %2")
+                                              .arg(countOf(replica.lagBytes, tr("byte"), tr("bytes")),
+                                                   snapshot.taken.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
         }
         text = tr("Keys listed from replica %1, %2. Keys written on the master in the last moments may be missing "
                   "here; values and changes always use the master.")

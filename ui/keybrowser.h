@@ -104,7 +104,6 @@ private:
     QComboBox *m_source = nullptr;
     QLabel *m_replicaNote = nullptr;
     HostPort m_scannedReplica;
-    TopologySnapshot m_lastSnapshot;
     QLineEdit *m_separator = nullptr;
     QPushButton *m_scanButton = nullptr;
     QPushButton *m_stopButton = nullptr;

@@ -34,7 +34,6 @@ void WorkerThread::start(QObject *worker, std::function<void()> cancel)
     stop();
     m_thread = new QThread;
     m_thread->setObjectName(m_name);
-    m_worker = worker;
     m_cancel = std::move(cancel);
     worker->moveToThread(m_thread);
     // Qt deletes the worker on its own thread, after the thread's last event, however the thread ends.
@@ -55,7 +54,6 @@ bool WorkerThread::stop(int boundMs)
     else
         detach();
     m_thread = nullptr;
-    m_worker = nullptr;
     m_cancel = {};
     return finished;
 }

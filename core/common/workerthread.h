@@ -43,6 +43,5 @@ private:
 
     QString m_name;
     QThread *m_thread = nullptr;
-    QObject *m_worker = nullptr;
     std::function<void()> m_cancel;
 };
