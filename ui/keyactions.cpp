@@ -4,6 +4,7 @@
 #include "plural.h"
 #include "sentinel/masterlink.h"
 #include "values/duration.h"
+#include "values/editabletext.h"
 #include "values/valueformat.h"
 
 #include <QApplication>
@@ -21,6 +22,8 @@
 #include <QRegularExpressionValidator>
 #include <QVBoxLayout>
 #include <QValidator>
+
+#include <limits>
 
 namespace {
 QString quoted(const QByteArray &bytes)
@@ -41,6 +44,11 @@ public:
 };
 
 // A small form for one edit: each field has an objectName, so tests can fill it like a user would.
+//
+// A field shows the exact bytes it was given or it is not editable: its text is read back from the editor right away,
+// and if the editor changed anything (CR, a non-breaking space, invalid UTF-8) or the bytes hold what cannot be seen
+// (NUL, bidi controls), the field switches to EditableText's escaped form, with a note saying why; if even that does
+// not come back as the same bytes, the field is read-only and OK stays off.
 class EditForm final : public QDialog
 {
 public:
@@ -70,87 +78,170 @@ public:
         resize(520, sizeHint().height());
     }
 
+    void showEvent(QShowEvent *event) override
+    {
+        QDialog::showEvent(event);
+        // Word-wrapped hints need their height at the dialog's width, which is known only now: without this, a long
+        // hint is drawn over the field above it.
+        if (layout()->hasHeightForWidth())
+            resize(width(), qMax(height(), layout()->totalHeightForWidth(width())));
+    }
+
+    // An edit form: OK stays off until a field differs from what it was opened with.
+    void requireChange() { m_requireChange = true; }
+
     void addField(const QString &name, const QString &label, Kind kind, const QByteArray &initial = {},
                   bool readOnly = false)
     {
-        QWidget *editor = nullptr;
+        Field field;
+        field.kind = kind;
+        field.initial = initial;
+        QLineEdit *line = nullptr;
         if (kind == Kind::Text) {
             auto *text = new QPlainTextEdit(this);
-            text->setPlainText(QString::fromUtf8(initial));
-            text->setReadOnly(readOnly);
             text->setMinimumHeight(160);
-            editor = text;
+            field.editor = text;
         } else {
-            auto *line = new QLineEdit(QString::fromUtf8(initial), this);
-            line->setReadOnly(readOnly);
+            line = new QLineEdit(this);
+            line->setMaxLength(std::numeric_limits<int>::max()); // QLineEdit cuts text at 32767 characters otherwise
             if (kind == Kind::Seconds)
                 line->setValidator(new DurationValidator(line));
             if (kind == Kind::Score)
                 line->setValidator(new QRegularExpressionValidator(
                     QRegularExpression(QStringLiteral("[-+]?(inf|[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?)")), line));
-            editor = line;
+            field.editor = line;
         }
-        editor->setObjectName(name);
-        m_form->addRow(label, editor);
-        if (m_editors.isEmpty() && !readOnly) {
+        field.editor->setObjectName(name);
+        m_form->addRow(label, field.editor);
+        setText(field, QString::fromUtf8(initial));
+        // Escaped when the editor would change the bytes, and when it would hide them (NUL, bidi controls).
+        if (text(field).toUtf8() != initial || !EditableText::whatNeedsEscaping(initial).isEmpty()) {
+            field.escaped = true;
+            setText(field, EditableText::escape(initial, kind == Kind::Text));
+            if (EditableText::unescape(text(field)) != initial)
+                field.broken = true;
+        }
+        setReadOnly(field, readOnly || field.broken);
+        if (field.escaped || kind == Kind::Seconds) {
+            // What was understood, or why it cannot be; for escaped text, why it is shown that way.
+            field.hint = new QLabel(this);
+            field.hint->setObjectName(name + QStringLiteral("Hint"));
+            field.hint->setTextFormat(Qt::PlainText);
+            field.hint->setWordWrap(true);
+            m_form->addRow(QString(), field.hint);
+        }
+        if (m_fields.isEmpty() && !readOnly && !field.broken) {
             // Typing goes to the first field, not to the OK button.
-            editor->setFocus();
-            if (auto *line = qobject_cast<QLineEdit *>(editor))
+            field.editor->setFocus();
+            if (line)
                 line->selectAll();
         }
-        m_editors.insert(name, editor);
-        if (auto *line = qobject_cast<QLineEdit *>(editor)) {
-            QLabel *hint = nullptr;
-            if (kind == Kind::Seconds) {
-                // What was understood, in words, or why it cannot be.
-                hint = new QLabel(this);
-                hint->setObjectName(name + QStringLiteral("Hint"));
-                hint->setTextFormat(Qt::PlainText);
-                hint->setWordWrap(true);
-                m_form->addRow(QString(), hint);
-            }
-            const auto update = [this, line, hint] {
-                if (hint) {
-                    QString why;
-                    const std::optional<qint64> seconds = Duration::parseSeconds(line->text(), &why);
-                    hint->setText(seconds ? tr("= %1").arg(Duration::describe(*seconds)) : why);
-                }
-                updateOk();
-            };
-            connect(line, &QLineEdit::textChanged, this, update);
-            update();
-        }
-    }
-
-    // OK only while every field holds something acceptable: Enter never applies half of what was typed.
-    void updateOk()
-    {
-        bool ok = true;
-        for (const QString &name : m_editors.keys())
-            ok = ok && acceptable(name);
-        m_ok->setEnabled(ok);
+        m_fields.insert(name, field);
+        if (line)
+            connect(line, &QLineEdit::textChanged, this, &EditForm::update);
+        else
+            connect(static_cast<QPlainTextEdit *>(field.editor), &QPlainTextEdit::textChanged, this, &EditForm::update);
+        update();
     }
 
     QByteArray value(const QString &name) const
     {
-        QWidget *editor = m_editors.value(name);
-        if (auto *text = qobject_cast<QPlainTextEdit *>(editor))
-            return text->toPlainText().toUtf8();
-        if (auto *line = qobject_cast<QLineEdit *>(editor))
-            return line->text().toUtf8();
+        const Field field = m_fields.value(name);
+        if (!field.editor)
+            return {};
+        if (field.escaped)
+            return EditableText::unescape(text(field)).value_or(field.initial);
+        return text(field).toUtf8();
+    }
+
+    bool acceptable(const QString &name) const { return problem(m_fields.value(name)).isNull(); }
+
+private:
+    struct Field
+    {
+        Kind kind = Kind::Line;
+        QWidget *editor = nullptr;
+        QLabel *hint = nullptr;
+        QByteArray initial;
+        bool escaped = false; // shown in EditableText's escaped form
+        bool broken = false;  // not even that shows the bytes as they are: read-only
+    };
+
+    static QString text(const Field &field)
+    {
+        if (auto *text = qobject_cast<QPlainTextEdit *>(field.editor))
+            return text->toPlainText();
+        return static_cast<QLineEdit *>(field.editor)->text();
+    }
+
+    static void setText(const Field &field, const QString &value)
+    {
+        if (auto *text = qobject_cast<QPlainTextEdit *>(field.editor))
+            text->setPlainText(value);
+        else
+            static_cast<QLineEdit *>(field.editor)->setText(value);
+    }
+
+    static void setReadOnly(const Field &field, bool readOnly)
+    {
+        if (auto *text = qobject_cast<QPlainTextEdit *>(field.editor))
+            text->setReadOnly(readOnly);
+        else
+            static_cast<QLineEdit *>(field.editor)->setReadOnly(readOnly);
+    }
+
+    // Null when the field's text is acceptable; otherwise why not, in words (empty when it needs no words).
+    static QString problem(const Field &field)
+    {
+        if (field.broken)
+            return tr("This value cannot be shown in an editor without changing it; copy it instead.");
+        if (field.kind == Kind::Seconds) {
+            QString why;
+            if (!Duration::parseSeconds(text(field), &why))
+                return why.isEmpty() ? tr("Type a duration.") : why;
+        }
+        if (field.kind == Kind::Score && !static_cast<QLineEdit *>(field.editor)->hasAcceptableInput())
+            return tr("The score is not a number.");
+        if (field.escaped) {
+            QString why;
+            if (!EditableText::unescape(text(field), &why))
+                return why;
+        }
         return {};
     }
 
-    bool acceptable(const QString &name) const
+    // OK only while every field holds something acceptable (Enter never applies half of what was typed) and, for an
+    // edit, something differs from what was shown.
+    void update()
     {
-        auto *line = qobject_cast<QLineEdit *>(m_editors.value(name));
-        return !line || line->hasAcceptableInput() || !line->validator();
+        bool ok = true;
+        bool changed = false;
+        for (const Field &field : std::as_const(m_fields)) {
+            const QString why = problem(field);
+            ok = ok && why.isNull();
+            if (field.hint) {
+                if (!why.isNull())
+                    field.hint->setText(why);
+                else if (field.escaped)
+                    field.hint->setText(
+                        tr("Shown escaped: it holds %1, which a text box would change or hide. \\r, \\n, \\t, \\xNN (a "
+                           "byte), "
+                           "\\u{XXXX} (a character) and \\\\ (a backslash) stand for what they name; type them the "
+                           "same way.")
+                            .arg(EditableText::whatNeedsEscaping(field.initial)));
+                else if (const std::optional<qint64> seconds = Duration::parseSeconds(text(field)))
+                    field.hint->setText(tr("= %1").arg(Duration::describe(*seconds)));
+            }
+            if (field.editor->objectName() != QLatin1String("field")) // a hash field's name is only shown
+                changed = changed || value(field.editor->objectName()) != field.initial;
+        }
+        m_ok->setEnabled(ok && (changed || !m_requireChange));
     }
 
-private:
     QFormLayout *m_form;
     QPushButton *m_ok = nullptr;
-    QHash<QString, QWidget *> m_editors;
+    QHash<QString, Field> m_fields;
+    bool m_requireChange = false;
 };
 
 QByteArray elementName(ValueType type)
@@ -260,8 +351,8 @@ void KeyActions::renameKey(const QByteArray &key)
         m_dialogParent, tr("Rename key"),
         tr("Rename %1 on %2. If a key with the new name exists, nothing changes (RENAMENX).").arg(quoted(key), target()),
         tr("Rename"));
-    form.addField(QStringLiteral("newName"), tr("New name:"), EditForm::Kind::Line,
-                  ValueFormat::isBinary(key) ? QByteArray() : key);
+    form.requireChange();
+    form.addField(QStringLiteral("newName"), tr("New name:"), EditForm::Kind::Line, key);
     if (form.exec() != QDialog::Accepted)
         return;
     const QByteArray newName = form.value(QStringLiteral("newName"));
@@ -311,21 +402,18 @@ void KeyActions::editString(const QByteArray &key, const QByteArray &current)
 {
     if (refuseIfReadOnly(tr("Edit")))
         return;
-    if (ValueFormat::isBinary(current)) {
-        Q_EMIT failed(tr("Edit: the value is binary; Vigil edits text values only (copy it instead)."));
-        return;
-    }
     EditForm form(m_dialogParent, tr("Edit value"),
-                  tr("Replace the value of %1 on %2. Its TTL is kept; if the key was deleted meanwhile, nothing is "
-                     "written.")
+                  tr("Replace the value of %1 on %2. Its TTL is kept. If the value changed since you opened it, or "
+                     "the key was deleted, nothing is written.")
                       .arg(quoted(key), target()),
                   tr("Save"));
+    form.requireChange();
     form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text, current);
     if (form.exec() != QDialog::Accepted)
         return;
     const QByteArray value = form.value(QStringLiteral("value"));
-    if (value != current)
-        run(KeyEdit::setString(key, value));
+    if (value != current) // byte for byte: an untouched value sends nothing
+        run(KeyEdit::setString(key, current, value));
 }
 
 void KeyActions::addElement(const QByteArray &key, ValueType type)
@@ -367,13 +455,11 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
         return;
     if (type == ValueType::Stream || type == ValueType::String || type == ValueType::Other)
         return;
-    if (ValueFormat::isBinary(row.value) || ValueFormat::isBinary(row.name)) {
-        Q_EMIT failed(tr("Edit: the %1 is binary; Vigil edits text only (copy it instead).")
-                          .arg(QString::fromLatin1(elementName(type))));
-        return;
-    }
-    EditForm form(m_dialogParent, tr("Edit %1").arg(QString::fromLatin1(elementName(type))),
-                  tr("Change %1 on %2.").arg(quoted(key), target()), tr("Save"));
+    EditForm form(
+        m_dialogParent, tr("Edit %1").arg(QString::fromLatin1(elementName(type))),
+        tr("Change %1 on %2. If it changed since you opened it, nothing is written.").arg(quoted(key), target()),
+        tr("Save"));
+    form.requireChange();
     addElementFields(form, type, &row);
     if (form.exec() != QDialog::Accepted)
         return;
@@ -381,7 +467,7 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
     switch (type) {
     case ValueType::Hash:
         if (value != row.value)
-            run(KeyEdit::hashSet(key, row.name, value));
+            run(KeyEdit::hashSet(key, row.name, row.value, value));
         break;
     case ValueType::List:
         if (value != row.value)
@@ -397,10 +483,9 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
             break;
         }
         const QByteArray score = form.value(QStringLiteral("score"));
-        if (value != row.value)
-            run(KeyEdit::zsetRename(key, row.value, value));
-        if (score != row.scoreText)
-            run(KeyEdit::zsetScore(key, value, score.toDouble()));
+        if (value != row.value || score != row.scoreText)
+            run(KeyEdit::zsetEdit(key, row.value, row.scoreText, value,
+                                  score != row.scoreText ? score.toDouble() : row.score));
         break;
     }
     default:
@@ -419,7 +504,7 @@ void KeyActions::removeElement(const QByteArray &key, ValueType type, const Valu
         return;
     switch (type) {
     case ValueType::Hash:
-        run(KeyEdit::hashRemove(key, row.name));
+        run(KeyEdit::hashRemove(key, row.name, row.value));
         break;
     case ValueType::List:
         run(KeyEdit::listRemove(key, row.index, row.value));
@@ -457,7 +542,8 @@ QString KeyActions::describe(const KeyEdit &edit) const
 void KeyActions::run(const KeyEdit &edit)
 {
     const QString what = describe(edit);
-    m_link->send(edit.command(), [this, edit, what](const RespResult &result) {
+    m_link->sendWrite(edit.command(), [this, edit, what](const MasterLink::WriteResult &write) {
+        const RespResult &result = write.result;
         if (result.error.isError()) {
             Q_EMIT failed(tr("%1: %2").arg(what, result.error.toString()));
             return;
@@ -466,21 +552,24 @@ void KeyActions::run(const KeyEdit &edit)
             Q_EMIT failed(tr("%1 on %2: %3").arg(what, target(), problem));
             return;
         }
+        QString done = tr("%1: done.").arg(what);
         switch (edit.kind()) {
         case KeyEdit::Kind::Delete:
             Q_EMIT keysRemoved(edit.keys());
-            Q_EMIT succeeded(
-                tr("%1: done (%2 removed).").arg(what, countOf(result.value.toInteger(), tr("key"), tr("keys"))));
+            done = tr("%1: done (%2 removed).").arg(what, countOf(result.value.toInteger(), tr("key"), tr("keys")));
             break;
         case KeyEdit::Kind::Rename:
             Q_EMIT keysRemoved({edit.key()});
             Q_EMIT keyAdded(edit.newName());
-            Q_EMIT succeeded(tr("%1: done.").arg(what));
             break;
         default:
             Q_EMIT keyChanged(edit.key());
-            Q_EMIT succeeded(tr("%1: done.").arg(what));
         }
+        if (write.acked == 0)
+            Q_EMIT warned(tr("%1: saved on %2, but not yet on any of its %3: a failover now would lose it.")
+                              .arg(what, target(), countOf(write.replicas, tr("replica"), tr("replicas"))));
+        else
+            Q_EMIT succeeded(done);
     });
 }
 

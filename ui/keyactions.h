@@ -15,7 +15,8 @@ class QWidget;
 // key and, for several keys, how many; edits open a small form that says which node they write to, and its button is
 // the confirmation. The answer comes back as signals: the key tree follows keysRemoved/keyAdded, the value pane
 // reloads on keyChanged, and failed() carries the server's refusal in words ("a key with the new name already
-// exists").
+// exists"). After each write, where the master has replicas, the link asks (WAIT) whether one of them has it; if none
+// does yet, warned() says so instead of succeeded(): a failover at that moment would lose the change.
 //
 // In read-only mode nothing is asked: every action reports that the connection is read-only (and RedisConnection
 // would refuse the command anyway).
@@ -55,6 +56,8 @@ Q_SIGNALS:
     void keyAdded(const QByteArray &key);
     void keyChanged(const QByteArray &key);
     void succeeded(const QString &message);
+    // The write was made, but no replica had it within MasterLink::replicaWaitMs.
+    void warned(const QString &message);
     void failed(const QString &message);
 
 private:

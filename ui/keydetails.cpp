@@ -129,8 +129,12 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
     });
     connect(m_persist, &QPushButton::clicked, this, [this] { m_actions->clearTtl(m_key); });
     connect(m_delete, &QPushButton::clicked, this, [this] { m_actions->deleteKeys({m_key}); });
-    connect(m_actions, &KeyActions::succeeded, this, [this](const QString &text) { showActionMessage(text, false); });
-    connect(m_actions, &KeyActions::failed, this, [this](const QString &text) { showActionMessage(text, true); });
+    connect(m_actions, &KeyActions::succeeded, this,
+            [this](const QString &text) { showActionMessage(text, MessageKind::Done); });
+    connect(m_actions, &KeyActions::warned, this,
+            [this](const QString &text) { showActionMessage(text, MessageKind::Warning); });
+    connect(m_actions, &KeyActions::failed, this,
+            [this](const QString &text) { showActionMessage(text, MessageKind::Failed); });
     connect(m_actions, &KeyActions::keyChanged, this, [this](const QByteArray &key) {
         if (key == m_key)
             showKey(key);
@@ -178,10 +182,12 @@ void KeyDetails::updateButtons()
         b->setToolTip(tip);
 }
 
-void KeyDetails::showActionMessage(const QString &text, bool error)
+void KeyDetails::showActionMessage(const QString &text, MessageKind kind)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #dc322f;") : QStringLiteral("color: #586e75;"));
+    m_message->setStyleSheet(kind == MessageKind::Failed    ? QStringLiteral("color: #dc322f;")
+                             : kind == MessageKind::Warning ? QStringLiteral("color: #b58900; font-weight: bold;")
+                                                            : QStringLiteral("color: #586e75;"));
     m_message->show();
 }
 

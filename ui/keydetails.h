@@ -49,7 +49,8 @@ private:
     void setField(const QString &name, const QString &value);
     void updateTtl();
     void updateButtons();
-    void showActionMessage(const QString &text, bool error);
+    enum class MessageKind { Done, Warning, Failed };
+    void showActionMessage(const QString &text, MessageKind kind);
 
     MasterLink *m_link = nullptr;
     KeyActions *m_actions = nullptr;

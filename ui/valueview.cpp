@@ -327,6 +327,8 @@ void ValueView::loadStringPage()
             m_stringError = result.error.toString();
         else if (!m_stringPager->consume(result.value, &rows, &problem))
             m_stringError = tr("%1: reading the value failed: %2").arg(m_link->master().toString(), problem);
+        else
+            m_stringError.clear(); // "Load more" after a lost connection read the page after all
         const qsizetype before = m_string.size();
         for (const ValueRow &row : std::as_const(rows))
             m_string += row.value;
@@ -409,7 +411,7 @@ void ValueView::updateStatus()
             text = tr("%1").arg(countOf(m_string.size(), tr("byte"), tr("bytes")));
         else
             text = tr("%1 of %2 loaded").arg(dataSize(m_string.size()), dataSize(total));
-        more = !isStringComplete() && !m_stringLoading;
+        more = !m_stringPager->atEnd() && !m_stringLoading;
     } else if (m_type != ValueType::Other && !m_key.isEmpty()) {
         const QLocale locale;
         const qint64 shown = m_model->rowCount();
@@ -444,8 +446,8 @@ void ValueView::updateButtons()
     m_add->setVisible(collection && m_type != ValueType::Stream);
     m_add->setEnabled(writable);
     m_edit->setVisible((collection && m_type != ValueType::Stream) || isString);
-    const bool binaryString = isString && ValueFormat::isBinary(m_string);
-    m_edit->setEnabled(writable && (isString ? isStringComplete() && !m_string.isNull() && !binaryString : selected));
+    const bool partial = isString && (!isStringComplete() || !m_stringError.isEmpty());
+    m_edit->setEnabled(writable && (isString ? !partial && !m_string.isNull() : selected));
     m_remove->setVisible(collection);
     m_remove->setEnabled(writable && selected);
     m_copy->setVisible(isString || collection);
@@ -453,10 +455,10 @@ void ValueView::updateButtons()
     const QString readOnly = m_actions->isReadOnly() ? tr("The connection is read-only.") : QString();
     for (QPushButton *b : {m_add, m_edit, m_remove})
         b->setToolTip(readOnly);
-    if (!m_actions->isReadOnly() && isString)
-        m_edit->setToolTip(binaryString          ? tr("The value is binary: Vigil edits text values only.")
-                           : !isStringComplete() ? tr("Load the whole value to edit it.")
-                                                 : QString());
+    if (!m_actions->isReadOnly() && isString && partial)
+        m_edit->setToolTip(m_stringPager && m_stringPager->atEnd()
+                               ? tr("Reading the value failed part way: reload it to edit it.")
+                               : tr("Load the whole value to edit it."));
 }
 
 void ValueView::updatePreview()

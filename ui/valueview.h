@@ -54,7 +54,8 @@ public:
     QString previewText() const;
     StringMode shownStringMode() const { return m_shownMode; }
     QByteArray stringBytes() const { return m_string; }
-    bool isStringComplete() const { return !m_stringPager || m_stringPager->atEnd(); }
+    // The whole string was read, with no failure on the way: only then can it be edited as a whole.
+    bool isStringComplete() const { return !m_stringPager || m_stringPager->isComplete(); }
     QPushButton *button(const QString &name) const;
     QByteArray key() const { return m_key; }
     bool isLoading() const;

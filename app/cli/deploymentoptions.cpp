@@ -54,6 +54,9 @@ DeploymentOptions::DeploymentOptions(Extras extras)
           QStringLiteral("sentinel-password-file"),
           QStringLiteral("Read the sentinel password from the first line of F (else VIGIL_SENTINEL_PASSWORD)."),
           QStringLiteral("F"))
+    , m_readOnly(QStringLiteral("read-only"),
+                 QStringLiteral("Open the deployment read-only: every write, to the data nodes and to the sentinels "
+                                "(SENTINEL FAILOVER, SET, RESET, REMOVE, MONITOR), is refused before it is sent."))
     , m_pace(QStringLiteral("pace"),
              QStringLiteral("At most this many keys a second per scan, to spare a busy server."),
              QStringLiteral("KEYS_PER_S"))
@@ -70,7 +73,11 @@ DeploymentOptions::DeploymentOptions(Extras extras)
 
 QList<QCommandLineOption> DeploymentOptions::targetOptions() const
 {
-    return {m_sentinel, m_master, m_db, m_map, m_user, m_passwordFile, m_sentinelUser, m_sentinelPasswordFile};
+    QList<QCommandLineOption> options
+        = {m_sentinel, m_master, m_db, m_map, m_user, m_passwordFile, m_sentinelUser, m_sentinelPasswordFile};
+    if (m_extras.testFlag(Extra::ReadOnly))
+        options.append(m_readOnly);
+    return options;
 }
 
 QList<QCommandLineOption> DeploymentOptions::tlsOptions() const
@@ -162,6 +169,7 @@ bool DeploymentOptions::read(const QCommandLineParser &parser, Target need, QStr
         }
     }
 
+    target.readOnly = m_extras.testFlag(Extra::ReadOnly) && parser.isSet(m_readOnly);
     target.dataUser = parser.value(m_user).toUtf8();
     target.sentinelUser = parser.value(m_sentinelUser).toUtf8();
     QString fileError;

@@ -9,7 +9,7 @@ class QCommandLineParser;
 
 // The options that say which deployment to open, spelled the same in every program:
 //   --sentinel HOST:PORT[,HOST:PORT...]  --master NAME  --db N  --map FROM=TO (repeatable)  --pace KEYS_PER_S
-//   --user USER  --password-file F  --sentinel-user USER  --sentinel-password-file F
+//   --user USER  --password-file F  --sentinel-user USER  --sentinel-password-file F  [--read-only]
 // Passwords come from those files or from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, never from the command line,
 // which `ps` shows to everyone. Add them to a parser, parse, then read(): a usage error names the option and the
 // value it did not accept.
@@ -20,6 +20,7 @@ public:
         None = 0,
         Tls = 0x1,           // --tls --cacert --cert --key --sni --insecure, refused until TLS exists
         ScanPaceAlias = 0x2, // --scan-pace, vigil's old spelling of --pace, hidden from --help
+        ReadOnly = 0x4,      // --read-only: the connections refuse every write (vigil-scan only ever reads)
     };
     Q_DECLARE_FLAGS(Extras, Extra)
 
@@ -56,6 +57,7 @@ private:
     QCommandLineOption m_passwordFile;
     QCommandLineOption m_sentinelUser;
     QCommandLineOption m_sentinelPasswordFile;
+    QCommandLineOption m_readOnly;
     QCommandLineOption m_pace;
     QCommandLineOption m_scanPace;
     QCommandLineOption m_tls;

@@ -7,6 +7,7 @@
 MasterLink::MasterLink(SentinelWatcher *watcher, ConnectionFactoryPtr connections, QObject *parent)
     : QObject(parent)
     , m_target(watcher->target())
+    , m_watcher(watcher)
     , m_connections(std::move(connections))
     , m_master(watcher->currentMaster())
     , m_masterTimeout(new QTimer(this))
@@ -75,6 +76,35 @@ void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler 
     }
     if (!m_connection)
         connectToMaster();
+}
+
+int MasterLink::replicaCount() const
+{
+    if (!m_watcher)
+        return 0;
+    const TopologySnapshot &snapshot = m_watcher->lastSnapshot();
+    if (snapshot.master.address != m_master)
+        return 0;
+    // The master's own count when it answered; else every replica Sentinel knows, down ones included (a down replica
+    // has nothing either, which is what the user should hear).
+    return snapshot.master.connectedReplicas >= 0 ? snapshot.master.connectedReplicas : int(snapshot.replicas.size());
+}
+
+void MasterLink::sendWrite(const RespCommand &command, WriteHandler handler)
+{
+    const int replicas = replicaCount();
+    if (replicas == 0) {
+        send(command, [handler = std::move(handler)](const RespResult &result) { handler({result, 0, -1}); });
+        return;
+    }
+    // Both go into the same queue, in order, so WAIT follows the write on its connection and counts that write.
+    auto written = std::make_shared<RespResult>();
+    send(command, [written](const RespResult &result) { *written = result; });
+    send({"WAIT", "1", QByteArray::number(replicaWaitMs)},
+         [written, replicas, handler = std::move(handler)](const RespResult &wait) {
+             const bool answered = !wait.error.isError() && wait.value.isInteger();
+             handler({*written, replicas, answered ? wait.value.toInteger() : -1});
+         });
 }
 
 void MasterLink::connectToMaster()

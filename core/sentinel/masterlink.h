@@ -20,6 +20,11 @@ class SentinelWatcher;
 // the watcher names by then.
 //
 // Read-only targets make read-only connections: every write is refused by RedisConnection itself, before it leaves.
+//
+// sendWrite() is send() for the writes a user makes: where the master has replicas, it sends WAIT right behind the
+// write, on the same connection (the two are queued together, so they cannot be split across a reconnect), and says
+// how many replicas had the write within replicaWaitMs. Zero means a failover now would lose it: asynchronous
+// replication's risk, told at the moment it matters.
 class MasterLink final : public QObject
 {
     Q_OBJECT
@@ -27,6 +32,15 @@ class MasterLink final : public QObject
 
 public:
     static constexpr int waitForMasterMs = 5000;
+    static constexpr int replicaWaitMs = 1000;
+
+    struct WriteResult
+    {
+        RespResult result; // the write's own answer
+        int replicas = 0;  // replicas the master had, as the watcher last saw them; 0: no WAIT was sent
+        qint64 acked = -1; // WAIT's answer: replicas that had the write in time; -1 when not known
+    };
+    using WriteHandler = std::function<void(const WriteResult &)>;
 
     MasterLink(SentinelWatcher *watcher, ConnectionFactoryPtr connections, QObject *parent = nullptr);
     ~MasterLink() override;
@@ -35,6 +49,7 @@ public:
     bool isReadOnly() const { return m_target.readOnly; }
 
     void send(const RespCommand &command, RedisConnection::ReplyHandler handler);
+    void sendWrite(const RespCommand &command, WriteHandler handler);
 
     // The connection in use (null before the first command or after a switch): tests read its command counters.
     RedisConnection *connection() const { return m_connection; }
@@ -55,7 +70,10 @@ private:
     void flush();
     void failWaiting(const VigilError &error);
 
+    int replicaCount() const;
+
     SentinelTarget m_target;
+    QPointer<SentinelWatcher> m_watcher;
     ConnectionFactoryPtr m_connections;
     HostPort m_master;
     QTimer *m_masterTimeout = nullptr; // commands wait this long for the sentinels to name the master

@@ -14,6 +14,9 @@ ConnectionOptions SentinelTarget::sentinelOptions(const HostPort &address) const
     o.user = sentinelUser;
     o.password = sentinelPassword;
     o.db = -1;
+    // A read-only deployment cannot make the sentinels act either: SENTINEL FAILOVER, SET, RESET, REMOVE and
+    // MONITOR are refused by the connection, like every data write.
+    o.readOnly = readOnly;
     o.connectTimeoutMs = sentinelTimeoutMs;
     o.commandTimeoutMs = sentinelTimeoutMs;
     return o;

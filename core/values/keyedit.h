@@ -9,10 +9,13 @@
 
 // One change to a key that a user asked for: the command that makes it and how to read the server's answer.
 //
-// Edits of one element are guarded on the server where a plain command could hit the wrong element: a list element is
-// replaced or removed only if the index still holds the value the user saw (a small Lua script checks and changes in
-// one step), and renaming a set or zset member fails if the old member is gone. Adds never overwrite (HSETNX,
-// ZADD NX, RENAMENX); a string edit never recreates a deleted key (SET ... XX KEEPTTL).
+// Nothing the user did not touch changes. Every edit of something the user saw is guarded on the server, in the same
+// step as the change (a small Lua script checks, then writes): a string or hash value is replaced or removed only if
+// it still is the value that was read (compared by SHA-1), a list element only if its index still holds it, a zset
+// score only if it is still the score shown; renaming a set or zset member needs the old member there and the new
+// name free (else the two would merge, or a score be overwritten). Otherwise the server refuses with "CHANGED ..."
+// (or "TAKEN ...") and nothing is written. Adds never overwrite (HSETNX, ZADD NX, RENAMENX) and never recreate a key
+// deleted meanwhile (the script checks EXISTS; RPUSHX).
 class KeyEdit final
 {
 public:
@@ -32,9 +35,8 @@ public:
         SetRemove,
         SetReplace,
         ZSetAdd,
-        ZSetScore,
+        ZSetEdit,
         ZSetRemove,
-        ZSetRename,
         StreamRemove,
     };
 
@@ -42,10 +44,11 @@ public:
     static KeyEdit rename(QByteArray key, QByteArray newName);
     static KeyEdit expire(QByteArray key, qint64 seconds);
     static KeyEdit persist(QByteArray key);
-    static KeyEdit setString(QByteArray key, QByteArray value);
+    // `seen`: the whole value (or the field's value) as the user read it.
+    static KeyEdit setString(QByteArray key, const QByteArray &seen, QByteArray value);
     static KeyEdit hashAdd(QByteArray key, QByteArray field, QByteArray value);
-    static KeyEdit hashSet(QByteArray key, QByteArray field, QByteArray value);
-    static KeyEdit hashRemove(QByteArray key, QByteArray field);
+    static KeyEdit hashSet(QByteArray key, QByteArray field, const QByteArray &seen, QByteArray value);
+    static KeyEdit hashRemove(QByteArray key, QByteArray field, const QByteArray &seen);
     static KeyEdit listAppend(QByteArray key, QByteArray element);
     static KeyEdit listSet(QByteArray key, qint64 index, QByteArray seen, QByteArray element);
     static KeyEdit listRemove(QByteArray key, qint64 index, QByteArray seen);
@@ -53,9 +56,9 @@ public:
     static KeyEdit setRemove(QByteArray key, QByteArray member);
     static KeyEdit setReplace(QByteArray key, QByteArray member, QByteArray newMember);
     static KeyEdit zsetAdd(QByteArray key, QByteArray member, double score);
-    static KeyEdit zsetScore(QByteArray key, QByteArray member, double score);
+    // Renames a member, changes its score, or both. `seenScore` is the score as the server wrote it.
+    static KeyEdit zsetEdit(QByteArray key, QByteArray member, QByteArray seenScore, QByteArray newMember, double score);
     static KeyEdit zsetRemove(QByteArray key, QByteArray member);
-    static KeyEdit zsetRename(QByteArray key, QByteArray member, QByteArray newMember);
     static KeyEdit streamRemove(QByteArray key, QByteArray id);
 
     Kind kind() const { return m_kind; }
@@ -79,7 +82,8 @@ private:
 
     Kind m_kind;
     QList<QByteArray> m_keys;
-    QByteArray m_member; // field, member, element, entry id
+    QByteArray m_member; // field, member, entry id
+    QByteArray m_seen;   // what the user saw: a list element, a zset score, the SHA-1 of a value
     QByteArray m_value;  // new value, new member, new name
     qint64 m_number = 0; // list index, seconds
     double m_score = 0;

@@ -72,6 +72,7 @@ RespCommand ValuePager::nextCommand() const
 bool ValuePager::fail(QString *error, const QString &message)
 {
     m_atEnd = true;
+    m_failed = true;
     if (error)
         *error = message;
     return false;

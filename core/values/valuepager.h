@@ -45,7 +45,10 @@ public:
     ValueType type() const { return m_type; }
     const QByteArray &pattern() const { return m_pattern; }
     int pageSize() const { return m_pageSize; }
+    // No more pages will be read: the value was read to its end, or a page failed.
     bool atEnd() const { return m_atEnd; }
+    // Read to its end with no failure: only then is what was read the whole value, which an edit may replace.
+    bool isComplete() const { return m_atEnd && !m_failed; }
     // Elements read from the server so far, before any client-side filter.
     qint64 fetched() const { return m_fetched; }
 
@@ -67,6 +70,7 @@ private:
     QByteArray m_pattern;
     int m_pageSize;
     bool m_atEnd = false;
+    bool m_failed = false;
     qint64 m_fetched = 0;
     QByteArray m_cursor = "0"; // *SCAN
     qint64 m_offset = 0;       // GETRANGE, LRANGE, ZRANGE

@@ -1,4 +1,7 @@
+#include "values/editabletext.h"
 #include "valuesfixture.h"
+
+#include <QTextCursor>
 
 // The key actions as a user meets them, against a real sandbox: each action is confirmed and changes both the server
 // and the tree, guarded edits refuse what changed under them, read-only mode refuses writes at the connection, a
@@ -322,6 +325,275 @@ private Q_SLOTS:
         QCOMPARE(server({"ZSCORE", "leaderboard:weekly", "player:top"}).type(), RespValue::Type::Nil);
     }
 
+    void untouchedBytesStayAsTheyAre_data()
+    {
+        QTest::addColumn<QByteArray>("type");
+        QTest::addColumn<QByteArray>("bytes");
+        const QList<QPair<const char *, QByteArray>> values = {
+            {"CRLF", QByteArray("line 1\r\nline 2\r\n")},
+            {"CR", QByteArray("a\rb")},
+            {"NBSP", QByteArray("10\xc2\xa0kg")},
+            {"U+2028", QByteArray("a\xe2\x80\xa8z")},
+            {"U+2029", QByteArray("a\xe2\x80\xa9z")},
+            {"invalid UTF-8", QByteArray("caf\xe9 \xff\xfe")},
+            {"NUL", QByteArray("a\0b\0", 4)},
+            {"bidi", QByteArray("invoice\xe2\x80\xaegpj.exe")},
+            {"every byte",
+             [] {
+                 QByteArray all;
+                 for (int b = 0; b < 256; ++b)
+                     all += char(b);
+                 return all;
+             }()},
+            {"plain", QByteArray("plain text\n\twith a tab and a \\")},
+        };
+        for (const char *type : {"string", "hash", "list", "set", "zset"})
+            for (const auto &[name, bytes] : values)
+                QTest::addRow("%s %s", type, name) << QByteArray(type) << bytes;
+    }
+
+    void untouchedBytesStayAsTheyAre()
+    {
+        // Open the editor on a value a text box would change, press Save without touching it: nothing is written.
+        // Change one character: exactly that changes on the server, every other byte stays as it was.
+        QFETCH(QByteArray, type);
+        QFETCH(QByteArray, bytes);
+        const QByteArray key = "bytes:" + QByteArray(QTest::currentDataTag()).replace(' ', ':');
+        server({"DEL", key});
+        if (type == "string")
+            server({"SET", key, bytes});
+        else if (type == "hash")
+            server({"HSET", key, "f", bytes});
+        else if (type == "list")
+            server({"RPUSH", key, bytes});
+        else if (type == "set")
+            server({"SADD", key, bytes});
+        else
+            server({"ZADD", key, "1", bytes});
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        if (type != "string") {
+            QTRY_COMPARE(view()->model()->rowCount(), 1);
+            selectRow(0);
+        } else {
+            QCOMPARE(view()->stringBytes(), bytes);
+        }
+        const bool multiLine = type == "string" || type == "hash" || type == "list";
+        const QString why = EditableText::whatNeedsEscaping(bytes);
+        RedisConnection *connection = details()->link()->connection();
+        QVERIFY(connection);
+        const int writes = connection->commandCount("EVAL") + connection->commandCount("SET");
+
+        bool okEnabled = true;
+        QString shown, hint;
+        whenDialog([&](QWidget *dialog) {
+            okEnabled = dialog->findChild<QPushButton *>(QStringLiteral("okButton"))->isEnabled();
+            if (auto *text = dialog->findChild<QPlainTextEdit *>(QStringLiteral("value")))
+                shown = text->toPlainText();
+            else if (auto *line = dialog->findChild<QLineEdit *>(QStringLiteral("value")))
+                shown = line->text();
+            if (auto *label = dialog->findChild<QLabel *>(QStringLiteral("valueHint")))
+                hint = label->text();
+            qobject_cast<QDialog *>(dialog)->accept(); // as Enter would, were OK enabled
+        });
+        view()->button(QStringLiteral("editElement"))->click();
+        QVERIFY(!okEnabled); // nothing changed: nothing to save
+        if (why.isEmpty()) {
+            QCOMPARE(shown, QString::fromUtf8(bytes));
+            QVERIFY(hint.isEmpty());
+        } else {
+            QCOMPARE(shown, EditableText::escape(bytes, multiLine));
+            QVERIFY2(hint.startsWith(QStringLiteral("Shown escaped: it holds %1").arg(why)), qPrintable(hint));
+        }
+        QCOMPARE(connection->commandCount("EVAL") + connection->commandCount("SET"), writes);
+
+        // One character typed at the end.
+        whenDialog([](QWidget *dialog) {
+            if (auto *text = dialog->findChild<QPlainTextEdit *>(QStringLiteral("value"))) {
+                text->moveCursor(QTextCursor::End);
+                QTest::keyClicks(text, QStringLiteral("!"));
+            } else {
+                auto *line = dialog->findChild<QLineEdit *>(QStringLiteral("value"));
+                line->end(false);
+                QTest::keyClicks(line, QStringLiteral("!"));
+            }
+            dialog->findChild<QPushButton *>(QStringLiteral("okButton"))->click();
+        });
+        QSignalSpy changed(details()->actions(), &KeyActions::keyChanged);
+        view()->button(QStringLiteral("editElement"))->click();
+        QVERIFY2(changed.wait(10000), qPrintable(details()->actionMessage()));
+        const QByteArray expected = bytes + '!';
+        if (type == "string") {
+            QCOMPARE(server({"GET", key}).toByteArray(), expected);
+        } else if (type == "hash") {
+            QCOMPARE(server({"HGET", key, "f"}).toByteArray(), expected);
+        } else if (type == "list") {
+            QCOMPARE(server({"LRANGE", key, "0", "-1"}), RespValue::array({RespValue::bulk(expected)}));
+        } else if (type == "set") {
+            QCOMPARE(server({"SMEMBERS", key}), RespValue::array({RespValue::bulk(expected)}));
+        } else {
+            QCOMPARE(server({"ZRANGE", key, "0", "-1", "WITHSCORES"}),
+                     RespValue::array({RespValue::bulk(expected), RespValue::bulk("1")}));
+        }
+        server({"DEL", key});
+        browser()->removeKeys({key});
+    }
+
+    void editsRefuseWhatChangedSinceItWasRead()
+    {
+        // Someone else writes between the user's read and the user's save: the server refuses the save, in the same
+        // step as the check, and what the other writer wrote stays.
+        QSignalSpy failed(details()->actions(), &KeyActions::failed);
+        const auto refused = [&](const std::function<void()> &act, const QString &words) {
+            failed.clear();
+            act();
+            if (!failed.wait(10000) && failed.isEmpty())
+                return false;
+            const QString message = failed.first().first().toString();
+            if (!message.contains(words)) {
+                qWarning() << "refused with" << message;
+                return false;
+            }
+            return true;
+        };
+        const auto editSelected = [this](const QHash<QString, QString> &values) {
+            return [this, values] {
+                fillNext(values);
+                view()->button(QStringLiteral("editElement"))->click();
+            };
+        };
+        const auto addOne = [this](const QHash<QString, QString> &values) {
+            return [this, values] {
+                fillNext(values);
+                view()->button(QStringLiteral("addElement"))->click();
+            };
+        };
+        const QString changed = QStringLiteral("changed since you opened it");
+        const QString gone = QStringLiteral("changed since you opened it (the key no longer exists)");
+        const auto open = [this](const QByteArray &key, const QList<RespCommand> &create) {
+            server({"DEL", key});
+            for (const RespCommand &command : create)
+                server(command);
+            browser()->addKey(key);
+            return select(key);
+        };
+
+        // A string: overwritten, retyped, deleted.
+        QVERIFY(open("guard:string", {{"SET", "guard:string", "seen"}}));
+        server({"SET", "guard:string", "theirs"});
+        QVERIFY(refused(editSelected({{QStringLiteral("value"), QStringLiteral("mine")}}),
+                        changed + QStringLiteral(" (the value is not the one shown any more)")));
+        QCOMPARE(server({"GET", "guard:string"}).toByteArray(), QByteArray("theirs"));
+        QVERIFY(open("guard:string", {{"SET", "guard:string", "seen"}}));
+        server({"DEL", "guard:string"});
+        server({"HSET", "guard:string", "f", "v"});
+        QVERIFY(refused(editSelected({{QStringLiteral("value"), QStringLiteral("mine")}}),
+                        changed + QStringLiteral(" (the key holds a hash now)")));
+        QCOMPARE(server({"HGETALL", "guard:string"}), RespValue::array({RespValue::bulk("f"), RespValue::bulk("v")}));
+        QVERIFY(open("guard:string", {{"SET", "guard:string", "seen"}}));
+        server({"DEL", "guard:string"});
+        QVERIFY(refused(editSelected({{QStringLiteral("value"), QStringLiteral("mine")}}), gone));
+        QCOMPARE(server({"EXISTS", "guard:string"}).toInteger(), 0);
+
+        // A hash: a field's value changed, then the key deleted.
+        QVERIFY(open("guard:hash", {{"HSET", "guard:hash", "f", "seen"}}));
+        selectRow(0);
+        server({"HSET", "guard:hash", "f", "theirs"});
+        QVERIFY(refused(editSelected({{QStringLiteral("value"), QStringLiteral("mine")}}), changed));
+        QString question;
+        confirmNext(&question);
+        QVERIFY(refused([this] { view()->button(QStringLiteral("removeElement"))->click(); }, changed));
+        QCOMPARE(server({"HGET", "guard:hash", "f"}).toByteArray(), QByteArray("theirs"));
+        server({"DEL", "guard:hash"});
+        QVERIFY(refused(
+            addOne({{QStringLiteral("field"), QStringLiteral("g")}, {QStringLiteral("value"), QStringLiteral("x")}}),
+            gone));
+        QCOMPARE(server({"EXISTS", "guard:hash"}).toInteger(), 0);
+
+        // A list: appending to a deleted list does not make a new one.
+        QVERIFY(open("guard:list", {{"RPUSH", "guard:list", "a"}}));
+        server({"DEL", "guard:list"});
+        QVERIFY(refused(addOne({{QStringLiteral("value"), QStringLiteral("b")}}), QStringLiteral("no longer exists")));
+        QCOMPARE(server({"EXISTS", "guard:list"}).toInteger(), 0);
+
+        // A set: renaming a member onto another would merge the two; adding to a deleted set would recreate it.
+        QVERIFY(open("guard:set", {{"SADD", "guard:set", "a", "b"}}));
+        selectRow(findRow(0, QStringLiteral("a")));
+        QVERIFY(refused(editSelected({{QStringLiteral("value"), QStringLiteral("b")}}),
+                        QStringLiteral("the new member is already in the set; nothing was changed")));
+        QCOMPARE(server({"SCARD", "guard:set"}).toInteger(), 2);
+        server({"DEL", "guard:set"});
+        QVERIFY(refused(addOne({{QStringLiteral("value"), QStringLiteral("c")}}), gone));
+        QCOMPARE(server({"EXISTS", "guard:set"}).toInteger(), 0);
+
+        // A sorted set: renaming onto another member would overwrite its score; a score edit needs the member, with
+        // the score shown.
+        QVERIFY(open("guard:zset", {{"ZADD", "guard:zset", "1", "a", "2", "b"}}));
+        selectRow(findRow(0, QStringLiteral("a")));
+        QVERIFY(refused(editSelected({{QStringLiteral("value"), QStringLiteral("b")}}),
+                        QStringLiteral("the new member is already in the sorted set; nothing was changed")));
+        QCOMPARE(server({"ZSCORE", "guard:zset", "b"}).toByteArray(), QByteArray("2"));
+        QCOMPARE(server({"ZSCORE", "guard:zset", "a"}).toByteArray(), QByteArray("1"));
+        server({"ZREM", "guard:zset", "a"});
+        QVERIFY(refused(editSelected({{QStringLiteral("score"), QStringLiteral("7")}}),
+                        changed + QStringLiteral(" (the member is no longer in the sorted set)")));
+        QVERIFY(server({"ZSCORE", "guard:zset", "a"}).isNil());
+        selectRow(findRow(0, QStringLiteral("b")));
+        server({"ZADD", "guard:zset", "5", "b"});
+        QVERIFY(refused(editSelected({{QStringLiteral("score"), QStringLiteral("7")}}),
+                        changed + QStringLiteral(" (its score is 5 now)")));
+        QCOMPARE(server({"ZSCORE", "guard:zset", "b"}).toByteArray(), QByteArray("5"));
+
+        for (const QByteArray key : {"guard:string", "guard:hash", "guard:list", "guard:set", "guard:zset"}) {
+            server({"DEL", key});
+            browser()->removeKeys({key});
+        }
+    }
+
+    void aWriteNoReplicaHasIsSaidToBeAtRisk()
+    {
+        // The write lands on the master; WAIT on the same connection says whether a replica has it. With both
+        // replicas paused, none does: the user is told that a failover now would lose it.
+        const QByteArray key = "risk:counter";
+        server({"SET", key, "1"});
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        QTRY_COMPARE_WITH_TIMEOUT(browser()->deployment()->watcher()->lastSnapshot().master.connectedReplicas, 2, 15000);
+        QList<quint16> replicas = m_sandbox->dataPorts();
+        replicas.removeAll(m_sandbox->currentMasterPort());
+        QCOMPARE(replicas.size(), 2);
+        for (quint16 port : replicas)
+            QVERIFY(!m_sandbox->pauseNode(port).isError());
+        const auto resume = qScopeGuard([&] {
+            for (quint16 port : replicas)
+                m_sandbox->resumeNode(port);
+        });
+        QSignalSpy warned(details()->actions(), &KeyActions::warned);
+        QSignalSpy succeeded(details()->actions(), &KeyActions::succeeded);
+        fillNext({{QStringLiteral("value"), QStringLiteral("2")}});
+        view()->button(QStringLiteral("editElement"))->click();
+        QVERIFY(warned.wait(15000));
+        QVERIFY(succeeded.isEmpty());
+        QVERIFY2(details()->actionMessage().endsWith(
+                     QStringLiteral("but not yet on any of its 2 replicas: a failover now would lose it.")),
+                 qPrintable(details()->actionMessage()));
+        QCOMPARE(server({"GET", key}).toByteArray(), QByteArray("2")); // it is saved, on the master
+
+        // Replicas back and caught up: the next write is plainly done.
+        for (quint16 port : replicas)
+            QVERIFY(!m_sandbox->resumeNode(port).isError());
+        QTRY_VERIFY_WITH_TIMEOUT(replicasCaughtUp(), 30000);
+        QVERIFY(select(key));
+        warned.clear();
+        fillNext({{QStringLiteral("value"), QStringLiteral("3")}});
+        view()->button(QStringLiteral("editElement"))->click();
+        QVERIFY(succeeded.wait(15000));
+        QVERIFY(warned.isEmpty());
+        QVERIFY2(details()->actionMessage().endsWith(QStringLiteral(": done.")), qPrintable(details()->actionMessage()));
+        server({"DEL", key});
+        browser()->removeKeys({key});
+    }
+
     void streamEntriesCanBeRemoved()
     {
         QVERIFY(select("events:logins"));
@@ -360,15 +632,39 @@ private Q_SLOTS:
         QCOMPARE(server({"EXISTS", "feature:flags"}).toInteger(), 1);
         QVERIFY(connection.execute({"GET", "feature:flags"}).ok());
 
+        // The sentinels too: nothing that changes what they do leaves a read-only deployment's connection.
+        const quint16 masterPort = m_sandbox->currentMasterPort();
+        const QByteArray name = target.masterName.toUtf8();
+        RedisConnection sentinel(
+            target.sentinelOptions(HostPort{QStringLiteral("127.0.0.1"), m_sandbox->sentinelPorts().first()}));
+        QVERIFY(!sentinel.openBlocking().isError());
+        for (const RespCommand &write : QList<RespCommand>{{"SENTINEL", "FAILOVER", name},
+                                                           {"SENTINEL", "SET", name, "quorum", "1"},
+                                                           {"SENTINEL", "RESET", "*"},
+                                                           {"SENTINEL", "REMOVE", name},
+                                                           {"SENTINEL", "MONITOR", "other", "127.0.0.1", "1", "1"}}) {
+            const RespResult result = sentinel.execute(write);
+            QCOMPARE(result.error.kind(), VigilError::Kind::Refused);
+            QVERIFY2(result.error.toString().contains(QStringLiteral("read-only")), qPrintable(result.error.toString()));
+        }
+        QCOMPARE(sentinel.commandCount("SENTINEL"), 0);
+        const RespResult master = sentinel.execute({"SENTINEL", "MASTER", name});
+        QVERIFY(master.ok() && master.value.isArray()); // reads still work, and the master is still monitored
+        QCOMPARE(m_sandbox->currentMasterPort(), masterPort);
+
         // And the window offers no writes.
         MainWindow window;
         window.show();
         window.setTarget(target);
         QTRY_VERIFY_WITH_TIMEOUT(window.browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 30000);
         const QModelIndex index = window.browser()->model()->indexOfKey("config:app");
-        QSignalSpy loaded(window.details()->valueView(), &ValueView::valueLoaded);
         window.browser()->view()->setCurrentIndex(index);
-        QVERIFY(loaded.wait(10000));
+        // The value is read through the window's own link, once the watcher names the master: wait for what the
+        // user would see, the value's status line, not for one signal that may already have gone by.
+        QTRY_VERIFY_WITH_TIMEOUT(window.details()->valueView()->key() == "config:app"
+                                     && !window.details()->valueView()->isLoading()
+                                     && !window.details()->valueView()->statusText().isEmpty(),
+                                 30000);
         for (const QString &name : {QStringLiteral("renameKey"), QStringLiteral("setTtl"), QStringLiteral("deleteKey")})
             QVERIFY2(!window.details()->button(name)->isEnabled(), qPrintable(name));
         QVERIFY(!window.details()->valueView()->button(QStringLiteral("addElement"))->isEnabled());
@@ -427,7 +723,7 @@ private Q_SLOTS:
         // Sentinel reconfigures the old master into a replica and kills client connections; the next edit goes to the
         // new master.
         QSignalSpy changed(details()->actions(), &KeyActions::keyChanged);
-        details()->actions()->run(KeyEdit::hashSet("config:app", "after", "failover"));
+        details()->actions()->run(KeyEdit::hashAdd("config:app", "after", "failover"));
         QVERIFY(changed.wait(10000));
         QCOMPARE(server({"HGET", "config:app", "after"}).toByteArray(), QByteArray("failover"));
         QCOMPARE(details()->link()->connection()->options().port, m_sandbox->currentMasterPort());

@@ -82,6 +82,28 @@ protected:
         qFatal("no sample key with prefix %s", prefix.constData());
     }
 
+    // Whether every replica of the master is online and has everything the master wrote (INFO replication).
+    bool replicasCaughtUp() const
+    {
+        const QByteArray info = server({"INFO", "replication"}).toByteArray();
+        qint64 offset = -1;
+        int replicas = 0, caughtUp = 0;
+        for (const QByteArray &line : info.split('\n')) {
+            const QByteArray l = line.trimmed();
+            if (l.startsWith("master_repl_offset:"))
+                offset = l.mid(19).toLongLong();
+        }
+        for (const QByteArray &line : info.split('\n')) {
+            const QByteArray l = line.trimmed();
+            if (!l.startsWith("slave") || !l.contains("state="))
+                continue;
+            ++replicas;
+            if (l.contains("state=online") && l.contains(QByteArray("offset=" + QByteArray::number(offset) + ',')))
+                ++caughtUp;
+        }
+        return replicas > 0 && caughtUp == replicas;
+    }
+
     // Selects a key in the tree, as a click would, and waits for its value.
     bool select(const QByteArray &key)
     {

@@ -106,6 +106,26 @@ private Q_SLOTS:
         QCOMPARE(error, QStringLiteral("Unknown option 'scan-pace'."));
     }
 
+    void readOnlyIsVigilsSwitch()
+    {
+        // vigil takes --read-only and the target carries it (every connection made for it then refuses writes);
+        // without it, the target is writable; without a deployment, it is a usage error like any target option.
+        DeploymentOptions vigil(Extra::ReadOnly);
+        QString error;
+        QVERIFY2(read(vigil, deployment() << QStringLiteral("--read-only"), Target::Optional, &error),
+                 qPrintable(error));
+        QVERIFY(vigil.target().readOnly);
+        QVERIFY(vigil.target().sentinelOptions(vigil.target().seeds.first()).readOnly);
+        QVERIFY(read(vigil, deployment(), Target::Optional, &error));
+        QVERIFY(!vigil.target().readOnly);
+        QVERIFY(!read(vigil, {QStringLiteral("--read-only")}, Target::Optional, &error));
+        QCOMPARE(error, QStringLiteral("--read-only needs --sentinel and --master"));
+        // vigil-scan only reads: it has no such switch.
+        DeploymentOptions scan;
+        QVERIFY(!read(scan, deployment() << QStringLiteral("--read-only"), Target::Required, &error));
+        QVERIFY2(error.contains(QStringLiteral("read-only")), qPrintable(error));
+    }
+
     void noDeploymentIsFineWhenOptional()
     {
         DeploymentOptions options;

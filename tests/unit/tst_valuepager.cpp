@@ -224,15 +224,24 @@ private Q_SLOTS:
             QVERIFY(Resp::isReadOnlyCommand(ValuePager("k", type, "a*").nextCommand()));
         }
         const QList<KeyEdit> edits = {
-            KeyEdit::remove({"a", "b"}),       KeyEdit::rename("a", "b"),
-            KeyEdit::expire("a", 5),           KeyEdit::persist("a"),
-            KeyEdit::setString("a", "v"),      KeyEdit::hashAdd("h", "f", "v"),
-            KeyEdit::hashSet("h", "f", "v"),   KeyEdit::hashRemove("h", "f"),
-            KeyEdit::listAppend("l", "x"),     KeyEdit::listSet("l", 0, "x", "y"),
-            KeyEdit::listRemove("l", 0, "x"),  KeyEdit::setAdd("s", "m"),
-            KeyEdit::setRemove("s", "m"),      KeyEdit::setReplace("s", "m", "n"),
-            KeyEdit::zsetAdd("z", "m", 1),     KeyEdit::zsetScore("z", "m", 2),
-            KeyEdit::zsetRemove("z", "m"),     KeyEdit::zsetRename("z", "m", "n"),
+            KeyEdit::remove({"a", "b"}),
+            KeyEdit::rename("a", "b"),
+            KeyEdit::expire("a", 5),
+            KeyEdit::persist("a"),
+            KeyEdit::setString("a", "u", "v"),
+            KeyEdit::hashAdd("h", "f", "v"),
+            KeyEdit::hashSet("h", "f", "u", "v"),
+            KeyEdit::hashRemove("h", "f", "v"),
+            KeyEdit::listAppend("l", "x"),
+            KeyEdit::listSet("l", 0, "x", "y"),
+            KeyEdit::listRemove("l", 0, "x"),
+            KeyEdit::setAdd("s", "m"),
+            KeyEdit::setRemove("s", "m"),
+            KeyEdit::setReplace("s", "m", "n"),
+            KeyEdit::zsetAdd("z", "m", 1),
+            KeyEdit::zsetEdit("z", "m", "1", "m", 2),
+            KeyEdit::zsetRemove("z", "m"),
+            KeyEdit::zsetEdit("z", "m", "1", "n", 1),
             KeyEdit::streamRemove("x", "1-0"),
         };
         for (const KeyEdit &edit : edits)
@@ -247,11 +256,14 @@ private Q_SLOTS:
         QVERIFY(KeyEdit::rename("a", "b").problem(RespValue::integer(0)).contains(QStringLiteral("already exists")));
         QVERIFY(
             KeyEdit::rename("a", "b").problem(RespValue::error("ERR no such key")).contains(QStringLiteral("no longer")));
-        QVERIFY(KeyEdit::setString("a", "v").problem(RespValue::nil()).contains(QStringLiteral("no longer")));
+        QVERIFY(KeyEdit::listAppend("l", "x").problem(RespValue::integer(0)).contains(QStringLiteral("no longer")));
         QVERIFY(KeyEdit::hashAdd("h", "f", "v").problem(RespValue::integer(0)).contains(QStringLiteral("already")));
         QVERIFY(KeyEdit::listSet("l", 0, "x", "y")
                     .problem(RespValue::error("CHANGED the element at this index is not the one shown any more"))
-                    .startsWith(QStringLiteral("the element at this index")));
+                    .startsWith(QStringLiteral("changed since you opened it (the element at this index")));
+        QVERIFY(KeyEdit::setReplace("s", "m", "n")
+                    .problem(RespValue::error("TAKEN the new member is already in the set"))
+                    .contains(QStringLiteral("nothing was changed")));
         QVERIFY(KeyEdit::setAdd("s", "m")
                     .problem(RespValue::error("READONLY You can't write against a read only replica."))
                     .contains(QStringLiteral("replica")));
