@@ -33,7 +33,7 @@ PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-qpa-plugins libgl-dev
     libhiredis-dev
-    redis-server redis-sentinel redis-tools
+    redis-server redis-sentinel redis-tools openssl
     xvfb xauth
 )
 
