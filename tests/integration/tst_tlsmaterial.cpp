@@ -1,3 +1,4 @@
+#include "resp/tlsdiagnosis.h"
 #include "sandbox/tlsmaterial.h"
 
 #include <QFile>
@@ -7,12 +8,14 @@
 #include <QSslSocket>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
 // The certificates a TLS sandbox and the TLS tests are made of: what they say (names, issuer, validity), that
 // openssl and Qt read them the same way, and that a real redis-server serves TLS with them to a QSslSocket that
-// trusts only the sandbox's CA.
+// trusts only the sandbox's CA. Then real handshakes that fail (unknown CA, expired, wrong name, self-signed), and
+// what TlsDiagnosis says of each.
 class TestTlsMaterial final : public QObject
 {
     Q_OBJECT
@@ -115,49 +118,151 @@ private Q_SLOTS:
         QVERIFY(QSslKey(bytes, QSsl::Ec, QSsl::Pem, QSsl::PrivateKey, "wrong").isNull());
     }
 
-    void redisServesTlsWithThem()
+private:
+    // A redis-server on tls-port only, with this certificate; stopped when the returned guard goes.
+    struct Server
+    {
+        std::unique_ptr<QProcess> process;
+        quint16 port = 0;
+        ~Server()
+        {
+            if (process) {
+                process->kill();
+                process->waitForFinished(5000);
+            }
+        }
+    };
+
+    std::unique_ptr<Server> startRedis(const TlsMaterial::Pair &pair) const
     {
         const QString redis = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
-        QVERIFY2(!redis.isEmpty(), "redis-server is not installed");
+        if (redis.isEmpty())
+            return nullptr;
         QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = probe.serverPort();
+        if (!probe.listen(QHostAddress::LocalHost, 0))
+            return nullptr;
+        auto server = std::make_unique<Server>();
+        server->port = probe.serverPort();
         probe.close();
-        QProcess server;
-        server.setProcessChannelMode(QProcess::MergedChannels);
-        server.start(redis, {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--tls-port"),
-                             QString::number(port), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                             QStringLiteral("--tls-cert-file"), m_server.certificate, QStringLiteral("--tls-key-file"),
-                             m_server.key, QStringLiteral("--tls-ca-cert-file"), m_tls->caCertificate(),
-                             QStringLiteral("--tls-auth-clients"), QStringLiteral("no"), QStringLiteral("--save"),
-                             QString(), QStringLiteral("--appendonly"), QStringLiteral("no")});
-        QVERIFY(server.waitForStarted(10000));
-        const auto stop = qScopeGuard([&server] {
-            server.kill();
-            server.waitForFinished(5000);
-        });
+        server->process = std::make_unique<QProcess>();
+        server->process->setProcessChannelMode(QProcess::MergedChannels);
+        server->process->start(redis,
+                               {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--tls-port"),
+                                QString::number(server->port), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                                QStringLiteral("--tls-cert-file"), pair.certificate, QStringLiteral("--tls-key-file"),
+                                pair.key, QStringLiteral("--tls-ca-cert-file"), m_tls->caCertificate(),
+                                QStringLiteral("--tls-auth-clients"), QStringLiteral("no"), QStringLiteral("--save"),
+                                QString(), QStringLiteral("--appendonly"), QStringLiteral("no")});
+        if (!server->process->waitForStarted(10000))
+            return nullptr;
+        // Listening once a plain TCP connect gets through.
+        for (int attempt = 0; attempt < 200; ++attempt) {
+            QTcpSocket socket;
+            socket.connectToHost(QStringLiteral("127.0.0.1"), server->port);
+            if (socket.waitForConnected(1000))
+                return server;
+            QTest::qWait(25);
+        }
+        return nullptr;
+    }
 
-        // A client that trusts the sandbox's CA only, and checks the name against the address it dialled.
+    struct Handshake
+    {
+        bool encrypted = false;
+        QList<QSslError> errors;
+        QSslCertificate peer;
+        QByteArray pong;
+    };
+
+    // A client that trusts the sandbox's CA only and checks the name against `host`.
+    Handshake handshake(quint16 port, const QString &host = QStringLiteral("127.0.0.1"),
+                        const QString &peerName = {}) const
+    {
         QSslConfiguration config = QSslConfiguration::defaultConfiguration();
         config.setCaCertificates(QSslCertificate::fromPath(m_tls->caCertificate()));
         config.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        bool answered = false;
-        for (int attempt = 0; attempt < 100 && !answered; ++attempt) {
-            QSslSocket socket;
-            socket.setSslConfiguration(config);
-            socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
-            if (!socket.waitForEncrypted(5000)) {
-                QVERIFY2(socket.sslHandshakeErrors().isEmpty(), qPrintable(socket.errorString()));
-                QTest::qWait(50); // not listening yet: try again
-                continue;
-            }
-            QCOMPARE(socket.peerCertificate(), load(m_server.certificate));
+        QSslSocket socket;
+        socket.setSslConfiguration(config);
+        socket.setPeerVerifyName(peerName);
+        socket.connectToHostEncrypted(host, port);
+        Handshake result;
+        result.encrypted = socket.waitForEncrypted(10000);
+        result.errors = socket.sslHandshakeErrors();
+        result.peer = socket.peerCertificate();
+        if (result.encrypted) {
             socket.write("PING\r\n");
-            QVERIFY(socket.waitForReadyRead(5000));
-            QCOMPARE(socket.readAll(), QByteArray("+PONG\r\n"));
-            answered = true;
+            if (socket.waitForReadyRead(5000))
+                result.pong = socket.readAll();
         }
-        QVERIFY2(answered, qPrintable(QString::fromLocal8Bit(server.readAll())));
+        return result;
+    }
+
+private Q_SLOTS:
+    void redisServesTlsWithThem()
+    {
+        const auto server = startRedis(m_server);
+        QVERIFY2(server, "redis-server did not start on a tls-port");
+        const Handshake ok = handshake(server->port);
+        QVERIFY2(ok.encrypted, qPrintable(TlsDiagnosis::describe(ok.errors, ok.peer, QStringLiteral("127.0.0.1"))));
+        QCOMPARE(ok.peer, load(m_server.certificate));
+        QCOMPARE(ok.pong, QByteArray("+PONG\r\n"));
+        // The certificate holds localhost too.
+        QVERIFY(handshake(server->port, QStringLiteral("localhost")).encrypted);
+    }
+
+    void failedHandshakesAreSaidInWords()
+    {
+        // Signed by another CA.
+        TlsMaterial other(m_dir.filePath(QStringLiteral("other")));
+        QVERIFY(!other.createCa(QStringLiteral("Someone else's CA")).isError());
+        TlsMaterial::Pair stranger;
+        QVERIFY(!other
+                     .issue(QStringLiteral("stranger"), {QStringLiteral("IP:127.0.0.1")},
+                            TlsMaterial::Validity::Current, &stranger)
+                     .isError());
+        {
+            const auto server = startRedis(stranger);
+            QVERIFY(server);
+            const Handshake h = handshake(server->port);
+            QVERIFY(!h.encrypted);
+            QCOMPARE(TlsDiagnosis::describe(h.errors, h.peer, QStringLiteral("127.0.0.1")),
+                     QStringLiteral("the certificate is signed by an unknown authority (issuer CN=Someone else's CA); "
+                                    "give its CA with --cacert"));
+        }
+        // Expired yesterday.
+        TlsMaterial::Pair expired;
+        QVERIFY(!m_tls
+                     ->issue(QStringLiteral("expired-server"), {QStringLiteral("IP:127.0.0.1")},
+                             TlsMaterial::Validity::Expired, &expired)
+                     .isError());
+        {
+            const auto server = startRedis(expired);
+            QVERIFY(server);
+            const Handshake h = handshake(server->port);
+            QVERIFY(!h.encrypted);
+            const QString said = TlsDiagnosis::describe(h.errors, h.peer, QStringLiteral("127.0.0.1"));
+            QVERIFY2(said.startsWith(QStringLiteral("the certificate expired on %1")
+                                         .arg(load(expired.certificate).expiryDate().toUTC().toString(Qt::ISODate))),
+                     qPrintable(said));
+            QVERIFY2(said.contains(QStringLiteral("(subject CN=expired-server)")), qPrintable(said));
+        }
+        // Issued for a hostname; Sentinel reports an address.
+        TlsMaterial::Pair named;
+        QVERIFY(!m_tls
+                     ->issue(QStringLiteral("named"), {QStringLiteral("DNS:redis-1.internal")},
+                             TlsMaterial::Validity::Current, &named)
+                     .isError());
+        {
+            const auto server = startRedis(named);
+            QVERIFY(server);
+            const Handshake h = handshake(server->port);
+            QVERIFY(!h.encrypted);
+            QCOMPARE(TlsDiagnosis::describe(h.errors, h.peer, QStringLiteral("127.0.0.1")),
+                     QStringLiteral("the certificate is for redis-1.internal, not 127.0.0.1; if it was issued for a "
+                                    "hostname while Sentinel reports addresses, give that name with --sni"));
+            // ...which is what --sni is for: the same address, verified as the name the certificate holds.
+            QVERIFY(handshake(server->port, QStringLiteral("127.0.0.1"), QStringLiteral("redis-1.internal")).encrypted);
+        }
     }
 };
 
