@@ -36,6 +36,8 @@ QString VigilError::kindName(Kind kind)
         return QStringLiteral("auth");
     case Kind::Protocol:
         return QStringLiteral("protocol");
+    case Kind::Tls:
+        return QStringLiteral("tls");
     case Kind::Timeout:
         return QStringLiteral("timeout");
     case Kind::Server:

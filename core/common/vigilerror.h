@@ -16,6 +16,7 @@ public:
         ConnectionLost, // an established connection was closed by the peer or the network
         Auth,           // AUTH refused, or NOAUTH
         Protocol,       // the peer does not speak RESP, or broke one of our limits
+        Tls,            // the TLS handshake failed: a certificate not trusted, expired, for another name, ...
         Timeout,        // connect or command deadline passed
         Server,         // the server answered with an error reply
         Refused,        // refused locally, e.g. a write command on a read-only connection

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "respreader.h"
+#include "tlsoptions.h"
 
 #include <QByteArray>
 #include <QString>
@@ -21,6 +22,7 @@ struct ConnectionOptions
     int connectTimeoutMs = 2000;
     int commandTimeoutMs = 5000;
     bool readOnly = false;
+    TlsOptions tls;
 
     RespReader::Limits limits;
 

@@ -1,7 +1,15 @@
 #include "redisconnection.h"
 
 #include "commandpolicy.h"
+#include "tlsdiagnosis.h"
 
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QSslCipher>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -22,6 +30,17 @@ QString socketErrorText(const QTcpSocket *socket)
     }
 }
 
+QByteArray sha256(const QSslCertificate &certificate)
+{
+    return QCryptographicHash::hash(certificate.toDer(), QCryptographicHash::Sha256).toHex();
+}
+
+// The first bytes of a TLS record: a handshake (0x16) or an alert (0x15), then the version's major byte 3.
+bool looksLikeTls(const QByteArray &bytes)
+{
+    return bytes.size() >= 2 && (bytes.at(0) == 0x15 || bytes.at(0) == 0x16) && bytes.at(1) == 0x03;
+}
+
 bool isAuthError(const RespValue &reply)
 {
     const QByteArray code = reply.errorCode();
@@ -40,8 +59,7 @@ RedisConnection::RedisConnection(ConnectionOptions options, QObject *parent)
     m_deadlineTimer->setSingleShot(true);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
         if (m_state == State::Connecting)
-            fail({VigilError::Kind::Timeout, nodeName(), QStringLiteral("connect"),
-                  QStringLiteral("no answer within %1 ms").arg(m_options.connectTimeoutMs)});
+            fail(connectTimeout());
     });
     connect(m_deadlineTimer, &QTimer::timeout, this, &RedisConnection::handleDeadline);
 }
@@ -54,31 +72,155 @@ RedisConnection::~RedisConnection()
 
 QTcpSocket *RedisConnection::createSocket()
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = m_options.tls.enabled ? new QSslSocket(this) : new QTcpSocket(this);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
-    connect(socket, &QTcpSocket::connected, this, &RedisConnection::handleConnected);
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        connect(ssl, &QSslSocket::connected, this, &RedisConnection::handleTcpConnected);
+        connect(ssl, &QSslSocket::encrypted, this, &RedisConnection::handleConnected);
+        connect(ssl, &QSslSocket::sslErrors, this, [this, ssl](const QList<QSslError> &) {
+            // A pinned certificate is trusted by its digest alone, whatever its chain or name say.
+            const QByteArray pinned = m_options.tls.pinnedSha256.toLower();
+            if (!pinned.isEmpty() && sha256(ssl->peerCertificate()) == pinned)
+                ssl->ignoreSslErrors();
+        });
+    } else {
+        connect(socket, &QTcpSocket::connected, this, &RedisConnection::handleConnected);
+    }
     connect(socket, &QTcpSocket::readyRead, this, &RedisConnection::handleReadyRead);
     connect(socket, &QTcpSocket::errorOccurred, this, &RedisConnection::handleSocketError);
     connect(socket, &QTcpSocket::disconnected, this, &RedisConnection::handleSocketError);
     return socket;
 }
 
+VigilError RedisConnection::configureTls(QTcpSocket *socket)
+{
+    auto *ssl = qobject_cast<QSslSocket *>(socket);
+    if (!ssl)
+        return {};
+    const TlsOptions &tls = m_options.tls;
+    const auto fileError = [this](const QString &what, const QString &why) {
+        return VigilError(VigilError::Kind::Usage, nodeName(), QStringLiteral("TLS setup"),
+                          QStringLiteral("%1: %2").arg(what, why));
+    };
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    if (!tls.caFile.isEmpty() || !tls.caDir.isEmpty()) {
+        QList<QSslCertificate> cas;
+        if (!tls.caFile.isEmpty()) {
+            if (!QFile::exists(tls.caFile))
+                return fileError(QStringLiteral("--cacert %1").arg(tls.caFile), QStringLiteral("no such file"));
+            cas += QSslCertificate::fromPath(tls.caFile);
+            if (cas.isEmpty())
+                return fileError(QStringLiteral("--cacert %1").arg(tls.caFile),
+                                 QStringLiteral("holds no PEM certificate"));
+        }
+        if (!tls.caDir.isEmpty()) {
+            if (!QDir(tls.caDir).exists())
+                return fileError(QStringLiteral("--cacert-dir %1").arg(tls.caDir), QStringLiteral("no such folder"));
+            cas += QSslCertificate::fromPath(QDir(tls.caDir).filePath(QStringLiteral("*")), QSsl::Pem,
+                                             QSslCertificate::PatternSyntax::Wildcard);
+        }
+        config.setCaCertificates(cas);
+    }
+    if (!tls.certFile.isEmpty() || !tls.keyFile.isEmpty()) {
+        if (tls.certFile.isEmpty() || tls.keyFile.isEmpty())
+            return fileError(QStringLiteral("client certificate"), QStringLiteral("--cert and --key go together"));
+        const QList<QSslCertificate> certs = QSslCertificate::fromPath(tls.certFile);
+        if (certs.isEmpty())
+            return fileError(QStringLiteral("--cert %1").arg(tls.certFile),
+                             QFile::exists(tls.certFile) ? QStringLiteral("holds no PEM certificate")
+                                                         : QStringLiteral("no such file"));
+        QFile keyFile(tls.keyFile);
+        if (!keyFile.open(QIODevice::ReadOnly))
+            return fileError(QStringLiteral("--key %1").arg(tls.keyFile), keyFile.errorString());
+        const QByteArray pem = keyFile.readAll();
+        QSslKey key;
+        for (const QSsl::KeyAlgorithm algorithm : {QSsl::Ec, QSsl::Rsa, QSsl::Dsa}) {
+            key = QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey, tls.keyPassphrase);
+            if (!key.isNull())
+                break;
+        }
+        if (key.isNull())
+            return fileError(QStringLiteral("--key %1").arg(tls.keyFile),
+                             pem.contains("ENCRYPTED") ? QStringLiteral("the passphrase does not open it")
+                                                       : QStringLiteral("holds no PEM private key"));
+        config.setLocalCertificateChain(certs);
+        config.setPrivateKey(key);
+    }
+    config.setPeerVerifyMode(tls.insecure ? QSslSocket::VerifyNone : QSslSocket::VerifyPeer);
+    ssl->setSslConfiguration(config);
+    return {};
+}
+
+VigilError RedisConnection::connectTimeout() const
+{
+    // A plain port takes a TLS ClientHello for the start of a command and waits for the rest: no answer at all.
+    if (m_tcpConnected)
+        return {VigilError::Kind::Tls, nodeName(), QStringLiteral("TLS handshake"),
+                QStringLiteral("no TLS answer within %1 ms: this port may not speak TLS (leave --tls off for it)")
+                    .arg(m_options.connectTimeoutMs)};
+    return {VigilError::Kind::Timeout, nodeName(), QStringLiteral("connect"),
+            QStringLiteral("no answer within %1 ms").arg(m_options.connectTimeoutMs)};
+}
+
+bool RedisConnection::isEncrypted() const
+{
+    const auto *ssl = qobject_cast<const QSslSocket *>(m_socket);
+    return ssl && ssl->isEncrypted();
+}
+
 void RedisConnection::open()
 {
     close();
     m_lastError = {};
+    m_tcpConnected = false;
+    m_anyReply = false;
+    m_tlsDescription.clear();
+    m_setupError = {};
     m_reader = std::make_unique<RespReader>(m_options.limits);
     m_socket = createSocket();
     m_state = State::Connecting;
     m_connectDeadline = QDeadlineTimer(m_options.connectTimeoutMs);
     m_connectTimer->start(m_options.connectTimeoutMs);
-    m_socket->connectToHost(m_options.host, m_options.port);
+    m_setupError = configureTls(m_socket);
+    if (m_setupError.isError()) {
+        // Reported from the event loop (or the blocking wait), like every other failure of open().
+        QMetaObject::invokeMethod(
+            this, [this] { fail(m_setupError); }, Qt::QueuedConnection);
+        return;
+    }
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
+        ssl->connectToHostEncrypted(m_options.host, m_options.port,
+                                    m_options.tls.verifyName.isEmpty() ? m_options.host : m_options.tls.verifyName);
+    else
+        m_socket->connectToHost(m_options.host, m_options.port);
+}
+
+void RedisConnection::handleTcpConnected()
+{
+    m_tcpConnected = true;
 }
 
 void RedisConnection::handleConnected()
 {
     m_connectTimer->stop();
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket)) {
+        const QSslCertificate peer = ssl->peerCertificate();
+        // A pin holds even when the chain verifies: a changed certificate is refused, as SSH refuses a changed key.
+        const QByteArray pinned = m_options.tls.pinnedSha256.toLower();
+        if (!pinned.isEmpty() && sha256(peer) != pinned)
+            return fail({VigilError::Kind::Tls, nodeName(), QStringLiteral("TLS handshake"),
+                         QStringLiteral("the certificate is not the one pinned: it has SHA-256 %1, the profile pinned "
+                                        "%2")
+                             .arg(QString::fromLatin1(sha256(peer)), QString::fromLatin1(pinned))});
+        const QSslCipher cipher = ssl->sessionCipher();
+        m_tlsDescription = QStringLiteral("%1, %2").arg(cipher.protocolString(), cipher.name());
+        if (!peer.isNull())
+            m_tlsDescription
+                += QStringLiteral("; certificate %1, issued by %2, valid until %3")
+                       .arg(TlsDiagnosis::distinguishedName(peer, false), TlsDiagnosis::distinguishedName(peer, true),
+                            peer.expiryDate().toUTC().date().toString(Qt::ISODate));
+    }
     startHandshake();
 }
 
@@ -169,7 +311,13 @@ void RedisConnection::handleReadyRead()
 {
     if (!m_socket || !m_reader)
         return;
-    m_reader->feed(m_socket->readAll());
+    const QByteArray bytes = m_socket->readAll();
+    if (!m_anyReply && !m_options.tls.enabled && looksLikeTls(bytes))
+        return fail({VigilError::Kind::Tls, nodeName(),
+                     m_pending.isEmpty() ? QStringLiteral("read") : m_pending.head().step,
+                     QStringLiteral("the server answered with TLS: this port wants TLS (--tls)")});
+    m_anyReply = m_anyReply || !bytes.isEmpty();
+    m_reader->feed(bytes);
     RespValue reply;
     while (m_state == State::Handshaking || m_state == State::Ready) {
         const RespReader::Status status = m_reader->next(&reply);
@@ -218,12 +366,39 @@ void RedisConnection::handleSocketError()
     QString step = QStringLiteral("connect");
     QString message = socketErrorText(m_socket);
     VigilError::Kind kind = VigilError::Kind::Unreachable;
-    if (m_state != State::Connecting) {
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket); ssl && m_state == State::Connecting && m_tcpConnected) {
+        step = QStringLiteral("TLS handshake");
+        kind = VigilError::Kind::Tls;
+        const QString dialled = m_options.tls.verifyName.isEmpty() ? m_options.host : m_options.tls.verifyName;
+        const QString diagnosis = TlsDiagnosis::describe(ssl->sslHandshakeErrors(), ssl->peerCertificate(), dialled);
+        const QString pinned = QString::fromLatin1(m_options.tls.pinnedSha256.toLower());
+        if (!pinned.isEmpty() && !ssl->peerCertificate().isNull())
+            message = QStringLiteral("the certificate is not the one pinned: it has SHA-256 %1, the profile pinned %2")
+                          .arg(QString::fromLatin1(sha256(ssl->peerCertificate())), pinned);
+        else if (!diagnosis.isEmpty())
+            message = diagnosis;
+        else if (ssl->errorString().contains(QLatin1String("wrong version number"))
+                 || ssl->errorString().contains(QLatin1String("packet length too long")))
+            message = QStringLiteral("the server answered in plain text: this port does not speak TLS (leave --tls off "
+                                     "for it)");
+        else if (m_socket->error() == QAbstractSocket::RemoteHostClosedError)
+            message = QStringLiteral("the server closed the connection during the handshake");
+        else
+            message = ssl->errorString();
+    } else if (ssl && ssl->errorString().contains(QLatin1String("certificate required"))) {
+        // TLS 1.3 finishes the client's side of the handshake before the server checks the client's certificate.
+        step = QStringLiteral("TLS handshake");
+        kind = VigilError::Kind::Tls;
+        message = QStringLiteral("the server demands a client certificate: give one with --cert and --key");
+    } else if (m_state != State::Connecting) {
         step = m_pending.isEmpty() ? QStringLiteral("read") : m_pending.head().step;
         if (m_socket->error() == QAbstractSocket::RemoteHostClosedError
             || m_socket->error() == QAbstractSocket::UnknownSocketError) {
             kind = VigilError::Kind::ConnectionLost;
             message = QStringLiteral("connection lost");
+            if (m_state == State::Handshaking && !m_anyReply && !m_options.tls.enabled)
+                message = QStringLiteral("the server closed the connection before answering anything (if this port "
+                                         "wants TLS, use --tls)");
         }
     }
     fail({kind, nodeName(), step, message});
@@ -298,14 +473,24 @@ bool RedisConnection::waitFor(const std::function<bool()> &done)
 {
     while (!done()) {
         if (m_state == State::Connecting) {
-            if (m_connectDeadline.hasExpired()) {
-                fail({VigilError::Kind::Timeout, nodeName(), QStringLiteral("connect"),
-                      QStringLiteral("no answer within %1 ms").arg(m_options.connectTimeoutMs)});
+            if (m_setupError.isError()) {
+                fail(m_setupError);
                 continue;
             }
-            if (!m_socket->waitForConnected(static_cast<int>(m_connectDeadline.remainingTime()))
-                && m_state == State::Connecting && m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
+            if (m_connectDeadline.hasExpired()) {
+                fail(connectTimeout());
+                continue;
+            }
+            const int remaining = static_cast<int>(m_connectDeadline.remainingTime());
+            if (auto *ssl = qobject_cast<QSslSocket *>(m_socket)) {
+                // Connected and encrypted, or failed (the handshake's errors arrive through the signals).
+                if (!ssl->waitForEncrypted(remaining) && m_state == State::Connecting && m_socket
+                    && m_socket->state() == QAbstractSocket::UnconnectedState)
+                    handleSocketError();
+            } else if (!m_socket->waitForConnected(remaining) && m_state == State::Connecting && m_socket
+                       && m_socket->state() == QAbstractSocket::UnconnectedState) {
                 handleSocketError();
+            }
             continue;
         }
         if (m_state != State::Handshaking && m_state != State::Ready)

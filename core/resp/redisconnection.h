@@ -34,7 +34,9 @@ struct RespResult
 // The blocking calls run the same socket handlers, through QAbstractSocket's waitFor* functions, so both ways share
 // the parser, the pipeline bookkeeping, the timeouts and the error reporting. Use an object only from its own thread.
 //
-// The transport is a QTcpSocket made by createSocket(); TLS swaps in a QSslSocket there.
+// The transport is a QTcpSocket made by createSocket(), or a QSslSocket when options().tls is on: the handshake is
+// part of connecting (same deadline), and a failed one is a Tls error in words (TlsDiagnosis). A plain server on a
+// TLS port, a TLS port dialled in plain text, and a client certificate demanded but not given are each said as such.
 class RedisConnection final : public QObject
 {
     Q_OBJECT
@@ -54,6 +56,10 @@ public:
     State state() const { return m_state; }
     bool isReady() const { return m_state == State::Ready; }
     const VigilError &lastError() const { return m_lastError; }
+    // After a TLS handshake: "TLSv1.3, TLS_AES_256_GCM_SHA384; certificate CN=redis-1, issued by CN=Acme CA, valid
+    // until 2027-11-30"; empty on a plain connection.
+    QString tlsDescription() const { return m_tlsDescription; }
+    bool isEncrypted() const;
 
     // Asynchronous: connect, then AUTH, SELECT and CLIENT SETNAME, pipelined. Emits ready() or failed().
     void open();
@@ -95,6 +101,9 @@ private:
     };
 
     QTcpSocket *createSocket();
+    VigilError configureTls(QTcpSocket *socket);
+    VigilError connectTimeout() const;
+    void handleTcpConnected();
     void handleConnected();
     void handleReadyRead();
     void handleSocketError();
@@ -123,4 +132,8 @@ private:
     quint64 m_nextTicket = 0;
     QHash<quint64, RespResult> m_collected; // replies to post() that collect() has not taken yet
     QHash<QByteArray, int> m_commandCounts;
+    VigilError m_setupError;     // TLS files that could not be read: open() fails with it
+    bool m_tcpConnected = false; // the TLS handshake is under way
+    bool m_anyReply = false;     // the server has answered something since connecting
+    QString m_tlsDescription;
 };

@@ -41,12 +41,12 @@ QString TlsDiagnosis::describe(const QList<QSslError> &errors, const QSslCertifi
         case QSslError::UnableToGetIssuerCertificate:
         case QSslError::UnableToVerifyFirstCertificate:
         case QSslError::CertificateUntrusted:
+        case QSslError::SelfSignedCertificateInChain: // the chain ends in a CA nobody here trusts
             say(QStringLiteral("the certificate is signed by an unknown authority (issuer %1); give its CA with "
                                "--cacert")
-                    .arg(distinguishedName(cert, true)));
+                    .arg(distinguishedName(peer.isNull() ? cert : peer, true)));
             break;
         case QSslError::SelfSignedCertificate:
-        case QSslError::SelfSignedCertificateInChain:
             say(QStringLiteral("the certificate is self-signed (%1); give it with --cacert, or pin its fingerprint")
                     .arg(distinguishedName(cert, false)));
             break;

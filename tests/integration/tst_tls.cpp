@@ -1,8 +1,11 @@
+#include "resp/redisconnection.h"
 #include "resp/tlsdiagnosis.h"
 #include "sandbox/tlsmaterial.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslSocket>
@@ -14,9 +17,10 @@
 
 // The certificates a TLS sandbox and the TLS tests are made of: what they say (names, issuer, validity), that
 // openssl and Qt read them the same way, and that a real redis-server serves TLS with them to a QSslSocket that
-// trusts only the sandbox's CA. Then real handshakes that fail (unknown CA, expired, wrong name, self-signed), and
-// what TlsDiagnosis says of each.
-class TestTlsMaterial final : public QObject
+// trusts only the sandbox's CA. Then real handshakes that fail (unknown CA, expired, wrong name), and what
+// TlsDiagnosis says of each; then RedisConnection over TLS, blocking and asynchronous, and every way its TLS can be
+// wrong, each said in words that name the node and the step.
+class TestTls final : public QObject
 {
     Q_OBJECT
 
@@ -133,7 +137,7 @@ private:
         }
     };
 
-    std::unique_ptr<Server> startRedis(const TlsMaterial::Pair &pair) const
+    std::unique_ptr<Server> startRedis(const TlsMaterial::Pair &pair, const QStringList &extra = {}) const
     {
         const QString redis = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
         if (redis.isEmpty())
@@ -146,13 +150,24 @@ private:
         probe.close();
         server->process = std::make_unique<QProcess>();
         server->process->setProcessChannelMode(QProcess::MergedChannels);
-        server->process->start(redis,
-                               {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--tls-port"),
-                                QString::number(server->port), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                                QStringLiteral("--tls-cert-file"), pair.certificate, QStringLiteral("--tls-key-file"),
-                                pair.key, QStringLiteral("--tls-ca-cert-file"), m_tls->caCertificate(),
-                                QStringLiteral("--tls-auth-clients"), QStringLiteral("no"), QStringLiteral("--save"),
-                                QString(), QStringLiteral("--appendonly"), QStringLiteral("no")});
+        QStringList arguments = {QStringLiteral("--port"),
+                                 QStringLiteral("0"),
+                                 QStringLiteral("--tls-port"),
+                                 QString::number(server->port),
+                                 QStringLiteral("--bind"),
+                                 QStringLiteral("127.0.0.1"),
+                                 QStringLiteral("--tls-cert-file"),
+                                 pair.certificate,
+                                 QStringLiteral("--tls-key-file"),
+                                 pair.key,
+                                 QStringLiteral("--tls-ca-cert-file"),
+                                 m_tls->caCertificate()};
+        // The extras win over the defaults: redis-server takes the last of two equal options.
+        if (!extra.contains(QStringLiteral("--tls-auth-clients")))
+            arguments << QStringLiteral("--tls-auth-clients") << QStringLiteral("no");
+        arguments << extra << QStringLiteral("--save") << QString() << QStringLiteral("--appendonly")
+                  << QStringLiteral("no");
+        server->process->start(redis, arguments);
         if (!server->process->waitForStarted(10000))
             return nullptr;
         // Listening once a plain TCP connect gets through.
@@ -264,7 +279,171 @@ private Q_SLOTS:
             QVERIFY(handshake(server->port, QStringLiteral("127.0.0.1"), QStringLiteral("redis-1.internal")).encrypted);
         }
     }
+
+private:
+    ConnectionOptions tlsOptions(quint16 port) const
+    {
+        ConnectionOptions options;
+        options.port = port;
+        options.role = QStringLiteral("master");
+        options.connectTimeoutMs = 10000;
+        options.tls.enabled = true;
+        options.tls.caFile = m_tls->caCertificate();
+        return options;
+    }
+
+    static QString failure(ConnectionOptions options)
+    {
+        RedisConnection connection(std::move(options));
+        const VigilError error = connection.openBlocking();
+        return error.kind() == VigilError::Kind::Tls ? error.toString()
+                                                     : QStringLiteral("not a TLS error: ") + error.toString();
+    }
+
+private Q_SLOTS:
+    void aConnectionSpeaksTls()
+    {
+        const auto server = startRedis(m_server);
+        QVERIFY(server);
+        // Blocking, as the scan uses it.
+        RedisConnection blocking(tlsOptions(server->port));
+        const VigilError error = blocking.openBlocking();
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        QVERIFY(blocking.isEncrypted());
+        QVERIFY2(blocking.tlsDescription().startsWith(QStringLiteral("TLSv1.3, ")),
+                 qPrintable(blocking.tlsDescription()));
+        QVERIFY2(blocking.tlsDescription().contains(
+                     QStringLiteral("; certificate CN=server, issued by CN=Vigil sandbox CA, valid until ")),
+                 qPrintable(blocking.tlsDescription()));
+        QCOMPARE(blocking.execute({"PING"}).value.toByteArray(), QByteArray("PONG"));
+        QCOMPARE(blocking.execute({"SET", "tls:key", QByteArray(300000, 'x')}).value.toByteArray(), QByteArray("OK"));
+        QCOMPARE(blocking.execute({"GET", "tls:key"}).value.toByteArray(), QByteArray(300000, 'x'));
+        // Asynchronous, as the GUI uses it.
+        RedisConnection async(tlsOptions(server->port));
+        QSignalSpy ready(&async, &RedisConnection::ready);
+        async.open();
+        QVERIFY(ready.wait(10000));
+        QVERIFY(async.isEncrypted());
+        QByteArray pong;
+        async.send({"PING"}, [&pong](const RespResult &result) { pong = result.value.toByteArray(); });
+        QTRY_COMPARE(pong, QByteArray("PONG"));
+    }
+
+    void everyWayTlsCanBeWrongIsSaid()
+    {
+        const auto server = startRedis(m_server);
+        QVERIFY(server);
+        const QString node = QStringLiteral("master 127.0.0.1:%1").arg(server->port);
+
+        // The system CAs do not know the sandbox's CA.
+        ConnectionOptions systemCas = tlsOptions(server->port);
+        systemCas.tls.caFile.clear();
+        QCOMPARE(failure(systemCas),
+                 node
+                     + QStringLiteral(": TLS handshake failed: the certificate is signed by an unknown authority "
+                                      "(issuer CN=Vigil sandbox CA); give its CA with --cacert"));
+        // ...unless verification is turned off, explicitly.
+        ConnectionOptions insecure = systemCas;
+        insecure.tls.insecure = true;
+        RedisConnection unverified(insecure);
+        QVERIFY(!unverified.openBlocking().isError());
+
+        // Dialled by a name the certificate does not hold.
+        ConnectionOptions otherName = tlsOptions(server->port);
+        otherName.tls.verifyName = QStringLiteral("redis.example");
+        QCOMPARE(failure(otherName),
+                 node
+                     + QStringLiteral(": TLS handshake failed: the certificate is for localhost, 127.0.0.1, not "
+                                      "redis.example; if it was issued for a hostname while Sentinel reports "
+                                      "addresses, give that name with --sni"));
+
+        // Plain text to a TLS port: Redis closes the connection without a word; Vigil says what that likely means.
+        ConnectionOptions plain = tlsOptions(server->port);
+        plain.tls = {};
+        RedisConnection plainConnection(plain);
+        const VigilError closed = plainConnection.openBlocking();
+        QCOMPARE(closed.kind(), VigilError::Kind::ConnectionLost);
+        QVERIFY2(closed.message().endsWith(QStringLiteral("(if this port wants TLS, use --tls)")),
+                 qPrintable(closed.toString()));
+
+        // TLS to a plain port: it reads the ClientHello as the start of a command and waits; no TLS answer comes.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 plainPort = probe.serverPort();
+        probe.close();
+        const auto both = startRedis(m_server, {QStringLiteral("--port"), QString::number(plainPort)});
+        QVERIFY(both);
+        ConnectionOptions toPlain = tlsOptions(plainPort);
+        toPlain.connectTimeoutMs = 1500;
+        QCOMPARE(failure(toPlain),
+                 QStringLiteral("master 127.0.0.1:%1: TLS handshake failed: no TLS answer within 1500 "
+                                "ms: this port may not speak TLS (leave --tls off for it)")
+                     .arg(plainPort));
+
+        // Files that cannot be used are said before anything is dialled.
+        ConnectionOptions missingCa = tlsOptions(server->port);
+        missingCa.tls.caFile = m_dir.filePath(QStringLiteral("nowhere.crt"));
+        RedisConnection noCa(missingCa);
+        QCOMPARE(noCa.openBlocking().toString(),
+                 node + QStringLiteral(": TLS setup failed: --cacert %1: no such file").arg(missingCa.tls.caFile));
+    }
+
+    void clientCertificatesAndPins()
+    {
+        const auto server = startRedis(m_server, {QStringLiteral("--tls-auth-clients"), QStringLiteral("yes")});
+        QVERIFY(server);
+        const QString node = QStringLiteral("master 127.0.0.1:%1").arg(server->port);
+        // Demanded, not given.
+        QCOMPARE(failure(tlsOptions(server->port)),
+                 node
+                     + QStringLiteral(": TLS handshake failed: the server demands a client certificate: give one "
+                                      "with --cert and --key"));
+
+        // Given, with its key encrypted: the passphrase opens it; a wrong one is said.
+        TlsMaterial::Pair client;
+        QVERIFY(!m_tls->issue(QStringLiteral("client"), {}, TlsMaterial::Validity::Current, &client).isError());
+        const QString passphraseFile = m_dir.filePath(QStringLiteral("client-passphrase"));
+        QFile file(passphraseFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("s3cret\n");
+        file.close();
+        QString encrypted;
+        QVERIFY(
+            !m_tls->encryptKey(client.key, passphraseFile, QStringLiteral("client-encrypted"), &encrypted).isError());
+        ConnectionOptions mtls = tlsOptions(server->port);
+        mtls.tls.certFile = client.certificate;
+        mtls.tls.keyFile = encrypted;
+        mtls.tls.keyPassphrase = "s3cret";
+        RedisConnection connection(mtls);
+        const VigilError error = connection.openBlocking();
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        QCOMPARE(connection.execute({"PING"}).value.toByteArray(), QByteArray("PONG"));
+        mtls.tls.keyPassphrase = "wrong";
+        RedisConnection wrongPassphrase(mtls);
+        QCOMPARE(wrongPassphrase.openBlocking().toString(),
+                 node + QStringLiteral(": TLS setup failed: --key %1: the passphrase does not open it").arg(encrypted));
+
+        // A pinned certificate is trusted by its digest, even from a CA nobody trusts; another digest is refused
+        // with both shown, even when the chain would verify.
+        const QByteArray digest
+            = QCryptographicHash::hash(load(m_server.certificate).toDer(), QCryptographicHash::Sha256).toHex();
+        ConnectionOptions pinned = tlsOptions(server->port);
+        pinned.tls.caFile.clear();
+        pinned.tls.pinnedSha256 = digest;
+        pinned.tls.certFile = client.certificate;
+        pinned.tls.keyFile = client.key;
+        RedisConnection pinnedConnection(pinned);
+        QVERIFY2(!pinnedConnection.openBlocking().isError(), qPrintable(pinnedConnection.lastError().toString()));
+        ConnectionOptions changed = pinned;
+        changed.tls.caFile = m_tls->caCertificate();
+        changed.tls.pinnedSha256 = QByteArray(64, 'a');
+        QCOMPARE(failure(changed),
+                 node
+                     + QStringLiteral(": TLS handshake failed: the certificate is not the one pinned: it has SHA-256 "
+                                      "%1, the profile pinned %2")
+                           .arg(QString::fromLatin1(digest), QString(64, QLatin1Char('a'))));
+    }
 };
 
-QTEST_GUILESS_MAIN(TestTlsMaterial)
-#include "tst_tlsmaterial.moc"
+QTEST_GUILESS_MAIN(TestTls)
+#include "tst_tls.moc"
