@@ -12,9 +12,14 @@ Usage: ./bootstrap.sh COMMAND [ARGS...]
 Commands:
   demo [ARGS...]   build, then open Vigil on a local sandbox topology (build/app/vigil --demo ARGS...)
   test [ARGS...]   build, then run the test suite (ctest ARGS..., e.g. -L unit or -R tst_scan)
+  package          build the .deb with Debian's hardening flags in build-deb/ and check it with lintian
+                   (packaging/make-deb.sh)
+  package-test     package, then install it into a clean Debian 12 chroot and start each program there
+                   (packaging/chroot-test.sh; needs root: about 1.5 minutes the first time, 35 s later)
   help             show this message
 
-Both commands first install the Debian packages that are missing, with apt-get (through sudo when not root).
+Every command first installs the Debian packages it needs that are missing, with apt-get (through sudo when not
+root).
 
 Environment:
   VIGIL_JOBS=N          parallel build jobs (default 2)
@@ -27,15 +32,18 @@ die() {
     exit 1
 }
 
-# Build tools, Qt 6, hiredis, the Redis binaries the sandbox and the integration tests start, and a virtual X
-# server for headless demos.
+# Build tools, Qt 6 (its xcb and offscreen platforms come with libqt6gui6), hiredis, help2man for the manual pages,
+# the Redis binaries the sandbox and the integration tests start, and a virtual X server for headless demos.
 PACKAGES=(
-    build-essential cmake ninja-build pkg-config
-    qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-qpa-plugins libgl-dev
+    build-essential cmake ninja-build pkg-config help2man
+    qt6-base-dev qt6-base-dev-tools libqt6svg6 libgl-dev
     libhiredis-dev
     redis-server redis-sentinel redis-tools openssl
     xvfb xauth
 )
+# Only for `package` (lintian checks the .deb) and `package-test` (debootstrap makes the clean Debian 12).
+PACKAGE_TOOLS=(lintian)
+PACKAGE_TEST_TOOLS=(lintian debootstrap)
 
 install_packages() {
     if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
@@ -90,6 +98,12 @@ if (($# > 0)); then shift; fi
 
 case $cmd in
     demo | test) ;;
+    package)
+        PACKAGES+=("${PACKAGE_TOOLS[@]}")
+        ;;
+    package-test)
+        PACKAGES+=("${PACKAGE_TEST_TOOLS[@]}")
+        ;;
     help | -h | --help)
         usage
         exit 2
@@ -109,6 +123,15 @@ if [[ ${VIGIL_SANITIZERS:-0} == 1 ]]; then
 fi
 
 install_packages
+case $cmd in
+    package)
+        exec packaging/make-deb.sh
+        ;;
+    package-test)
+        packaging/make-deb.sh
+        exec packaging/chroot-test.sh
+        ;;
+esac
 build
 
 case $cmd in

@@ -1,4 +1,5 @@
 #include "cli/deploymentoptions.h"
+#include "cli/quitsignals.h"
 #include "common/workerthread.h"
 #include "mainwindow.h"
 #include "sandbox/sandboxcontroller.h"
@@ -57,6 +58,12 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     MainWindow window;
+    // As File > Quit does: the session is saved, and at the end of exec() the demo's sandbox is stopped and its folder
+    // removed. quit() as well, since a modal dialog may keep the window from closing.
+    QuitSignals::install([&window] {
+        window.close();
+        QCoreApplication::quit();
+    });
     window.setPace(deployment.pace());
     // The remembered tabs are the ones of a window started plainly; the demo's and a one-off --sentinel window's
     // tabs do not replace them.
@@ -68,6 +75,23 @@ int main(int argc, char *argv[])
         options.keys = parser.value(demoKeys).toLongLong();
         auto *controller = new SandboxController(options);
         window.setSandbox(controller);
+        // Also on the terminal the demo was started from, where the window may not be seen (ssh, xvfb-run): where the
+        // sandbox is, for redis-cli and vigil-scan, or why it did not start.
+        QObject::connect(controller, &SandboxController::started, &app, [](const SandboxInfo &info) {
+            QStringList sentinels;
+            for (const quint16 port : info.sentinelPorts)
+                sentinels.append(QStringLiteral("127.0.0.1:%1").arg(port));
+            QTextStream(stdout) << "vigil: demo sandbox in " << info.dir << ": master name " << info.masterName
+                                << ", sentinels " << sentinels.join(QLatin1Char(',')) << Qt::endl;
+        });
+        QObject::connect(controller, &SandboxController::programsMissing, &app, [](const QStringList &programs) {
+            QTextStream(stderr) << "vigil: the demo cannot start: " << programs.join(QStringLiteral(" and "))
+                                << (programs.size() == 1 ? " is" : " are")
+                                << " not installed; install with: " << Sandbox::installCommand(programs) << Qt::endl;
+        });
+        QObject::connect(controller, &SandboxController::failed, &app, [](const VigilError &error) {
+            QTextStream(stderr) << "vigil: the demo's sandbox did not start: " << error.toString() << Qt::endl;
+        });
         sandboxThread.start(controller);
         QMetaObject::invokeMethod(controller, &SandboxController::start, Qt::QueuedConnection);
         QObject::connect(&app, &QApplication::aboutToQuit, controller, &SandboxController::stop,

@@ -52,6 +52,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_welcomeText->setAlignment(Qt::AlignCenter);
     m_welcomeText->setWordWrap(true);
     m_welcomeText->setTextFormat(Qt::PlainText);
+    // So a command it gives can be copied.
+    m_welcomeText->setTextInteractionFlags(Qt::TextSelectableByMouse);
     welcomeLayout->addWidget(m_welcomeText);
     auto *connectButton = new QPushButton(tr("New connection…"), m_welcome);
     connectButton->setObjectName(QStringLiteral("welcomeConnect"));
@@ -277,6 +279,14 @@ void MainWindow::setSandbox(SandboxController *controller)
     connect(controller, &SandboxController::started, this, &MainWindow::handleSandboxStarted);
     connect(controller, &SandboxController::failed, this, [this](const VigilError &error) {
         showMessage(tr("The sandbox did not start: %1").arg(error.toString()), true);
+    });
+    connect(controller, &SandboxController::programsMissing, this, [this](const QStringList &programs) {
+        showMessage(tr("The demo starts its own Redis servers, but %1 %2 not installed.\n\nInstall %3 with:\n\n%4\n\n"
+                       "then start vigil --demo again. Browsing a deployment that runs elsewhere needs neither: "
+                       "File > New connection…")
+                        .arg(programs.join(tr(" and ")), programs.size() == 1 ? tr("is") : tr("are"),
+                             programs.size() == 1 ? tr("it") : tr("them"), Sandbox::installCommand(programs)),
+                    true);
     });
     connect(controller, &SandboxController::actionFinished, this, &MainWindow::handleSandboxAction);
 

@@ -1,5 +1,6 @@
 #include "sandboxcli.h"
 
+#include "quitsignals.h"
 #include "sandbox/sandbox.h"
 #include "sentinel/failovertracker.h"
 #include "sentinel/sentinelwatcher.h"
@@ -8,23 +9,10 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSocketNotifier>
 #include <QTextStream>
 #include <QThread>
 
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
-
 namespace {
-int signalPipe[2] = {-1, -1};
-
-void handleSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
-}
-
 QString joinPorts(const QList<quint16> &ports)
 {
     QStringList list;
@@ -47,18 +35,6 @@ void printTopology(const Sandbox &sandbox, QTextStream &out)
     if (!sandbox.dataPassword().isEmpty())
         out << "auth:        passwords are in " << sandbox.stateFilePath() << " (mode 0600)\n";
     out.flush();
-}
-
-bool installSignalHandlers()
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
-        return false;
-    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, qApp);
-    QObject::connect(notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
-    std::signal(SIGINT, handleSignal);
-    std::signal(SIGTERM, handleSignal);
-    std::signal(SIGHUP, handleSignal);
-    return true;
 }
 
 int fail(QTextStream &err, const VigilError &error)
@@ -145,6 +121,9 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
             err << "vigil-sandbox: --detach needs --dir, to keep the state file in\n";
             return 2;
         }
+        // Before start(): a SIGTERM or Ctrl-C while it runs then stops the nodes and removes the folder once it
+        // returns, instead of killing us with the folder left behind. A detached sandbox is meant to outlive us.
+        const bool quitOnSignal = !options.detach && QuitSignals::install();
         Sandbox sandbox(options);
         out << "starting the sandbox...\n";
         out.flush();
@@ -159,7 +138,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         sandbox.saveState();
         out << "running; Ctrl-C stops it\n";
         out.flush();
-        if (installSignalHandlers())
+        if (quitOnSignal)
             QCoreApplication::exec();
         out << "stopping\n";
         out.flush();
@@ -247,7 +226,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
                          });
         QObject::connect(&tracker, &FailoverTracker::failoverFinished, qApp,
                          [line](const FailoverRecord &record) { line(record.toJson()); });
-        if (!installSignalHandlers())
+        if (!QuitSignals::install())
             return fail(
                 err, {VigilError::Kind::Usage, QString(), QStringLiteral("watch"), QStringLiteral("no signal pipe")});
         watcher.start();

@@ -64,6 +64,13 @@ QByteArray quoted(const QString &path)
 {
     return '"' + path.toUtf8() + '"';
 }
+
+QString missingProgramsMessage(const QStringList &programs)
+{
+    return QStringLiteral("%1 %2 not installed (not on PATH); install with: %3")
+        .arg(programs.join(QStringLiteral(" and ")),
+             programs.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"), Sandbox::installCommand(programs));
+}
 } // namespace
 
 Sandbox::Sandbox(SandboxOptions options, QObject *parent)
@@ -244,13 +251,12 @@ QString Sandbox::writeSentinelConfig(quint16 port, quint16 masterPort) const
 VigilError Sandbox::startNode(Node &node)
 {
     const bool sentinel = node.kind == NodeKind::Sentinel;
-    QString program
-        = QStandardPaths::findExecutable(sentinel ? QStringLiteral("redis-sentinel") : QStringLiteral("redis-server"));
-    if (program.isEmpty()) {
+    const QString name = sentinel ? QStringLiteral("redis-sentinel") : QStringLiteral("redis-server");
+    // start() checked both, but a restart may come after the package was removed.
+    const QString program = QStandardPaths::findExecutable(name);
+    if (program.isEmpty())
         return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node),
-                            QStringLiteral("%1 is not on PATH (Debian: apt-get install redis-server redis-sentinel)")
-                                .arg(sentinel ? QStringLiteral("redis-sentinel") : QStringLiteral("redis-server")));
-    }
+                            missingProgramsMessage({name}));
     node.logPath = QFileInfo(node.configPath).absolutePath()
                    + (sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
     const QStringList arguments = {node.configPath};
@@ -445,6 +451,11 @@ VigilError Sandbox::start()
 {
     if (!m_nodes.isEmpty())
         return sandboxError(VigilError::Kind::Usage, QStringLiteral("start"), QStringLiteral("already started"));
+    // Both, before any folder or node: finding redis-sentinel missing only after the data nodes run would name one
+    // package of the two and leave them to be stopped.
+    if (const QStringList missing = missingPrograms(); !missing.isEmpty())
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("find ") + missing.join(QStringLiteral(", ")),
+                            missingProgramsMessage(missing));
     if (VigilError error = prepareDir(); error.isError())
         return error;
     switch (m_options.auth) {
@@ -753,4 +764,18 @@ std::unique_ptr<Sandbox> Sandbox::load(const QString &dir, VigilError *error)
     sandbox->m_options.replicas = static_cast<int>(sandbox->dataPorts().size()) - 1;
     sandbox->m_options.sentinels = static_cast<int>(sandbox->sentinelPorts().size());
     return sandbox;
+}
+
+QStringList Sandbox::missingPrograms()
+{
+    QStringList missing;
+    for (const QString &program : {QStringLiteral("redis-server"), QStringLiteral("redis-sentinel")})
+        if (QStandardPaths::findExecutable(program).isEmpty())
+            missing.append(program);
+    return missing;
+}
+
+QString Sandbox::installCommand(const QStringList &programs)
+{
+    return QStringLiteral("sudo apt install ") + programs.join(QLatin1Char(' '));
 }

@@ -58,7 +58,8 @@ public:
     const SandboxOptions &options() const { return m_options; }
     QString dir() const { return m_dir; }
 
-    // Starts the nodes, waits until every sentinel agrees, loads the sample data and waits for the replicas.
+    // Starts the nodes, waits until every sentinel agrees, loads the sample data and waits for the replicas. When
+    // redis-server or redis-sentinel is missing it says so, and how to install them, before it creates anything.
     VigilError start();
     // Kills every node it started and waits for each to be gone.
     void stop();
@@ -103,6 +104,12 @@ public:
     QString stateFilePath() const;
     VigilError saveState() const;
     static std::unique_ptr<Sandbox> load(const QString &dir, VigilError *error);
+
+    // The programs the sandbox runs that are not on PATH: redis-server, redis-sentinel, both or none. On Debian each
+    // comes in the package of the same name.
+    static QStringList missingPrograms();
+    // The command that installs them, e.g. "sudo apt install redis-server redis-sentinel".
+    static QString installCommand(const QStringList &programs);
 
     // The number of sample keys loaded (generated plus special).
     qint64 loadedKeyCount() const { return m_loadedKeys; }

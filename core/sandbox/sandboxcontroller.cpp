@@ -14,6 +14,10 @@ SandboxController::~SandboxController() = default;
 
 void SandboxController::start()
 {
+    if (const QStringList missing = Sandbox::missingPrograms(); !missing.isEmpty()) {
+        Q_EMIT programsMissing(missing);
+        return;
+    }
     m_sandbox = std::make_unique<Sandbox>(m_options);
     if (const VigilError error = m_sandbox->start(); error.isError()) {
         m_sandbox.reset();

@@ -37,6 +37,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void started(const SandboxInfo &info);
+    // redis-server or redis-sentinel is not installed (not on PATH): nothing was started. Sandbox::installCommand()
+    // says how to install them.
+    void programsMissing(const QStringList &programs);
     void failed(const VigilError &error);
     // A fault-injection action finished; `what` says what it did, in words for the status bar.
     void actionFinished(const QString &what, const VigilError &error);

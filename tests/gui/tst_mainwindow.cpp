@@ -20,8 +20,10 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMenu>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -267,6 +269,56 @@ private Q_SLOTS:
         QVERIFY(!menu->isEnabled());
         QCOMPARE(window.fieldText(QStringLiteral("Sandbox folder")), QStringLiteral("–"));
         QVERIFY(!window.tabs()->tabText(0).contains(QStringLiteral("sandbox")));
+    }
+
+    void demoWithoutRedisSaysWhatToInstall()
+    {
+        // vigil --demo on a machine without Redis: the window itself says which programs are missing and the command
+        // that installs them, and starts nothing. "Not installed" is a PATH without them, where the sandbox looks.
+        const QString server = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+        QVERIFY(!server.isEmpty());
+        QTemporaryDir bin;
+        QTemporaryDir tmp; // where a sandbox folder would go
+        QVERIFY(bin.isValid() && tmp.isValid());
+        const QByteArray path = qgetenv("PATH");
+        const QByteArray tmpdir = qgetenv("TMPDIR");
+        const auto restore = qScopeGuard([&] {
+            qputenv("PATH", path);
+            qputenv("TMPDIR", tmpdir);
+        });
+        qputenv("PATH", QFile::encodeName(bin.path()));
+        qputenv("TMPDIR", QFile::encodeName(tmp.path()));
+
+        struct Case
+        {
+            bool serverInstalled;
+            QString missing;
+            QString command;
+        };
+        const QList<Case> cases = {{false, QStringLiteral("redis-server and redis-sentinel are not installed"),
+                                    QStringLiteral("sudo apt install redis-server redis-sentinel")},
+                                   {true, QStringLiteral("redis-sentinel is not installed"),
+                                    QStringLiteral("sudo apt install redis-sentinel")}};
+        for (const Case &c : cases) {
+            if (c.serverInstalled)
+                QVERIFY(QFile::link(server, bin.path() + QStringLiteral("/redis-server")));
+            MainWindow window;
+            window.show();
+            WorkerThread thread(QStringLiteral("vigil-sandbox"));
+            auto *controller = new SandboxController(SandboxOptions{});
+            window.setSandbox(controller); // as vigil --demo does
+            thread.start(controller);
+            QMetaObject::invokeMethod(controller, &SandboxController::start, Qt::QueuedConnection);
+
+            QTRY_VERIFY2_WITH_TIMEOUT(window.welcomeText().contains(c.missing), qPrintable(window.welcomeText()), 10000);
+            // The command on a line of its own, so it can be selected and copied.
+            QVERIFY2(window.welcomeText().contains(QLatin1Char('\n') + c.command + QLatin1Char('\n')),
+                     qPrintable(window.welcomeText()));
+            // On the page the window shows, not in a tab: there is none.
+            QCOMPARE(window.deploymentCount(), 0);
+            QVERIFY(window.findChild<QWidget *>(QStringLiteral("welcomeText"))->isVisible());
+            QVERIFY(QDir(tmp.path()).entryList({QStringLiteral("vigil-sandbox-*")}, QDir::Dirs).isEmpty());
+        }
     }
 
     void openTabsAreRememberedWithoutPasswords()

@@ -1,3 +1,4 @@
+#include "folderprocesses.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
@@ -266,6 +267,58 @@ private Q_SLOTS:
         QVERIFY(allGone(pids, 5000));
     }
 
+    void sigtermStopsTheForegroundSandbox_data()
+    {
+        QTest::addColumn<bool>("whileStarting");
+        QTest::newRow("running") << false;
+        // The signal comes while start() blocks the main thread: acted on once it returns, not by dying there.
+        QTest::newRow("while starting") << true;
+    }
+
+    void sigtermStopsTheForegroundSandbox()
+    {
+        // `vigil-sandbox up` without --dir, stopped the way a service manager or `kill` stops it: its nodes stop and
+        // its temporary folder goes.
+        QFETCH(bool, whileStarting);
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TMPDIR"), tmp.path());
+        QProcess up;
+        up.setProcessEnvironment(env);
+        up.start(QStringLiteral(VIGIL_SANDBOX_BIN), {QStringLiteral("up"), QStringLiteral("--keys"),
+                                                     whileStarting ? QStringLiteral("20000") : QStringLiteral("100")});
+        QVERIFY(up.waitForStarted());
+        // The folder, and the first of its nodes running in it.
+        QString folder;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const QStringList found = QDir(tmp.path()).entryList({QStringLiteral("vigil-sandbox-*")}, QDir::Dirs);
+                folder = found.isEmpty() ? QString() : tmp.path() + QLatin1Char('/') + found.first();
+                return !folder.isEmpty() && !processesWorkingIn(folder).isEmpty();
+            }() || up.state() != QProcess::Running,
+            90000);
+        QCOMPARE(up.state(), QProcess::Running);
+        QByteArray out = up.readAllStandardOutput();
+        QList<qint64> pids;
+        if (whileStarting) {
+            QVERIFY2(!out.contains("running;"), out.constData()); // still in start()
+        } else {
+            QTRY_VERIFY_WITH_TIMEOUT((out += up.readAllStandardOutput()).contains("running;"), 90000);
+            QVERIFY2(out.contains(QByteArray("folder:      " + QFile::encodeName(folder))), out.constData());
+            pids = processesWorkingIn(folder);
+            QCOMPARE(pids.size(), 6);
+        }
+
+        ::kill(static_cast<pid_t>(up.processId()), SIGTERM);
+        QVERIFY(up.waitForFinished(90000));
+        QCOMPARE(up.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(up.exitCode(), 0);
+        QVERIFY(allGone(pids, 5000));
+        QVERIFY(processesWorkingIn(folder).isEmpty());
+        QVERIFY2(!QDir(folder).exists(), qPrintable(folder));
+    }
+
     void missingBinaryIsAClearError()
     {
         const QByteArray path = qgetenv("PATH");
@@ -276,7 +329,12 @@ private Q_SLOTS:
         const VigilError error = sandbox.start();
         qputenv("PATH", path);
         QCOMPARE(error.kind(), VigilError::Kind::Usage);
-        QVERIFY2(error.toString().contains(QStringLiteral("redis-server is not on PATH")), qPrintable(error.toString()));
+        // Both programs, and the command that installs them, before anything was created.
+        QVERIFY2(error.toString().contains(
+                     QStringLiteral("redis-server and redis-sentinel are not installed (not on PATH); install with: "
+                                    "sudo apt install redis-server redis-sentinel")),
+                 qPrintable(error.toString()));
+        QVERIFY(sandbox.dir().isEmpty());
     }
 };
 

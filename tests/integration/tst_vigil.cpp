@@ -1,7 +1,11 @@
+#include "folderprocesses.h"
 #include "processrun.h"
 
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 // vigil as a user starts it from a shell: --help and --version answer where there is no display at all (a server, a
 // container, ssh), and a bad deployment option is refused before any window, naming the option and the value.
@@ -116,6 +120,42 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("Unknown option 'bogus'"), run.err.constData());
         QVERIFY2(!run.err.contains("platform"), run.err.constData());
+    }
+
+    void sigtermStopsTheDemo()
+    {
+        // `vigil --demo` stopped by SIGTERM (a logout, a service manager, kill): its sandbox's servers stop and its
+        // folder goes, as when the window is closed.
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("TMPDIR"), tmp.path()); // the sandbox folder goes here
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), tmp.path() + QStringLiteral("/config"));
+        QProcess vigil;
+        vigil.setProcessEnvironment(env);
+        vigil.start(QStringLiteral(VIGIL_BIN),
+                    {QStringLiteral("--demo"), QStringLiteral("--demo-keys"), QStringLiteral("500")});
+        QVERIFY(vigil.waitForStarted());
+        // It says on its terminal where its sandbox is, once the sandbox is up.
+        const QByteArray prefix = "vigil: demo sandbox in ";
+        QByteArray out;
+        QTRY_VERIFY2_WITH_TIMEOUT((out += vigil.readAllStandardOutput()).contains(prefix)
+                                      || vigil.state() != QProcess::Running,
+                                  vigil.readAllStandardError().constData(), 90000);
+        QCOMPARE(vigil.state(), QProcess::Running);
+        const QByteArray line = out.mid(out.indexOf(prefix) + prefix.size());
+        const QString folder = QFile::decodeName(line.left(line.indexOf(':')));
+        QVERIFY2(folder.startsWith(tmp.path() + QStringLiteral("/vigil-sandbox-")), qPrintable(folder));
+        QVERIFY(QFileInfo(folder).isDir());
+        QCOMPARE(processesWorkingIn(folder).size(), 6); // 3 data nodes and 3 sentinels
+
+        ::kill(static_cast<pid_t>(vigil.processId()), SIGTERM);
+        QVERIFY(vigil.waitForFinished(30000));
+        QCOMPARE(vigil.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(vigil.exitCode(), 0);
+        QVERIFY2(!QFileInfo::exists(folder), qPrintable(folder));
+        QTRY_VERIFY_WITH_TIMEOUT(processesWorkingIn(folder).isEmpty(), 5000);
     }
 };
 
