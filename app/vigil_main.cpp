@@ -27,7 +27,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption demoKeys(QStringLiteral("demo-keys"), QStringLiteral("Sample keys in the sandbox."),
                                       QStringLiteral("N"), QStringLiteral("20000"));
     parser.addOptions({demo, demoKeys});
-    DeploymentOptions deployment(DeploymentOptions::Extra::ScanPaceAlias | DeploymentOptions::Extra::ReadOnly);
+    DeploymentOptions deployment(DeploymentOptions::Extra::ScanPaceAlias | DeploymentOptions::Extra::ReadOnly
+                                 | DeploymentOptions::Extra::Tls);
     deployment.addTo(parser);
     {
         // --help, --version and usage errors are answered before QApplication exists: it aborts where there is no

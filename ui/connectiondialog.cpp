@@ -166,6 +166,12 @@ void ConnectionDialog::applyUri()
         m_uriError->setText(error);
         return;
     }
+    if (uri.tls) {
+        // The dialog has no TLS section yet: never drop the s of rediss silently and connect in clear text.
+        m_uriError->setText(tr("This URI asks for TLS, which this dialog cannot set yet; start vigil with --tls "
+                               "(and --cacert) instead."));
+        return;
+    }
     m_uriError->clear();
     QStringList seeds;
     for (const HostPort &seed : uri.seeds)

@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
 
 namespace {
 QCommandLineOption hidden(QCommandLineOption option)
@@ -62,12 +63,28 @@ DeploymentOptions::DeploymentOptions(Extras extras)
              QStringLiteral("KEYS_PER_S"))
     , m_scanPace(hidden(QCommandLineOption(QStringLiteral("scan-pace"), QStringLiteral("Old name of --pace."),
                                            QStringLiteral("KEYS_PER_S"))))
-    , m_tls(QStringLiteral("tls"), QStringLiteral("Use TLS (not supported yet)."))
-    , m_cacert(QStringLiteral("cacert"), QStringLiteral("TLS CA file."), QStringLiteral("F"))
-    , m_cert(QStringLiteral("cert"), QStringLiteral("TLS client certificate."), QStringLiteral("F"))
-    , m_key(QStringLiteral("key"), QStringLiteral("TLS client key."), QStringLiteral("F"))
-    , m_sni(QStringLiteral("sni"), QStringLiteral("TLS server name."), QStringLiteral("NAME"))
-    , m_insecure(QStringLiteral("insecure"), QStringLiteral("Skip TLS verification."))
+    , m_tls(QStringLiteral("tls"), QStringLiteral("Use TLS to the sentinels and to the data nodes."))
+    , m_tlsSentinels(QStringLiteral("tls-sentinels"), QStringLiteral("Use TLS to the sentinels only."))
+    , m_tlsData(QStringLiteral("tls-data"), QStringLiteral("Use TLS to the data nodes only."))
+    , m_cacert(QStringLiteral("cacert"),
+               QStringLiteral("Trust the CA certificates in PEM file F instead of the system's."), QStringLiteral("F"))
+    , m_cacertDir(QStringLiteral("cacert-dir"),
+                  QStringLiteral("Trust the CA certificates in the PEM files of folder D instead of the system's."),
+                  QStringLiteral("D"))
+    , m_cert(QStringLiteral("cert"), QStringLiteral("TLS client certificate (PEM), for servers that ask for one."),
+             QStringLiteral("F"))
+    , m_key(QStringLiteral("key"), QStringLiteral("The client certificate's key (PEM)."), QStringLiteral("F"))
+    , m_keyPassphraseFile(
+          QStringLiteral("key-passphrase-file"),
+          QStringLiteral("Read the key's passphrase from the first line of F (else VIGIL_KEY_PASSPHRASE)."),
+          QStringLiteral("F"))
+    , m_sni(QStringLiteral("sni"),
+            QStringLiteral("Check the data nodes' certificates against NAME (and send it as SNI) instead of the "
+                           "address the sentinels report: for certificates issued for a hostname."),
+            QStringLiteral("NAME"))
+    , m_insecure(QStringLiteral("insecure"),
+                 QStringLiteral("Do not verify TLS certificates at all. Anyone on the path can then read and change "
+                                "what is sent, passwords included."))
 {
 }
 
@@ -82,7 +99,65 @@ QList<QCommandLineOption> DeploymentOptions::targetOptions() const
 
 QList<QCommandLineOption> DeploymentOptions::tlsOptions() const
 {
-    return {m_tls, m_cacert, m_cert, m_key, m_sni, m_insecure};
+    return {m_tls,  m_tlsSentinels,      m_tlsData, m_cacert, m_cacertDir,
+            m_cert, m_keyPassphraseFile, m_key,     m_sni,    m_insecure};
+}
+
+bool DeploymentOptions::readTls(const QCommandLineParser &parser, SentinelTarget *target, QString *error) const
+{
+    const bool sentinels = parser.isSet(m_tls) || parser.isSet(m_tlsSentinels);
+    const bool data = parser.isSet(m_tls) || parser.isSet(m_tlsData);
+    if (!sentinels && !data) {
+        for (const QCommandLineOption &option : tlsOptions()) {
+            if (parser.isSet(option)) {
+                *error = QStringLiteral("%1 needs --tls (or --tls-sentinels, --tls-data)").arg(dashed(option));
+                return false;
+            }
+        }
+        return true;
+    }
+    TlsOptions tls;
+    tls.enabled = true;
+    const auto existing = [&](const QCommandLineOption &option, bool folder, QString *path) {
+        *path = parser.value(option);
+        const QFileInfo info(*path);
+        if (folder ? info.isDir() : info.isFile())
+            return true;
+        *error = QStringLiteral("%1 %2: no such %3")
+                     .arg(dashed(option), *path, folder ? QStringLiteral("folder") : QStringLiteral("file"));
+        return false;
+    };
+    if (parser.isSet(m_cacert) && !existing(m_cacert, false, &tls.caFile))
+        return false;
+    if (parser.isSet(m_cacertDir) && !existing(m_cacertDir, true, &tls.caDir))
+        return false;
+    if (parser.isSet(m_cert) != parser.isSet(m_key)) {
+        *error = QStringLiteral("--cert and --key go together");
+        return false;
+    }
+    if (parser.isSet(m_cert) && (!existing(m_cert, false, &tls.certFile) || !existing(m_key, false, &tls.keyFile)))
+        return false;
+    if (parser.isSet(m_keyPassphraseFile)) {
+        QString fileError;
+        if (!readSecretFile(parser.value(m_keyPassphraseFile), &tls.keyPassphrase, &fileError)) {
+            *error = QStringLiteral("--key-passphrase-file: %1").arg(fileError);
+            return false;
+        }
+    } else {
+        tls.keyPassphrase = qgetenv("VIGIL_KEY_PASSPHRASE");
+    }
+    tls.insecure = parser.isSet(m_insecure);
+    if (sentinels)
+        target->sentinelTls = tls;
+    // The sentinels report the data nodes by address; a certificate issued for a hostname is checked as --sni says.
+    tls.verifyName = parser.value(m_sni);
+    if (!data && parser.isSet(m_sni)) {
+        *error = QStringLiteral("--sni is for the data nodes: it needs --tls or --tls-data");
+        return false;
+    }
+    if (data)
+        target->dataTls = tls;
+    return true;
 }
 
 void DeploymentOptions::addTo(QCommandLineParser &parser) const
@@ -133,16 +208,9 @@ bool DeploymentOptions::read(const QCommandLineParser &parser, Target need, QStr
         *error = QStringLiteral("--sentinel and --master are required");
         return false;
     }
-    if (m_extras.testFlag(Extra::Tls)) {
-        for (const QCommandLineOption &option : tlsOptions()) {
-            if (parser.isSet(option)) {
-                *error = QStringLiteral("%1: TLS is not supported by this version yet").arg(dashed(option));
-                return false;
-            }
-        }
-    }
-
     SentinelTarget target;
+    if (m_extras.testFlag(Extra::Tls) && !readTls(parser, &target, error))
+        return false;
     QString bad;
     target.seeds = HostPort::parseList(parser.value(m_sentinel), &bad);
     if (target.seeds.isEmpty()) {

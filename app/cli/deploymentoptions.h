@@ -11,14 +11,17 @@ class QCommandLineParser;
 //   --sentinel HOST:PORT[,HOST:PORT...]  --master NAME  --db N  --map FROM=TO (repeatable)  --pace KEYS_PER_S
 //   --user USER  --password-file F  --sentinel-user USER  --sentinel-password-file F  [--read-only]
 // Passwords come from those files or from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, never from the command line,
-// which `ps` shows to everyone. Add them to a parser, parse, then read(): a usage error names the option and the
-// value it did not accept.
+// which `ps` shows to everyone. With Extra::Tls: --tls (sentinels and data nodes), --tls-sentinels or --tls-data
+// (only those), --cacert F, --cacert-dir D, --cert F --key F (--key-passphrase-file F or VIGIL_KEY_PASSPHRASE),
+// --sni NAME (the name the data nodes' certificates are checked against), --insecure. Files are checked here, before
+// any connection: a missing one is a usage error. Add them to a parser, parse, then read(): a usage error names the
+// option and the value it did not accept.
 class DeploymentOptions final
 {
 public:
     enum class Extra {
         None = 0,
-        Tls = 0x1,           // --tls --cacert --cert --key --sni --insecure, refused until TLS exists
+        Tls = 0x1,           // --tls --tls-sentinels --tls-data --cacert --cacert-dir --cert --key --sni --insecure
         ScanPaceAlias = 0x2, // --scan-pace, vigil's old spelling of --pace, hidden from --help
         ReadOnly = 0x4,      // --read-only: the connections refuse every write (vigil-scan only ever reads)
     };
@@ -43,8 +46,11 @@ public:
     // Whether the data-node password came from --password-file or VIGIL_PASSWORD (a terminal program may prompt
     // for it otherwise).
     bool hasDataPassword() const { return m_hasDataPassword; }
+    // --insecure was given: certificates are not verified (vigil-scan says so on stderr, the window on the tab).
+    bool isInsecure() const { return m_target.sentinelTls.insecure || m_target.dataTls.insecure; }
 
 private:
+    bool readTls(const QCommandLineParser &parser, SentinelTarget *target, QString *error) const;
     QList<QCommandLineOption> targetOptions() const;
     QList<QCommandLineOption> tlsOptions() const;
 
@@ -61,9 +67,13 @@ private:
     QCommandLineOption m_pace;
     QCommandLineOption m_scanPace;
     QCommandLineOption m_tls;
+    QCommandLineOption m_tlsSentinels;
+    QCommandLineOption m_tlsData;
     QCommandLineOption m_cacert;
+    QCommandLineOption m_cacertDir;
     QCommandLineOption m_cert;
     QCommandLineOption m_key;
+    QCommandLineOption m_keyPassphraseFile;
     QCommandLineOption m_sni;
     QCommandLineOption m_insecure;
 

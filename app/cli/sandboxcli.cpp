@@ -34,6 +34,12 @@ void printTopology(const Sandbox &sandbox, QTextStream &out)
         << "folder:      " << sandbox.dir() << '\n';
     if (!sandbox.dataPassword().isEmpty())
         out << "auth:        passwords are in " << sandbox.stateFilePath() << " (mode 0600)\n";
+    if (const TlsOptions tls = sandbox.clientTls(); tls.enabled) {
+        out << "tls:         TLS only; connect with --tls --cacert " << tls.caFile;
+        if (!tls.certFile.isEmpty())
+            out << " --cert " << tls.certFile << " --key " << tls.keyFile;
+        out << '\n';
+    }
     out.flush();
 }
 
@@ -76,8 +82,13 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
     const QCommandLineOption failoverTimeoutOption(QStringLiteral("failover-timeout"),
                                                    QStringLiteral("Sentinel failover-timeout (default 5000)."),
                                                    QStringLiteral("MS"), QStringLiteral("5000"));
-    parser.addOptions(
-        {keysOption, dirOption, authOption, aclOption, detachOption, downAfterOption, failoverTimeoutOption});
+    const QCommandLineOption tlsOption(
+        QStringLiteral("tls"), QStringLiteral("TLS only: every node and sentinel on tls-port, replicating over "
+                                              "TLS, with throwaway certificates made by openssl in <dir>/tls."));
+    const QCommandLineOption clientAuthOption(QStringLiteral("tls-client-auth"),
+                                              QStringLiteral("With --tls: clients must present a certificate too."));
+    parser.addOptions({keysOption, dirOption, authOption, aclOption, detachOption, downAfterOption,
+                       failoverTimeoutOption, tlsOption, clientAuthOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("up, failover, kill-master, pause-master, watch, "
                                                 "restart or down"));
@@ -113,6 +124,8 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         options.failoverTimeoutMs = parser.value(failoverTimeoutOption).toInt();
         options.dir = parser.value(dirOption);
         options.detach = parser.isSet(detachOption);
+        options.tls = parser.isSet(tlsOption) || parser.isSet(clientAuthOption);
+        options.tlsClientAuth = parser.isSet(clientAuthOption);
         if (parser.isSet(aclOption))
             options.auth = SandboxOptions::Auth::AclUser;
         else if (parser.isSet(authOption))

@@ -174,6 +174,9 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
         return usage(err, problem);
     SentinelTarget target = deployment.target();
     target.readOnly = true; // a scan only reads
+    if (deployment.isInsecure())
+        writeLine(err, "vigil-scan: warning: --insecure: TLS certificates are not verified; anyone on the path can "
+                       "read and change what is sent, passwords included");
 
     ScanOptions options;
     options.match = parser.value(match).toUtf8();

@@ -3,6 +3,7 @@
 #include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 #include "sampledata.h"
+#include "tlsmaterial.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -28,6 +29,13 @@ const QString sandboxNode = QStringLiteral("sandbox");
 VigilError sandboxError(VigilError::Kind kind, const QString &step, const QString &message)
 {
     return {kind, sandboxNode, step, message};
+}
+
+QByteArray listenConfig(quint16 port, bool tls)
+{
+    const QByteArray number = QByteArray::number(port);
+    const QByteArray listen = tls ? QByteArray("port 0\ntls-port " + number) : QByteArray("port " + number);
+    return listen + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n";
 }
 
 QByteArray randomSecret()
@@ -138,7 +146,40 @@ ConnectionOptions Sandbox::dataOptions(quint16 port) const
     o.connectTimeoutMs = 1000;
     o.commandTimeoutMs = 10000;
     o.clientName = QByteArrayLiteral("vigil-sandbox");
+    o.tls = clientTls();
     return o;
+}
+
+QString Sandbox::tlsDir() const
+{
+    return m_options.tls ? m_dir + QStringLiteral("/tls") : QString();
+}
+
+TlsOptions Sandbox::clientTls() const
+{
+    TlsOptions tls;
+    if (!m_options.tls)
+        return tls;
+    tls.enabled = true;
+    tls.caFile = tlsDir() + QStringLiteral("/ca.crt");
+    if (m_options.tlsClientAuth) {
+        tls.certFile = tlsDir() + QStringLiteral("/client.crt");
+        tls.keyFile = tlsDir() + QStringLiteral("/client.key");
+    }
+    return tls;
+}
+
+// The lines that make a node or a sentinel speak TLS only: the port goes to tls-port, and replication (and, for a
+// sentinel, its links to the nodes and to the other sentinels) uses TLS too, presenting the node's certificate.
+QByteArray Sandbox::tlsConfig() const
+{
+    if (!m_options.tls)
+        return {};
+    const QString dir = tlsDir();
+    return "tls-cert-file " + quoted(dir + QStringLiteral("/server.crt")) + "\ntls-key-file "
+           + quoted(dir + QStringLiteral("/server.key")) + "\ntls-ca-cert-file "
+           + quoted(dir + QStringLiteral("/ca.crt")) + "\ntls-replication yes\ntls-auth-clients "
+           + (m_options.tlsClientAuth ? "yes" : "no") + '\n';
 }
 
 ConnectionOptions Sandbox::sentinelOptions(quint16 port) const
@@ -190,7 +231,7 @@ QString Sandbox::writeDataConfig(quint16 port, quint16 masterPort) const
     const QString nodeDir = m_dir + QStringLiteral("/redis-%1").arg(port);
     QDir().mkpath(nodeDir);
     QByteArray conf;
-    conf += "port " + QByteArray::number(port) + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n";
+    conf += listenConfig(port, m_options.tls) + tlsConfig();
     conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/redis.log")) + '\n';
     conf += "save \"\"\nappendonly no\nrepl-diskless-sync yes\nrepl-diskless-sync-delay 0\n";
     if (port != masterPort)
@@ -220,7 +261,7 @@ QString Sandbox::writeSentinelConfig(quint16 port, quint16 masterPort) const
     const QByteArray name = m_options.masterName.toUtf8();
     const int quorum = m_options.sentinels / 2 + 1;
     QByteArray conf;
-    conf += "port " + QByteArray::number(port) + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n";
+    conf += listenConfig(port, m_options.tls) + tlsConfig();
     conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/sentinel.log")) + '\n';
     conf += "sentinel monitor " + name + " 127.0.0.1 " + QByteArray::number(masterPort) + ' '
             + QByteArray::number(quorum) + '\n';
@@ -458,6 +499,19 @@ VigilError Sandbox::start()
                             missingProgramsMessage(missing));
     if (VigilError error = prepareDir(); error.isError())
         return error;
+    if (m_options.tls) {
+        TlsMaterial material(tlsDir());
+        TlsMaterial::Pair server, client;
+        VigilError error = material.createCa();
+        if (!error.isError())
+            error = material.issue(QStringLiteral("server"),
+                                   {QStringLiteral("IP:127.0.0.1"), QStringLiteral("DNS:localhost")},
+                                   TlsMaterial::Validity::Current, &server);
+        if (!error.isError())
+            error = material.issue(QStringLiteral("client"), {}, TlsMaterial::Validity::Current, &client);
+        if (error.isError())
+            return error;
+    }
     switch (m_options.auth) {
     case SandboxOptions::Auth::None:
         break;
@@ -560,6 +614,8 @@ SentinelTarget Sandbox::target() const
     t.sentinelPassword = m_sentinelPassword;
     t.dataUser = m_dataUser;
     t.dataPassword = m_dataPassword;
+    t.sentinelTls = clientTls();
+    t.dataTls = clientTls();
     return t;
 }
 
@@ -711,6 +767,8 @@ VigilError Sandbox::saveState() const
         {QStringLiteral("data_password"), QString::fromUtf8(m_dataPassword)},
         {QStringLiteral("sentinel_user"), QString::fromUtf8(m_sentinelUser)},
         {QStringLiteral("sentinel_password"), QString::fromUtf8(m_sentinelPassword)},
+        {QStringLiteral("tls"), m_options.tls},
+        {QStringLiteral("tls_client_auth"), m_options.tlsClientAuth},
         {QStringLiteral("nodes"), nodes},
     };
     QFile file(stateFilePath());
@@ -740,6 +798,8 @@ std::unique_ptr<Sandbox> Sandbox::load(const QString &dir, VigilError *error)
     options.dir = QDir(dir).absolutePath();
     options.detach = true;
     options.masterName = root.value(QStringLiteral("master_name")).toString();
+    options.tls = root.value(QStringLiteral("tls")).toBool();
+    options.tlsClientAuth = root.value(QStringLiteral("tls_client_auth")).toBool();
     auto sandbox = std::make_unique<Sandbox>(options);
     sandbox->m_adopted = true;
     sandbox->m_dir = options.dir;

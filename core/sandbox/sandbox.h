@@ -25,6 +25,10 @@ struct SandboxOptions
     int downAfterMs = 1000;
     int failoverTimeoutMs = 5000;
     QString masterName = QStringLiteral("vigil");
+    // TLS only: every node and sentinel listens on tls-port alone, replicates over TLS, with throwaway certificates
+    // (TlsMaterial) in <dir>/tls; with tlsClientAuth every client must present a certificate too.
+    bool tls = false;
+    bool tlsClientAuth = false;
     // Detached nodes outlive this process (vigil-sandbox up --detach); attached nodes die with it, whatever happens.
     bool detach = false;
     int readyTimeoutMs = 60000;
@@ -80,8 +84,12 @@ public:
     ConnectionOptions dataOptions(quint16 port) const;
     ConnectionOptions sentinelOptions(quint16 port) const;
 
-    // Everything a client needs to reach this sandbox through its sentinels, credentials included.
+    // Everything a client needs to reach this sandbox through its sentinels, credentials and TLS included.
     SentinelTarget target() const;
+    // The TLS a client needs here (CA, and a client certificate when the sandbox asks for one); off without TLS.
+    TlsOptions clientTls() const;
+    // The certificates' folder (<dir>/tls); empty without TLS.
+    QString tlsDir() const;
 
     // The master's port as the first sentinel that answers reports it; 0 if none answers.
     quint16 currentMasterPort() const;
@@ -134,6 +142,7 @@ private:
     QByteArray m_dataPassword;
     QByteArray m_sentinelUser;
     QByteArray m_sentinelPassword;
+    QByteArray tlsConfig() const;
     qint64 m_loadedKeys = 0;
     bool m_adopted = false; // loaded from a state file: stop() kills by pid
 };

@@ -17,6 +17,7 @@ ConnectionOptions SentinelTarget::sentinelOptions(const HostPort &address) const
     // A read-only deployment cannot make the sentinels act either: SENTINEL FAILOVER, SET, RESET, REMOVE and
     // MONITOR are refused by the connection, like every data write.
     o.readOnly = readOnly;
+    o.tls = sentinelTls;
     o.connectTimeoutMs = sentinelTimeoutMs;
     o.commandTimeoutMs = sentinelTimeoutMs;
     return o;
@@ -32,6 +33,7 @@ ConnectionOptions SentinelTarget::dataOptions(const HostPort &address, const QSt
     o.password = dataPassword;
     o.db = db;
     o.readOnly = readOnly;
+    o.tls = dataTls;
     o.connectTimeoutMs = dataConnectTimeoutMs;
     o.commandTimeoutMs = dataCommandTimeoutMs;
     return o;

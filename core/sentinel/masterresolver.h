@@ -24,6 +24,8 @@ struct SentinelTarget
     int db = 0;
     bool readOnly = false;
     AddressMap addressMap;
+    TlsOptions sentinelTls; // TLS to the sentinels, and to the data nodes: some deployments have it on only one side
+    TlsOptions dataTls;
 
     int sentinelTimeoutMs = 1000; // connect and command timeout per sentinel: a dead seed must not stall us
     int dataConnectTimeoutMs = 2000;

@@ -73,14 +73,13 @@ bool SentinelUri::parse(const QString &input, SentinelUri *uri, QString *error)
     }
     const QString scheme = text.left(schemeEnd).toLower();
     const bool lettuce = scheme == QLatin1String("redis-sentinel") || scheme == QLatin1String("rediss-sentinel");
-    if (scheme != QLatin1String("redis+sentinel") && !lettuce) {
-        *error = QStringLiteral("unknown scheme '%1': expected redis+sentinel:// or redis-sentinel://").arg(scheme);
+    if (scheme != QLatin1String("redis+sentinel") && scheme != QLatin1String("rediss+sentinel") && !lettuce) {
+        *error = QStringLiteral("unknown scheme '%1': expected redis+sentinel://, rediss+sentinel:// (TLS), "
+                                "redis-sentinel:// or rediss-sentinel:// (TLS)")
+                     .arg(scheme);
         return false;
     }
-    if (scheme.startsWith(QLatin1String("rediss"))) {
-        *error = QStringLiteral("TLS (rediss-sentinel://) is not supported yet");
-        return false;
-    }
+    uri->tls = scheme.startsWith(QLatin1String("rediss"));
     QString rest = text.mid(schemeEnd + 3);
 
     // Fragment (Lettuce's master name) and query.

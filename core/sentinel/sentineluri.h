@@ -9,7 +9,8 @@
 // A Sentinel connection URI, in either of the two forms people paste:
 //   redis+sentinel://[user[:password]@]host:port[,host:port...]/master[/db]
 //   redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/db][?sentinelMasterId=master]#master  (Lettuce)
-// A missing port is 26379. The user and password are the data nodes' (percent-decoded).
+// A missing port is 26379. The user and password are the data nodes' (percent-decoded). rediss+sentinel:// and
+// rediss-sentinel:// mean TLS, to the sentinels and to the data nodes.
 struct SentinelUri
 {
     QList<HostPort> seeds;
@@ -17,6 +18,7 @@ struct SentinelUri
     int db = 0;
     QByteArray user;
     QByteArray password;
+    bool tls = false;
 
     // Parses `text`; on failure returns false and sets *error to a sentence that says what is wrong.
     static bool parse(const QString &text, SentinelUri *uri, QString *error);

@@ -122,7 +122,14 @@ private Q_SLOTS:
         field<QLineEdit>(dialog, "uri")->clear();
         QTest::keyClicks(field<QLineEdit>(dialog, "uri"), QStringLiteral("redis://localhost:6379"));
         QCOMPARE(field<QLabel>(dialog, "uriError")->text(),
-                 QStringLiteral("unknown scheme 'redis': expected redis+sentinel:// or redis-sentinel://"));
+                 QStringLiteral("unknown scheme 'redis': expected redis+sentinel://, rediss+sentinel:// (TLS), "
+                                "redis-sentinel:// or rediss-sentinel:// (TLS)"));
+
+        // A TLS URI is never taken as a plain one: the dialog cannot set TLS yet, and says so.
+        field<QLineEdit>(dialog, "uri")->clear();
+        QTest::keyClicks(field<QLineEdit>(dialog, "uri"), QStringLiteral("rediss+sentinel://10.9.9.9:26379/tls"));
+        QVERIFY(field<QLabel>(dialog, "uriError")->text().startsWith(QStringLiteral("This URI asks for TLS")));
+        QCOMPARE(field<QComboBox>(dialog, "master")->currentText(), QStringLiteral("vigil"));
     }
 
     void listMasters()

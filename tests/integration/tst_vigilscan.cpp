@@ -213,7 +213,15 @@ private Q_SLOTS:
         QTest::newRow("tls") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"),
                                             QStringLiteral("--master"),   QStringLiteral("m"),
                                             QStringLiteral("--cacert"),   QStringLiteral("ca.pem")}
-                             << QStringLiteral("--cacert: TLS is not supported by this version yet");
+                             << QStringLiteral("--cacert needs --tls (or --tls-sentinels, --tls-data)");
+        QTest::newRow("tls file") << QStringList{QStringLiteral("--sentinel"),
+                                                 QStringLiteral("127.0.0.1:1"),
+                                                 QStringLiteral("--master"),
+                                                 QStringLiteral("m"),
+                                                 QStringLiteral("--tls"),
+                                                 QStringLiteral("--cacert"),
+                                                 QStringLiteral("/nonexistent/ca.pem")}
+                                  << QStringLiteral("--cacert /nonexistent/ca.pem: no such file");
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--password"), QStringLiteral("x")}
                                         << QStringLiteral("Unknown option 'password'");
     }

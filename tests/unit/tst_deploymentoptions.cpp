@@ -1,6 +1,7 @@
 #include "cli/deploymentoptions.h"
 
 #include <QCommandLineParser>
+#include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
 
@@ -195,13 +196,70 @@ private Q_SLOTS:
         QCOMPARE(error, QStringLiteral("--scan-pace needs a positive number of keys a second, not 'lots'"));
     }
 
-    void tlsIsRefusedByName()
+    void tlsOptionsReachTheTargetOrSayWhatIsWrong()
     {
+        QTemporaryDir dir;
+        const QString ca = dir.filePath(QStringLiteral("ca.pem"));
+        const QString cert = dir.filePath(QStringLiteral("client.pem"));
+        for (const QString &path : {ca, cert}) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+        }
+        QTemporaryFile passphrase;
+        const QString passphraseFile = secretFile(passphrase, "open sesame\n");
         DeploymentOptions options(Extra::Tls);
         QString error;
-        QVERIFY(!read(options, deployment() + QStringList{QStringLiteral("--cacert"), QStringLiteral("ca.pem")},
-                      Target::Required, &error));
-        QCOMPARE(error, QStringLiteral("--cacert: TLS is not supported by this version yet"));
+        QVERIFY2(
+            read(options,
+                 deployment()
+                     + QStringList{QStringLiteral("--tls"), QStringLiteral("--cacert"), ca, QStringLiteral("--cert"),
+                                   cert, QStringLiteral("--key"), cert, QStringLiteral("--key-passphrase-file"),
+                                   passphraseFile, QStringLiteral("--sni"), QStringLiteral("redis.internal")},
+                 Target::Required, &error),
+            qPrintable(error));
+        const SentinelTarget &target = options.target();
+        for (const TlsOptions &tls : {target.sentinelTls, target.dataTls}) {
+            QVERIFY(tls.enabled);
+            QCOMPARE(tls.caFile, ca);
+            QCOMPARE(tls.certFile, cert);
+            QCOMPARE(tls.keyFile, cert);
+            QCOMPARE(tls.keyPassphrase, QByteArray("open sesame"));
+            QVERIFY(!tls.insecure);
+        }
+        // --sni names the data nodes' certificates; the sentinels are checked by their own addresses.
+        QCOMPARE(target.dataTls.verifyName, QStringLiteral("redis.internal"));
+        QVERIFY(target.sentinelTls.verifyName.isEmpty());
+        QCOMPARE(target.dataOptions(HostPort{QStringLiteral("10.0.0.7"), 6379}, QStringLiteral("master")).tls,
+                 target.dataTls);
+        QCOMPARE(target.sentinelOptions(target.seeds.first()).tls, target.sentinelTls);
+        QVERIFY(!options.isInsecure());
+
+        // One side only.
+        QVERIFY(read(options, deployment() << QStringLiteral("--tls-sentinels") << QStringLiteral("--insecure"),
+                     Target::Required, &error));
+        QVERIFY(options.target().sentinelTls.enabled && !options.target().dataTls.enabled);
+        QVERIFY(options.isInsecure());
+        QVERIFY(read(options, deployment() << QStringLiteral("--tls-data"), Target::Required, &error));
+        QVERIFY(!options.target().sentinelTls.enabled && options.target().dataTls.enabled);
+        QVERIFY(read(options, deployment(), Target::Required, &error));
+        QVERIFY(!options.target().sentinelTls.enabled && !options.target().dataTls.enabled);
+
+        // What is wrong is said before any connection.
+        const QString missing = dir.filePath(QStringLiteral("missing.pem"));
+        const QList<QPair<QStringList, QString>> wrong = {
+            {{QStringLiteral("--cacert"), ca}, QStringLiteral("--cacert needs --tls (or --tls-sentinels, --tls-data)")},
+            {{QStringLiteral("--tls"), QStringLiteral("--cacert"), missing},
+             QStringLiteral("--cacert %1: no such file").arg(missing)},
+            {{QStringLiteral("--tls"), QStringLiteral("--cacert-dir"), ca},
+             QStringLiteral("--cacert-dir %1: no such folder").arg(ca)},
+            {{QStringLiteral("--tls"), QStringLiteral("--cert"), cert}, QStringLiteral("--cert and --key go together")},
+            {{QStringLiteral("--tls-sentinels"), QStringLiteral("--sni"), QStringLiteral("x")},
+             QStringLiteral("--sni is for the data nodes: it needs --tls or --tls-data")},
+        };
+        for (const auto &[arguments, message] : wrong) {
+            QVERIFY(!read(options, deployment() + arguments, Target::Required, &error));
+            QCOMPARE(error, message);
+        }
 
         DeploymentOptions withoutTls;
         QVERIFY(!read(withoutTls, deployment() + QStringList{QStringLiteral("--tls")}, Target::Required, &error));

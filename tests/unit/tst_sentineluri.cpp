@@ -46,6 +46,20 @@ private Q_SLOTS:
                                        << "m" << 0 << QByteArray() << QByteArray();
     }
 
+    void rediss_turnsTlsOn()
+    {
+        // Both spellings with the extra s mean TLS; without it, none.
+        for (const auto &[uri, tls] :
+             {std::pair{"rediss+sentinel://h:1/m", true}, std::pair{"rediss-sentinel://h#m", true},
+              std::pair{"redis+sentinel://h:1/m", false}, std::pair{"redis-sentinel://h#m", false}}) {
+            SentinelUri parsed;
+            QString error;
+            QVERIFY2(SentinelUri::parse(QString::fromLatin1(uri), &parsed, &error), qPrintable(error));
+            QCOMPARE(parsed.tls, tls);
+            QCOMPARE(parsed.masterName, QStringLiteral("m"));
+        }
+    }
+
     void parses()
     {
         QFETCH(QString, uri);
@@ -93,8 +107,6 @@ private Q_SLOTS:
                                 << "the database must be a number, not 'x'";
         QTest::newRow("too many parts") << "redis+sentinel://h:1/m/1/2"
                                         << "too many path parts";
-        QTest::newRow("tls") << "rediss-sentinel://h#m"
-                             << "TLS";
         QTest::newRow("unclosed ipv6") << "redis+sentinel://[::1:26379/m"
                                        << "unclosed '['";
     }
