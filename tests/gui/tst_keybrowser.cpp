@@ -8,6 +8,7 @@
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
+#include "sentinel/sentinelwatcher.h"
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>
@@ -17,6 +18,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
 
@@ -185,7 +187,7 @@ private Q_SLOTS:
                     || details->field(QStringLiteral("Encoding")) == QLatin1String("raw"));
         QTRY_VERIFY(details->field(QStringLiteral("Memory")) != QLatin1String("…"));
         const QString ttl = details->field(QStringLiteral("TTL"));
-        QTRY_VERIFY_WITH_TIMEOUT(details->field(QStringLiteral("TTL")) != ttl, 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(details->field(QStringLiteral("TTL")) != ttl, 10000);
 
         // The 100k-field hash, persistent.
         browser->view()->setCurrentIndex(browser->model()->indexOfKey(SampleData::bigHashName()));
@@ -278,10 +280,14 @@ private Q_SLOTS:
         auto *stop = browser.findChild<QPushButton *>(QStringLiteral("stop"));
         QVERIFY(stop->isEnabled());
         QTest::mouseClick(stop, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Stopped after")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Stopped after")), 10000);
         QVERIFY(!stop->isEnabled());
         const qint64 keys = browser.model()->keyCount();
-        QTest::qWait(300);
+        QCOMPARE(browser.scanStatus(), QStringLiteral("Stopped after %1 keys").arg(QLocale().toString(keys)));
+        // Nothing more arrives: the tree is the same two polls of the watcher later, over a poll interval (2 s) in
+        // which the paced scan would have brought some 4,000 keys.
+        QSignalSpy polls(deployment.watcher(), &SentinelWatcher::snapshotUpdated);
+        QTRY_VERIFY_WITH_TIMEOUT(polls.size() >= 2, 30000);
         QCOMPARE(browser.model()->keyCount(), keys);
         QVERIFY(keys < m_sandbox->loadedKeyCount());
     }
