@@ -6,6 +6,8 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <limits>
+
 namespace {
 // Sleeps up to `ms`, in short slices, giving up early when cancelled.
 void nap(int ms, const std::function<bool()> &cancelled)
@@ -338,9 +340,11 @@ ScanSummary ScanIterator::run(VigilError *error)
             m_callbacks.progress(progress);
         }
         if (m_cursor == "0") {
-            // A whole pass on one node: done.
+            // A whole pass on one node: done. The keys missing after a failover are all listed, not a sample: the
+            // tree strikes out every one, and a failover can lose thousands of writes.
             if (m_summary.restarts > 0 && m_seen)
-                m_summary.missingKeys = m_seen->unseenSinceRestart(1000, &m_summary.missingAfterFailover);
+                m_summary.missingKeys = m_seen->unseenSinceRestart(std::numeric_limits<qsizetype>::max(),
+                                                                   &m_summary.missingAfterFailover);
             break;
         }
         pace(processed, clock.elapsed());

@@ -79,7 +79,7 @@ struct ScanSummary
     int resumes = 0;
     qint64 duplicatesSkipped = 0;
     qint64 missingAfterFailover = 0; // reported before the last restart, not found on the new node since
-    QList<QByteArray> missingKeys;   // the first of them (capped)
+    QList<QByteArray> missingKeys;   // all of them
     double seconds = 0;
     NodeIdentity node;      // where it finished
     qint64 dedupeBytes = 0; // memory held by the dedupe set at the end

@@ -9,7 +9,6 @@
 #include "topologyview.h"
 
 #include <QAction>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -94,17 +93,21 @@ private Q_SLOTS:
                                  10000);
         QTRY_COMPARE_WITH_TIMEOUT(window.browser()->deployment()->watcher()->subscribedSentinels().size(), 3, 10000);
 
+        // What the diagram showed at the moment the switch was announced (the panel hears it first: it connected
+        // before this test did), before any poll that follows it.
+        QStringList shownAtSwitch;
+        const QMetaObject::Connection atSwitch
+            = connect(window.browser()->deployment()->watcher(), &SentinelWatcher::masterSwitched, this,
+                      [&] { shownAtSwitch = view->nodeTexts(); });
         QSignalSpy switched(window.browser()->deployment()->watcher(), &SentinelWatcher::masterSwitched);
         monitor->setConfirmActions(false);
         monitor->failoverAction()->trigger(); // the toolbar's "Failover now"
-        QVERIFY(switched.wait(15000));
-        QElapsedTimer sinceSwitch;
-        sinceSwitch.start();
+        QVERIFY(switched.wait(30000));
+        disconnect(atSwitch);
         const quint16 after = switched.first().at(1).value<HostPort>().port;
         QVERIFY(after != before);
-        QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("master 127.0.0.1:%1").arg(after)),
-                                 2000);
-        QVERIFY2(sinceSwitch.elapsed() < 2000, qPrintable(QString::number(sinceSwitch.elapsed())));
+        QVERIFY2(anyStartsWith(shownAtSwitch, QStringLiteral("master 127.0.0.1:%1").arg(after)),
+                 qPrintable(shownAtSwitch.join(QLatin1Char('\n'))));
         // Later the deposed master is shown as a replica of the new one.
         QTRY_VERIFY_WITH_TIMEOUT(anyStartsWith(view->nodeTexts(), QStringLiteral("replica 127.0.0.1:%1").arg(before)),
                                  30000);

@@ -3,7 +3,6 @@
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -13,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 
 namespace {
@@ -29,17 +29,8 @@ bool alive(qint64 pid)
 
 bool allGone(const QList<qint64> &pids, int timeoutMs)
 {
-    const QDeadlineTimer deadline(timeoutMs);
-    for (;;) {
-        bool any = false;
-        for (qint64 pid : pids)
-            any = any || alive(pid);
-        if (!any)
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(20);
-    }
+    return QTest::qWaitFor(
+        [&] { return std::none_of(pids.cbegin(), pids.cend(), [](qint64 pid) { return alive(pid); }); }, timeoutMs);
 }
 
 QList<qint64> statePids(const QString &dir)
@@ -107,7 +98,7 @@ private Q_SLOTS:
             }
         }
         // The destructor stopped everything, and removed the temporary folder.
-        QVERIFY(allGone(pids, 5000));
+        QVERIFY(allGone(pids, 15000));
         QVERIFY(!QDir(dir).exists());
     }
 
@@ -227,7 +218,7 @@ private Q_SLOTS:
         down.start(QStringLiteral(VIGIL_SANDBOX_BIN), {QStringLiteral("down"), QStringLiteral("--dir"), dir.path()});
         QVERIFY(down.waitForFinished(30000));
         QCOMPARE(down.exitCode(), 0);
-        QVERIFY(allGone(pids, 5000));
+        QVERIFY(allGone(pids, 15000));
         QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/sandbox.json")));
     }
 
@@ -247,7 +238,7 @@ private Q_SLOTS:
         QCOMPARE(pids.size(), 6);
         ::kill(static_cast<pid_t>(up.processId()), SIGKILL);
         QVERIFY(up.waitForFinished(5000));
-        QVERIFY(allGone(pids, 5000));
+        QVERIFY(allGone(pids, 15000));
     }
 
     void ctrlCStopsTheForegroundSandbox()
@@ -264,7 +255,7 @@ private Q_SLOTS:
         ::kill(static_cast<pid_t>(up.processId()), SIGINT);
         QVERIFY(up.waitForFinished(15000));
         QCOMPARE(up.exitCode(), 0);
-        QVERIFY(allGone(pids, 5000));
+        QVERIFY(allGone(pids, 15000));
     }
 
     void sigtermStopsTheForegroundSandbox_data()

@@ -5,7 +5,6 @@
 #include "sentinel/masterresolver.h"
 #include "sentinel/sentinelwatcher.h"
 
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -76,18 +75,30 @@ private Q_SLOTS:
         connect(&watcher, &SentinelWatcher::eventReceived, &tracker, &FailoverTracker::handleEvent);
         QSignalSpy switched(&watcher, &SentinelWatcher::masterSwitched);
         QSignalSpy events(&watcher, &SentinelWatcher::eventReceived);
+        // What the watcher did, in order: polls finished, +switch-master heard, masterSwitched emitted.
+        QStringList happened;
+        connect(&watcher, &SentinelWatcher::snapshotUpdated, this, [&] { happened.append(QStringLiteral("snapshot")); });
+        connect(&watcher, &SentinelWatcher::eventReceived, this, [&](const SentinelEvent &e) {
+            if (e.name == "+switch-master")
+                happened.append(QStringLiteral("+switch-master"));
+        });
+        connect(&watcher, &SentinelWatcher::masterSwitched, this, [&] { happened.append(QStringLiteral("switched")); });
+        // No timed polls: only the two at start (once a sentinel answers, once the master does). The switch must then
+        // come from the first +switch-master, as soon as it arrives.
+        watcher.setPollInterval(24 * 3600 * 1000);
         watcher.start();
         QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 3, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.lastSnapshot().master.role == "master", 10000);
         const HostPort before = watcher.currentMaster();
+        QVERIFY(before.isValid());
         const quint64 epoch = watcher.switchEpoch().value();
 
-        QElapsedTimer sinceCommand;
-        sinceCommand.start();
+        happened.clear();
         QVERIFY(!m_sandbox->failover().isError());
-        QVERIFY(switched.wait(10000));
-        const qint64 latency = sinceCommand.elapsed();
-        QVERIFY2(latency < 2000, qPrintable(QStringLiteral("masterSwitched after %1 ms").arg(latency)));
+        QVERIFY(switched.wait(30000));
+        const qsizetype heard = happened.indexOf(QStringLiteral("+switch-master"));
+        QVERIFY2(heard >= 0 && happened.indexOf(QStringLiteral("switched")) == heard + 1,
+                 qPrintable(happened.join(QLatin1Char(','))));
         QCOMPARE(switched.first().at(0).value<HostPort>(), before);
         const HostPort after = switched.first().at(1).value<HostPort>();
         QVERIFY(after != before);
@@ -140,8 +151,23 @@ private Q_SLOTS:
         QVERIFY(!m_sandbox->killMaster().isError());
         QVERIFY(switched.wait(30000));
         QCOMPARE(switched.first().at(0).value<HostPort>(), killed);
-        QTRY_VERIFY_WITH_TIMEOUT(!tracker.records().isEmpty() && tracker.records().first().isFinished(), 30000);
-        const FailoverRecord rec = tracker.records().first();
+        // The failover is the record that switched. Under load a sentinel can see the master down for a moment
+        // before the kill (down-after is 1 s); the tracker rightly keeps that as an earlier outage that ended.
+        const auto failover = [&] {
+            for (qsizetype i = 0; i < tracker.records().size(); ++i)
+                if (tracker.records().at(i).reached(FailoverRecord::SwitchMaster))
+                    return i;
+            return qsizetype(-1);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(failover() >= 0 && tracker.records().at(failover()).isFinished(), 30000);
+        QByteArray records;
+        for (const FailoverRecord &r : tracker.records())
+            records += r.toJson() + '\n';
+        for (qsizetype i = 0; i < failover(); ++i) {
+            const FailoverRecord &outage = tracker.records().at(i);
+            QVERIFY2(outage.isAborted() && !outage.reached(FailoverRecord::LeaderElected), records.constData());
+        }
+        const FailoverRecord rec = tracker.records().at(failover());
         QCOMPARE(rec.startEvent, QByteArray("+sdown"));
         QCOMPARE(rec.oldMaster, killed);
         QSet<QByteArray> names;
@@ -149,7 +175,8 @@ private Q_SLOTS:
             names.insert(e.name);
         for (const char *expected : {"+sdown", "+odown", "+try-failover", "+elected-leader", "+selected-slave",
                                      "+promoted-slave", "+switch-master", "+failover-end"})
-            QVERIFY2(names.contains(expected), expected);
+            QVERIFY2(names.contains(expected),
+                     qPrintable(QString::fromLatin1(expected) + QLatin1Char('\n') + QString::fromUtf8(records)));
         QVERIFY(rec.durationMs() >= 1000); // down-after-milliseconds is 1000
 
         // The resolver now finds the new master.
@@ -176,9 +203,9 @@ private Q_SLOTS:
         const HostPort first = target().seeds.first();
 
         QVERIFY(!m_sandbox->killSentinel(0).isError());
-        QVERIFY(lost.wait(5000));
+        QVERIFY(lost.wait(15000));
         QCOMPARE(lost.first().first().value<HostPort>(), first);
-        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 2, 15000);
 
         // Watching goes on through the others: a failover is still seen.
         const HostPort before = watcher.currentMaster();
