@@ -10,20 +10,31 @@ usage() {
 Usage: ./bootstrap.sh COMMAND [ARGS...]
 
 Commands:
-  demo [ARGS...]   build, then open Vigil on a local sandbox topology (build/app/vigil --demo ARGS...)
-  test [ARGS...]   build, then run the test suite (ctest ARGS..., e.g. -L unit or -R tst_scan)
-  package          build the .deb with Debian's hardening flags in build-deb/ and check it with lintian
-                   (packaging/make-deb.sh)
-  package-test     package, then install it into a clean Debian 12 chroot and start each program there
-                   (packaging/chroot-test.sh; needs root: about 1.5 minutes the first time, 35 s later)
-  help             show this message
+  demo [ARGS...]           build, then open Vigil on a local sandbox topology (build/app/vigil --demo ARGS...)
+  test                     what CI runs (.ci/run): every stage below in turn, each timed; fails if any stage fails
+  test --quick [ARGS...]   for iterating: build build/ and run ctest ARGS... there (e.g. -L unit or -R tst_scan)
+  package                  build the .deb with Debian's hardening flags in build-deb/ and check it with lintian
+                           (packaging/make-deb.sh)
+  package-test             package, then install it into a clean Debian 12 chroot and start each program there
+                           (packaging/chroot-test.sh; needs root: about 1.5 minutes the first time, 35 s later)
+  help                     show this message
+
+The stages of test:
+  main   build/       RelWithDebInfo: build, then the whole ctest suite
+  asan   build-asan/  Debug with AddressSanitizer and UBSan: build, then the whole ctest suite
+  tsan   build-tsan/  ThreadSanitizer: build and run the tests of the code that has threads of its own
+  fuzz   build-fuzz/  clang and libFuzzer: build, then run each fuzz target for VIGIL_FUZZ_SECONDS
 
 Every command first installs the Debian packages it needs that are missing, with apt-get (through sudo when not
 root).
 
 Environment:
   VIGIL_JOBS=N          parallel build jobs (default 2)
-  VIGIL_SANITIZERS=1    build with AddressSanitizer and UBSan, in build-asan/ instead of build/
+  VIGIL_QUICK=1         the same as test --quick
+  VIGIL_SANITIZERS=1    test --quick in build-asan/ instead of build/
+  VIGIL_STAGES="..."    run only these stages of test, e.g. "asan fuzz" (for iterating: CI runs them all)
+  VIGIL_FUZZ_SECONDS=N  how long each fuzz target runs in the fuzz stage (default 30)
+  VIGIL_WERROR=1        warnings are errors in every build (.ci/run sets it)
 EOF
 }
 
@@ -40,6 +51,8 @@ PACKAGES=(
     libhiredis-dev
     redis-server redis-sentinel redis-tools openssl
     xvfb xauth
+    # The fuzz stage of `test`: clang and libFuzzer (its runtime is in libclang-rt-14-dev).
+    clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 # Only for `package` (lintian checks the .deb) and `package-test` (debootstrap makes the clean Debian 12).
 PACKAGE_TOOLS=(lintian)
@@ -72,25 +85,105 @@ install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
-build() {
-    local jobs=${VIGIL_JOBS:-2}
-    [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "VIGIL_JOBS must be a positive number, not '$jobs'"
+JOBS=${VIGIL_JOBS:-2}
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "VIGIL_JOBS must be a positive number, not '$JOBS'"
+WERROR=OFF
+[[ ${VIGIL_WERROR:-0} == 1 ]] && WERROR=ON
 
-    if [[ ! -f $BUILD_DIR/CMakeCache.txt ]]; then
-        local build_type=RelWithDebInfo sanitizers=OFF
-        if [[ $BUILD_DIR == build-asan ]]; then
-            build_type=Debug # the same as the "asan" preset, which shares this folder
-            sanitizers=ON
+# The cache settings of each build folder (checked on every run) and its compiler (set when it is first configured:
+# changing it would empty the cache).
+settings_for() {
+    case $1 in
+        build) echo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_SANITIZERS=OFF ;;
+        # The same as the "asan" preset, which shares this folder.
+        build-asan) echo -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZERS=ON ;;
+        build-tsan) echo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_TSAN=ON ;;
+        build-fuzz) echo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_FUZZ=ON ;;
+        *) die "no settings for $1" ;;
+    esac
+}
+
+compiler_for() {
+    case $1 in
+        # libFuzzer is clang's. ThreadSanitizer stays with gcc: clang 14's runtime aborts ("CHECK failed:
+        # tsan_rtl.cpp:234") when QProcess starts a child with clone(), and the integration tests start servers.
+        build-fuzz) echo -DCMAKE_CXX_COMPILER=clang++-14 ;;
+    esac
+}
+
+# Configures DIR once (again when a setting such as VIGIL_WERROR changed), then builds it, or only TARGETS.
+build() {
+    local dir=$1
+    shift
+    local settings compiler
+    read -r -a settings <<<"$(settings_for "$dir")"
+    read -r -a compiler <<<"$(compiler_for "$dir")"
+    settings+=(-DVIGIL_WERROR="$WERROR" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)
+
+    if [[ ! -f $dir/CMakeCache.txt ]]; then
+        cmake -S . -B "$dir" -G Ninja "${compiler[@]}" "${settings[@]}"
+    else
+        local setting stale=0
+        for setting in "${settings[@]}"; do
+            setting=${setting#-D}
+            grep -qx "${setting%%=*}:[A-Z]*=${setting#*=}" "$dir/CMakeCache.txt" || stale=1
+        done
+        if ((stale)) || [[ ! -f $dir/build.ninja && ! -f $dir/Makefile ]]; then
+            # A setting changed, or an earlier configure stopped half way.
+            cmake -S . -B "$dir" "${settings[@]}"
         fi
-        cmake -S . -B "$BUILD_DIR" -G Ninja \
-            -DCMAKE_BUILD_TYPE="$build_type" \
-            -DVIGIL_SANITIZERS="$sanitizers" \
-            -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
-    elif [[ ! -f $BUILD_DIR/build.ninja && ! -f $BUILD_DIR/Makefile ]]; then
-        # An earlier configure stopped half way: configure again with the settings already in the cache.
-        cmake -S . -B "$BUILD_DIR"
     fi
-    cmake --build "$BUILD_DIR" -j "$jobs"
+    local targets=()
+    (($# == 0)) || targets=(--target "$@")
+    cmake --build "$dir" -j "$JOBS" "${targets[@]}"
+}
+
+run_ctest() {
+    local dir=$1
+    shift
+    QT_QPA_PLATFORM=offscreen ctest --test-dir "$dir" --output-on-failure --no-tests=error -j1 "$@"
+}
+
+# The tests of the code that runs threads of its own: the scan worker (tst_scaniterator), the key set it fills
+# (tst_keyset) and the watcher (tst_sentinelwatcher).
+TSAN_TESTS=(tst_keyset tst_scaniterator tst_sentinelwatcher)
+
+# One stage: its build and its run, each timed. Sets STAGE_BUILD, STAGE_RUN (seconds) and returns its status.
+run_stage() {
+    local stage=$1 start status=0
+    STAGE_BUILD=0 STAGE_RUN=0
+    echo "bootstrap: ===== stage $stage ====="
+    start=$SECONDS
+    case $stage in
+        main) build build || status=$? ;;
+        asan) build build-asan || status=$? ;;
+        tsan) build build-tsan "${TSAN_TESTS[@]}" || status=$? ;;
+        fuzz) build build-fuzz || status=$? ;;
+    esac
+    STAGE_BUILD=$((SECONDS - start))
+    ((status == 0)) || return "$status"
+    start=$SECONDS
+    case $stage in
+        main) run_ctest build || status=$? ;;
+        asan)
+            # Undefined behaviour fails the test instead of printing a line and carrying on; Qt's own leaks at exit
+            # are not ours (tests/sanitizers/lsan.supp).
+            UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+                LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0} \
+                run_ctest build-asan || status=$?
+            ;;
+        tsan)
+            local pattern
+            pattern="^($(IFS='|'; echo "${TSAN_TESTS[*]}"))\$"
+            # die_after_fork=0: QProcess's child starts no thread before it execs redis-server, which is all
+            # ThreadSanitizer's refusal guards against.
+            TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/tsan.supp:halt_on_error=1:die_after_fork=0} \
+                run_ctest build-tsan -R "$pattern" || status=$?
+            ;;
+        fuzz) tests/fuzz/run.sh build-fuzz "${VIGIL_FUZZ_SECONDS:-30}" || status=$? ;;
+    esac
+    STAGE_RUN=$((SECONDS - start))
+    return "$status"
 }
 
 cmd=${1:-help}
@@ -115,12 +208,12 @@ case $cmd in
         ;;
 esac
 
-BUILD_DIR=build
-if [[ ${VIGIL_SANITIZERS:-0} == 1 ]]; then
-    BUILD_DIR=build-asan
-    # Make undefined behaviour fail the run instead of printing a line and carrying on.
-    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+quick=${VIGIL_QUICK:-0}
+if [[ $cmd == test && ${1:-} == --quick ]]; then
+    quick=1
+    shift
 fi
+[[ ${VIGIL_SANITIZERS:-0} == 1 ]] && quick=1
 
 install_packages
 case $cmd in
@@ -132,11 +225,11 @@ case $cmd in
         exec packaging/chroot-test.sh
         ;;
 esac
-build
 
 case $cmd in
     demo)
-        vigil=$BUILD_DIR/app/vigil
+        build build
+        vigil=build/app/vigil
         [[ -x $vigil ]] || die "$vigil was not built"
         if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
             echo "bootstrap: no DISPLAY or WAYLAND_DISPLAY: running under xvfb-run, on a virtual screen you" \
@@ -146,7 +239,41 @@ case $cmd in
         exec "$vigil" --demo "$@"
         ;;
     test)
-        export QT_QPA_PLATFORM=offscreen
-        exec ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j1 "$@"
+        if ((quick)); then
+            dir=build
+            if [[ ${VIGIL_SANITIZERS:-0} == 1 ]]; then
+                dir=build-asan
+                export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+                export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0}
+            fi
+            build "$dir"
+            run_ctest "$dir" "$@"
+            exit
+        fi
+        (($# == 0)) || die "test runs every stage and takes no ctest arguments; for a subset use" \
+            "./bootstrap.sh test --quick $*"
+        read -r -a stages <<<"${VIGIL_STAGES:-main asan tsan fuzz}"
+        for stage in "${stages[@]}"; do
+            [[ $stage =~ ^(main|asan|tsan|fuzz)$ ]] || die "unknown stage '$stage' in VIGIL_STAGES (main asan tsan fuzz)"
+        done
+        # Every stage runs even after one failed, so one run says everything that is wrong.
+        summary=() passed=0 failed=0 total=$SECONDS
+        for stage in "${stages[@]}"; do
+            if run_stage "$stage"; then
+                result=passed
+                passed=$((passed + 1))
+            else
+                result=FAILED
+                failed=$((failed + 1))
+            fi
+            line=$(printf '%-5s build %5d s   run %5d s   %s' "$stage" "$STAGE_BUILD" "$STAGE_RUN" "$result")
+            echo "bootstrap: stage $line"
+            summary+=("$line")
+        done
+        echo "bootstrap: ===== summary ====="
+        printf 'bootstrap: %s\n' "${summary[@]}"
+        echo "bootstrap: total $((SECONDS - total)) s"
+        echo "stages: $passed passed, $failed failed"
+        ((failed == 0))
         ;;
 esac

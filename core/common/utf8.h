@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QChar>
 
 namespace Utf8 {
 // Decodes the UTF-8 sequence at p (n bytes available), strictly: no overlong forms, no surrogates, nothing above
@@ -40,13 +40,19 @@ inline int decode(const unsigned char *p, qsizetype n, char32_t *c)
     return length;
 }
 
-// Characters that hide or disguise text: bidi controls, zero-width characters, C1 controls.
+// Characters that hide or disguise text: every control, format or separator character (C0, C1, bidi controls and
+// isolates, zero-width characters, the soft hyphen, tags, deprecated shaping controls such as U+206E, line and
+// paragraph separators). By category, not by a list: a list of known offenders missed U+206E (fuzz_format found it).
 inline bool isInvisibleOrReordering(char32_t c)
 {
-    return (c >= 0x202A && c <= 0x202E)                                  // LRE RLE PDF LRO RLO
-           || (c >= 0x2066 && c <= 0x2069)                               // LRI RLI FSI PDI
-           || c == 0x200E || c == 0x200F || c == 0x061C                  // LRM RLM ALM
-           || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF // zero-width characters
-           || (c >= 0x80 && c <= 0x9F);                                  // C1 controls
+    switch (QChar::category(c)) {
+    case QChar::Other_Control:
+    case QChar::Other_Format:
+    case QChar::Separator_Line:
+    case QChar::Separator_Paragraph:
+        return true;
+    default:
+        return false;
+    }
 }
 } // namespace Utf8

@@ -163,7 +163,10 @@ qint64 KeySet::findSlot(QByteArrayView key, quint64 hash) const
         if (slot >> 40 != tag)
             continue;
         const Entry e = entryAt((slot & offsetMask) - 1);
-        if (e.length == static_cast<quint64>(key.size()) && std::memcmp(e.data, key.data(), e.length) == 0)
+        // An empty key's view may have no data at all, and memcmp with a null pointer is undefined even for 0 bytes
+        // (UBSan found it in tst_keyset).
+        if (e.length == static_cast<quint64>(key.size())
+            && (e.length == 0 || std::memcmp(e.data, key.data(), e.length) == 0))
             return static_cast<qint64>(i);
     }
 }

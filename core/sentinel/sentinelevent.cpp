@@ -35,7 +35,10 @@ SentinelEvent SentinelEvent::parse(const QByteArray &channel, const QByteArray &
     e.received = received;
     const QList<QByteArray> t = payload.split(' ');
 
-    if (channel == "+switch-master" && t.size() >= 5) {
+    // A +switch-master whose addresses do not read is kept raw like any unknown payload: an event that says
+    // "master" must have an address (fuzz_sentinelevent found "+switch-master vigil  vigil 127.0.0nt ..." typed).
+    if (channel == "+switch-master" && t.size() >= 5 && hostPort(t.at(1), t.at(2)).isValid()
+        && hostPort(t.at(3), t.at(4)).isValid()) {
         e.masterName = t.at(0);
         e.oldMaster = hostPort(t.at(1), t.at(2));
         e.newMaster = hostPort(t.at(3), t.at(4));

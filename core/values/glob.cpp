@@ -1,36 +1,40 @@
 #include "glob.h"
 
 namespace {
-// Matches a bracket class starting after '['; *p is moved past the closing ']'. Returns whether c is in the class.
+// Whether c is in the bracket class that starts after '['; *p is moved past the class. Redis's rules (util.c
+// stringmatchlen, checked against redis-server 7.0 in tst_valuepager): ']' closes the class even right after '[' or
+// "[^" (so "[]" matches nothing); "\\x" is the member x and never starts a range; "a-z" is a range when three bytes
+// are left, whatever the third is ("[a-]" is the range from ']' to 'a'), with its ends in either order; an unclosed
+// class runs to the end of the pattern. Range ends and the byte compare as signed chars, as in a Redis built for
+// x86-64: there "[8-\xff]" is the range from -1 to '8'.
 bool matchClass(QByteArrayView pattern, qsizetype *p, char c)
 {
+    const qsizetype n = pattern.size();
     qsizetype i = *p;
-    const bool negate = i < pattern.size() && pattern[i] == '^';
+    const bool negate = i < n && pattern[i] == '^';
     if (negate)
         ++i;
     bool found = false;
-    bool first = true;
-    while (i < pattern.size() && (first || pattern[i] != ']')) {
-        first = false;
-        char lo = pattern[i];
-        if (lo == '\\' && i + 1 < pattern.size())
-            lo = pattern[++i];
-        if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
-            char hi = pattern[i + 2];
+    while (i < n) {
+        const char member = pattern[i];
+        if (member == '\\' && i + 1 < n) {
+            found = found || pattern[i + 1] == c;
             i += 2;
-            if (hi == '\\' && i + 1 < pattern.size())
-                hi = pattern[++i];
-            const auto a = static_cast<unsigned char>(qMin(lo, hi));
-            const auto b = static_cast<unsigned char>(qMax(lo, hi));
-            const auto u = static_cast<unsigned char>(c);
-            if (u >= a && u <= b)
-                found = true;
-        } else if (lo == c) {
-            found = true;
+        } else if (member == ']') {
+            ++i;
+            break;
+        } else if (i + 2 < n && pattern[i + 1] == '-') {
+            const auto a = static_cast<signed char>(member);
+            const auto b = static_cast<signed char>(pattern[i + 2]);
+            const auto u = static_cast<signed char>(c);
+            found = found || (u >= qMin(a, b) && u <= qMax(a, b));
+            i += 3;
+        } else {
+            found = found || member == c;
+            ++i;
         }
-        ++i;
     }
-    *p = i < pattern.size() ? i + 1 : i; // past ']' (an unclosed class runs to the end, as in Redis)
+    *p = i;
     return negate ? !found : found;
 }
 

@@ -126,6 +126,11 @@ private Q_SLOTS:
         QTest::newRow("emoji kept") << QByteArray("\xf0\x9f\x94\x91") << QString::fromUtf8("\xf0\x9f\x94\x91");
         QTest::newRow("backslash") << QByteArray("a\\x41") << QStringLiteral("a\\\\x41");
         QTest::newRow("delete") << QByteArray("\x7f") << QStringLiteral("\\x7f");
+        // Every format character and separator, not a list of known ones (fuzz_format found U+206E unescaped).
+        QTest::newRow("shaping control") << QByteArray("a\xe2\x81\xae") << QStringLiteral("a\\u{206E}");
+        QTest::newRow("soft hyphen") << QByteArray("ad\xc2\xadmin") << QStringLiteral("ad\\u{00AD}min");
+        QTest::newRow("line separator") << QByteArray("a\xe2\x80\xa8") << QStringLiteral("a\\u{2028}");
+        QTest::newRow("tag") << QByteArray("a\xf3\xa0\x80\x81") << QStringLiteral("a\\u{E0001}");
     }
 
     void escaping()

@@ -90,6 +90,22 @@ private Q_SLOTS:
                  QStringLiteral("+switch-master vigil 127.0.0.1:6379 -> 127.0.0.1:6380 (from 127.0.0.1:26380)"));
     }
 
+    void keepsABrokenSwitchMasterRaw()
+    {
+        // The reproducer fuzz_sentinelevent found: five words, but no address reads. It used to come out as an event
+        // about a master with no address, which the failover tracker then took for a switch.
+        const QByteArray payload("vigil  vigil 127.0.0nt anythin\x0f at 127.0.0nt anythin\x0f at all");
+        const SentinelEvent e = SentinelEvent::parse("+switch-master", payload, s2);
+        QCOMPARE(e.raw, payload);
+        QCOMPARE(e.detail, payload);
+        QVERIFY(e.instanceType.isEmpty());
+        QVERIFY(e.masterName.isEmpty());
+        QVERIFY(!e.newMaster.isValid());
+        FailoverTracker tracker("vigil");
+        tracker.handleEvent(e);
+        QVERIFY(tracker.records().isEmpty());
+    }
+
     void trackerBuildsAManualFailover()
     {
         // As recorded from a real SENTINEL FAILOVER in the sandbox: the leader (s1) goes through every phase; the other

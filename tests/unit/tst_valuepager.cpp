@@ -47,6 +47,23 @@ private Q_SLOTS:
         QTest::newRow("middle-stars-miss") << QByteArray("*a*b*") << QByteArray("xxbxxaxx") << false;
         QTest::newRow("binary") << QByteArray("\xff*") << QByteArray("\xff\x00z", 3) << true;
         QTest::newRow("whole-only") << QByteArray("abc") << QByteArray("abcd") << false;
+        // The odd corners, each as redis-server 7.0.15 (x86-64) answered SSCAN MATCH with the same pattern and text.
+        // fuzz_glob found the first: Vigil used to compare range ends as unsigned after ordering them as signed.
+        QTest::newRow("high-range-low") << QByteArray("[8-\xff]") << QByteArray("\x00", 1) << true;
+        QTest::newRow("high-range-ff") << QByteArray("[8-\xff]") << QByteArray("\xff") << true;
+        QTest::newRow("high-range-c3") << QByteArray("[8-\xff]") << QByteArray("\xc3") << false;
+        QTest::newRow("high-range-9") << QByteArray("[8-\xff]") << QByteArray("9") << false;
+        QTest::newRow("high-bytes") << QByteArray("[\x80-\x90]") << QByteArray("\x88") << true;
+        QTest::newRow("empty-class") << QByteArray("[]") << QByteArray("]") << false;
+        QTest::newRow("bracket-closes-at-once") << QByteArray("[]a]") << QByteArray("]") << false;
+        QTest::newRow("bracket-closes-negated") << QByteArray("[^]a]") << QByteArray("a") << false;
+        QTest::newRow("empty-negated-then-more") << QByteArray("[^]a]") << QByteArray("xa]") << true;
+        QTest::newRow("escaped-member-not-range") << QByteArray("[\\a-c]") << QByteArray("b") << false;
+        QTest::newRow("escaped-member-dash") << QByteArray("[\\a-c]") << QByteArray("-") << true;
+        QTest::newRow("range-to-bracket") << QByteArray("[a-]") << QByteArray("^") << true;
+        QTest::newRow("range-to-bracket-dash") << QByteArray("[a-]") << QByteArray("-") << false;
+        QTest::newRow("reversed-range") << QByteArray("[b-a]") << QByteArray("a") << true;
+        QTest::newRow("unclosed") << QByteArray("ab[cd") << QByteArray("abd") << true;
     }
 
     void globMatchesLikeRedis()
