@@ -205,8 +205,10 @@ QString EditableText::whatNeedsEscaping(QByteArrayView bytes)
             ++i;
             continue;
         }
-        changed = changed || changedByTextBoxes(c);
-        invisible = invisible || Utf8::isInvisibleOrReordering(c);
+        // One reason per character: a line separator is one a text box changes, not also an invisible one.
+        const bool changes = changedByTextBoxes(c);
+        changed = changed || changes;
+        invisible = invisible || (!changes && Utf8::isInvisibleOrReordering(c));
         i += length;
     }
     QStringList parts;
