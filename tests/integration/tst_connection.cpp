@@ -195,7 +195,6 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("http") << QByteArray("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
                               << QStringLiteral("Protocol error");
-        QTest::newRow("tls alert") << QByteArray("\x15\x03\x01\x00\x02\x02\x46", 7) << QStringLiteral("Protocol error");
         QTest::newRow("4 GB bulk") << QByteArray("$4294967296\r\n") << QStringLiteral("bulk reply of 4294967296 bytes");
         QTest::newRow("2^31 array") << QByteArray("*2147483648\r\n") << QStringLiteral("array length out of range");
         QTest::newRow("endless line") << QByteArray(100000, 'A').prepend('+') << QStringLiteral("no line end");
@@ -216,6 +215,20 @@ private Q_SLOTS:
         QVERIFY2(error.toString().contains(expected), qPrintable(error.toString()));
         QVERIFY2(error.toString().startsWith(QStringLiteral("node 127.0.0.1:%1: CLIENT SETNAME failed:").arg(o.port)),
                  qPrintable(error.toString()));
+    }
+
+    void aTlsAnswerToPlainTextSaysUseTls()
+    {
+        // A TLS alert where RESP was expected is not garbage but a TLS port: the error says to turn TLS on.
+        FakeServerThread server(QByteArray("\x15\x03\x01\x00\x02\x02\x46", 7));
+        ConnectionOptions o;
+        o.port = server.port();
+        RedisConnection connection(o);
+        const VigilError error = connection.openBlocking();
+        QCOMPARE(error.kind(), VigilError::Kind::Tls);
+        QCOMPARE(error.toString(), QStringLiteral("node 127.0.0.1:%1: CLIENT SETNAME failed: the server answered with "
+                                                  "TLS: this port wants TLS (--tls)")
+                                       .arg(o.port));
     }
 
     void garbageAsynchronously()
