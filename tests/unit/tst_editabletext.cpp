@@ -66,7 +66,8 @@ private Q_SLOTS:
     {
         // Random bytes, biased towards what needs escaping, in both forms, through a real text box.
         QRandomGenerator random(20261201);
-        static const QByteArray alphabet("\r\n\t\\x{}u\0\x7f\xc2\xa0\xe2\x80\xa8\xa9\xff\xf0\x9f\x98\x80 aZ", 26);
+        static const char letters[] = "\r\n\t\\x{}u\0\x7f\xc2\xa0\xe2\x80\xa8\xa9\xff\xf0\x9f\x98\x80 aZ";
+        static const QByteArray alphabet(letters, sizeof(letters) - 1); // the NUL inside counts, the final one not
         QPlainTextEdit box;
         for (int round = 0; round < 3000; ++round) {
             QByteArray bytes;
