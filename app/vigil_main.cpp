@@ -58,6 +58,7 @@ int main(int argc, char *argv[])
 
     MainWindow window;
     window.setPace(deployment.pace());
+    window.setRecoveryTimeout(deployment.recoveryTimeoutMs());
     // The remembered tabs are the ones of a window started plainly; the demo's and a one-off --sentinel window's
     // tabs do not replace them.
     window.setRememberSession(!parser.isSet(demo) && !deployment.hasTarget());
