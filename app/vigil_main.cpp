@@ -66,6 +66,7 @@ int main(int argc, char *argv[])
         QCoreApplication::quit();
     });
     window.setPace(deployment.pace());
+    window.setRecoveryTimeout(deployment.recoveryTimeoutMs());
     // The remembered tabs are the ones of a window started plainly; the demo's and a one-off --sentinel window's
     // tabs do not replace them.
     window.setRememberSession(!parser.isSet(demo) && !deployment.hasTarget());

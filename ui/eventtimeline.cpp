@@ -1,5 +1,7 @@
 #include "eventtimeline.h"
 
+#include "plural.h"
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -9,9 +11,11 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -24,17 +28,62 @@ namespace {
 enum Column { TimeColumn, SentinelColumn, EventColumn, InstanceColumn, TextColumn, ColumnCount };
 constexpr int KindRole = Qt::UserRole + 1;
 
+// One cell of an export that is safe to open. What sentinels send is text from the network, and a spreadsheet runs a
+// cell that starts with =, +, -, @ (or a tab or CR before one) as a formula: such a cell starts with a ' instead,
+// which spreadsheets show as text (OWASP's advice; event names such as "+sdown" get it too). A plain number is left as
+// it is. A cell with a comma, a quote, a line feed or a carriage return is quoted.
 QString csvField(const QString &text)
 {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
-        return text;
-    return QLatin1Char('"') + QString(text).replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+    static const QRegularExpression number(QStringLiteral("^-?[0-9]+(\\.[0-9]+)?$"));
+    static const QString formulaStarts = QStringLiteral("=+-@\t\r");
+    QString cell = text;
+    if (!cell.isEmpty() && formulaStarts.contains(cell.front()) && !number.match(cell).hasMatch())
+        cell.prepend(QLatin1Char('\''));
+    if (!cell.contains(QLatin1Char(',')) && !cell.contains(QLatin1Char('"')) && !cell.contains(QLatin1Char('\n'))
+        && !cell.contains(QLatin1Char('\r')))
+        return cell;
+    return QLatin1Char('"') + cell.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
 }
 
 const QColor good(0x2a, 0xa1, 0x98);
 const QColor warn(0xb5, 0x89, 0x00);
 const QColor bad(0xdc, 0x32, 0x2f);
 } // namespace
+
+// Kind and instance at once. As a proxy it checks each event once, when it arrives (QSortFilterProxyModel filters
+// the rows inserted, not the others); it used to hide rows itself, and went over every row for every event.
+class EventFilter final : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+    void setFilter(EventTimeline::Kind kind, const QString &instance)
+    {
+        if (kind == m_kind && instance == m_instance)
+            return;
+        m_kind = kind;
+        m_instance = instance;
+        invalidateFilter();
+    }
+    qint64 checks() const { return m_checks; }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        ++m_checks;
+        const QAbstractItemModel *model = sourceModel();
+        const auto kind = EventTimeline::Kind(model->index(row, TimeColumn, parent).data(KindRole).toInt());
+        if (m_kind != EventTimeline::Kind::All && kind != m_kind)
+            return false;
+        return m_instance.isEmpty() || model->index(row, InstanceColumn, parent).data().toString().contains(m_instance)
+               || model->index(row, SentinelColumn, parent).data().toString().contains(m_instance);
+    }
+
+private:
+    EventTimeline::Kind m_kind = EventTimeline::Kind::All;
+    QString m_instance;
+    mutable qint64 m_checks = 0;
+};
 
 FailoverChart::FailoverChart(QWidget *parent)
     : QWidget(parent)
@@ -59,8 +108,11 @@ void FailoverChart::setRecord(const FailoverRecord &record)
             found = true;
         }
     }
-    if (!found)
+    if (!found) {
         m_records.append(record);
+        if (m_records.size() > FailoverTracker::maxRecords)
+            m_records.removeFirst(); // the tracker keeps no more either
+    }
     bool open = false;
     for (const FailoverRecord &r : std::as_const(m_records))
         open = open || !r.isFinished();
@@ -174,11 +226,10 @@ EventTimeline::Kind EventTimeline::kindOf(const QByteArray &name)
 EventTimeline::EventTimeline(QWidget *parent)
     : QWidget(parent)
     , m_model(new QStandardItemModel(0, ColumnCount, this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new EventFilter(this))
 {
     m_model->setHorizontalHeaderLabels({tr("Time"), tr("Sentinel"), tr("Event"), tr("Instance"), tr("Text")});
     m_proxy->setSourceModel(m_model);
-    m_proxy->setFilterKeyColumn(-1);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -199,6 +250,11 @@ EventTimeline::EventTimeline(QWidget *parent)
     bar->addWidget(m_instance, 1);
     bar->addWidget(exportButton);
     layout->addLayout(bar);
+    m_droppedLabel = new QLabel(this);
+    m_droppedLabel->setObjectName(QStringLiteral("eventsDropped"));
+    m_droppedLabel->setTextFormat(Qt::PlainText);
+    m_droppedLabel->hide();
+    layout->addWidget(m_droppedLabel);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(splitter);
@@ -242,22 +298,44 @@ void EventTimeline::addEvent(const SentinelEvent &e)
     if (colour.isValid())
         row.at(EventColumn)->setForeground(colour);
     m_model->appendRow(row);
-    applyFilters();
+    dropOldest();
     m_table->scrollToBottom();
+}
+
+void EventTimeline::setCapacity(int events)
+{
+    m_capacity = qMax(1, events);
+    dropOldest();
+}
+
+void EventTimeline::dropOldest()
+{
+    const qsizetype excess = m_events.size() - m_capacity;
+    if (excess <= 0)
+        return;
+    m_model->removeRows(0, static_cast<int>(excess));
+    m_events.remove(0, excess);
+    m_dropped += excess;
+    m_droppedLabel->setText(droppedText());
+    m_droppedLabel->show();
+}
+
+QString EventTimeline::droppedText() const
+{
+    if (m_dropped == 0)
+        return {};
+    return tr("%1 dropped: the table keeps the last %2.")
+        .arg(countOf(m_dropped, tr("older event"), tr("older events")), QLocale().toString(m_capacity));
+}
+
+qint64 EventTimeline::filterChecks() const
+{
+    return m_proxy->checks();
 }
 
 void EventTimeline::applyFilters()
 {
-    const Kind kind = Kind(m_kind->currentData().toInt());
-    const QString instance = m_instance->text().trimmed();
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const Kind k = Kind(m_model->item(row, TimeColumn)->data(KindRole).toInt());
-        const bool kindOk = kind == Kind::All || k == kind;
-        const bool instanceOk = instance.isEmpty() || m_model->item(row, InstanceColumn)->text().contains(instance)
-                                || m_model->item(row, SentinelColumn)->text().contains(instance);
-        // Hidden rows, not a proxy filter: the filter is two fields at once and the log stays small.
-        m_table->setRowHidden(m_proxy->mapFromSource(m_model->index(row, 0)).row(), !(kindOk && instanceOk));
-    }
+    m_proxy->setFilter(Kind(m_kind->currentData().toInt()), m_instance->text().trimmed());
 }
 
 void EventTimeline::setKindFilter(Kind kind)
@@ -272,18 +350,14 @@ void EventTimeline::setInstanceFilter(const QString &text)
 
 int EventTimeline::visibleEventCount() const
 {
-    int n = 0;
-    for (int row = 0; row < m_proxy->rowCount(); ++row)
-        n += !m_table->isRowHidden(row);
-    return n;
+    return m_proxy->rowCount();
 }
 
 QStringList EventTimeline::visibleEventNames() const
 {
     QStringList names;
     for (int row = 0; row < m_proxy->rowCount(); ++row)
-        if (!m_table->isRowHidden(row))
-            names.append(m_proxy->index(row, EventColumn).data().toString());
+        names.append(m_proxy->index(row, EventColumn).data().toString());
     return names;
 }
 
@@ -305,6 +379,7 @@ bool EventTimeline::exportTo(const QString &path, QString *error) const
         for (const FailoverRecord &r : m_chart->records())
             failovers.append(QJsonDocument::fromJson(r.toJson()).object());
         return write(path, QJsonDocument(QJsonObject{{QStringLiteral("events"), events},
+                                                     {QStringLiteral("dropped_events"), m_dropped},
                                                      {QStringLiteral("failovers"), failovers}})
                                .toJson());
     }

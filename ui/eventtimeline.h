@@ -6,8 +6,8 @@
 #include <QWidget>
 
 class QComboBox;
+class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QStandardItemModel;
 class QTableView;
 class QTimer;
@@ -35,8 +35,14 @@ private:
     QTimer *m_live = nullptr;
 };
 
-// Every Sentinel event (time, sentinel, event, instance, text), filterable by kind and by instance, above the
+class EventFilter;
+
+// The Sentinel events (time, sentinel, event, instance, text), filterable by kind and by instance, above the
 // failover chart. Both can be exported as JSON or CSV.
+//
+// Sentinels push events for as long as the tab is open, and a flapping (or hostile) one pushes many: the table is a
+// ring of the last capacity() events, and a line above it says how many older ones were dropped. A filter is a proxy
+// model that checks each event once as it arrives; only a change of the filter checks them all again.
 class EventTimeline final : public QWidget
 {
     Q_OBJECT
@@ -48,7 +54,16 @@ public:
 
     explicit EventTimeline(QWidget *parent = nullptr);
 
+    static constexpr int defaultCapacity = 10000;
+
     void addEvent(const SentinelEvent &event);
+    int capacity() const { return m_capacity; }
+    void setCapacity(int events);
+    // Events dropped from the front of the ring since the timeline was made.
+    qint64 droppedEventCount() const { return m_dropped; }
+    QString droppedText() const;
+    // How often the filter has checked an event (the tests read it: one event added, one check).
+    qint64 filterChecks() const;
     void setRecord(const FailoverRecord &record) { m_chart->setRecord(record); }
     FailoverChart *chart() const { return m_chart; }
     int visibleEventCount() const;
@@ -63,12 +78,16 @@ public:
 private:
     void applyFilters();
     void exportInteractively();
+    void dropOldest();
 
     QStandardItemModel *m_model = nullptr;
-    QSortFilterProxyModel *m_proxy = nullptr;
+    EventFilter *m_proxy = nullptr;
+    QLabel *m_droppedLabel = nullptr;
     QTableView *m_table = nullptr;
     QComboBox *m_kind = nullptr;
     QLineEdit *m_instance = nullptr;
     FailoverChart *m_chart = nullptr;
-    QList<SentinelEvent> m_events;
+    QList<SentinelEvent> m_events; // the rows of m_model, in order
+    int m_capacity = defaultCapacity;
+    qint64 m_dropped = 0;
 };

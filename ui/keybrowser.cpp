@@ -202,6 +202,7 @@ void KeyBrowser::startScan()
     options.match = m_pattern->text().trimmed().toUtf8();
     options.type = m_type->currentData().toByteArray();
     options.keysPerSecond = m_pace;
+    options.recoveryTimeoutMs = m_recoveryTimeoutMs;
     options.source = scanSource();
     const ScanRequest request = m_deployment->scanRequest(options);
     m_scannedReplica = {};

@@ -38,6 +38,8 @@ public:
     Deployment *deployment() const { return m_deployment; }
     // A ceiling in keys a second for the scans, to spare a busy production server; 0 for none.
     void setPace(double keysPerSecond) { m_pace = keysPerSecond; }
+    // How long a scan waits out a failover, a lost connection or a node that does not answer; then it fails.
+    void setRecoveryTimeout(int milliseconds) { m_recoveryTimeoutMs = milliseconds; }
     void setSeparator(const QString &separator);
     QString separator() const;
     // Where the next scans read: the master (the default), or a replica, to spare a busy master. Keys on a replica can
@@ -118,5 +120,6 @@ private:
 
     ScanSession *m_session = nullptr;
     double m_pace = 0;
+    int m_recoveryTimeoutMs = ScanOptions().recoveryTimeoutMs;
     ScanProgress m_lastProgress;
 };

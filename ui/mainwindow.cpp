@@ -130,6 +130,7 @@ DeploymentView *MainWindow::createView(const SentinelTarget &target, int pollInt
 {
     auto *view = new DeploymentView(target, pollIntervalMs);
     view->browser()->setPace(m_pace);
+    view->browser()->setRecoveryTimeout(m_recoveryTimeoutMs);
     connect(view, &DeploymentView::titleChanged, this, [this, view] { updateTab(view); });
     connect(view, &DeploymentView::statusChanged, this, [this, view] {
         if (view == currentView())

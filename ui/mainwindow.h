@@ -1,5 +1,6 @@
 #pragma once
 
+#include "scan/scantypes.h"
 #include "sentinel/hostport.h"
 
 #include <QMainWindow>
@@ -56,6 +57,8 @@ public:
     void setConfirmActions(bool confirm);
     // A ceiling in keys a second for the scans of the tabs opened from now on; 0 for none.
     void setPace(double keysPerSecond) { m_pace = keysPerSecond; }
+    // How long the tabs' scans wait out a failover or a node that does not answer, before they fail.
+    void setRecoveryTimeout(int milliseconds) { m_recoveryTimeoutMs = milliseconds; }
 
     int deploymentCount() const;
     DeploymentView *view(int index) const;
@@ -101,6 +104,7 @@ private:
     QAction *m_closeTabAction = nullptr;
     SandboxController *m_sandbox = nullptr;
     double m_pace = 0;
+    int m_recoveryTimeoutMs = ScanOptions().recoveryTimeoutMs;
     bool m_confirm = true;
     bool m_restoring = false;
     bool m_rememberSession = true;

@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <cmath>
+
 namespace {
 QCommandLineOption hidden(QCommandLineOption option)
 {
@@ -63,6 +65,11 @@ DeploymentOptions::DeploymentOptions(Extras extras)
              QStringLiteral("KEYS_PER_S"))
     , m_scanPace(hidden(QCommandLineOption(QStringLiteral("scan-pace"), QStringLiteral("Old name of --pace."),
                                            QStringLiteral("KEYS_PER_S"))))
+    , m_recoveryTimeout(QStringLiteral("recovery-timeout"),
+                        QStringLiteral("How long a scan waits out a failover, a lost connection or a node that does "
+                                       "not answer, in seconds (default 60). A server that answers what Vigil cannot "
+                                       "read is not waited for: the scan fails after a few tries."),
+                        QStringLiteral("SECONDS"))
     , m_tls(QStringLiteral("tls"), QStringLiteral("Use TLS to the sentinels and to the data nodes."))
     , m_tlsSentinels(QStringLiteral("tls-sentinels"), QStringLiteral("Use TLS to the sentinels only."))
     , m_tlsData(QStringLiteral("tls-data"), QStringLiteral("Use TLS to the data nodes only."))
@@ -164,6 +171,7 @@ void DeploymentOptions::addTo(QCommandLineParser &parser) const
 {
     parser.addOptions(targetOptions());
     parser.addOption(m_pace);
+    parser.addOption(m_recoveryTimeout);
     if (m_extras.testFlag(Extra::ScanPaceAlias))
         parser.addOption(m_scanPace);
     if (m_extras.testFlag(Extra::Tls))
@@ -174,6 +182,7 @@ bool DeploymentOptions::read(const QCommandLineParser &parser, Target need, QStr
 {
     m_target = {};
     m_keysPerSecond = 0;
+    m_recoveryTimeoutMs = defaultRecoveryTimeoutMs;
     m_hasTarget = false;
     m_hasDataPassword = false;
 
@@ -184,11 +193,24 @@ bool DeploymentOptions::read(const QCommandLineParser &parser, Target need, QStr
         const QString value = parser.value(given);
         bool ok = false;
         m_keysPerSecond = value.toDouble(&ok);
-        if (!ok || !(m_keysPerSecond > 0)) {
+        if (!ok || !(m_keysPerSecond > 0) || !std::isfinite(m_keysPerSecond)) {
             *error = QStringLiteral("%1 needs a positive number of keys a second, not '%2'").arg(dashed(given), value);
             m_keysPerSecond = 0;
             return false;
         }
+    }
+
+    if (parser.isSet(m_recoveryTimeout)) {
+        const QString value = parser.value(m_recoveryTimeout);
+        bool ok = false;
+        const double seconds = value.toDouble(&ok);
+        // A day is far past any failover; beyond it the milliseconds would not fit an int either.
+        if (!ok || !(seconds >= 0.001) || seconds > 86400) {
+            *error = QStringLiteral("--recovery-timeout needs a number of seconds from 0.001 to 86400, not '%1'")
+                         .arg(value);
+            return false;
+        }
+        m_recoveryTimeoutMs = static_cast<int>(std::lround(seconds * 1000));
     }
 
     if (!parser.isSet(m_sentinel) && !parser.isSet(m_master)) {
@@ -219,7 +241,8 @@ bool DeploymentOptions::read(const QCommandLineParser &parser, Target need, QStr
         return false;
     }
     target.masterName = parser.value(m_master);
-    if (target.masterName.isEmpty()) {
+    // Blank is as good as empty: it is a quoting slip, and no sentinel monitors a master by that name.
+    if (target.masterName.trimmed().isEmpty()) {
         *error = QStringLiteral("--master needs a name");
         return false;
     }

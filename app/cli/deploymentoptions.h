@@ -9,6 +9,7 @@ class QCommandLineParser;
 
 // The options that say which deployment to open, spelled the same in every program:
 //   --sentinel HOST:PORT[,HOST:PORT...]  --master NAME  --db N  --map FROM=TO (repeatable)  --pace KEYS_PER_S
+//   --recovery-timeout SECONDS
 //   --user USER  --password-file F  --sentinel-user USER  --sentinel-password-file F  [--read-only]
 // Passwords come from those files or from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, never from the command line,
 // which `ps` shows to everyone. With Extra::Tls: --tls (sentinels and data nodes), --tls-sentinels or --tls-data
@@ -31,6 +32,8 @@ public:
     // makes sense with them may be given either), and hasTarget() says whether they were.
     enum class Target { Required, Optional };
 
+    static constexpr int defaultRecoveryTimeoutMs = 60000;
+
     explicit DeploymentOptions(Extras extras = Extra::None);
 
     void addTo(QCommandLineParser &parser) const;
@@ -43,6 +46,9 @@ public:
     const SentinelTarget &target() const { return m_target; }
     // Keys a second a scan may read at most; 0 means as fast as the server answers.
     double pace() const { return m_keysPerSecond; }
+    // How long a scan waits out a failover, a lost connection or a node that does not answer (--recovery-timeout,
+    // 60 s unless given).
+    int recoveryTimeoutMs() const { return m_recoveryTimeoutMs; }
     // Whether the data-node password came from --password-file or VIGIL_PASSWORD (a terminal program may prompt
     // for it otherwise).
     bool hasDataPassword() const { return m_hasDataPassword; }
@@ -66,6 +72,7 @@ private:
     QCommandLineOption m_readOnly;
     QCommandLineOption m_pace;
     QCommandLineOption m_scanPace;
+    QCommandLineOption m_recoveryTimeout;
     QCommandLineOption m_tls;
     QCommandLineOption m_tlsSentinels;
     QCommandLineOption m_tlsData;
@@ -79,6 +86,7 @@ private:
 
     SentinelTarget m_target;
     double m_keysPerSecond = 0;
+    int m_recoveryTimeoutMs = defaultRecoveryTimeoutMs;
     bool m_hasTarget = false;
     bool m_hasDataPassword = false;
 };

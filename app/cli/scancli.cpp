@@ -186,6 +186,7 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     if (!ok || options.count <= 0)
         return usage(err, QStringLiteral("--count needs a positive number"));
     options.keysPerSecond = deployment.pace();
+    options.recoveryTimeoutMs = deployment.recoveryTimeoutMs();
     options.dedupe = !parser.isSet(noDedupe);
     options.source = parser.isSet(replica) ? ScanOptions::Source::Replica : ScanOptions::Source::Master;
     const QString fmt = parser.value(format);

@@ -46,6 +46,8 @@ QString VigilError::kindName(Kind kind)
         return QStringLiteral("refused");
     case Kind::Cancelled:
         return QStringLiteral("cancelled");
+    case Kind::OutOfMemory:
+        return QStringLiteral("out of memory");
     }
     return QStringLiteral("unknown");
 }

@@ -21,6 +21,7 @@ public:
         Server,         // the server answered with an error reply
         Refused,        // refused locally, e.g. a write command on a read-only connection
         Cancelled,      // the operation was cancelled by the user
+        OutOfMemory,    // memory for what the server sent could not be allocated
     };
 
     VigilError() = default;

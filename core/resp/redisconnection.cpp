@@ -341,9 +341,9 @@ void RedisConnection::deliver(RespValue &&reply)
         }
     }
     if (m_pending.isEmpty()) {
-        return fail({VigilError::Kind::Protocol, nodeName(), QStringLiteral("read"),
-                     QStringLiteral("a reply arrived that nobody asked for: %1")
-                         .arg(QString::fromUtf8(reply.toDisplayString().left(80)))});
+        return fail(
+            {VigilError::Kind::Protocol, nodeName(), QStringLiteral("read"),
+             QStringLiteral("a reply arrived that nobody asked for: %1").arg(QString::fromUtf8(reply.preview()))});
     }
     Pending &head = m_pending.head();
     if (--head.replies > 0)
@@ -399,6 +399,12 @@ void RedisConnection::handleSocketError()
             if (m_state == State::Handshaking && !m_anyReply && !m_options.tls.enabled)
                 message = QStringLiteral("the server closed the connection before answering anything (if this port "
                                          "wants TLS, use --tls)");
+            else if (m_reader && m_reader->isMidReply()) {
+                // Not a node that went away between replies (a failover): one that broke off a reply.
+                kind = VigilError::Kind::Protocol;
+                message = QStringLiteral("the reply stopped halfway: the connection closed after %1 bytes of it")
+                              .arg(m_reader->partialReplyBytes());
+            }
         }
     }
     fail({kind, nodeName(), step, message});
@@ -422,6 +428,12 @@ void RedisConnection::handleDeadline()
     if (!m_pending.head().deadline.hasExpired())
         return armDeadlineTimer();
     // Replies after a lost one cannot be matched to their commands any more: the connection has to go.
+    if (m_reader && m_reader->isMidReply()) {
+        return fail({VigilError::Kind::Protocol, nodeName(), m_pending.head().step,
+                     QStringLiteral("the reply stopped halfway: %1 bytes of it, then nothing until the timeout (%2 ms)")
+                         .arg(m_reader->partialReplyBytes())
+                         .arg(m_options.commandTimeoutMs)});
+    }
     fail({VigilError::Kind::Timeout, nodeName(), m_pending.head().step,
           QStringLiteral("no reply within %1 ms").arg(m_options.commandTimeoutMs)});
 }
@@ -466,7 +478,9 @@ void RedisConnection::teardown(const VigilError &error, State finalState)
 VigilError RedisConnection::errorFor(const RespCommand &command, const RespValue &reply) const
 {
     const VigilError::Kind kind = isAuthError(reply) ? VigilError::Kind::Auth : VigilError::Kind::Server;
-    return {kind, nodeName(), Resp::describe(command), QString::fromUtf8(reply.toByteArray())};
+    // A server's error text is meant to be read, but it is still the peer's bytes: printable, and not too long.
+    return {kind, nodeName(), Resp::describe(command),
+            QString::fromUtf8(RespValue::printable(reply.toByteArray(), 300))};
 }
 
 bool RedisConnection::waitFor(const std::function<bool()> &done)

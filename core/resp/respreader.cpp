@@ -2,7 +2,12 @@
 
 #include <charconv>
 #include <cstring>
-#include <hiredis.h>
+#include <new>
+#include <read.h>
+
+// hiredis's buffer is an sds string. read.h does not say how big it is, but sds.h's function for that is exported
+// (hiredis.h would declare it without C linkage: sds.h has no extern "C" of its own).
+extern "C" size_t sdsAllocSize(char *s);
 
 namespace {
 RespReader *readerOf(const redisReadTask *task)
@@ -63,6 +68,8 @@ struct RespReaderCallbacks
                                        .arg(reader->m_limits.maxBulkLength);
             return nullptr;
         }
+        if (!reader->charge(static_cast<qint64>(sizeof(RespValue) + len)))
+            return nullptr;
         RespValue value;
         switch (task->type) {
         case REDIS_REPLY_ERROR:
@@ -106,19 +113,58 @@ struct RespReaderCallbacks
             reader->m_limitError = QStringLiteral("arrays nested deeper than %1 levels").arg(reader->m_limits.maxDepth);
             return nullptr;
         }
+        // Reserve what is cheap; the rest grows as elements really arrive.
+        const qint64 reserved = qMin<qint64>(announced, 1024);
+        if (!reader->charge(static_cast<qint64>(sizeof(RespValue)) * (1 + reserved)))
+            return nullptr;
         RespValue value;
         value.m_type = RespValue::Type::Array;
-        // Reserve what is cheap; the rest grows as elements really arrive.
-        value.m_elements.reserve(qMin<qint64>(announced, 1024));
+        value.m_elements.reserve(reserved);
         return attach(task, std::move(value));
     }
 
     static void *createInteger(const redisReadTask *task, long long value)
     {
+        if (!readerOf(task)->charge(sizeof(RespValue)))
+            return nullptr;
         return attach(task, RespValue::integer(value));
     }
 
-    static void *createNil(const redisReadTask *task) { return attach(task, RespValue::nil()); }
+    static void *createNil(const redisReadTask *task)
+    {
+        if (!readerOf(task)->charge(sizeof(RespValue)))
+            return nullptr;
+        return attach(task, RespValue::nil());
+    }
+
+    // What hiredis calls: an exception must not unwind through its C frames, so running out of memory ends the
+    // reply like a refused item does (the connection then goes, and what it held with it).
+    template<typename Create>
+    static void *guarded(const redisReadTask *task, Create create)
+    {
+        try {
+            return create();
+        } catch (const std::bad_alloc &) {
+            readerOf(task)->m_limitError = QStringLiteral("out of memory while reading a reply");
+            return nullptr;
+        }
+    }
+    static void *guardedString(const redisReadTask *task, char *str, size_t len)
+    {
+        return guarded(task, [&] { return createString(task, str, len); });
+    }
+    static void *guardedArray(const redisReadTask *task, int elements)
+    {
+        return guarded(task, [&] { return createArray(task, elements); });
+    }
+    static void *guardedInteger(const redisReadTask *task, long long value)
+    {
+        return guarded(task, [&] { return createInteger(task, value); });
+    }
+    static void *guardedNil(const redisReadTask *task)
+    {
+        return guarded(task, [&] { return createNil(task); });
+    }
 
     static void freeObject(void *obj)
     {
@@ -129,18 +175,29 @@ struct RespReaderCallbacks
 
 namespace {
 redisReplyObjectFunctions respFunctions = {
-    RespReaderCallbacks::createString, RespReaderCallbacks::createArray, RespReaderCallbacks::createInteger,
-    RespReaderCallbacks::createNil,    RespReaderCallbacks::freeObject,
+    RespReaderCallbacks::guardedString, RespReaderCallbacks::guardedArray, RespReaderCallbacks::guardedInteger,
+    RespReaderCallbacks::guardedNil,    RespReaderCallbacks::freeObject,
 };
+} // namespace
+
+namespace {
+redisReader *createReader(void *privdata)
+{
+    redisReader *reader = redisReaderCreateWithFunctions(&respFunctions);
+    if (!reader)
+        throw std::bad_alloc();
+    reader->privdata = privdata;
+    // Keep hiredis from dropping its buffer after every reply it empties (we feed it big socket reads); we give a
+    // big buffer back ourselves, in releaseBuffer().
+    reader->maxbuf = 0;
+    return reader;
+}
 } // namespace
 
 RespReader::RespReader(Limits limits)
     : m_limits(limits)
-    , m_reader(redisReaderCreateWithFunctions(&respFunctions))
+    , m_reader(createReader(this))
 {
-    m_reader->privdata = this;
-    // Keep hiredis from shrinking its buffer after every reply: we feed it big socket reads.
-    m_reader->maxbuf = 0;
 }
 
 RespReader::~RespReader()
@@ -152,8 +209,12 @@ void RespReader::feed(const char *data, qsizetype size)
 {
     if (hasError() || size <= 0)
         return;
-    if (redisReaderFeed(m_reader, data, static_cast<size_t>(size)) != REDIS_OK)
+    if (redisReaderFeed(m_reader, data, static_cast<size_t>(size)) != REDIS_OK) {
         fail(QStringLiteral("out of memory while buffering a reply"));
+        return;
+    }
+    m_fed += size;
+    m_peakBuffer = qMax(m_peakBuffer, static_cast<qsizetype>(m_reader->len));
 }
 
 RespReader::Status RespReader::next(RespValue *reply)
@@ -170,6 +231,10 @@ RespReader::Status RespReader::next(RespValue *reply)
         auto *value = static_cast<RespValue *>(obj);
         *reply = std::move(*value);
         delete value;
+        m_replyBytes = 0;
+        m_replyStart = m_fed - pendingBytes();
+        if (m_peakBuffer > m_limits.maxIdleBuffer && pendingBytes() <= m_limits.maxIdleBuffer / 4)
+            releaseBuffer();
         return Status::Reply;
     }
     checkPendingItem();
@@ -179,6 +244,40 @@ RespReader::Status RespReader::next(RespValue *reply)
 qsizetype RespReader::pendingBytes() const
 {
     return static_cast<qsizetype>(m_reader->len - m_reader->pos);
+}
+
+bool RespReader::isMidReply() const
+{
+    return partialReplyBytes() > 0;
+}
+
+qsizetype RespReader::bufferCapacity() const
+{
+    return static_cast<qsizetype>(sdsAllocSize(m_reader->buf));
+}
+
+bool RespReader::charge(qint64 bytes)
+{
+    m_replyBytes += bytes;
+    if (m_replyBytes <= m_limits.maxReplyBytes)
+        return true;
+    m_limitError = QStringLiteral("the reply is bigger than the limit of %1 bytes").arg(m_limits.maxReplyBytes);
+    return false;
+}
+
+// hiredis never shrinks its buffer (we told it not to), so after a reply of hundreds of megabytes it would keep them
+// for the connection's life. Between replies nothing points into the buffer: a new reader takes what is left.
+void RespReader::releaseBuffer()
+{
+    redisReader *fresh = createReader(this);
+    const qsizetype pending = pendingBytes();
+    if (pending > 0 && redisReaderFeed(fresh, m_reader->buf + m_reader->pos, static_cast<size_t>(pending)) != REDIS_OK) {
+        redisReaderFree(fresh);
+        return;
+    }
+    redisReaderFree(m_reader);
+    m_reader = fresh;
+    m_peakBuffer = pending;
 }
 
 // hiredis waits for a whole bulk before it calls createString, buffering whatever the peer sends. Look at the header
@@ -200,6 +299,9 @@ void RespReader::checkPendingItem()
             fail(QStringLiteral("bulk reply of %1 bytes exceeds the limit of %2 bytes")
                      .arg(announced)
                      .arg(m_limits.maxBulkLength));
+        } else if (m_replyBytes + announced > m_limits.maxReplyBytes) {
+            // Refused on its header, before its bytes pile up in the buffer.
+            fail(QStringLiteral("the reply is bigger than the limit of %1 bytes").arg(m_limits.maxReplyBytes));
         }
         return;
     }

@@ -48,6 +48,12 @@ public:
 
     // A redis-cli like rendering, for logs, tests and the CLI.
     QByteArray toDisplayString() const;
+    // The same rendering, cut after about `limit` bytes (with "…"), and with every byte that is not printable ASCII
+    // written as \xNN: what an error message may quote of a reply. It reads no more of the reply than it shows, so a
+    // reply of a million elements costs no more to quote than one of three.
+    QByteArray preview(qsizetype limit = 60) const;
+    // Bytes as preview() writes them: at most `limit` of them, escaped, with "…" when cut.
+    static QByteArray printable(QByteArrayView bytes, qsizetype limit = 60);
 
     bool operator==(const RespValue &other) const;
 

@@ -6,16 +6,46 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <charconv>
 #include <limits>
+#include <new>
 
 namespace {
 // Sleeps up to `ms`, in short slices, giving up early when cancelled.
-void nap(int ms, const std::function<bool()> &cancelled)
+void nap(qint64 ms, const std::function<bool()> &cancelled)
 {
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < ms && !(cancelled && cancelled()))
         QThread::msleep(static_cast<unsigned long>(qMin<qint64>(20, ms - t.elapsed())));
+}
+
+// A SCAN reply is [cursor, [key, ...]]: the cursor a bulk string of decimal digits that fits in 64 bits, every key a
+// bulk string. Anything else, well-formed RESP or not, is no reply to build a scan on: *problem says what it was.
+bool readScanReply(const RespValue &reply, quint64 *cursor, QString *problem)
+{
+    if (!reply.isArray() || reply.size() != 2 || !reply.at(1).isArray()) {
+        *problem = QStringLiteral("unexpected reply, not a cursor and a list of keys: %1")
+                       .arg(QString::fromUtf8(reply.preview()));
+        return false;
+    }
+    const QByteArray &digits = reply.at(0).toByteArray();
+    const auto [end, ec] = std::from_chars(digits.cbegin(), digits.cend(), *cursor);
+    if (!reply.at(0).isBulk() || digits.isEmpty() || ec != std::errc() || end != digits.cend()) {
+        *problem = QStringLiteral("the cursor is not a number: %1").arg(QString::fromUtf8(reply.at(0).preview()));
+        return false;
+    }
+    const QList<RespValue> &keys = reply.at(1).elements();
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        if (!keys.at(i).isBulk()) {
+            *problem = QStringLiteral("key %1 of %2 is not a string: %3")
+                           .arg(i + 1)
+                           .arg(keys.size())
+                           .arg(QString::fromUtf8(keys.at(i).preview()));
+            return false;
+        }
+    }
+    return true;
 }
 } // namespace
 
@@ -63,20 +93,32 @@ bool ScanIterator::readIdentity(RedisConnection &connection, NodeIdentity *ident
                                                    : connection.errorFor(commands.at(i), replies.at(i).value);
             return false;
         }
+        const RespValue &value = replies.at(i).value;
+        if (i < 2 ? !value.isBulk() : !value.isInteger() || value.toInteger() < 0) {
+            *error = {VigilError::Kind::Protocol, connection.nodeName(), QString::fromLatin1(commands.at(i).join(' ')),
+                      QStringLiteral("unexpected reply: %1").arg(QString::fromUtf8(value.preview()))};
+            return false;
+        }
     }
     identity->address = {connection.options().host, connection.options().port};
     identity->runId = InfoParser::field(replies.at(0).value.toByteArray(), "run_id");
     identity->replId = InfoParser::field(replies.at(1).value.toByteArray(), "master_replid");
     identity->role = InfoParser::field(replies.at(1).value.toByteArray(), "role");
+    if (identity->role.isEmpty()) {
+        *error = {VigilError::Kind::Protocol, connection.nodeName(), QStringLiteral("INFO replication"),
+                  QStringLiteral("the reply names no role: %1")
+                      .arg(QString::fromUtf8(RespValue::printable(replies.at(1).value.toByteArray())))};
+        return false;
+    }
+    // Only shown as "about N keys": the set of keys seen grows from what arrives, never from this number.
     *dbsize = replies.at(2).value.toInteger();
     return true;
 }
 
 // Opens m_connection to the node to scan: the master (where the watcher says it moved, or where the sentinels say it
 // is), or the sticky replica (another one if it is gone or was promoted).
-bool ScanIterator::connect(const QString &why, VigilError *error)
+bool ScanIterator::connect(VigilError *error)
 {
-    Q_UNUSED(why);
     m_connection.reset();
     NodeIdentity identity;
     qint64 dbsize = -1;
@@ -93,8 +135,11 @@ bool ScanIterator::connect(const QString &why, VigilError *error)
                 return false;
             }
         } else {
+            // While trouble is waited out, the resolver's own retries stop where that wait ends.
+            const QDeadlineTimer deadline = m_trouble.isValid() ? QDeadlineTimer(qMax<qint64>(0, recoveryLeftMs()))
+                                                                : QDeadlineTimer(QDeadlineTimer::Forever);
             ResolvedMaster resolved;
-            connection = m_resolver->connectToMaster(&resolved, error);
+            connection = m_resolver->connectToMaster(&resolved, error, deadline);
             if (!connection)
                 return false;
         }
@@ -103,7 +148,7 @@ bool ScanIterator::connect(const QString &why, VigilError *error)
         if (identity.role != "master") {
             *error = {VigilError::Kind::Server, connection->nodeName(), QStringLiteral("INFO replication"),
                       QStringLiteral("the node says it is a %1, not the master (failover in progress?)")
-                          .arg(QString::fromUtf8(identity.role))};
+                          .arg(QString::fromUtf8(RespValue::printable(identity.role, 40)))};
             return false;
         }
     } else {
@@ -153,19 +198,23 @@ bool ScanIterator::connect(const QString &why, VigilError *error)
     return true;
 }
 
-// After a switch or a lost connection: find the serving node, then resume or restart.
+// After a switch, a lost connection or a reply it could not accept: find the serving node, then resume or restart.
 bool ScanIterator::recover(const QString &reason, bool switched, VigilError *error)
 {
     const NodeIdentity old = m_node;
-    QElapsedTimer clock;
-    clock.start();
+    // The first recovery goes at once (a failover's new master is wanted now). One after another with no good reply
+    // in between means the node keeps failing: back off, up to 2 s, rather than hammer it.
+    if (m_recoveries > 0)
+        nap(qMin(2000, 250 << qMin(m_recoveries - 1, 3)), m_callbacks.cancelled);
+    ++m_recoveries;
+    recoveryLeftMs();
     VigilError last;
-    while (clock.elapsed() < m_options.reconnectTimeoutMs) {
+    for (;;) {
         if (isCancelled()) {
             *error = {VigilError::Kind::Cancelled, {}, QStringLiteral("SCAN"), QStringLiteral("cancelled")};
             return false;
         }
-        if (connect(reason, &last)) {
+        if (connect(&last)) {
             // A switch announced by the sentinels is never "the same node", even if the deposed master still answers.
             const bool same = m_node.sameNodeAs(old)
                               && !(switched && m_epoch.master().isValid() && m_epoch.master() != old.address);
@@ -192,17 +241,41 @@ bool ScanIterator::recover(const QString &reason, bool switched, VigilError *err
                 m_callbacks.notice(notice);
             return true;
         }
-        // Auth and usage errors will not fix themselves by waiting.
-        if (last.kind() == VigilError::Kind::Auth || last.kind() == VigilError::Kind::Usage)
+        // A refused password, a certificate that does not verify and a usage error do not fix themselves by waiting.
+        const VigilError::Kind kind = last.kind();
+        if (kind == VigilError::Kind::Auth || kind == VigilError::Kind::Usage || kind == VigilError::Kind::Refused
+            || kind == VigilError::Kind::Tls || kind == VigilError::Kind::OutOfMemory)
             break;
-        nap(250, m_callbacks.cancelled);
+        if (kind == VigilError::Kind::Protocol && !countFault(last, error))
+            return false;
+        if (recoveryLeftMs() <= 0)
+            break;
+        nap(qMin<qint64>(250, recoveryLeftMs()), m_callbacks.cancelled);
     }
     *error = VigilError(last.kind(), last.node(), last.step(),
                         QStringLiteral("%1 (gave up finding the serving node after %2 s: %3)")
                             .arg(last.message())
-                            .arg(clock.elapsed() / 1000.0, 0, 'f', 1)
+                            .arg(static_cast<double>(m_trouble.elapsed()) / 1000.0, 0, 'f', 1)
                             .arg(reason));
     return false;
+}
+
+bool ScanIterator::countFault(const VigilError &fault, VigilError *error)
+{
+    if (++m_faults <= m_options.protocolRetries)
+        return true;
+    *error = VigilError(fault.kind(), fault.node(), fault.step(),
+                        QStringLiteral("%1 (%2 attempts in a row met a reply Vigil cannot accept; not trying again)")
+                            .arg(fault.message())
+                            .arg(m_faults));
+    return false;
+}
+
+qint64 ScanIterator::recoveryLeftMs()
+{
+    if (!m_trouble.isValid())
+        m_trouble.start();
+    return m_options.recoveryTimeoutMs - m_trouble.elapsed();
 }
 
 void ScanIterator::pace(qint64 processed, qint64 elapsedMs)
@@ -216,18 +289,40 @@ void ScanIterator::pace(qint64 processed, qint64 elapsedMs)
 
 ScanSummary ScanIterator::run(VigilError *error)
 {
+    try {
+        return scanKeys(error);
+    } catch (const std::bad_alloc &) {
+        // Give back what the scan holds first: the message below needs memory too.
+        const qint64 held = m_seen ? m_seen->memoryBytes() : 0;
+        const QString node = m_connection ? m_connection->nodeName() : QString();
+        m_seen.reset();
+        m_connection.reset();
+        *error = {VigilError::Kind::OutOfMemory, node, QStringLiteral("SCAN"),
+                  QStringLiteral("out of memory after %1 keys (the set that keeps keys from being reported twice "
+                                 "held %2 MiB)")
+                      .arg(m_summary.keys)
+                      .arg(held / (1024 * 1024))};
+        return m_summary;
+    }
+}
+
+ScanSummary ScanIterator::scanKeys(VigilError *error)
+{
     QElapsedTimer clock;
     clock.start();
     m_summary = {};
     m_started = false;
     *error = {};
+    m_faults = 0;
+    m_recoveries = 0;
+    m_trouble.invalidate();
 
     quint64 epochSeen = m_epoch.value();
-    if (!connect(QStringLiteral("start"), error))
+    if (!connect(error))
         return m_summary;
     m_started = true;
-    if (m_seen && m_options.match.isEmpty() && m_options.type.isEmpty())
-        m_seen->reserve(qMin<qint64>(m_dbsize, 256LL * 1024 * 1024)); // DBSIZE is the whole answer: size for it
+    // The set of keys seen is not sized for DBSIZE: that is the server's word, and a lie would reserve gigabytes up
+    // front. It grows from what arrives.
     if (m_callbacks.resolved)
         m_callbacks.resolved(m_node);
 
@@ -270,31 +365,55 @@ ScanSummary ScanIterator::run(VigilError *error)
         }
         inFlight = false;
         const RespResult reply = m_connection->collect(ticket);
-        if (reply.error.isError()) {
-            if (!recover(reply.error.kind() == VigilError::Kind::ConnectionLost
-                             ? QStringLiteral("the connection to %1 was lost").arg(m_node.address.toString())
-                             : reply.error.toString(),
-                         false, error))
-                break;
-            epochSeen = m_epoch.value();
-            continue;
-        }
-        if (reply.value.isError()) {
+        if (!reply.error.isError() && reply.value.isError()) {
             const QByteArray code = reply.value.errorCode();
             if (code == "LOADING" || code == "BUSY" || code == "MASTERDOWN") {
+                // It answers once it has loaded, or once its script ends: worth a wait, but a bounded one.
+                if (recoveryLeftMs() <= 0) {
+                    const VigilError e = m_connection->errorFor(scan, reply.value);
+                    *error = VigilError(e.kind(), e.node(), e.step(),
+                                        QStringLiteral("%1 (still after %2 s)")
+                                            .arg(e.message())
+                                            .arg(static_cast<double>(m_trouble.elapsed()) / 1000.0, 0, 'f', 1));
+                    break;
+                }
                 nap(200, m_callbacks.cancelled);
                 continue;
             }
             *error = m_connection->errorFor(scan, reply.value);
             break;
         }
-        if (!reply.value.isArray() || reply.value.size() != 2 || !reply.value.at(1).isArray()) {
-            *error = {VigilError::Kind::Protocol, m_connection->nodeName(), QStringLiteral("SCAN"),
-                      QStringLiteral("unexpected reply shape: %1")
-                          .arg(QString::fromUtf8(reply.value.toDisplayString().left(80)))};
-            break;
+        VigilError fault = reply.error;
+        quint64 cursor = 0;
+        QString problem;
+        if (!fault.isError() && !readScanReply(reply.value, &cursor, &problem))
+            fault = {VigilError::Kind::Protocol, m_connection->nodeName(), QStringLiteral("SCAN"), problem};
+        if (fault.isError()) {
+            // A lost connection or a timeout is waited out (a failover); a reply it cannot accept is tried again a
+            // few times, on a new connection (the old one's byte stream cannot be trusted), then it gives up.
+            if (fault.kind() == VigilError::Kind::Protocol && !countFault(fault, error))
+                break;
+            if (fault.kind() != VigilError::Kind::Protocol && m_trouble.isValid() && recoveryLeftMs() <= 0) {
+                // Reconnecting works, and the next reply fails again: that too ends once the trouble is too old.
+                *error = VigilError(fault.kind(), fault.node(), fault.step(),
+                                    QStringLiteral("%1 (gave up after %2 s without a reply the scan could use)")
+                                        .arg(fault.message())
+                                        .arg(static_cast<double>(m_trouble.elapsed()) / 1000.0, 0, 'f', 1));
+                break;
+            }
+            if (!recover(fault.kind() == VigilError::Kind::ConnectionLost
+                             ? QStringLiteral("the connection to %1 was lost").arg(m_node.address.toString())
+                             : fault.toString(),
+                         false, error))
+                break;
+            epochSeen = m_epoch.value();
+            continue;
         }
-        m_cursor = reply.value.at(0).toByteArray();
+        // A reply the scan can use: whatever trouble there was is over.
+        m_faults = 0;
+        m_recoveries = 0;
+        m_trouble.invalidate();
+        m_cursor = QByteArray::number(cursor);
         // Ask for the next batch now, and process this one while the server works on it. Its keys are not ours until
         // they arrive: after a switch it is dropped with the old connection, and m_cursor asks for it again.
         if (m_cursor != "0" && m_options.keysPerSecond <= 0 && m_epoch.value() == epochSeen) {

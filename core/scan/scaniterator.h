@@ -6,6 +6,8 @@
 #include "sentinel/masterresolver.h"
 #include "sentinel/switchepoch.h"
 
+#include <QElapsedTimer>
+
 #include <functional>
 #include <memory>
 
@@ -21,6 +23,13 @@ class RedisConnection;
 // With dedupe on, no key is reported twice, and every key present on the serving master from the start of the scan to
 // its end is reported. When a pass that followed a restart completes, the keys reported before the restart that the
 // new node did not list are reported as missing after failover: writes that asynchronous replication may have lost.
+//
+// Every failure is bounded. A lost connection, a timeout or a node that says it is not the master (a failover) is
+// waited out for ScanOptions::recoveryTimeoutMs, counted from the last reply the scan could use. A reply it cannot
+// accept (the wrong shape, a header over the reader's limits, a reply broken off) is a protocol fault on that node:
+// tried again protocolRetries times at most, then the scan fails, naming the node and the step. A well-formed reply
+// that is wrong (a cursor that is not a number, a key that is not a string) is such a fault too: it never ends in
+// "complete". Running out of memory is an error, never an exception out of run().
 //
 // Blocking: run() returns when the scan is complete, failed or cancelled. Never KEYS, never Lua.
 class ScanIterator final
@@ -47,9 +56,14 @@ public:
     bool started() const { return m_started; }
 
 private:
-    bool connect(const QString &why, VigilError *error);
+    ScanSummary scanKeys(VigilError *error);
+    bool connect(VigilError *error);
     bool readIdentity(RedisConnection &connection, NodeIdentity *identity, qint64 *dbsize, VigilError *error);
     bool recover(const QString &reason, bool switched, VigilError *error);
+    // Counts a protocol fault; false (and *error) once there were too many in a row.
+    bool countFault(const VigilError &fault, VigilError *error);
+    // The time left to wait trouble out, starting the clock if it was not running.
+    qint64 recoveryLeftMs();
     bool isCancelled() const { return m_callbacks.cancelled && m_callbacks.cancelled(); }
     void pace(qint64 processed, qint64 elapsedMs);
 
@@ -67,4 +81,8 @@ private:
     QByteArray m_cursor = "0";
     qint64 m_dbsize = -1;
     bool m_started = false;
+    // Since the last SCAN reply the scan could use: protocol faults, recoveries, and how long the trouble has lasted.
+    int m_faults = 0;
+    int m_recoveries = 0;
+    QElapsedTimer m_trouble;
 };

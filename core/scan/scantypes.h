@@ -18,7 +18,13 @@ struct ScanOptions
     Source source = Source::Master;
     double keysPerSecond = 0; // pacing ceiling; 0 = as fast as the server answers
     bool dedupe = true;
-    int reconnectTimeoutMs = 60000; // how long to keep re-resolving after a switch or a lost connection
+    // How long trouble is waited out: a failover, a lost connection, a node that does not answer or is still loading.
+    // Counted from the first failure since the last SCAN reply the scan could use; longer than any failover.
+    int recoveryTimeoutMs = 60000;
+    // Replies a node sent that Vigil cannot accept (wrong types, lying headers, a reply broken off), in a row: after
+    // the first, this many more attempts, then the scan fails. A protocol fault is not a failover, and waiting will not
+    // fix it.
+    int protocolRetries = 2;
 };
 
 // Keys leave a scan in batches, never one signal per key.

@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 
+#include <new>
+
 ScanWorker::ScanWorker(QObject *parent)
     : QObject(parent)
 {
@@ -93,10 +95,21 @@ void ScanWorker::run(const ScanRequest &request)
         }
     };
 
-    ScanIterator iterator(request.target, request.options, request.epoch, callbacks, request.connections);
+    // An exception must not leave this function: it would reach the thread's event loop, and end the program.
     VigilError error;
-    ScanSummary summary = iterator.run(&error);
-    flush();
+    ScanSummary summary;
+    try {
+        ScanIterator iterator(request.target, request.options, request.epoch, callbacks, request.connections);
+        summary = iterator.run(&error);
+        flush();
+    } catch (const std::bad_alloc &) {
+        batch.keys.clear();
+        batch.keys.squeeze();
+        error = {VigilError::Kind::OutOfMemory,
+                 {},
+                 QStringLiteral("SCAN"),
+                 QStringLiteral("out of memory while passing on the keys found")};
+    }
     Q_EMIT progressed(lastProgress);
     if (error.isError()) {
         Q_EMIT failed(id, error);

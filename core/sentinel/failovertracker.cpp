@@ -68,7 +68,7 @@ QByteArray FailoverRecord::toJson() const
         {QStringLiteral("phases"), phases},
         {QStringLiteral("finished"), isFinished()},
         {QStringLiteral("duration_ms"), durationMs()},
-        {QStringLiteral("events"), static_cast<qint64>(events.size())},
+        {QStringLiteral("events"), static_cast<qint64>(events.size()) + droppedEvents},
     };
     if (reached(Aborted))
         o.insert(QStringLiteral("aborted"), QString::fromUtf8(abortReason));
@@ -77,6 +77,16 @@ QByteArray FailoverRecord::toJson() const
     if (endedByTimeout)
         o.insert(QStringLiteral("ended_by_timeout"), true);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+void FailoverRecord::keep(const SentinelEvent &event)
+{
+    if (event.name == "+try-failover")
+        triedFailover = true;
+    if (events.size() < maxEvents)
+        events.append(event);
+    else
+        ++droppedEvents;
 }
 
 FailoverTracker::FailoverTracker(const QByteArray &masterName, QObject *parent)
@@ -128,7 +138,7 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
     if (!record && name == "+switch-master" && !m_records.isEmpty() && m_records.last().oldMaster == event.oldMaster
         && m_records.last().newMaster == event.newMaster) {
         // The leader announces the switch only at the very end, after the others: it belongs to the record just closed.
-        m_records.last().events.append(event);
+        m_records.last().keep(event);
         return;
     }
     if (!record) {
@@ -142,13 +152,15 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
         fresh.startEvent = name;
         fresh.at[FailoverRecord::Started] = event.received;
         m_records.append(fresh);
+        if (m_records.size() > maxRecords)
+            m_records.removeFirst(); // the oldest, finished: only the last record can be open
         record = &m_records.last();
-        record->events.append(event);
+        record->keep(event);
         Q_EMIT failoverStarted(*record);
         if (name != "+switch-master")
             return;
     } else {
-        record->events.append(event);
+        record->keep(event);
     }
 
     if (name == "+elected-leader") {
@@ -178,10 +190,7 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
     } else if (aboutMaster && (name == "-sdown" || name == "-odown") && !record->reached(FailoverRecord::LeaderElected)
                && !record->reached(FailoverRecord::SwitchMaster) && event.instance == record->oldMaster) {
         // The master came back before anyone started a failover: an outage, not a failover.
-        bool tried = false;
-        for (const SentinelEvent &e : std::as_const(record->events))
-            tried = tried || e.name == "+try-failover";
-        if (!tried) {
+        if (!record->triedFailover) {
             mark(*record, FailoverRecord::Aborted, event);
             record->abortReason = name;
         }

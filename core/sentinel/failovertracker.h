@@ -33,7 +33,14 @@ struct FailoverRecord
     bool endedByTimeout = false;
     bool superseded = false;              // closed because a new outage began before its last event arrived
     std::array<QDateTime, PhaseCount> at; // when each phase was first seen; null when it was not
-    QList<SentinelEvent> events;          // everything that belongs to it, in arrival order
+    // What belongs to it, in arrival order: the first maxEvents, and a count of the rest. A sentinel stuck in a loop
+    // (or a hostile one) must not make one record grow without end.
+    static constexpr int maxEvents = 1000;
+    QList<SentinelEvent> events;
+    qint64 droppedEvents = 0;
+    bool triedFailover = false; // a +try-failover was among them
+
+    void keep(const SentinelEvent &event);
 
     bool reached(Phase phase) const { return at.at(phase).isValid(); }
     bool isFinished() const;
@@ -48,13 +55,16 @@ struct FailoverRecord
 
 Q_DECLARE_METATYPE(FailoverRecord)
 
-// Groups Sentinel events into FailoverRecords for one master name, and keeps every record of the session.
+// Groups Sentinel events into FailoverRecords for one master name, and keeps the last maxRecords records of the
+// session.
 class FailoverTracker final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FailoverTracker)
 
 public:
+    static constexpr int maxRecords = 200;
+
     explicit FailoverTracker(const QByteArray &masterName, QObject *parent = nullptr);
 
     const QList<FailoverRecord> &records() const { return m_records; }

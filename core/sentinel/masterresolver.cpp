@@ -5,6 +5,32 @@
 #include <QStringList>
 #include <QThread>
 
+#include <charconv>
+
+namespace {
+// SENTINEL get-master-addr-by-name answers nil (an unknown name) or [host, port]. Anything else comes from a sentinel
+// that cannot be trusted with the address: *problem says what it sent, quoting only the start of it.
+bool readMasterAddress(const RespValue &reply, HostPort *address, QString *problem)
+{
+    const auto unexpected = [&](const QString &what) {
+        *problem = QStringLiteral("%1: %2").arg(what, QString::fromUtf8(reply.preview()));
+        return false;
+    };
+    if (!reply.isArray() || reply.size() != 2 || !reply.at(0).isBulk() || !reply.at(1).isBulk())
+        return unexpected(QStringLiteral("unexpected reply, not a host and a port"));
+    const QByteArray &host = reply.at(0).toByteArray();
+    const QByteArray &port = reply.at(1).toByteArray();
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.cbegin(), port.cend(), value);
+    if (ec != std::errc() || end != port.cend() || value == 0 || value > 65535)
+        return unexpected(QStringLiteral("the port is not a port number"));
+    if (host.isEmpty() || host.size() > 255)
+        return unexpected(QStringLiteral("the host is not a host name"));
+    *address = {QString::fromUtf8(host), static_cast<quint16>(value)};
+    return true;
+}
+} // namespace
+
 ConnectionOptions SentinelTarget::sentinelOptions(const HostPort &address) const
 {
     ConnectionOptions o;
@@ -20,6 +46,7 @@ ConnectionOptions SentinelTarget::sentinelOptions(const HostPort &address) const
     o.tls = sentinelTls;
     o.connectTimeoutMs = sentinelTimeoutMs;
     o.commandTimeoutMs = sentinelTimeoutMs;
+    o.limits = limits;
     return o;
 }
 
@@ -36,6 +63,7 @@ ConnectionOptions SentinelTarget::dataOptions(const HostPort &address, const QSt
     o.tls = dataTls;
     o.connectTimeoutMs = dataConnectTimeoutMs;
     o.commandTimeoutMs = dataCommandTimeoutMs;
+    o.limits = limits;
     return o;
 }
 
@@ -60,6 +88,7 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
     // the password; a dead seed says nothing, and must not hide what the live ones said.
     QStringList failures;
     QList<VigilError> authErrors;
+    QList<VigilError> protocolErrors; // sentinels that answered what no sentinel would
     QStringList unknownName;
     QStringList notSentinel;
     const QList<HostPort> order = m_sentinels;
@@ -69,11 +98,15 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         if (const VigilError e = sentinel.openBlocking(); e.isError()) {
             if (e.kind() == VigilError::Kind::Auth)
                 authErrors.append(e);
+            if (e.kind() == VigilError::Kind::Protocol)
+                protocolErrors.append(e);
             failures.append(e.toString());
             continue;
         }
         const RespResult reply = sentinel.execute(ask);
         if (reply.error.isError()) {
+            if (reply.error.kind() == VigilError::Kind::Protocol)
+                protocolErrors.append(reply.error);
             failures.append(reply.error.toString());
             continue;
         }
@@ -84,18 +117,27 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
                 failures.append(e.toString());
             } else if (reply.value.toByteArray().contains("unknown command")) {
                 notSentinel.append(seed.toString());
-                failures.append(QStringLiteral("%1: not a sentinel (it answered: %2)")
-                                    .arg(seed.toString(), QString::fromUtf8(reply.value.toByteArray())));
+                failures.append(
+                    QStringLiteral("%1: not a sentinel (it answered: %2)")
+                        .arg(seed.toString(), QString::fromUtf8(RespValue::printable(reply.value.toByteArray(), 200))));
             } else {
                 failures.append(e.toString());
             }
             continue;
         }
-        if (reply.value.isNil() || !reply.value.isArray() || reply.value.size() != 2) {
+        if (reply.value.isNil()) {
             // The spec: this sentinel does not know the master; ask the next one.
             unknownName.append(seed.toString());
             failures.append(
                 QStringLiteral("sentinel %1: does not know master '%2'").arg(seed.toString(), m_target.masterName));
+            continue;
+        }
+        HostPort reported;
+        QString problem;
+        if (!readMasterAddress(reply.value, &reported, &problem)) {
+            const VigilError e(VigilError::Kind::Protocol, sentinel.nodeName(), Resp::describe(ask), problem);
+            protocolErrors.append(e);
+            failures.append(e.toString());
             continue;
         }
         // Found it: this sentinel goes to the front for next time.
@@ -105,8 +147,7 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
 
         ResolvedMaster resolved;
         resolved.sentinel = seed;
-        resolved.reported = {QString::fromUtf8(reply.value.at(0).toByteArray()),
-                             static_cast<quint16>(reply.value.at(1).toByteArray().toUInt())};
+        resolved.reported = reported;
         resolved.address = m_target.addressMap.map(resolved.reported);
         *error = {};
         return resolved;
@@ -129,6 +170,10 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
     } else if (!notSentinel.isEmpty()) {
         *error = {VigilError::Kind::Usage, masterNode, QStringLiteral("SENTINEL get-master-addr-by-name"),
                   failures.join(QStringLiteral("; "))};
+    } else if (!protocolErrors.isEmpty()) {
+        // Not "no sentinel answered": one did, with something that cannot be a master's address. Name it.
+        const VigilError &first = protocolErrors.first();
+        *error = {VigilError::Kind::Protocol, first.node(), first.step(), first.message() + rest};
     } else {
         *error = {VigilError::Kind::Unreachable, masterNode, QStringLiteral("reach a sentinel"),
                   QStringLiteral("no sentinel answered: ") + failures.join(QStringLiteral("; "))};
@@ -150,12 +195,16 @@ void MasterResolver::refreshSentinels(RedisConnection &sentinel)
     }
 }
 
-std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster *resolved, VigilError *error)
+std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster *resolved, VigilError *error,
+                                                                 QDeadlineTimer deadline)
 {
     VigilError last;
     for (int attempt = 1; attempt <= m_target.roleRetries + 1; ++attempt) {
-        if (attempt > 1)
+        if (attempt > 1) {
+            if (deadline.remainingTime() >= 0 && deadline.remainingTime() < m_target.roleRetryDelayMs)
+                break;
             QThread::msleep(static_cast<unsigned long>(m_target.roleRetryDelayMs));
+        }
         ResolvedMaster found = queryMasterAddress(error);
         if (error->isError())
             return nullptr;
@@ -163,7 +212,7 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
         std::unique_ptr<RedisConnection> connection
             = m_connections->make(m_target.dataOptions(found.address, QStringLiteral("master")));
         if (const VigilError e = connection->openBlocking(); e.isError()) {
-            if (e.kind() == VigilError::Kind::Auth) {
+            if (e.kind() == VigilError::Kind::Auth || e.kind() == VigilError::Kind::Protocol) {
                 *error = e;
                 return nullptr;
             }
@@ -176,19 +225,24 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
             continue;
         }
         const RespResult role = connection->execute({"ROLE"});
-        if (!role.ok() || !role.value.isArray() || role.value.size() < 1) {
+        if (!role.ok()) {
             last = role.error.isError() ? role.error : connection->errorFor({"ROLE"}, role.value);
-            if (last.kind() == VigilError::Kind::Auth) {
+            if (last.kind() == VigilError::Kind::Auth || last.kind() == VigilError::Kind::Protocol) {
                 *error = last;
                 return nullptr;
             }
             continue;
         }
+        if (!role.value.isArray() || role.value.size() < 1 || !role.value.at(0).isBulk()) {
+            *error = {VigilError::Kind::Protocol, connection->nodeName(), QStringLiteral("ROLE"),
+                      QStringLiteral("unexpected reply: %1").arg(QString::fromUtf8(role.value.preview()))};
+            return nullptr;
+        }
         found.role = role.value.at(0).toByteArray();
         if (found.role != "master") {
             last = {VigilError::Kind::Server, connection->nodeName(), QStringLiteral("ROLE"),
                     QStringLiteral("the reported master says it is a %1 (failover in progress?)")
-                        .arg(QString::fromUtf8(found.role))};
+                        .arg(QString::fromUtf8(RespValue::printable(found.role, 40)))};
             continue;
         }
         *resolved = found;
@@ -202,6 +256,7 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
 QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
 {
     QStringList failures;
+    VigilError protocolError;
     for (const HostPort &seed : std::as_const(m_sentinels)) {
         const std::unique_ptr<RedisConnection> connection = m_connections->make(m_target.sentinelOptions(seed));
         RedisConnection &sentinel = *connection;
@@ -212,8 +267,23 @@ QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
         const RespCommand command = {"SENTINEL", "REPLICAS", m_target.masterName.toUtf8()};
         const RespResult reply = sentinel.execute(command);
         if (!reply.ok()) {
+            if (reply.error.kind() == VigilError::Kind::Protocol)
+                protocolError = reply.error;
             failures.append(reply.error.isError() ? reply.error.toString()
                                                   : sentinel.errorFor(command, reply.value).toString());
+            continue;
+        }
+        bool fieldMaps = reply.value.isArray();
+        for (const RespValue &entry : reply.value.elements()) {
+            fieldMaps = fieldMaps && entry.isArray() && entry.size() % 2 == 0;
+            for (const RespValue &field : entry.elements())
+                fieldMaps = fieldMaps && field.isBulk();
+        }
+        if (!fieldMaps) {
+            protocolError = {VigilError::Kind::Protocol, sentinel.nodeName(), Resp::describe(command),
+                             QStringLiteral("unexpected reply, not a list of replicas: %1")
+                                 .arg(QString::fromUtf8(reply.value.preview()))};
+            failures.append(protocolError.toString());
             continue;
         }
         QList<HostPort> replicas;
@@ -226,6 +296,15 @@ QList<HostPort> MasterResolver::queryReplicas(VigilError *error)
         }
         *error = {};
         return replicas;
+    }
+    if (protocolError.isError()) {
+        *error = {VigilError::Kind::Protocol, protocolError.node(), protocolError.step(),
+                  protocolError.message()
+                      + (failures.size() > 1 ? QStringLiteral(" (all %1 sentinels: %2)")
+                                                   .arg(failures.size())
+                                                   .arg(failures.join(QStringLiteral("; ")))
+                                             : QString())};
+        return {};
     }
     *error = {VigilError::Kind::Unreachable, QStringLiteral("master '%1'").arg(m_target.masterName),
               QStringLiteral("SENTINEL REPLICAS"),

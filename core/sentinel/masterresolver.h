@@ -5,6 +5,7 @@
 #include "resp/connectionfactory.h"
 #include "resp/connectionoptions.h"
 
+#include <QDeadlineTimer>
 #include <QList>
 
 #include <memory>
@@ -32,6 +33,7 @@ struct SentinelTarget
     int dataCommandTimeoutMs = 5000;
     int roleRetries = 10; // "reported master says it is a replica": retries, roleRetryDelayMs apart
     int roleRetryDelayMs = 300;
+    RespLimits limits; // what one reply may announce and weigh, on every connection to the deployment
 
     ConnectionOptions sentinelOptions(const HostPort &address) const;
     ConnectionOptions dataOptions(const HostPort &address, const QString &role) const;
@@ -64,8 +66,11 @@ public:
     // The sentinels it knows now: the seeds, reordered, plus those discovered.
     const QList<HostPort> &sentinels() const { return m_sentinels; }
 
-    // Resolves and returns an open, role-checked connection to the master (or null and *error).
-    std::unique_ptr<RedisConnection> connectToMaster(ResolvedMaster *resolved, VigilError *error);
+    // Resolves and returns an open, role-checked connection to the master (or null and *error). The role retries stop
+    // at `deadline` (the scan's recovery bound). A reply it cannot accept, from a sentinel or from the master, is a
+    // Protocol error and is not retried here: the caller decides how often to try again.
+    std::unique_ptr<RedisConnection> connectToMaster(ResolvedMaster *resolved, VigilError *error,
+                                                     QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
 
     // Only asks the sentinels; does not connect to the master.
     ResolvedMaster queryMasterAddress(VigilError *error);

@@ -81,11 +81,11 @@ bool ValuePager::fail(QString *error, const QString &message)
 bool ValuePager::consume(const RespValue &reply, QList<ValueRow> *rows, QString *error)
 {
     if (reply.isError())
-        return fail(error, QString::fromUtf8(reply.toByteArray()));
+        return fail(error, QString::fromUtf8(RespValue::printable(reply.toByteArray(), 300)));
+    // A page is as big as the server makes it: quote its start only.
     const auto unexpected = [&] {
-        return fail(error,
-                    QStringLiteral("unexpected reply to %1: %2")
-                        .arg(QString::fromLatin1(nextCommand().first()), QString::fromUtf8(reply.toDisplayString())));
+        return fail(error, QStringLiteral("unexpected reply to %1: %2")
+                               .arg(QString::fromLatin1(nextCommand().first()), QString::fromUtf8(reply.preview())));
     };
 
     if (scanned()) {

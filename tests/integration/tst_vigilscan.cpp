@@ -1,3 +1,4 @@
+#include "fakeserver.h"
 #include "processrun.h"
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
@@ -10,8 +11,21 @@
 #include <QTemporaryFile>
 #include <QTest>
 
+#include <sys/resource.h>
+
+namespace FakeDeploymentKeys {
+inline QList<QByteArray> sample()
+{
+    QList<QByteArray> keys;
+    for (int i = 0; i < 100; ++i)
+        keys.append("fake:" + QByteArray::number(i));
+    return keys;
+}
+} // namespace FakeDeploymentKeys
+
 // vigil-scan as a user runs it: formats, --events, exit statuses and one-line errors, passwords from the environment
-// or a file.
+// or a file; against fake deployments, replies it cannot accept (exit 1 after a few tries, naming the node and the
+// step) and --recovery-timeout.
 class TestVigilScan final : public QObject
 {
     Q_OBJECT
@@ -233,6 +247,175 @@ private Q_SLOTS:
         const Run run = vigilScan(arguments);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(QString::fromUtf8(run.err).contains(expected), run.err.constData());
+    }
+
+    // Usage errors that need no network are found before anything connects: the sentinel here is a live fake that
+    // counts every command it gets.
+    void usageErrorsNeedNoConnection_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("empty master") << QStringList{QStringLiteral("--master"), QString()}
+                                      << QStringLiteral("--master needs a name");
+        QTest::newRow("blank master") << QStringList{QStringLiteral("--master"), QStringLiteral("  ")}
+                                      << QStringLiteral("--master needs a name");
+        const QStringList master = {QStringLiteral("--master"), QStringLiteral("fake")};
+        QTest::newRow("bad count") << master + QStringList{QStringLiteral("--count"), QStringLiteral("-3")}
+                                   << QStringLiteral("--count needs a positive number");
+        QTest::newRow("bad format") << master + QStringList{QStringLiteral("--format"), QStringLiteral("csv")}
+                                    << QStringLiteral("--format is plain, quoted or hex, not 'csv'");
+        QTest::newRow("bad recovery timeout")
+            << master + QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("soon")}
+            << QStringLiteral("--recovery-timeout needs a number of seconds from 0.001 to 86400, not 'soon'");
+        QTest::newRow("pace infinite") << master + QStringList{QStringLiteral("--pace"), QStringLiteral("inf")}
+                                       << QStringLiteral("--pace needs a positive number of keys a second, not 'inf'");
+        QTest::newRow("missing CA file") << master
+                                                + QStringList{QStringLiteral("--tls"), QStringLiteral("--cacert"),
+                                                              QStringLiteral("/nonexistent/ca.pem")}
+                                         << QStringLiteral("--cacert /nonexistent/ca.pem: no such file");
+    }
+
+    void usageErrorsNeedNoConnection()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, expected);
+        const FakeDeployment fake({"k"});
+        const Run run = vigilScan(
+            QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:%1").arg(fake.sentinelPort())}
+            + options);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.startsWith(QByteArray("vigil-scan: " + expected.toUtf8())), run.err.constData());
+        QCOMPARE(run.err.count('\n'), 1);
+        QCOMPARE(fake.sentinelCount("CLIENT"), 0);
+        QCOMPARE(fake.sentinelCount("SENTINEL"), 0);
+    }
+
+    void replyItCannotAcceptExitsOne_data()
+    {
+        QTest::addColumn<QByteArray>("reply");
+        QTest::addColumn<bool>("close");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("integer instead of a SCAN reply")
+            << FakeResp::integer(42) << false << QStringLiteral("not a cursor and a list of keys");
+        QTest::newRow("cursor that is not a number") << FakeResp::array({FakeResp::bulk("1e3"), FakeResp::array({})})
+                                                     << false << QStringLiteral("the cursor is not a number");
+        QTest::newRow("header announcing 4 GB")
+            << QByteArray("$4000000000\r\n") << false << QStringLiteral("bulk reply of 4000000000 bytes exceeds");
+        QTest::newRow("stops halfway, then closes")
+            << QByteArray("*2\r\n$1\r\n0\r\n*3\r\n$1\r\na") << true << QStringLiteral("the reply stopped halfway");
+    }
+
+    // The first page is good, then every SCAN gets the hostile reply: exit 1 after three tries, the first page
+    // printed once, one line on stderr naming the node and the step, and no summary (the scan did not complete).
+    void replyItCannotAcceptExitsOne()
+    {
+        QFETCH(QByteArray, reply);
+        QFETCH(bool, close);
+        QFETCH(QString, expected);
+        using Node = FakeDeployment::Node;
+        const FakeDeployment fake(FakeDeploymentKeys::sample(),
+                                  [&](Node node, const QList<QByteArray> &command, int seen) {
+                                      if (node == Node::Master && command.first().toUpper() == "SCAN" && seen >= 2)
+                                          return std::optional<FakeReply>(FakeReply{reply, close});
+                                      return std::optional<FakeReply>();
+                                  });
+        const Run run = vigilScan({QStringLiteral("--sentinel"),
+                                   QStringLiteral("127.0.0.1:%1").arg(fake.sentinelPort()), QStringLiteral("--master"),
+                                   QStringLiteral("fake"), QStringLiteral("--count"), QStringLiteral("10")});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.out, fake.keys().mid(0, FakeDeployment::pageSize).join('\n') + '\n');
+        const QList<QByteArray> lines = run.err.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().startsWith(
+                     QStringLiteral("vigil-scan: master 127.0.0.1:%1: SCAN failed: ").arg(fake.masterPort()).toUtf8()),
+                 run.err.constData());
+        QVERIFY2(QString::fromUtf8(run.err).contains(expected), run.err.constData());
+        QCOMPARE(fake.masterCount("SCAN"), 1 + 3);
+    }
+
+    void hostileSentinelExitsThree()
+    {
+        using Node = FakeDeployment::Node;
+        const FakeDeployment fake(FakeDeploymentKeys::sample(), [](Node node, const QList<QByteArray> &command, int) {
+            if (node == Node::Sentinel && command.value(1).toUpper() == "GET-MASTER-ADDR-BY-NAME")
+                return std::optional<FakeReply>(FakeReply{FakeResp::bulks({"127.0.0.1", "6379", "x"}), false});
+            return std::optional<FakeReply>();
+        });
+        expectResolveFailure({QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:%1").arg(fake.sentinelPort()),
+                              QStringLiteral("--master"), QStringLiteral("fake")},
+                             QStringLiteral("vigil-scan: sentinel 127.0.0.1:%1: SENTINEL GET-MASTER-ADDR-BY-NAME "
+                                            "failed: unexpected reply, not a host and a port")
+                                 .arg(fake.sentinelPort()));
+        QCOMPARE(fake.masterCount("SCAN"), 0);
+    }
+
+    // A master that drops the connection at every SCAN is waited out for --recovery-timeout, then vigil-scan exits 1.
+    // With the default of 60 s this run would outlast the 60 s the test gives the process.
+    void recoveryTimeoutBoundsTheWait()
+    {
+        using Node = FakeDeployment::Node;
+        const FakeDeployment fake(FakeDeploymentKeys::sample(),
+                                  [](Node node, const QList<QByteArray> &command, int seen) {
+                                      if (node == Node::Master && command.first().toUpper() == "SCAN" && seen >= 2)
+                                          return std::optional<FakeReply>(FakeReply{{}, true});
+                                      return std::optional<FakeReply>();
+                                  });
+        const Run run = vigilScan(
+            {QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:%1").arg(fake.sentinelPort()),
+             QStringLiteral("--master"), QStringLiteral("fake"), QStringLiteral("--count"), QStringLiteral("10"),
+             QStringLiteral("--recovery-timeout"), QStringLiteral("2"), QStringLiteral("--events")});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.out, fake.keys().mid(0, FakeDeployment::pageSize).join('\n') + '\n');
+        const QList<QByteArray> lines = run.err.trimmed().split('\n');
+        QVERIFY2(lines.constLast().startsWith(
+                     QStringLiteral("vigil-scan: master 127.0.0.1:%1: SCAN failed: connection lost (gave up after ")
+                         .arg(fake.masterPort())
+                         .toUtf8()),
+                 run.err.constData());
+        // It did try again in the meantime, each time on the same node (a resume), and never summed up a complete scan.
+        QVERIFY2(run.err.count("\"event\":\"resume\"") >= 2, run.err.constData());
+        QVERIFY2(!run.err.contains("\"event\":\"summary\""), run.err.constData());
+    }
+
+    // A master that never stops sending new keys of a mebibyte each fills the memory vigil-scan may have (an address
+    // space limit of 1 GiB, set in the child): it must stop with exit 1 and one line that says it ran out of memory
+    // where, never abort.
+    void runningOutOfMemoryExitsOne()
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        QSKIP("AddressSanitizer maps terabytes of shadow memory: no address space limit can be set under it");
+#endif
+        using Node = FakeDeployment::Node;
+        const FakeDeployment fake(FakeDeploymentKeys::sample(), [](Node node, const QList<QByteArray> &command, int) {
+            if (node != Node::Master || command.first().toUpper() != "SCAN")
+                return std::optional<FakeReply>();
+            const qint64 cursor = command.value(1).toLongLong();
+            QList<QByteArray> keys;
+            for (int i = 0; i < 4; ++i)
+                keys.append(QByteArray::number(cursor * 4 + i).rightJustified(1024 * 1024, 'k'));
+            return std::optional<FakeReply>(FakeReply{
+                FakeResp::array({FakeResp::bulk(QByteArray::number(cursor + 1)), FakeResp::bulks(keys)}), false});
+        });
+        QProcess process;
+        process.setChildProcessModifier([] {
+            const rlimit limit{1UL << 30, 1UL << 30};
+            ::setrlimit(RLIMIT_AS, &limit);
+        });
+        process.setStandardOutputFile(QProcess::nullDevice());
+        process.start(QStringLiteral(VIGIL_SCAN_BIN),
+                      {QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:%1").arg(fake.sentinelPort()),
+                       QStringLiteral("--master"), QStringLiteral("fake")});
+        process.closeWriteChannel();
+        QVERIFY(process.waitForFinished(120000));
+        const QByteArray err = process.readAllStandardError();
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        QCOMPARE(err.count('\n'), 1);
+        QVERIFY2(err.startsWith(QStringLiteral("vigil-scan: master 127.0.0.1:%1: SCAN failed: out of memory after ")
+                                    .arg(fake.masterPort())
+                                    .toUtf8()),
+                 err.constData());
+        QVERIFY(fake.masterCount("SCAN") > 100);
     }
 
     void paceCapsKeysASecond()

@@ -6,7 +6,8 @@
 #include <QTest>
 
 // The options that name a deployment, as vigil and vigil-scan read them: every option reaches the target, --scan-pace
-// is a hidden alias of --pace, and every usage error names the option and the value it refused.
+// is a hidden alias of --pace, --recovery-timeout is read in seconds, and every usage error names the option and the
+// value it refused, before any connection is tried.
 class TestDeploymentOptions final : public QObject
 {
     Q_OBJECT
@@ -168,6 +169,26 @@ private Q_SLOTS:
             << QStringLiteral("--pace needs a positive number of keys a second, not 'fast'");
         QTest::newRow("pace zero") << target + QStringList{QStringLiteral("--pace"), QStringLiteral("0")} << true
                                    << QStringLiteral("--pace needs a positive number of keys a second, not '0'");
+        QTest::newRow("blank master") << QStringList{QStringLiteral("--sentinel"), QStringLiteral("127.0.0.1:1"),
+                                                     QStringLiteral("--master"), QStringLiteral(" \t")}
+                                      << true << QStringLiteral("--master needs a name");
+        QTest::newRow("pace infinite") << QStringList{QStringLiteral("--pace"), QStringLiteral("inf")} << false
+                                       << QStringLiteral("--pace needs a positive number of keys a second, not 'inf'");
+        QTest::newRow("recovery timeout not a number")
+            << QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("long")} << false
+            << QStringLiteral("--recovery-timeout needs a number of seconds from 0.001 to 86400, not 'long'");
+        QTest::newRow("recovery timeout zero")
+            << target + QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("0")} << true
+            << QStringLiteral("--recovery-timeout needs a number of seconds from 0.001 to 86400, not '0'");
+        QTest::newRow("recovery timeout negative")
+            << target + QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("-5")} << true
+            << QStringLiteral("--recovery-timeout needs a number of seconds from 0.001 to 86400, not '-5'");
+        QTest::newRow("recovery timeout past a day")
+            << target + QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("1e9")} << true
+            << QStringLiteral("--recovery-timeout needs a number of seconds from 0.001 to 86400, not '1e9'");
+        QTest::newRow("recovery timeout nan")
+            << target + QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("nan")} << true
+            << QStringLiteral("--recovery-timeout needs a number of seconds from 0.001 to 86400, not 'nan'");
         QTest::newRow("password file missing")
             << target + QStringList{QStringLiteral("--password-file"), QStringLiteral("/nonexistent/vigil-secret")}
             << true << QStringLiteral("--password-file: cannot read /nonexistent/vigil-secret");
@@ -186,6 +207,31 @@ private Q_SLOTS:
         QVERIFY(!read(options, arguments, required ? Target::Required : Target::Optional, &error));
         QVERIFY2(error.startsWith(expected), qPrintable(error));
         QVERIFY(!options.hasTarget());
+    }
+
+    void recoveryTimeoutIsInSeconds_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("milliseconds");
+        QTest::newRow("default, longer than any failover") << QStringList{} << 60000;
+        QTest::newRow("whole seconds") << QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("120")}
+                                       << 120000;
+        QTest::newRow("fractions") << QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("2.5")} << 2500;
+        QTest::newRow("without a deployment (vigil opens one later)")
+            << QStringList{QStringLiteral("--recovery-timeout"), QStringLiteral("5")} << 5000;
+    }
+
+    void recoveryTimeoutIsInSeconds()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, milliseconds);
+        const bool withTarget = !QByteArray(QTest::currentDataTag()).startsWith("without");
+        DeploymentOptions options;
+        QString error;
+        QVERIFY2(read(options, (withTarget ? deployment() : QStringList{}) + arguments,
+                      withTarget ? Target::Required : Target::Optional, &error),
+                 qPrintable(error));
+        QCOMPARE(options.recoveryTimeoutMs(), milliseconds);
     }
 
     void scanPaceErrorsUseTheSpellingGiven()
