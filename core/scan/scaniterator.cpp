@@ -231,6 +231,7 @@ bool ScanIterator::recover(const QString &reason, bool switched, VigilError *err
             } else {
                 notice.kind = ScanNotice::Kind::Restart;
                 m_cursor = "0";
+                m_cycle.reset();
                 ++m_summary.passes;
                 ++m_summary.restarts;
                 notice.pass = m_summary.passes;
@@ -316,6 +317,7 @@ ScanSummary ScanIterator::scanKeys(VigilError *error)
     m_faults = 0;
     m_recoveries = 0;
     m_trouble.invalidate();
+    m_cycle.reset();
 
     quint64 epochSeen = m_epoch.value();
     if (!connect(error))
@@ -388,6 +390,12 @@ ScanSummary ScanIterator::scanKeys(VigilError *error)
         QString problem;
         if (!fault.isError() && !readScanReply(reply.value, &cursor, &problem))
             fault = {VigilError::Kind::Protocol, m_connection->nodeName(), QStringLiteral("SCAN"), problem};
+        if (!fault.isError() && !m_cycle.advance(cursor)) {
+            // The keys of this reply are not taken: they are the circle's, already reported once.
+            fault = {
+                VigilError::Kind::Protocol, m_connection->nodeName(), QStringLiteral("SCAN"),
+                QStringLiteral("cursor %1 came back a second time in one pass: the scan would never end").arg(cursor)};
+        }
         if (fault.isError()) {
             // A lost connection or a timeout is waited out (a failover); a reply it cannot accept is tried again a
             // few times, on a new connection (the old one's byte stream cannot be trusted), then it gives up.

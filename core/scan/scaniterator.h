@@ -79,6 +79,31 @@ private:
     std::unique_ptr<KeySet> m_seen;
     ScanSummary m_summary;
     QByteArray m_cursor = "0";
+    // Brent's cycle check on the cursors of one pass: a server whose well-formed cursors go round in a circle would
+    // otherwise be scanned for ever. Redis's cursors never repeat within a pass (their bit-reversed value only grows),
+    // so a repeat is a fault. Constant memory: one remembered cursor, moved at steps 1, 2, 4, 8, ...
+    struct CursorCycle
+    {
+        quint64 mark = 0; // 0 never comes back mid-pass
+        quint64 last = 0;
+        qint64 steps = 0;
+        qint64 span = 1;
+        void reset() { *this = {}; }
+        // False when the cursor closes a circle. A cursor that repeats the last one is caught at once.
+        bool advance(quint64 cursor)
+        {
+            if (cursor != 0 && (cursor == mark || cursor == last))
+                return false;
+            last = cursor;
+            if (++steps == span) {
+                mark = cursor;
+                span *= 2;
+                steps = 0;
+            }
+            return true;
+        }
+    };
+    CursorCycle m_cycle;
     qint64 m_dbsize = -1;
     bool m_started = false;
     // Since the last SCAN reply the scan could use: protocol faults, recoveries, and how long the trouble has lasted.

@@ -295,14 +295,18 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("reply");
         QTest::addColumn<bool>("close");
         QTest::addColumn<QString>("expected");
+        QTest::addColumn<int>("accepted"); // SCAN replies taken before the faults begin
         QTest::newRow("integer instead of a SCAN reply")
-            << FakeResp::integer(42) << false << QStringLiteral("not a cursor and a list of keys");
+            << FakeResp::integer(42) << false << QStringLiteral("not a cursor and a list of keys") << 1;
         QTest::newRow("cursor that is not a number") << FakeResp::array({FakeResp::bulk("1e3"), FakeResp::array({})})
-                                                     << false << QStringLiteral("the cursor is not a number");
+                                                     << false << QStringLiteral("the cursor is not a number") << 1;
         QTest::newRow("header announcing 4 GB")
-            << QByteArray("$4000000000\r\n") << false << QStringLiteral("bulk reply of 4000000000 bytes exceeds");
+            << QByteArray("$4000000000\r\n") << false << QStringLiteral("bulk reply of 4000000000 bytes exceeds") << 1;
+        QTest::newRow("cursors going round in a circle")
+            << FakeResp::array({FakeResp::bulk("7"), FakeResp::array({})}) << false
+            << QStringLiteral("cursor 7 came back a second time in one pass: the scan would never end") << 2;
         QTest::newRow("stops halfway, then closes")
-            << QByteArray("*2\r\n$1\r\n0\r\n*3\r\n$1\r\na") << true << QStringLiteral("the reply stopped halfway");
+            << QByteArray("*2\r\n$1\r\n0\r\n*3\r\n$1\r\na") << true << QStringLiteral("the reply stopped halfway") << 1;
     }
 
     // The first page is good, then every SCAN gets the hostile reply: exit 1 after three tries, the first page
@@ -312,6 +316,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, reply);
         QFETCH(bool, close);
         QFETCH(QString, expected);
+        QFETCH(int, accepted);
         using Node = FakeDeployment::Node;
         const FakeDeployment fake(FakeDeploymentKeys::sample(),
                                   [&](Node node, const QList<QByteArray> &command, int seen) {
@@ -330,7 +335,7 @@ private Q_SLOTS:
                      QStringLiteral("vigil-scan: master 127.0.0.1:%1: SCAN failed: ").arg(fake.masterPort()).toUtf8()),
                  run.err.constData());
         QVERIFY2(QString::fromUtf8(run.err).contains(expected), run.err.constData());
-        QCOMPARE(fake.masterCount("SCAN"), 1 + 3);
+        QCOMPARE(fake.masterCount("SCAN"), accepted + 3);
     }
 
     void hostileSentinelExitsThree()

@@ -400,6 +400,30 @@ private Q_SLOTS:
 
     // DBSIZE is the server's word: a lie of a trillion keys must not size anything. The scan completes with the keys
     // that arrived, and the set that dedupes them stays as small as those keys need.
+    // Well-formed replies whose cursors go round a circle of three (5, 6, 8, 5, ...), each with a key of its own: the
+    // scan would never end. The circle is seen within two turns of it (Brent's check keeps one cursor, not a list),
+    // each key is reported once, and the scan fails as it does on a reply it cannot accept.
+    void cursorsGoingRoundAreAFault()
+    {
+        const QHash<QByteArray, QByteArray> next = {{"0", "5"}, {"5", "6"}, {"6", "8"}, {"8", "5"}};
+        const FakeDeployment fake(sampleKeys(), [&](Node node, const QList<QByteArray> &command, int) {
+            if (node != Node::Master || !isCommand(command, "SCAN"))
+                return std::optional<FakeReply>();
+            const QByteArray cursor = command.value(1);
+            return std::optional<FakeReply>(FakeReply{
+                FakeResp::array({FakeResp::bulk(next.value(cursor, "0")), FakeResp::bulks({"k" + cursor})}), false});
+        });
+        const Outcome outcome = scanOf(fake);
+        QVERIFY2(outcome.error.kind() == VigilError::Kind::Protocol, qPrintable(outcome.error.toString()));
+        QCOMPARE(outcome.error.node(), master(fake));
+        QCOMPARE(outcome.error.step(), QStringLiteral("SCAN"));
+        QVERIFY2(outcome.error.message().contains(QLatin1String("came back a second time in one pass")),
+                 qPrintable(outcome.error.toString()));
+        QCOMPARE(outcome.keys, (QList<QByteArray>{"k0", "k5", "k6", "k8"}));
+        // Six replies to see the circle (0→5→6→8→5→6→8: 8 is the cursor kept), then the same tries as any fault.
+        QCOMPARE(fake.masterCount("SCAN"), 6 + 2);
+    }
+
     void dbsizeIsNotBelieved()
     {
         const FakeDeployment fake(sampleKeys(), [&](Node node, const QList<QByteArray> &command, int) {
