@@ -190,6 +190,8 @@ void MasterResolver::refreshSentinels(RedisConnection &sentinel)
         const auto m = entry.toFieldMap();
         const HostPort discovered = m_target.addressMap.map(
             {QString::fromUtf8(m.value("ip")), static_cast<quint16>(m.value("port").toUInt())});
+        if (m_sentinels.size() >= m_target.maxSentinels)
+            break;
         if (discovered.isValid() && !m_sentinels.contains(discovered))
             m_sentinels.append(discovered);
     }

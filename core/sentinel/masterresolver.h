@@ -33,6 +33,9 @@ struct SentinelTarget
     int dataCommandTimeoutMs = 5000;
     int roleRetries = 10; // "reported master says it is a replica": retries, roleRetryDelayMs apart
     int roleRetryDelayMs = 300;
+    // Sentinels learned beyond the seeds (SENTINEL SENTINELS, +sentinel) are kept up to this many: real deployments
+    // run 3 to 7, and a sentinel naming thousands would otherwise get a connection to each.
+    int maxSentinels = 32;
     RespLimits limits; // what one reply may announce and weigh, on every connection to the deployment
 
     ConnectionOptions sentinelOptions(const HostPort &address) const;

@@ -108,7 +108,7 @@ void SentinelWatcher::stop()
 
 void SentinelWatcher::addSentinel(const HostPort &address)
 {
-    if (!address.isValid() || m_links.contains(address) || !m_running)
+    if (!address.isValid() || m_links.contains(address) || !m_running || m_links.size() >= m_target.maxSentinels)
         return;
     auto *link = new Link;
     link->address = address;
@@ -302,8 +302,11 @@ void SentinelWatcher::pollNow()
         self.lastOkPingMs = 0;
         m_pending.sentinels.append(self);
         if (r.ok()) {
-            for (const RespValue &entry : r.value.elements())
+            for (const RespValue &entry : r.value.elements()) {
+                if (m_pending.sentinels.size() >= m_target.maxSentinels)
+                    break;
                 m_pending.sentinels.append(TopologySnapshot::sentinelFrom(entry.toFieldMap(), m_target.addressMap));
+            }
         }
         done();
     });

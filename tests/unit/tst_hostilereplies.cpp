@@ -1,5 +1,6 @@
 #include "fakeserver.h"
 #include "scan/scaniterator.h"
+#include "sentinel/masterresolver.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
@@ -422,6 +423,28 @@ private Q_SLOTS:
         QCOMPARE(outcome.keys, (QList<QByteArray>{"k0", "k5", "k6", "k8"}));
         // Six replies to see the circle (0→5→6→8→5→6→8: 8 is the cursor kept), then the same tries as any fault.
         QCOMPARE(fake.masterCount("SCAN"), 6 + 2);
+    }
+
+    // A sentinel that names 5,000 other sentinels: the resolver keeps the deployment's bound, not 5,000 addresses
+    // (each would get a connection on the next resolution), and still finds the master.
+    void thousandsOfSentinelsAreNotAllKept()
+    {
+        QList<QByteArray> others;
+        for (int i = 1; i <= 5000; ++i)
+            others.append(FakeResp::bulks({"ip", "127.0.0.1", "port", QByteArray::number(20000 + i)}));
+        const FakeDeployment fake(sampleKeys(), [&](Node node, const QList<QByteArray> &command, int) {
+            if (node == Node::Sentinel && isCommand(command, "SENTINEL", "SENTINELS"))
+                return std::optional<FakeReply>(FakeReply{FakeResp::array(others), false});
+            return std::optional<FakeReply>();
+        });
+        MasterResolver resolver(fake.target());
+        VigilError error;
+        const ResolvedMaster found = resolver.queryMasterAddress(&error);
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        QCOMPARE(found.address.port, fake.masterPort());
+        QCOMPARE(fake.sentinelCount("SENTINEL"), 2); // get-master-addr-by-name, then SENTINELS
+        QCOMPARE(resolver.sentinels().size(), fake.target().maxSentinels);
+        QCOMPARE(resolver.sentinels().first().port, fake.sentinelPort());
     }
 
     void dbsizeIsNotBelieved()
