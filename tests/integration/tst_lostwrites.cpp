@@ -1,9 +1,7 @@
-#include "common/workerthread.h"
+#include "faultedscan.h"
 #include "lostwrites.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
-#include "scan/scanworker.h"
-#include "sentinel/sentinelwatcher.h"
 
 #include <QSet>
 #include <QTest>
@@ -18,59 +16,25 @@ class TestLostWrites final : public QObject
 private:
     std::unique_ptr<Sandbox> m_sandbox;
 
-    struct Outcome
+    struct Outcome : FaultedScan::Outcome
     {
         quint16 oldMaster = 0;
         QList<QByteArray> written;
-        QList<QByteArray> reported;
-        QList<ScanNotice> restarts;
-        ScanSummary summary;
-        VigilError error;
-        bool finished = false;
-        bool faulted = false;
     };
 
     // The recipe's first two steps, then a paced scan; once it has listed `killAfter` keys, the last step.
     void scanThroughLostWrites(const QByteArray &prefix, qint64 killAfter, Outcome *result)
     {
-        Outcome &outcome = *result;
         LostWrites::Setup setup;
         QVERIFY(LostWrites::pauseReplicasAndWrite(*m_sandbox, prefix, &setup));
-        outcome.oldMaster = setup.master;
-        outcome.written = setup.written;
-
-        SentinelWatcher watcher(m_sandbox->target());
-        watcher.setPollInterval(500);
-        watcher.start();
-        WorkerThread thread(QStringLiteral("vigil-scan"));
-        auto *worker = new ScanWorker;
-        thread.start(worker);
-        connect(worker, &ScanWorker::keysScanned, this, [&](const KeyBatch &batch) {
-            outcome.reported.append(batch.keys);
-            if (!outcome.faulted && outcome.reported.size() >= killAfter) {
-                outcome.faulted = true;
-                QVERIFY(LostWrites::killMasterAndResumeReplicas(*m_sandbox, setup));
-            }
-        });
-        connect(worker, &ScanWorker::scanRestarted, this, [&](const ScanNotice &n) { outcome.restarts.append(n); });
-        connect(worker, &ScanWorker::finished, this, [&](const ScanSummary &s) {
-            outcome.summary = s;
-            outcome.finished = true;
-        });
-        connect(worker, &ScanWorker::failed, this, [&](quint64, const VigilError &e) {
-            outcome.error = e;
-            outcome.finished = true;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 30000);
-
-        ScanRequest request;
-        request.target = m_sandbox->target();
-        request.options.count = 500;
-        request.options.keysPerSecond = 50000; // about 3 s for the 150,000 keys: the kill lands in the first pass
-        request.epoch = watcher.switchEpoch();
-        worker->request(request);
-        QTRY_VERIFY_WITH_TIMEOUT(outcome.finished, 240000);
-        QVERIFY2(outcome.faulted, "the master was killed during the scan");
+        result->oldMaster = setup.master;
+        result->written = setup.written;
+        ScanOptions options;
+        options.count = 500;
+        options.keysPerSecond = 50000; // about 3 s for the 150,000 keys: the kill lands in the first pass
+        FaultedScan::run(
+            this, m_sandbox->target(), options, killAfter,
+            [&] { QVERIFY(LostWrites::killMasterAndResumeReplicas(*m_sandbox, setup)); }, result, 240000);
     }
 
 private Q_SLOTS:

@@ -1,4 +1,5 @@
 #include "common/workerthread.h"
+#include "faultedscan.h"
 #include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sampledata.h"
@@ -30,59 +31,17 @@ private:
 
     void settle() { QVERIFY(SandboxFixture::settle(*m_sandbox)); }
 
-    struct Outcome
-    {
-        NodeIdentity startedOn;
-        QList<QByteArray> reported;
-        QList<ScanNotice> restarts;
-        QList<ScanNotice> resumes;
-        ScanSummary summary;
-        VigilError error;
-        bool finished = false;
-    };
+    using Outcome = FaultedScan::Outcome;
 
     // Runs a paced scan on a worker thread, calls `fault` once `faultAfter` keys are in, and waits for the end.
     void scanWithFault(const std::function<void()> &fault, Outcome *result, qint64 faultAfter = 20000,
                        ScanOptions::Source source = ScanOptions::Source::Master)
     {
-        Outcome &outcome = *result;
-        SentinelWatcher watcher(target());
-        watcher.setPollInterval(500);
-        watcher.start();
-        WorkerThread thread(QStringLiteral("vigil-scan"));
-        auto *worker = new ScanWorker;
-        thread.start(worker);
-        bool faulted = false;
-        connect(worker, &ScanWorker::keysScanned, this, [&](const KeyBatch &batch) {
-            outcome.reported.append(batch.keys);
-            if (!faulted && outcome.reported.size() >= faultAfter) {
-                faulted = true;
-                fault();
-            }
-        });
-        connect(worker, &ScanWorker::scanStarted, this,
-                [&](quint64, const NodeIdentity &node) { outcome.startedOn = node; });
-        connect(worker, &ScanWorker::scanRestarted, this, [&](const ScanNotice &n) { outcome.restarts.append(n); });
-        connect(worker, &ScanWorker::scanResumed, this, [&](const ScanNotice &n) { outcome.resumes.append(n); });
-        connect(worker, &ScanWorker::finished, this, [&](const ScanSummary &s) {
-            outcome.summary = s;
-            outcome.finished = true;
-        });
-        connect(worker, &ScanWorker::failed, this, [&](quint64, const VigilError &e) {
-            outcome.error = e;
-            outcome.finished = true;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 10000);
-
-        ScanRequest request;
-        request.target = target();
-        request.options.count = 100;
-        request.options.keysPerSecond = 20000; // about 5 s for the whole keyspace: slow enough to interrupt
-        request.options.source = source;
-        request.epoch = watcher.switchEpoch();
-        worker->request(request);
-        QTRY_VERIFY_WITH_TIMEOUT(outcome.finished, 120000);
-        QVERIFY2(faulted, "the fault was injected during the scan");
+        ScanOptions options;
+        options.count = 100;
+        options.keysPerSecond = 20000; // about 5 s for the whole keyspace: slow enough to interrupt
+        options.source = source;
+        FaultedScan::run(this, target(), options, faultAfter, fault, result);
     }
 
     void checkCompleteAndUnique(const Outcome &o, bool onMaster = true)
