@@ -23,7 +23,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Start a local sandbox topology and open it."));
+                                  QStringLiteral("Start a local sandbox topology and open it (with --tls: a TLS-only "
+                                                 "one, with throwaway certificates)."));
     const QCommandLineOption demoKeys(QStringLiteral("demo-keys"), QStringLiteral("Sample keys in the sandbox."),
                                       QStringLiteral("N"), QStringLiteral("20000"));
     parser.addOptions({demo, demoKeys});
@@ -51,6 +52,16 @@ int main(int argc, char *argv[])
             QTextStream(stderr) << "vigil: " << error << " (see --help)\n";
             return 2;
         }
+        // --tls goes with a deployment named here, or with the demo's own sandbox; alone it would be ignored.
+        const bool tls = parser.isSet(QStringLiteral("tls"));
+        if (parser.isSet(demo) && deployment.hasTarget())
+            error = QStringLiteral("--demo opens a sandbox of its own: leave out --sentinel and --master");
+        else if (tls && !parser.isSet(demo) && !deployment.hasTarget())
+            error = QStringLiteral("--tls needs --sentinel and --master, or --demo");
+        if (!error.isEmpty()) {
+            QTextStream(stderr) << "vigil: " << error << " (see --help)\n";
+            return 2;
+        }
     }
 
     QApplication app(argc, argv);
@@ -75,6 +86,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(demo)) {
         SandboxOptions options;
         options.keys = parser.value(demoKeys).toLongLong();
+        options.tls = parser.isSet(QStringLiteral("tls"));
         auto *controller = new SandboxController(options);
         window.setSandbox(controller);
         // Also on the terminal the demo was started from, where the window may not be seen (ssh, xvfb-run): where the

@@ -6,7 +6,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -99,13 +101,84 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     form->addRow(tr("Address map:"), m_addressMap);
     right->addLayout(form);
 
+    // TLS: one checkable box; its fields take room only when it is on.
+    m_tls = new QGroupBox(tr("TLS"), this);
+    m_tls->setObjectName(QStringLiteral("tls"));
+    m_tls->setCheckable(true);
+    m_tls->setChecked(false);
+    auto *tlsBox = new QVBoxLayout(m_tls);
+    m_tlsFields = new QWidget(m_tls);
+    auto *tlsForm = new QFormLayout(m_tlsFields);
+    tlsForm->setContentsMargins(0, 0, 0, 0);
+    m_tlsSides = new QComboBox(m_tlsFields);
+    m_tlsSides->setObjectName(QStringLiteral("tlsSides"));
+    m_tlsSides->addItem(tr("Sentinels and data nodes"), int(ConnectionProfile::TlsSides::Both));
+    m_tlsSides->addItem(tr("Sentinels only"), int(ConnectionProfile::TlsSides::Sentinels));
+    m_tlsSides->addItem(tr("Data nodes only"), int(ConnectionProfile::TlsSides::Data));
+    m_tlsInsecure = new QCheckBox(tr("Do not verify certificates (insecure)"), m_tlsFields);
+    m_tlsInsecure->setObjectName(QStringLiteral("tlsInsecure"));
+    m_tlsInsecure->setToolTip(tr("Anyone on the network path can then read and change what is sent, passwords "
+                                 "included. The tab is marked for as long as it is open."));
+    auto *sidesRow = new QHBoxLayout;
+    sidesRow->addWidget(m_tlsSides);
+    sidesRow->addWidget(m_tlsInsecure);
+    sidesRow->addStretch();
+    tlsForm->addRow(tr("On:"), sidesRow);
+    const auto fileRow = [this](QLineEdit *edit, const QString &title) {
+        auto *row = new QHBoxLayout;
+        auto *browse = new QPushButton(tr("…"), m_tlsFields);
+        browse->setObjectName(edit->objectName() + QStringLiteral("Browse"));
+        browse->setToolTip(title);
+        connect(browse, &QPushButton::clicked, this, [this, edit, title] {
+            const QString file = QFileDialog::getOpenFileName(this, title, edit->text());
+            if (!file.isEmpty())
+                edit->setText(file);
+        });
+        row->addWidget(edit, 1);
+        row->addWidget(browse);
+        return row;
+    };
+    m_caFile = edit(QStringLiteral("caFile"), tr("PEM file (empty: the system's CAs)"));
+    m_certFile = edit(QStringLiteral("certFile"), tr("client certificate, PEM (if the servers ask)"));
+    m_keyFile = edit(QStringLiteral("keyFile"), tr("its key, PEM"));
+    m_keyPassphrase = edit(QStringLiteral("keyPassphrase"), tr("key passphrase (not saved)"));
+    m_keyPassphrase->setEchoMode(QLineEdit::Password);
+    m_verifyAs = edit(QStringLiteral("verifyAs"), tr("name in the data nodes' certificates, if not their address"));
+    m_sentinelPin = edit(QStringLiteral("sentinelPin"), tr("sentinels: SHA-256"));
+    m_dataPin = edit(QStringLiteral("dataPin"), tr("data nodes: SHA-256"));
+    tlsForm->addRow(tr("CA file:"), fileRow(m_caFile, tr("CA certificates (PEM)")));
+    auto *clientRow = fileRow(m_certFile, tr("Client certificate (PEM)"));
+    clientRow->addLayout(fileRow(m_keyFile, tr("Client key (PEM)")), 1);
+    tlsForm->addRow(tr("Client cert:"), clientRow);
+    tlsForm->addRow(tr("Key passphrase:"), m_keyPassphrase);
+    tlsForm->addRow(tr("Verify as:"), m_verifyAs);
+    auto *pinRow = new QHBoxLayout;
+    pinRow->addWidget(m_sentinelPin);
+    pinRow->addWidget(m_dataPin);
+    tlsForm->addRow(tr("Pinned:"), pinRow);
+    tlsBox->addWidget(m_tlsFields);
+    m_tlsFields->setVisible(false);
+    right->addWidget(m_tls);
+
     m_test = new QPushButton(tr("Test connection"), this);
     m_test->setObjectName(QStringLiteral("test"));
     right->addWidget(m_test, 0, Qt::AlignLeft);
     m_results = new QListWidget(this);
     m_results->setObjectName(QStringLiteral("results"));
-    m_results->setMaximumHeight(110);
+    m_results->setMaximumHeight(150);
     right->addWidget(m_results);
+    // A certificate that does not verify, offered for pinning the way SSH offers an unknown host key.
+    m_offer = new QLabel(this);
+    m_offer->setObjectName(QStringLiteral("certificateOffer"));
+    m_offer->setTextFormat(Qt::PlainText);
+    m_offer->setWordWrap(true);
+    m_offer->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_trust = new QPushButton(tr("Trust this certificate"), this);
+    m_trust->setObjectName(QStringLiteral("trustCertificate"));
+    m_offer->hide();
+    m_trust->hide();
+    right->addWidget(m_offer);
+    right->addWidget(m_trust, 0, Qt::AlignLeft);
     m_error = new QLabel(this);
     m_error->setTextFormat(Qt::PlainText);
     m_error->setObjectName(QStringLiteral("error"));
@@ -119,6 +192,12 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     outer->addLayout(right, 3);
 
     connect(m_uri, &QLineEdit::textChanged, this, &ConnectionDialog::applyUri);
+    connect(m_tls, &QGroupBox::toggled, this, &ConnectionDialog::showTls);
+    connect(m_trust, &QPushButton::clicked, this, [this] {
+        (m_offerForSentinels ? m_sentinelPin : m_dataPin)->setText(QString::fromLatin1(m_offeredSha256));
+        m_offer->setText(tr("Pinned. Test the connection again, then save the profile to keep the pin."));
+        m_trust->hide();
+    });
     connect(m_test, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
     connect(m_listMasters, &QPushButton::clicked, this, &ConnectionDialog::listMasters);
     connect(save, &QPushButton::clicked, this, &ConnectionDialog::saveProfile);
@@ -135,6 +214,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_check = new ConnectionCheck;
     connect(m_check, &ConnectionCheck::stepFinished, this, &ConnectionDialog::handleStep);
     connect(m_check, &ConnectionCheck::checkFinished, this, &ConnectionDialog::handleCheckFinished);
+    connect(m_check, &ConnectionCheck::certificateOffered, this, &ConnectionDialog::offerCertificate);
     connect(m_check, &ConnectionCheck::mastersListed, this, [this](const QStringList &names, const QString &error) {
         m_listMasters->setEnabled(true);
         if (!error.isEmpty()) {
@@ -166,13 +246,12 @@ void ConnectionDialog::applyUri()
         m_uriError->setText(error);
         return;
     }
-    if (uri.tls) {
-        // The dialog has no TLS section yet: never drop the s of rediss silently and connect in clear text.
-        m_uriError->setText(tr("This URI asks for TLS, which this dialog cannot set yet; start vigil with --tls "
-                               "(and --cacert) instead."));
-        return;
-    }
     m_uriError->clear();
+    // rediss: TLS on both sides; a plain URI leaves TLS as it was set (a URI names no CA file).
+    if (uri.tls) {
+        m_tls->setChecked(true);
+        m_tlsSides->setCurrentIndex(m_tlsSides->findData(int(ConnectionProfile::TlsSides::Both)));
+    }
     QStringList seeds;
     for (const HostPort &seed : uri.seeds)
         seeds.append(seed.toString());
@@ -196,6 +275,15 @@ ConnectionProfile ConnectionDialog::profile() const
     p.separator = m_separator->text().isEmpty() ? QStringLiteral(":") : m_separator->text();
     p.readOnly = m_readOnly->isChecked();
     p.addressMap = m_addressMap->text();
+    p.tls = m_tls->isChecked() ? ConnectionProfile::TlsSides(m_tlsSides->currentData().toInt())
+                               : ConnectionProfile::TlsSides::Off;
+    p.caFile = m_caFile->text().trimmed();
+    p.certFile = m_certFile->text().trimmed();
+    p.keyFile = m_keyFile->text().trimmed();
+    p.verifyName = m_verifyAs->text().trimmed();
+    p.insecure = m_tlsInsecure->isChecked();
+    p.sentinelPin = m_sentinelPin->text().trimmed().toLatin1();
+    p.dataPin = m_dataPin->text().trimmed().toLatin1();
     return p;
 }
 
@@ -210,14 +298,32 @@ void ConnectionDialog::setProfile(const ConnectionProfile &p)
     m_separator->setText(p.separator);
     m_readOnly->setChecked(p.readOnly);
     m_addressMap->setText(p.addressMap);
+    m_tls->setChecked(p.tls != ConnectionProfile::TlsSides::Off);
+    if (p.tls != ConnectionProfile::TlsSides::Off)
+        m_tlsSides->setCurrentIndex(m_tlsSides->findData(int(p.tls)));
+    m_caFile->setText(p.caFile);
+    m_certFile->setText(p.certFile);
+    m_keyFile->setText(p.keyFile);
+    m_verifyAs->setText(p.verifyName);
+    m_tlsInsecure->setChecked(p.insecure);
+    m_sentinelPin->setText(QString::fromLatin1(p.sentinelPin));
+    m_dataPin->setText(QString::fromLatin1(p.dataPin));
     m_sentinelPassword->clear();
     m_dataPassword->clear();
+    m_keyPassphrase->clear();
+}
+
+void ConnectionDialog::showTls(bool on)
+{
+    m_tlsFields->setVisible(on);
+    adjustSize();
 }
 
 bool ConnectionDialog::buildTarget(SentinelTarget *target)
 {
     QString error;
-    if (!profile().toTarget(target, m_sentinelPassword->text().toUtf8(), m_dataPassword->text().toUtf8(), &error)) {
+    if (!profile().toTarget(target, m_sentinelPassword->text().toUtf8(), m_dataPassword->text().toUtf8(), &error,
+                            m_keyPassphrase->text().toUtf8())) {
         m_error->setText(error);
         return false;
     }
@@ -231,41 +337,72 @@ void ConnectionDialog::testConnection()
     if (!buildTarget(&target))
         return;
     m_results->clear();
-    for (int step = 0; step < ConnectionCheck::StepCount; ++step)
-        m_results->addItem(QStringLiteral("… %1").arg(ConnectionCheck::stepName(ConnectionCheck::Step(step))));
+    m_stepRows.clear();
+    for (ConnectionCheck::Step step : ConnectionCheck::plan(target)) {
+        m_stepRows.insert(step, m_results->count());
+        m_results->addItem(QStringLiteral("… %1").arg(ConnectionCheck::stepName(step)));
+    }
+    m_offer->hide();
+    m_trust->hide();
     m_test->setEnabled(false);
     QMetaObject::invokeMethod(
         m_check, [check = m_check, target] { check->run(target); }, Qt::QueuedConnection);
 }
 
-void ConnectionDialog::handleStep(int step, bool ok, const QString &detail)
+void ConnectionDialog::handleStep(int step, int outcome, const QString &detail)
 {
-    if (QListWidgetItem *item = m_results->item(step)) {
-        item->setText(QStringLiteral("%1 %2: %3")
-                          .arg(ok ? QStringLiteral("✓") : QStringLiteral("✗"),
-                               ConnectionCheck::stepName(ConnectionCheck::Step(step)), detail));
-        item->setForeground(ok ? QColor(0x2a, 0xa1, 0x98) : QColor(0xdc, 0x32, 0x2f));
+    QListWidgetItem *item = m_results->item(m_stepRows.value(step, -1));
+    if (!item)
+        return;
+    const QString name = ConnectionCheck::stepName(ConnectionCheck::Step(step));
+    switch (ConnectionCheck::Outcome(outcome)) {
+    case ConnectionCheck::Outcome::Passed:
+        item->setText(QStringLiteral("✓ %1: %2").arg(name, detail));
+        item->setForeground(QColor(0x2a, 0xa1, 0x98));
+        break;
+    case ConnectionCheck::Outcome::Failed:
+        item->setText(QStringLiteral("✗ %1: %2").arg(name, detail));
+        item->setForeground(QColor(0xdc, 0x32, 0x2f));
+        break;
+    case ConnectionCheck::Outcome::NotTried:
+        // Never drawn as a failure: nothing is known about it.
+        item->setText(QStringLiteral("· %1: %2").arg(name, detail));
+        item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+        break;
     }
+    item->setToolTip(item->text());
+}
+
+void ConnectionDialog::offerCertificate(bool sentinel, const QString &node, const QByteArray &sha256,
+                                        const QString &description)
+{
+    m_offerForSentinels = sentinel;
+    m_offeredSha256 = sha256;
+    m_offer->setText(tr("%1 %2 presents a certificate this machine does not trust: %3. SHA-256 %4. Trust it only if "
+                        "that is the fingerprint the server's administrator gave you.")
+                         .arg(sentinel ? tr("Sentinel") : tr("Master"), node, description, QString::fromLatin1(sha256)));
+    m_offer->show();
+    m_trust->show();
 }
 
 void ConnectionDialog::handleCheckFinished(bool ok)
 {
     m_test->setEnabled(true);
-    m_error->setText(ok ? QString() : tr("The connection does not work yet: see the first ✗ above."));
+    m_error->setText(ok ? QString() : tr("The connection does not work yet: see the ✗ above."));
 }
 
 void ConnectionDialog::listMasters()
 {
+    // Only the sentinels are asked, with the sentinel credentials and TLS: the master name is not needed yet.
+    ConnectionProfile p = profile();
+    if (p.masterName.isEmpty())
+        p.masterName = QStringLiteral("?");
     SentinelTarget target;
-    QString bad;
-    target.seeds = HostPort::parseList(m_seeds->text(), &bad);
-    if (target.seeds.isEmpty()) {
-        m_error->setText(bad.isEmpty() ? tr("Give at least one sentinel as host:port.")
-                                       : tr("'%1' is not a host:port address.").arg(bad));
+    QString error;
+    if (!p.toTarget(&target, m_sentinelPassword->text().toUtf8(), {}, &error, m_keyPassphrase->text().toUtf8())) {
+        m_error->setText(error);
         return;
     }
-    target.sentinelUser = m_sentinelUser->text().toUtf8();
-    target.sentinelPassword = m_sentinelPassword->text().toUtf8();
     m_listMasters->setEnabled(false);
     QMetaObject::invokeMethod(
         m_check, [check = m_check, target] { check->listMasters(target); }, Qt::QueuedConnection);

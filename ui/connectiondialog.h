@@ -4,19 +4,22 @@
 #include "sentinel/connectionprofile.h"
 
 #include <QDialog>
+#include <QHash>
 
 class ConnectionCheck;
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QSpinBox;
 
-// Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps. A pasted
-// Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks.
-// Profiles are saved with QSettings, without their passwords.
+// Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps, TLS. A pasted
+// Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks; a
+// certificate that does not verify is shown (subject, issuer, expiry, SHA-256) and can be pinned. Profiles are saved
+// with QSettings, without their passwords and the key's passphrase.
 class ConnectionDialog final : public QDialog
 {
     Q_OBJECT
@@ -41,7 +44,9 @@ private:
     void saveProfile();
     void deleteProfile();
     void loadProfiles();
-    void handleStep(int step, bool ok, const QString &detail);
+    void handleStep(int step, int outcome, const QString &detail);
+    void offerCertificate(bool sentinel, const QString &node, const QByteArray &sha256, const QString &description);
+    void showTls(bool on);
     void handleCheckFinished(bool ok);
     bool buildTarget(SentinelTarget *target);
     void accept() override;
@@ -61,6 +66,22 @@ private:
     QLineEdit *m_separator = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QLineEdit *m_addressMap = nullptr;
+    QGroupBox *m_tls = nullptr;
+    QWidget *m_tlsFields = nullptr;
+    QComboBox *m_tlsSides = nullptr;
+    QCheckBox *m_tlsInsecure = nullptr;
+    QLineEdit *m_caFile = nullptr;
+    QLineEdit *m_certFile = nullptr;
+    QLineEdit *m_keyFile = nullptr;
+    QLineEdit *m_keyPassphrase = nullptr;
+    QLineEdit *m_verifyAs = nullptr;
+    QLineEdit *m_sentinelPin = nullptr;
+    QLineEdit *m_dataPin = nullptr;
+    QLabel *m_offer = nullptr;
+    QPushButton *m_trust = nullptr;
+    bool m_offerForSentinels = false;
+    QByteArray m_offeredSha256;
+    QHash<int, int> m_stepRows; // step -> row of the results list
     QPushButton *m_test = nullptr;
     QListWidget *m_results = nullptr;
     QLabel *m_error = nullptr;

@@ -5,6 +5,7 @@
 
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHostAddress>
 #include <QLabel>
 #include <QLocale>
 #include <QVBoxLayout>
@@ -21,6 +22,8 @@ const QString fieldKeys = QStringLiteral("Keys (DBSIZE)");
 const QString fieldDatabase = QStringLiteral("Database");
 const QString fieldAccess = QStringLiteral("Access");
 const QString fieldSandbox = QStringLiteral("Sandbox folder");
+const QString fieldSentinelTls = QStringLiteral("TLS to sentinels");
+const QString fieldDataTls = QStringLiteral("TLS to data nodes");
 
 QString joined(const QList<HostPort> &addresses)
 {
@@ -28,6 +31,35 @@ QString joined(const QList<HostPort> &addresses)
     for (const HostPort &address : addresses)
         texts.append(address.toString());
     return texts.join(QStringLiteral(", "));
+}
+
+bool isLoopback(const HostPort &address)
+{
+    const QHostAddress ip(address.host);
+    return address.host == QLatin1String("localhost") || (!ip.isNull() && ip.isLoopback());
+}
+
+// What the settings promise, then what the watcher's own session to such a node shows.
+QString tlsState(const TlsOptions &tls, const QString &session)
+{
+    if (!tls.enabled)
+        return DeploymentPanel::tr("off: passwords and values cross the network in clear");
+    QString text;
+    if (tls.insecure)
+        text = DeploymentPanel::tr("on, NOT VERIFIED (--insecure): anyone on the path can read and change it");
+    else if (!tls.pinnedSha256.isEmpty())
+        text = DeploymentPanel::tr("on, pinned to certificate SHA-256 %1").arg(QString::fromLatin1(tls.pinnedSha256));
+    else if (!tls.caFile.isEmpty())
+        text = DeploymentPanel::tr("on, verified against %1").arg(tls.caFile);
+    else if (!tls.caDir.isEmpty())
+        text = DeploymentPanel::tr("on, verified against the CAs in %1").arg(tls.caDir);
+    else
+        text = DeploymentPanel::tr("on, verified against the system's CAs");
+    if (!tls.verifyName.isEmpty())
+        text += DeploymentPanel::tr(", as %1").arg(tls.verifyName);
+    if (!tls.certFile.isEmpty())
+        text += DeploymentPanel::tr(", with client certificate %1").arg(tls.certFile);
+    return text + QStringLiteral("\n") + (session.isEmpty() ? DeploymentPanel::tr("not connected yet") : session);
 }
 } // namespace
 
@@ -50,11 +82,19 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_headline);
     layout->addWidget(m_detail);
+    m_cleartext = new QLabel(this);
+    m_cleartext->setObjectName(QStringLiteral("cleartextWarning"));
+    m_cleartext->setTextFormat(Qt::PlainText);
+    m_cleartext->setWordWrap(true);
+    m_cleartext->setStyleSheet(QStringLiteral("color: #b58900; font-weight: bold;"));
+    m_cleartext->hide();
+    layout->addWidget(m_cleartext);
 
     auto *box = new QGroupBox(tr("Deployment"), this);
     auto *form = new QFormLayout(box);
-    for (const QString &name : {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldSentinels, fieldVersion,
-                                fieldReplicas, fieldKeys, fieldDatabase, fieldAccess, fieldSandbox}) {
+    for (const QString &name :
+         {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldSentinels, fieldVersion, fieldReplicas,
+          fieldKeys, fieldDatabase, fieldAccess, fieldSentinelTls, fieldDataTls, fieldSandbox}) {
         auto *value = new QLabel(QStringLiteral("–"), box);
         value->setTextFormat(Qt::PlainText);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -97,6 +137,15 @@ void DeploymentPanel::update()
     SentinelWatcher *watcher = m_deployment->watcher();
     setField(fieldSentinels,
              joined(watcher->knownSentinels().isEmpty() ? m_deployment->target().seeds : watcher->knownSentinels()));
+    setField(fieldSentinelTls, tlsState(m_deployment->target().sentinelTls, snapshot.polledSentinelTls));
+    setField(fieldDataTls, tlsState(m_deployment->target().dataTls, snapshot.master.tls));
+    const QString cleartext = cleartextWarning();
+    m_cleartext->setText(cleartext);
+    m_cleartext->setVisible(!cleartext.isEmpty());
+    if (!cleartext.isEmpty() && !m_cleartextSaid) {
+        m_cleartextSaid = true;
+        Q_EMIT cleartextPasswordSeen(cleartext);
+    }
     if (!snapshot.isValid()) {
         if (m_deployment->health() == Deployment::Health::Unreachable) {
             setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), m_deployment->healthText());
@@ -160,6 +209,28 @@ void DeploymentPanel::setField(const QString &field, const QString &value)
 {
     if (QLabel *label = m_fields.value(field))
         label->setText(value);
+}
+
+QString DeploymentPanel::cleartextWarning() const
+{
+    const SentinelTarget &target = m_deployment->target();
+    QStringList where;
+    if (!target.sentinelPassword.isEmpty() && !target.sentinelTls.enabled) {
+        for (const HostPort &seed : target.seeds) {
+            if (!isLoopback(seed)) {
+                where.append(tr("the sentinel password goes to %1").arg(seed.toString()));
+                break;
+            }
+        }
+    }
+    const HostPort master = m_deployment->lastSnapshot().master.address;
+    if (!target.dataPassword.isEmpty() && !target.dataTls.enabled && master.isValid() && !isLoopback(master))
+        where.append(tr("the data password goes to %1").arg(master.toString()));
+    if (where.isEmpty())
+        return {};
+    return tr("⚠ Passwords in clear text: %1 without TLS, readable by anyone on the network path. Turn TLS on if the "
+              "servers offer it.")
+        .arg(where.join(tr(", and ")));
 }
 
 QString DeploymentPanel::headline() const

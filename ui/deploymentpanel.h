@@ -28,9 +28,14 @@ public:
     QString fieldText(const QString &field) const;
     // One line for the status bar: "master 127.0.0.1:6380 (master) · 3 sentinels known".
     QString statusText() const { return m_status; }
+    // "the data password goes to 10.0.0.5:6379 in clear text …", or empty: a password sent without TLS to a node that
+    // is not on this machine.
+    QString cleartextWarning() const;
 
 Q_SIGNALS:
     void statusChanged(const QString &text);
+    // Once per deployment, the first time a password would cross the network in clear.
+    void cleartextPasswordSeen(const QString &warning);
 
 private:
     void update();
@@ -40,6 +45,8 @@ private:
     Deployment *m_deployment;
     QLabel *m_headline = nullptr;
     QLabel *m_detail = nullptr;
+    QLabel *m_cleartext = nullptr;
+    bool m_cleartextSaid = false;
     QHash<QString, QLabel *> m_fields;
     QString m_status;
 };

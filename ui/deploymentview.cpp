@@ -76,6 +76,9 @@ QString DeploymentView::tabTitle(bool withAddress) const
     QString title = withAddress ? m_deployment->title() : m_deployment->masterName();
     if (m_sandbox)
         title += tr(" (sandbox)");
+    // --insecure is marked for as long as the tab is open, whatever its health.
+    if (isInsecure())
+        title += tr(" · TLS unverified");
     switch (m_deployment->health()) {
     case Deployment::Health::MasterDown:
         return QStringLiteral("▼ ") + title;
@@ -97,7 +100,18 @@ QString DeploymentView::tabToolTip() const
         tip += QLatin1Char('\n') + tr("database %1").arg(m_deployment->database());
     if (m_deployment->isReadOnly())
         tip += QLatin1Char('\n') + tr("read-only");
+    if (isInsecure())
+        tip += QLatin1Char('\n')
+               + tr("TLS certificates are not verified (--insecure): anyone on the path can read and change what is "
+                    "sent, passwords included");
     return tip;
+}
+
+bool DeploymentView::isInsecure() const
+{
+    const SentinelTarget &target = m_deployment->target();
+    return (target.sentinelTls.enabled && target.sentinelTls.insecure)
+           || (target.dataTls.enabled && target.dataTls.insecure);
 }
 
 QString DeploymentView::masterStatus() const

@@ -40,6 +40,8 @@ public:
     // The tab's text: the master name (and the first sentinel, when another tab has the same name), with a mark when
     // the master is down or failing over.
     QString tabTitle(bool withAddress = false) const;
+    // TLS without verification on the sentinels or the data nodes: the tab carries a warning for as long as it is open.
+    bool isInsecure() const;
     QString tabToolTip() const;
 
     // The status bar's three parts while this view is shown.

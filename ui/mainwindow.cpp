@@ -18,6 +18,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QSystemTrayIcon>
 #include <QTabBar>
 #include <QTabWidget>
@@ -140,6 +141,11 @@ DeploymentView *MainWindow::createView(const SentinelTarget &target, int pollInt
     connect(view, &DeploymentView::actionReported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(view, &DeploymentView::connectRequested, this, &MainWindow::openConnectionDialog);
+    // A password in clear text to another machine is said once, here, and stays on the Deployment tab.
+    const auto sayCleartext = [this](const QString &warning) { statusBar()->showMessage(warning, 30000); };
+    connect(view->panel(), &DeploymentPanel::cleartextPasswordSeen, this, sayCleartext);
+    if (const QString warning = view->panel()->cleartextWarning(); !warning.isEmpty())
+        sayCleartext(warning);
     return view;
 }
 
@@ -233,6 +239,7 @@ void MainWindow::updateTab(DeploymentView *view)
         twin = i != index && this->view(i)->deployment()->masterName() == view->deployment()->masterName();
     m_tabs->setTabText(index, view->tabTitle(twin));
     m_tabs->setTabToolTip(index, view->tabToolTip());
+    m_tabs->setTabIcon(index, view->isInsecure() ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
     if (view == currentView())
         updateStatus();
 }
@@ -337,6 +344,8 @@ void MainWindow::handleSandboxStarted(const SandboxInfo &info)
     for (quint16 port : info.sentinelPorts)
         target.seeds.append({QStringLiteral("127.0.0.1"), port});
     target.masterName = info.masterName;
+    target.sentinelTls = info.tls;
+    target.dataTls = info.tls;
     DeploymentView *view = openDeployment(target);
     view->setSandbox(m_sandbox, info.dir);
     updateSandboxMenu();

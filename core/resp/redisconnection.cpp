@@ -30,10 +30,7 @@ QString socketErrorText(const QTcpSocket *socket)
     }
 }
 
-QByteArray sha256(const QSslCertificate &certificate)
-{
-    return QCryptographicHash::hash(certificate.toDer(), QCryptographicHash::Sha256).toHex();
-}
+using TlsDiagnosis::sha256;
 
 // The first bytes of a TLS record: a handshake (0x16) or an alert (0x15), then the version's major byte 3.
 bool looksLikeTls(const QByteArray &bytes)
@@ -79,6 +76,7 @@ QTcpSocket *RedisConnection::createSocket()
         connect(ssl, &QSslSocket::connected, this, &RedisConnection::handleTcpConnected);
         connect(ssl, &QSslSocket::encrypted, this, &RedisConnection::handleConnected);
         connect(ssl, &QSslSocket::sslErrors, this, [this, ssl](const QList<QSslError> &) {
+            m_peerCertificate = ssl->peerCertificate();
             // A pinned certificate is trusted by its digest alone, whatever its chain or name say.
             const QByteArray pinned = m_options.tls.pinnedSha256.toLower();
             if (!pinned.isEmpty() && sha256(ssl->peerCertificate()) == pinned)
@@ -176,6 +174,7 @@ void RedisConnection::open()
     m_tcpConnected = false;
     m_anyReply = false;
     m_tlsDescription.clear();
+    m_peerCertificate = QSslCertificate();
     m_setupError = {};
     m_reader = std::make_unique<RespReader>(m_options.limits);
     m_socket = createSocket();
@@ -206,6 +205,7 @@ void RedisConnection::handleConnected()
     m_connectTimer->stop();
     if (auto *ssl = qobject_cast<QSslSocket *>(m_socket)) {
         const QSslCertificate peer = ssl->peerCertificate();
+        m_peerCertificate = peer;
         // A pin holds even when the chain verifies: a changed certificate is refused, as SSH refuses a changed key.
         const QByteArray pinned = m_options.tls.pinnedSha256.toLower();
         if (!pinned.isEmpty() && sha256(peer) != pinned)

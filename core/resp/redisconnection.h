@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 #include <QQueue>
+#include <QSslCertificate>
 
 #include <functional>
 #include <memory>
@@ -60,6 +61,9 @@ public:
     // until 2027-11-30"; empty on a plain connection.
     QString tlsDescription() const { return m_tlsDescription; }
     bool isEncrypted() const;
+    // The certificate the server presented in the last TLS handshake, trusted or not (null without one): what a user
+    // is shown before pinning it.
+    const QSslCertificate &peerCertificate() const { return m_peerCertificate; }
 
     // Asynchronous: connect, then AUTH, SELECT and CLIENT SETNAME, pipelined. Emits ready() or failed().
     void open();
@@ -136,4 +140,5 @@ private:
     bool m_tcpConnected = false; // the TLS handshake is under way
     bool m_anyReply = false;     // the server has answered something since connecting
     QString m_tlsDescription;
+    QSslCertificate m_peerCertificate;
 };

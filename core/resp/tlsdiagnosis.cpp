@@ -1,5 +1,6 @@
 #include "tlsdiagnosis.h"
 
+#include <QCryptographicHash>
 #include <QStringList>
 
 QString TlsDiagnosis::distinguishedName(const QSslCertificate &certificate, bool issuer)
@@ -74,4 +75,9 @@ QString TlsDiagnosis::describe(const QList<QSslError> &errors, const QSslCertifi
         }
     }
     return said.join(QStringLiteral("; "));
+}
+
+QByteArray TlsDiagnosis::sha256(const QSslCertificate &certificate)
+{
+    return QCryptographicHash::hash(certificate.toDer(), QCryptographicHash::Sha256).toHex();
 }

@@ -18,4 +18,6 @@ QString describe(const QList<QSslError> &errors, const QSslCertificate &peer, co
 QString distinguishedName(const QSslCertificate &certificate, bool issuer);
 // The names a certificate holds: its DNS and IP subjectAltNames, or its common name when it has none.
 QStringList names(const QSslCertificate &certificate);
+// The SHA-256 of the certificate (DER), hex in lower case: what a pin holds.
+QByteArray sha256(const QSslCertificate &certificate);
 } // namespace TlsDiagnosis

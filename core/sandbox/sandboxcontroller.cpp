@@ -30,6 +30,7 @@ void SandboxController::start()
     info.sentinelPorts = m_sandbox->sentinelPorts();
     info.dataPorts = m_sandbox->dataPorts();
     info.keys = m_sandbox->loadedKeyCount();
+    info.tls = m_sandbox->clientTls();
     Q_EMIT started(info);
 }
 

@@ -13,6 +13,7 @@ struct SandboxInfo
     QList<quint16> sentinelPorts;
     QList<quint16> dataPorts;
     qint64 keys = 0;
+    TlsOptions tls; // how a client reaches it: off, or the sandbox's CA (and client certificate)
 };
 Q_DECLARE_METATYPE(SandboxInfo)
 

@@ -1,6 +1,26 @@
 #include "connectioncheck.h"
 
 #include "resp/redisconnection.h"
+#include "resp/tlsdiagnosis.h"
+
+namespace {
+// How far an attempt to open a connection got: the TCP connection, then the TLS handshake, then the commands that
+// log in (AUTH, CLIENT SETNAME, SELECT).
+int reach(const VigilError &error)
+{
+    if (!error.isError())
+        return 3;
+    switch (error.kind()) {
+    case VigilError::Kind::Unreachable:
+    case VigilError::Kind::Timeout:
+        return 0;
+    case VigilError::Kind::Tls:
+        return 1;
+    default:
+        return error.step() == QLatin1String("connect") ? 0 : 2;
+    }
+}
+} // namespace
 
 ConnectionCheck::ConnectionCheck(QObject *parent)
     : QObject(parent)
@@ -13,10 +33,18 @@ QString ConnectionCheck::stepName(Step step)
     switch (step) {
     case SentinelReached:
         return tr("Sentinel reached");
+    case SentinelTls:
+        return tr("Sentinel TLS");
+    case SentinelAuth:
+        return tr("Sentinel credentials");
     case MasterKnown:
         return tr("Master name known");
+    case MasterReached:
+        return tr("Master reached");
+    case MasterTls:
+        return tr("Master TLS");
     case MasterAuth:
-        return tr("Auth on the master");
+        return tr("Master credentials");
     case MasterRole:
         return tr("Master's ROLE");
     case StepCount:
@@ -25,40 +53,121 @@ QString ConnectionCheck::stepName(Step step)
     return {};
 }
 
+QList<ConnectionCheck::Step> ConnectionCheck::plan(const SentinelTarget &target)
+{
+    QList<Step> steps;
+    for (int i = 0; i < StepCount; ++i) {
+        const auto step = Step(i);
+        if ((step == SentinelTls && !target.sentinelTls.enabled) || (step == MasterTls && !target.dataTls.enabled))
+            continue;
+        steps.append(step);
+    }
+    return steps;
+}
+
+QString ConnectionCheck::inWords(const VigilError &error, bool sentinel)
+{
+    const QString &message = error.message();
+    const QString where = sentinel ? tr("Sentinel auth") : tr("Data-node auth");
+    if (message.contains(QLatin1String("NOAUTH")))
+        return sentinel ? tr("the sentinel requires a password: set it under %1").arg(where)
+                        : tr("the master requires a password: set it under %1").arg(where);
+    if (message.contains(QLatin1String("WRONGPASS")) || message.contains(QLatin1String("invalid password"))
+        || message.contains(QLatin1String("invalid username-password")))
+        return tr("%1 refused the user name or password: check them under %2").arg(error.node(), where);
+    if (error.kind() == VigilError::Kind::Unreachable || error.kind() == VigilError::Kind::Timeout)
+        return tr("%1: %2 (check the address and that the server runs)").arg(error.node(), message);
+    return tr("%1: %2: %3").arg(error.node(), error.step(), message);
+}
+
+void ConnectionCheck::report(Step step, Outcome outcome, const QString &detail)
+{
+    if (m_plan.contains(step))
+        Q_EMIT stepFinished(step, int(outcome), detail);
+}
+
+void ConnectionCheck::fail(Step step, const QString &detail)
+{
+    report(step, Outcome::Failed, detail);
+    for (Step later : std::as_const(m_plan))
+        if (later > step)
+            Q_EMIT stepFinished(later, int(Outcome::NotTried), tr("not tried"));
+    Q_EMIT checkFinished(false);
+}
+
+bool ConnectionCheck::reportOpen(bool sentinel, const HostPort &address, const RedisConnection &connection,
+                                 const VigilError &error)
+{
+    const Step reached = sentinel ? SentinelReached : MasterReached;
+    const Step tls = sentinel ? SentinelTls : MasterTls;
+    const Step auth = sentinel ? SentinelAuth : MasterAuth;
+    const int got = reach(error);
+    if (got == 0) {
+        fail(reached, inWords(error, sentinel));
+        return false;
+    }
+    report(reached, Outcome::Passed, tr("%1 accepted the connection").arg(address.toString()));
+    if (got == 1) {
+        const QSslCertificate &peer = connection.peerCertificate();
+        const bool pinnedMismatch = error.message().contains(QLatin1String("not the one pinned"));
+        if (!peer.isNull() && !pinnedMismatch)
+            Q_EMIT certificateOffered(sentinel, address.toString(), TlsDiagnosis::sha256(peer),
+                                      tr("subject %1, issued by %2, valid until %3")
+                                          .arg(TlsDiagnosis::distinguishedName(peer, false),
+                                               TlsDiagnosis::distinguishedName(peer, true),
+                                               peer.expiryDate().toUTC().date().toString(Qt::ISODate)));
+        fail(tls, error.message());
+        return false;
+    }
+    report(tls, Outcome::Passed, connection.tlsDescription());
+    if (got == 2) {
+        fail(auth, inWords(error, sentinel));
+        return false;
+    }
+    report(auth, Outcome::Passed,
+           connection.options().password.isEmpty() ? tr("no password needed") : tr("credentials accepted"));
+    return true;
+}
+
 void ConnectionCheck::run(const SentinelTarget &target)
 {
-    const auto fail = [this](int step, const QString &detail) {
-        Q_EMIT stepFinished(step, false, detail);
-        for (int later = step + 1; later < StepCount; ++later)
-            Q_EMIT stepFinished(later, false, tr("not tried"));
-        Q_EMIT checkFinished(false);
-    };
+    m_plan = plan(target);
     if (target.seeds.isEmpty())
         return fail(SentinelReached, tr("no sentinel address given"));
     if (target.masterName.isEmpty())
         return fail(SentinelReached, tr("no master name given"));
 
-    // 1. The first seed that answers, with the sentinel credentials.
+    // 1. The first seed that opens and answers PING, with the sentinel credentials. When none does, the attempt that
+    // got furthest says where it breaks (the others are in its detail only when it did not get past the connection).
     std::unique_ptr<RedisConnection> sentinel;
-    QStringList failures;
+    std::unique_ptr<RedisConnection> furthest;
+    VigilError furthestError;
+    QStringList unreachable;
     for (const HostPort &seed : target.seeds) {
         auto attempt = std::make_unique<RedisConnection>(target.sentinelOptions(seed));
-        if (const VigilError e = attempt->openBlocking(); e.isError()) {
-            failures.append(e.toString());
-            continue;
+        VigilError e = attempt->openBlocking();
+        if (!e.isError()) {
+            const RespResult ping = attempt->execute({"PING"});
+            if (ping.ok()) {
+                sentinel = std::move(attempt);
+                reportOpen(true, seed, *sentinel, {});
+                break;
+            }
+            e = ping.error.isError() ? ping.error : attempt->errorFor({"PING"}, ping.value);
         }
-        const RespResult ping = attempt->execute({"PING"});
-        if (!ping.ok()) {
-            failures.append(ping.error.isError() ? ping.error.toString()
-                                                 : attempt->errorFor({"PING"}, ping.value).toString());
-            continue;
+        if (reach(e) == 0)
+            unreachable.append(inWords(e, true));
+        if (!furthest || reach(e) > reach(furthestError)) {
+            furthest = std::move(attempt);
+            furthestError = e;
         }
-        sentinel = std::move(attempt);
-        Q_EMIT stepFinished(SentinelReached, true, tr("%1 answered").arg(seed.toString()));
-        break;
     }
-    if (!sentinel)
-        return fail(SentinelReached, failures.join(QStringLiteral("; ")));
+    if (!sentinel) {
+        if (reach(furthestError) == 0)
+            return fail(SentinelReached, unreachable.join(QStringLiteral("; ")));
+        reportOpen(true, {furthest->options().host, furthest->options().port}, *furthest, furthestError);
+        return;
+    }
 
     // 2. It knows the master.
     const RespCommand ask = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", target.masterName.toUtf8()};
@@ -78,27 +187,25 @@ void ConnectionCheck::run(const SentinelTarget &target)
     const HostPort reported{QString::fromUtf8(reply.value.at(0).toByteArray()),
                             static_cast<quint16>(reply.value.at(1).toByteArray().toUInt())};
     const HostPort address = target.addressMap.map(reported);
-    Q_EMIT stepFinished(MasterKnown, true,
-                        address == reported ? tr("at %1").arg(address.toString())
-                                            : tr("at %1, reached as %2").arg(reported.toString(), address.toString()));
+    report(MasterKnown, Outcome::Passed,
+           address == reported ? tr("at %1").arg(address.toString())
+                               : tr("at %1, reached as %2").arg(reported.toString(), address.toString()));
 
-    // 3. Our credentials work on the master.
+    // 3. The master's connection, TLS and credentials.
     RedisConnection master(target.dataOptions(address, QStringLiteral("master")));
-    if (const VigilError e = master.openBlocking(); e.isError())
-        return fail(MasterAuth, e.toString());
-    Q_EMIT stepFinished(MasterAuth, true,
-                        target.dataPassword.isEmpty() ? tr("no password needed") : tr("credentials accepted"));
+    if (!reportOpen(false, address, master, master.openBlocking()))
+        return;
 
     // 4. It is the master.
     const RespResult role = master.execute({"ROLE"});
     if (!role.ok() || !role.value.isArray() || role.value.size() < 1)
         return fail(MasterRole,
-                    role.error.isError() ? role.error.toString() : master.errorFor({"ROLE"}, role.value).toString());
+                    inWords(role.error.isError() ? role.error : master.errorFor({"ROLE"}, role.value), false));
     const QByteArray said = role.value.at(0).toByteArray();
     if (said != "master")
         return fail(MasterRole,
                     tr("%1 says it is a %2 (failover in progress?)").arg(address.toString(), QString::fromUtf8(said)));
-    Q_EMIT stepFinished(MasterRole, true, tr("master"));
+    report(MasterRole, Outcome::Passed, tr("master"));
     Q_EMIT checkFinished(true);
 }
 
@@ -108,7 +215,7 @@ void ConnectionCheck::listMasters(const SentinelTarget &target)
     for (const HostPort &seed : target.seeds) {
         RedisConnection sentinel(target.sentinelOptions(seed));
         if (const VigilError e = sentinel.openBlocking(); e.isError()) {
-            failures.append(e.toString());
+            failures.append(inWords(e, true));
             continue;
         }
         const RespResult reply = sentinel.execute({"SENTINEL", "MASTERS"});

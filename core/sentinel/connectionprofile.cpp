@@ -1,9 +1,20 @@
 #include "connectionprofile.h"
 
+#include <QFileInfo>
 #include <QSettings>
 
+namespace {
+const QStringList tlsSideNames
+    = {QStringLiteral("off"), QStringLiteral("both"), QStringLiteral("sentinels"), QStringLiteral("data")};
+
+bool isSha256(const QByteArray &hex)
+{
+    return hex.size() == 64 && QByteArray::fromHex(hex).toHex() == hex.toLower();
+}
+} // namespace
+
 bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &sentinelPassword,
-                                 const QByteArray &dataPassword, QString *error) const
+                                 const QByteArray &dataPassword, QString *error, const QByteArray &keyPassphrase) const
 {
     SentinelTarget t;
     QString bad;
@@ -30,6 +41,46 @@ bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &senti
     t.dataPassword = dataPassword;
     t.db = db;
     t.readOnly = readOnly;
+    if (tls != TlsSides::Off) {
+        TlsOptions options;
+        options.enabled = true;
+        options.insecure = insecure;
+        options.keyPassphrase = keyPassphrase;
+        const auto existing = [error](const QString &path, const QString &what, QString *into) {
+            if (path.trimmed().isEmpty())
+                return true;
+            if (!QFileInfo(path.trimmed()).isFile()) {
+                *error = QStringLiteral("The %1 %2 does not exist.").arg(what, path.trimmed());
+                return false;
+            }
+            *into = path.trimmed();
+            return true;
+        };
+        if (!existing(caFile, QStringLiteral("CA file"), &options.caFile)
+            || !existing(certFile, QStringLiteral("client certificate"), &options.certFile)
+            || !existing(keyFile, QStringLiteral("client key"), &options.keyFile))
+            return false;
+        if (options.certFile.isEmpty() != options.keyFile.isEmpty()) {
+            *error = QStringLiteral("A client certificate and its key go together: give both or neither.");
+            return false;
+        }
+        for (const QByteArray *pin : {&sentinelPin, &dataPin}) {
+            if (!pin->isEmpty() && !isSha256(pin->trimmed())) {
+                *error = QStringLiteral("'%1' is not a SHA-256 fingerprint (64 hex digits).")
+                             .arg(QString::fromLatin1(*pin));
+                return false;
+            }
+        }
+        if (tls == TlsSides::Both || tls == TlsSides::Sentinels) {
+            t.sentinelTls = options;
+            t.sentinelTls.pinnedSha256 = sentinelPin.trimmed().toLower();
+        }
+        if (tls == TlsSides::Both || tls == TlsSides::Data) {
+            t.dataTls = options;
+            t.dataTls.verifyName = verifyName.trimmed();
+            t.dataTls.pinnedSha256 = dataPin.trimmed().toLower();
+        }
+    }
     *target = t;
     return true;
 }
@@ -48,6 +99,20 @@ ConnectionProfile ConnectionProfile::fromTarget(const SentinelTarget &target, co
     p.separator = separator;
     p.readOnly = target.readOnly;
     p.addressMap = target.addressMap.rules().join(QStringLiteral(", "));
+    const bool sentinels = target.sentinelTls.enabled;
+    const bool data = target.dataTls.enabled;
+    p.tls = sentinels && data ? TlsSides::Both
+            : sentinels       ? TlsSides::Sentinels
+            : data            ? TlsSides::Data
+                              : TlsSides::Off;
+    const TlsOptions &either = data ? target.dataTls : target.sentinelTls;
+    p.caFile = either.caFile;
+    p.certFile = either.certFile;
+    p.keyFile = either.keyFile;
+    p.insecure = either.insecure;
+    p.verifyName = target.dataTls.verifyName;
+    p.sentinelPin = target.sentinelTls.pinnedSha256;
+    p.dataPin = target.dataTls.pinnedSha256;
     return p;
 }
 
@@ -66,6 +131,14 @@ ConnectionProfile ConnectionProfile::read(QSettings &settings)
     p.separator = settings.value(QStringLiteral("separator"), QStringLiteral(":")).toString();
     p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
     p.addressMap = settings.value(QStringLiteral("addressMap")).toString();
+    p.tls = TlsSides(qMax(0, tlsSideNames.indexOf(settings.value(QStringLiteral("tls")).toString())));
+    p.caFile = settings.value(QStringLiteral("tlsCaFile")).toString();
+    p.certFile = settings.value(QStringLiteral("tlsCertFile")).toString();
+    p.keyFile = settings.value(QStringLiteral("tlsKeyFile")).toString();
+    p.verifyName = settings.value(QStringLiteral("tlsVerifyAs")).toString();
+    p.insecure = settings.value(QStringLiteral("tlsInsecure"), false).toBool();
+    p.sentinelPin = settings.value(QStringLiteral("tlsSentinelPin")).toByteArray();
+    p.dataPin = settings.value(QStringLiteral("tlsDataPin")).toByteArray();
     return p;
 }
 
@@ -80,6 +153,14 @@ void ConnectionProfile::write(QSettings &settings) const
     settings.setValue(QStringLiteral("separator"), separator);
     settings.setValue(QStringLiteral("readOnly"), readOnly);
     settings.setValue(QStringLiteral("addressMap"), addressMap);
+    settings.setValue(QStringLiteral("tls"), tlsSideNames.value(int(tls)));
+    settings.setValue(QStringLiteral("tlsCaFile"), caFile);
+    settings.setValue(QStringLiteral("tlsCertFile"), certFile);
+    settings.setValue(QStringLiteral("tlsKeyFile"), keyFile);
+    settings.setValue(QStringLiteral("tlsVerifyAs"), verifyName);
+    settings.setValue(QStringLiteral("tlsInsecure"), insecure);
+    settings.setValue(QStringLiteral("tlsSentinelPin"), QString::fromLatin1(sentinelPin));
+    settings.setValue(QStringLiteral("tlsDataPin"), QString::fromLatin1(dataPin));
 }
 
 QList<ConnectionProfile> ConnectionProfile::loadAll(QSettings &settings)

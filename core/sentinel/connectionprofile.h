@@ -20,9 +20,22 @@ struct ConnectionProfile
     bool readOnly = false;
     QString addressMap; // "FROM=TO, FROM=TO"
 
-    // Builds the target, adding the passwords typed for this session. Returns false with *error on a bad field.
+    // TLS: on both sides by default once on; some deployments run it on the sentinels or the data nodes only. The
+    // files and the insecure switch apply to both sides; the name to verify as is the data nodes' (Sentinel reports
+    // them by address); each side keeps its own pinned certificate. The key's passphrase is a secret: not here.
+    enum class TlsSides { Off, Both, Sentinels, Data };
+    TlsSides tls = TlsSides::Off;
+    QString caFile;
+    QString certFile;
+    QString keyFile;
+    QString verifyName;
+    bool insecure = false;
+    QByteArray sentinelPin; // SHA-256, hex
+    QByteArray dataPin;
+
+    // Builds the target, adding the secrets typed for this session. Returns false with *error on a bad field.
     bool toTarget(SentinelTarget *target, const QByteArray &sentinelPassword, const QByteArray &dataPassword,
-                  QString *error) const;
+                  QString *error, const QByteArray &keyPassphrase = {}) const;
 
     // The profile of a target, without its passwords (what a session remembers of an open deployment).
     static ConnectionProfile fromTarget(const SentinelTarget &target, const QString &separator);

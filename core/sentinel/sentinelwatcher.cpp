@@ -272,6 +272,7 @@ void SentinelWatcher::pollNow()
     m_pending.masterName = m_masterName;
     m_pending.taken = QDateTime::currentDateTimeUtc();
     m_pending.polledSentinel = primary->address;
+    m_pending.polledSentinelTls = primary->commands->tlsDescription();
     auto done = [this] {
         if (--m_pollOutstanding == 0)
             finishPoll();
@@ -345,6 +346,9 @@ void SentinelWatcher::finishPoll()
         return;
     TopologySnapshot snapshot = std::move(m_pending);
     m_pending = {};
+    // Here, not when the poll starts: SENTINEL MASTER's answer replaces the whole master part.
+    if (m_masterConnection && m_masterConnection->isReady())
+        snapshot.master.tls = m_masterConnection->tlsDescription();
     // Attach each sentinel's own answer; sentinels we are connected to but the polled one does not list still count.
     for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it) {
         auto found = std::find_if(snapshot.sentinels.begin(), snapshot.sentinels.end(),

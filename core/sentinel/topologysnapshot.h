@@ -27,6 +27,7 @@ struct TopologySnapshot
         qint64 keys = -1;           // DBSIZE of the deployment's database
         int connectedReplicas = -1; // INFO replication
         QString error;              // why the master did not answer ("master 10.0.0.5:6379: connect: ...")
+        QString tls;                // the watcher's TLS session to it ("TLSv1.3, <cipher>; certificate ..."), or empty
     };
     struct Replica
     {
@@ -51,7 +52,8 @@ struct TopologySnapshot
 
     QByteArray masterName;
     QDateTime taken;
-    HostPort polledSentinel; // the sentinel MASTER/REPLICAS/SENTINELS came from
+    HostPort polledSentinel;   // the sentinel MASTER/REPLICAS/SENTINELS came from
+    QString polledSentinelTls; // the watcher's TLS session to it, or empty over plain TCP
     Master master;
     QList<Replica> replicas;
     QList<Sentinel> sentinels;

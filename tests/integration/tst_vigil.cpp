@@ -98,6 +98,11 @@ private Q_SLOTS:
                                       << QStringLiteral("vigil: --sentinel and --master are required");
         QTest::newRow("user alone") << QStringList{QStringLiteral("--user"), QStringLiteral("app")}
                                     << QStringLiteral("vigil: --user needs --sentinel and --master");
+        QTest::newRow("tls alone") << QStringList{QStringLiteral("--tls")}
+                                   << QStringLiteral("vigil: --tls needs --sentinel and --master, or --demo");
+        QTest::newRow("demo with a deployment")
+            << QStringList{QStringLiteral("--demo")} + target
+            << QStringLiteral("vigil: --demo opens a sandbox of its own: leave out --sentinel and --master");
     }
 
     void usageErrorsExitTwo()
