@@ -16,6 +16,8 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 ConnectionDialog::ConnectionDialog(QWidget *parent)
@@ -99,10 +101,18 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     form->addRow(tr("Database:"), dbRow);
     form->addRow(QString(), m_readOnly);
     form->addRow(tr("Address map:"), m_addressMap);
-    right->addLayout(form);
+    // The fields in sections, so the dialog fits a small screen: the connection itself, then TLS (SSH comes next).
+    m_sections = new QTabWidget(this);
+    m_sections->setObjectName(QStringLiteral("sections"));
+    auto *general = new QWidget(m_sections);
+    general->setLayout(form);
+    m_sections->addTab(general, tr("Connection"));
+    right->addWidget(m_sections);
 
-    // TLS: one checkable box; its fields take room only when it is on.
-    m_tls = new QGroupBox(tr("TLS"), this);
+    // TLS: one checkable box; off, its fields stay visible and disabled.
+    auto *tlsPage = new QWidget(m_sections);
+    auto *tlsPageLayout = new QVBoxLayout(tlsPage);
+    m_tls = new QGroupBox(tr("Use TLS"), tlsPage);
     m_tls->setObjectName(QStringLiteral("tls"));
     m_tls->setCheckable(true);
     m_tls->setChecked(false);
@@ -126,7 +136,8 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     tlsForm->addRow(tr("On:"), sidesRow);
     const auto fileRow = [this](QLineEdit *edit, const QString &title) {
         auto *row = new QHBoxLayout;
-        auto *browse = new QPushButton(tr("…"), m_tlsFields);
+        auto *browse = new QToolButton(m_tlsFields);
+        browse->setText(tr("…"));
         browse->setObjectName(edit->objectName() + QStringLiteral("Browse"));
         browse->setToolTip(title);
         connect(browse, &QPushButton::clicked, this, [this, edit, title] {
@@ -157,28 +168,38 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     pinRow->addWidget(m_dataPin);
     tlsForm->addRow(tr("Pinned:"), pinRow);
     tlsBox->addWidget(m_tlsFields);
-    m_tlsFields->setVisible(false);
-    right->addWidget(m_tls);
+    tlsPageLayout->addWidget(m_tls);
+    tlsPageLayout->addStretch();
+    m_sections->addTab(tlsPage, tr("TLS: off"));
 
     m_test = new QPushButton(tr("Test connection"), this);
     m_test->setObjectName(QStringLiteral("test"));
-    right->addWidget(m_test, 0, Qt::AlignLeft);
+    m_trust = new QPushButton(tr("Trust this certificate"), this);
+    m_trust->setObjectName(QStringLiteral("trustCertificate"));
+    m_trust->hide();
+    auto *testRow = new QHBoxLayout;
+    testRow->addWidget(m_test);
+    testRow->addWidget(m_trust);
+    testRow->addStretch();
+    right->addLayout(testRow);
+    // Room for every step, wrapped rather than scrolled sideways: the dialog must not grow once it is on screen (on a
+    // small one it would grow past the bottom edge).
     m_results = new QListWidget(this);
     m_results->setObjectName(QStringLiteral("results"));
-    m_results->setMaximumHeight(150);
-    right->addWidget(m_results);
-    // A certificate that does not verify, offered for pinning the way SSH offers an unknown host key.
+    m_results->setWordWrap(true);
+    m_results->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_results->setMinimumHeight(fontMetrics().lineSpacing() * 9);
+    right->addWidget(m_results, 1);
+    // A certificate that does not verify, offered for pinning the way SSH offers an unknown host key. Its room is
+    // kept for the same reason.
     m_offer = new QLabel(this);
     m_offer->setObjectName(QStringLiteral("certificateOffer"));
     m_offer->setTextFormat(Qt::PlainText);
     m_offer->setWordWrap(true);
     m_offer->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_trust = new QPushButton(tr("Trust this certificate"), this);
-    m_trust->setObjectName(QStringLiteral("trustCertificate"));
-    m_offer->hide();
-    m_trust->hide();
+    m_offer->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_offer->setMinimumHeight(fontMetrics().lineSpacing() * 4);
     right->addWidget(m_offer);
-    right->addWidget(m_trust, 0, Qt::AlignLeft);
     m_error = new QLabel(this);
     m_error->setTextFormat(Qt::PlainText);
     m_error->setObjectName(QStringLiteral("error"));
@@ -315,8 +336,8 @@ void ConnectionDialog::setProfile(const ConnectionProfile &p)
 
 void ConnectionDialog::showTls(bool on)
 {
-    m_tlsFields->setVisible(on);
-    adjustSize();
+    // The tab says whether TLS is on, so it is seen without opening it.
+    m_sections->setTabText(1, on ? tr("TLS: on") : tr("TLS: off"));
 }
 
 bool ConnectionDialog::buildTarget(SentinelTarget *target)
@@ -342,7 +363,7 @@ void ConnectionDialog::testConnection()
         m_stepRows.insert(step, m_results->count());
         m_results->addItem(QStringLiteral("… %1").arg(ConnectionCheck::stepName(step)));
     }
-    m_offer->hide();
+    m_offer->clear();
     m_trust->hide();
     m_test->setEnabled(false);
     QMetaObject::invokeMethod(
@@ -381,7 +402,6 @@ void ConnectionDialog::offerCertificate(bool sentinel, const QString &node, cons
     m_offer->setText(tr("%1 %2 presents a certificate this machine does not trust: %3. SHA-256 %4. Trust it only if "
                         "that is the fingerprint the server's administrator gave you.")
                          .arg(sentinel ? tr("Sentinel") : tr("Master"), node, description, QString::fromLatin1(sha256)));
-    m_offer->show();
     m_trust->show();
 }
 

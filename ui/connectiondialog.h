@@ -15,6 +15,7 @@ class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 // Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps, TLS. A pasted
 // Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks; a
@@ -66,6 +67,7 @@ private:
     QLineEdit *m_separator = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QLineEdit *m_addressMap = nullptr;
+    QTabWidget *m_sections = nullptr;
     QGroupBox *m_tls = nullptr;
     QWidget *m_tlsFields = nullptr;
     QComboBox *m_tlsSides = nullptr;

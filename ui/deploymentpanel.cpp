@@ -59,7 +59,10 @@ QString tlsState(const TlsOptions &tls, const QString &session)
         text += DeploymentPanel::tr(", as %1").arg(tls.verifyName);
     if (!tls.certFile.isEmpty())
         text += DeploymentPanel::tr(", with client certificate %1").arg(tls.certFile);
-    return text + QStringLiteral("\n") + (session.isEmpty() ? DeploymentPanel::tr("not connected yet") : session);
+    // The session, then its certificate on a line of its own: the column is narrow.
+    return text + QStringLiteral("\n")
+           + (session.isEmpty() ? DeploymentPanel::tr("not connected yet")
+                                : QString(session).replace(QStringLiteral("; "), QStringLiteral("\n")));
 }
 } // namespace
 

@@ -20,6 +20,21 @@ int reach(const VigilError &error)
         return error.step() == QLatin1String("connect") ? 0 : 2;
     }
 }
+// The connection layer words its advice for the command line; the dialog has fields instead of options.
+QString forTheDialog(QString message)
+{
+    static const QList<std::pair<QLatin1String, QString>> options = {
+        {QLatin1String("with --cacert"), ConnectionCheck::tr("in the TLS tab's CA file")},
+        {QLatin1String("with --cert and --key"), ConnectionCheck::tr("in the TLS tab's client certificate and key")},
+        {QLatin1String("with --sni"), ConnectionCheck::tr("in the TLS tab's Verify as")},
+        {QLatin1String("leave --tls off for it"), ConnectionCheck::tr("turn TLS off for it")},
+        {QLatin1String("(--tls)"), ConnectionCheck::tr("(turn on Use TLS)")},
+        {QLatin1String("use --tls"), ConnectionCheck::tr("turn on Use TLS")},
+    };
+    for (const auto &[option, field] : options)
+        message.replace(option, field);
+    return message;
+}
 } // namespace
 
 ConnectionCheck::ConnectionCheck(QObject *parent)
@@ -76,8 +91,8 @@ QString ConnectionCheck::inWords(const VigilError &error, bool sentinel)
         || message.contains(QLatin1String("invalid username-password")))
         return tr("%1 refused the user name or password: check them under %2").arg(error.node(), where);
     if (error.kind() == VigilError::Kind::Unreachable || error.kind() == VigilError::Kind::Timeout)
-        return tr("%1: %2 (check the address and that the server runs)").arg(error.node(), message);
-    return tr("%1: %2: %3").arg(error.node(), error.step(), message);
+        return tr("%1: %2 (check the address and that the server runs)").arg(error.node(), forTheDialog(message));
+    return tr("%1: %2: %3").arg(error.node(), error.step(), forTheDialog(message));
 }
 
 void ConnectionCheck::report(Step step, Outcome outcome, const QString &detail)
@@ -116,7 +131,7 @@ bool ConnectionCheck::reportOpen(bool sentinel, const HostPort &address, const R
                                           .arg(TlsDiagnosis::distinguishedName(peer, false),
                                                TlsDiagnosis::distinguishedName(peer, true),
                                                peer.expiryDate().toUTC().date().toString(Qt::ISODate)));
-        fail(tls, error.message());
+        fail(tls, forTheDialog(error.message()));
         return false;
     }
     report(tls, Outcome::Passed, connection.tlsDescription());

@@ -169,6 +169,7 @@ private Q_SLOTS:
     void listMasters()
     {
         ConnectionDialog dialog;
+        dialog.show();
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinelPassword"), QString::fromUtf8(m_sandbox->sentinelPassword()));
         QTest::mouseClick(field<QPushButton>(dialog, "listMasters"), Qt::LeftButton);
