@@ -2,6 +2,8 @@
 
 #include <QSettings>
 
+#include <algorithm>
+
 bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &sentinelPassword,
                                  const QByteArray &dataPassword, QString *error) const
 {
@@ -66,6 +68,7 @@ ConnectionProfile ConnectionProfile::read(QSettings &settings)
     p.separator = settings.value(QStringLiteral("separator"), QStringLiteral(":")).toString();
     p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
     p.addressMap = settings.value(QStringLiteral("addressMap")).toString();
+    p.rememberSecrets = settings.value(QStringLiteral("rememberPasswords"), false).toBool();
     return p;
 }
 
@@ -80,6 +83,7 @@ void ConnectionProfile::write(QSettings &settings) const
     settings.setValue(QStringLiteral("separator"), separator);
     settings.setValue(QStringLiteral("readOnly"), readOnly);
     settings.setValue(QStringLiteral("addressMap"), addressMap);
+    settings.setValue(QStringLiteral("rememberPasswords"), rememberSecrets);
 }
 
 QList<ConnectionProfile> ConnectionProfile::loadAll(QSettings &settings)
@@ -121,4 +125,31 @@ void ConnectionProfile::remove(QSettings &settings, const QString &name)
     profiles.removeIf([&](const ConnectionProfile &p) { return p.name == name; });
     settings.remove(QStringLiteral("profiles"));
     writeAll(settings, profiles);
+}
+
+bool ConnectionProfile::rename(QSettings &settings, const QString &from, const QString &to)
+{
+    QList<ConnectionProfile> profiles = loadAll(settings);
+    if (!std::any_of(profiles.cbegin(), profiles.cend(), [&](const ConnectionProfile &p) { return p.name == from; }))
+        return false;
+    if (from != to)
+        profiles.removeIf([&](const ConnectionProfile &p) { return p.name == to; });
+    for (ConnectionProfile &p : profiles) {
+        if (p.name == from)
+            p.name = to;
+    }
+    settings.remove(QStringLiteral("profiles"));
+    writeAll(settings, profiles);
+    return true;
+}
+
+bool ConnectionProfile::find(QSettings &settings, const QString &name, ConnectionProfile *profile)
+{
+    for (const ConnectionProfile &p : loadAll(settings)) {
+        if (p.name == name) {
+            *profile = p;
+            return true;
+        }
+    }
+    return false;
 }
