@@ -6,6 +6,7 @@
 #include <QDialog>
 
 class ConnectionCheck;
+class SecretStore;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -16,7 +17,8 @@ class QSpinBox;
 
 // Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps. A pasted
 // Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks.
-// Profiles are saved with QSettings, without their passwords.
+// Profiles are saved with QSettings, without their passwords; with "Remember passwords" those go to the OS keychain
+// (SecretStore), and come back from it when the profile is opened.
 class ConnectionDialog final : public QDialog
 {
     Q_OBJECT
@@ -40,6 +42,11 @@ private:
     void listMasters();
     void saveProfile();
     void deleteProfile();
+    void renameProfile();
+    // The keychain block: whether passwords can be remembered, and why not.
+    void updateKeychainNote();
+    void readSecrets(const ConnectionProfile &profile);
+    void showKeychainError(const QString &error);
     void loadProfiles();
     void handleStep(int step, bool ok, const QString &detail);
     void handleCheckFinished(bool ok);
@@ -64,6 +71,9 @@ private:
     QPushButton *m_test = nullptr;
     QListWidget *m_results = nullptr;
     QLabel *m_error = nullptr;
+    QCheckBox *m_remember = nullptr;
+    QLabel *m_keychainNote = nullptr;
+    SecretStore *m_secrets = nullptr;
 
     WorkerThread m_checkThread{QStringLiteral("vigil-check")};
     ConnectionCheck *m_check = nullptr;
