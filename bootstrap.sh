@@ -44,12 +44,16 @@ die() {
 }
 
 # Build tools, Qt 6 (its xcb and offscreen platforms come with libqt6gui6), hiredis, help2man for the manual pages,
-# the Redis binaries the sandbox and the integration tests start, and a virtual X server for headless demos.
+# the Redis binaries the sandbox and the integration tests start, the keychain, and a virtual X server for headless
+# demos.
 PACKAGES=(
     build-essential cmake ninja-build pkg-config help2man
     qt6-base-dev qt6-base-dev-tools libqt6svg6 libgl-dev
     libhiredis-dev
     redis-server redis-sentinel redis-tools openssl
+    # The keychain: qtkeychain (core/secrets), libsecret, which qtkeychain loads at run time, and for its tests a
+    # gnome-keyring on a private session bus (dbus-run-session, dbus-daemon).
+    qtkeychain-qt6-dev libsecret-1-0 gnome-keyring dbus-bin dbus-daemon
     xvfb xauth
     # The fuzz stage of `test`: clang and libFuzzer (its runtime is in libclang-rt-14-dev).
     clang-14 libfuzzer-14-dev libclang-rt-14-dev

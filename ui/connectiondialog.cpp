@@ -1,5 +1,6 @@
 #include "connectiondialog.h"
 
+#include "secrets/secretstore.h"
 #include "sentinel/connectioncheck.h"
 #include "sentinel/sentineluri.h"
 
@@ -34,8 +35,13 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     auto *profileButtons = new QHBoxLayout;
     auto *save = new QPushButton(tr("Save"), this);
     save->setObjectName(QStringLiteral("saveProfile"));
+    auto *rename = new QPushButton(tr("Rename"), this);
+    rename->setObjectName(QStringLiteral("renameProfile"));
+    rename->setToolTip(tr("Give the selected connection the name typed in Name"));
     auto *remove = new QPushButton(tr("Delete"), this);
+    remove->setObjectName(QStringLiteral("deleteProfile"));
     profileButtons->addWidget(save);
+    profileButtons->addWidget(rename);
     profileButtons->addWidget(remove);
     left->addLayout(profileButtons);
     outer->addLayout(left, 1);
@@ -66,10 +72,10 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     masterRow->addWidget(m_master, 1);
     masterRow->addWidget(m_listMasters);
     m_sentinelUser = edit(QStringLiteral("sentinelUser"), tr("ACL user (optional)"));
-    m_sentinelPassword = edit(QStringLiteral("sentinelPassword"), tr("password (not saved)"));
+    m_sentinelPassword = edit(QStringLiteral("sentinelPassword"), tr("password"));
     m_sentinelPassword->setEchoMode(QLineEdit::Password);
     m_dataUser = edit(QStringLiteral("user"), tr("ACL user (optional)"));
-    m_dataPassword = edit(QStringLiteral("password"), tr("password (not saved)"));
+    m_dataPassword = edit(QStringLiteral("password"), tr("password"));
     m_dataPassword->setEchoMode(QLineEdit::Password);
     m_db = new QSpinBox(this);
     m_db->setObjectName(QStringLiteral("db"));
@@ -93,6 +99,22 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     dataAuth->addWidget(m_dataUser);
     dataAuth->addWidget(m_dataPassword);
     form->addRow(tr("Data-node auth:"), dataAuth);
+
+    // Remembered passwords: the keychain, or a line that says why they are asked each time. Never a plain file.
+    m_secrets = SecretStore::shared();
+    m_remember = new QCheckBox(tr("Remember passwords in the keychain"), this);
+    m_remember->setObjectName(QStringLiteral("rememberPasswords"));
+    m_keychainNote = new QLabel(this);
+    m_keychainNote->setObjectName(QStringLiteral("keychainNote"));
+    m_keychainNote->setTextFormat(Qt::PlainText);
+    m_keychainNote->setWordWrap(true);
+    form->addRow(QString(), m_remember);
+    form->addRow(QString(), m_keychainNote);
+    connect(m_secrets, &SecretStore::stateChanged, this, &ConnectionDialog::updateKeychainNote);
+    updateKeychainNote();
+    // Asked again each time until it works: a keychain started after Vigil is found at the next dialog.
+    if (m_secrets->state() != SecretStore::State::Available)
+        m_secrets->probe();
     auto *dbRow = new QHBoxLayout;
     dbRow->addWidget(m_db);
     dbRow->addWidget(new QLabel(tr("Separator:"), this));
@@ -152,7 +174,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_caFile = edit(QStringLiteral("caFile"), tr("PEM file (empty: the system's CAs)"));
     m_certFile = edit(QStringLiteral("certFile"), tr("client certificate, PEM (if the servers ask)"));
     m_keyFile = edit(QStringLiteral("keyFile"), tr("its key, PEM"));
-    m_keyPassphrase = edit(QStringLiteral("keyPassphrase"), tr("key passphrase (not saved)"));
+    m_keyPassphrase = edit(QStringLiteral("keyPassphrase"), tr("key passphrase (saved only in the keychain)"));
     m_keyPassphrase->setEchoMode(QLineEdit::Password);
     m_verifyAs = edit(QStringLiteral("verifyAs"), tr("name in the data nodes' certificates, if not their address"));
     m_sentinelPin = edit(QStringLiteral("sentinelPin"), tr("sentinels: SHA-256"));
@@ -223,13 +245,16 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     connect(m_listMasters, &QPushButton::clicked, this, &ConnectionDialog::listMasters);
     connect(save, &QPushButton::clicked, this, &ConnectionDialog::saveProfile);
     connect(remove, &QPushButton::clicked, this, &ConnectionDialog::deleteProfile);
+    connect(rename, &QPushButton::clicked, this, &ConnectionDialog::renameProfile);
     connect(buttons, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_profiles, &QListWidget::currentRowChanged, this, [this](int row) {
         QSettings settings;
         const QList<ConnectionProfile> all = ConnectionProfile::loadAll(settings);
-        if (row >= 0 && row < all.size())
+        if (row >= 0 && row < all.size()) {
             setProfile(all.at(row));
+            readSecrets(all.at(row));
+        }
     });
 
     m_check = new ConnectionCheck;
@@ -280,8 +305,11 @@ void ConnectionDialog::applyUri()
     m_master->setCurrentText(uri.masterName);
     m_db->setValue(uri.db);
     m_dataUser->setText(QString::fromUtf8(uri.user));
-    if (!uri.password.isEmpty())
+    if (!uri.password.isEmpty()) {
+        // The password moves to its masked field; the URI keeps the rest, so it is never shown in clear text.
         m_dataPassword->setText(QString::fromUtf8(uri.password));
+        m_uri->setText(SentinelUri::withoutPassword(text));
+    }
 }
 
 ConnectionProfile ConnectionDialog::profile() const
@@ -305,6 +333,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.insecure = m_tlsInsecure->isChecked();
     p.sentinelPin = m_sentinelPin->text().trimmed().toLatin1();
     p.dataPin = m_dataPin->text().trimmed().toLatin1();
+    p.rememberSecrets = m_remember->isEnabled() && m_remember->isChecked();
     return p;
 }
 
@@ -329,6 +358,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile &p)
     m_tlsInsecure->setChecked(p.insecure);
     m_sentinelPin->setText(QString::fromLatin1(p.sentinelPin));
     m_dataPin->setText(QString::fromLatin1(p.dataPin));
+    m_remember->setChecked(p.rememberSecrets);
     m_sentinelPassword->clear();
     m_dataPassword->clear();
     m_keyPassphrase->clear();
@@ -446,15 +476,94 @@ void ConnectionDialog::saveProfile()
     QSettings settings;
     ConnectionProfile::save(settings, p);
     loadProfiles();
+    if (p.rememberSecrets) {
+        ProfileSecrets secrets;
+        secrets.sentinelPassword = m_sentinelPassword->text().toUtf8();
+        secrets.dataPassword = m_dataPassword->text().toUtf8();
+        secrets.keyPassphrase = m_keyPassphrase->text().toUtf8();
+        m_secrets->writeProfile(p.name, secrets, this, [this](const QString &error) { showKeychainError(error); });
+    } else if (m_secrets->state() == SecretStore::State::Available) {
+        // Unticked: forget what an earlier save remembered.
+        m_secrets->removeProfile(p.name, this, [this](const QString &error) { showKeychainError(error); });
+    }
 }
 
 void ConnectionDialog::deleteProfile()
 {
     if (QListWidgetItem *item = m_profiles->currentItem()) {
+        const QString name = item->text();
         QSettings settings;
-        ConnectionProfile::remove(settings, item->text());
+        ConnectionProfile old;
+        const bool remembered = ConnectionProfile::find(settings, name, &old) && old.rememberSecrets;
+        ConnectionProfile::remove(settings, name);
         loadProfiles();
+        if (remembered || m_secrets->state() == SecretStore::State::Available)
+            m_secrets->removeProfile(name, this, [this](const QString &error) { showKeychainError(error); });
     }
+}
+
+void ConnectionDialog::renameProfile()
+{
+    QListWidgetItem *item = m_profiles->currentItem();
+    const QString to = m_name->text().trimmed();
+    if (!item || to.isEmpty()) {
+        m_error->setText(tr("Select a saved connection and type its new name in Name."));
+        return;
+    }
+    const QString from = item->text();
+    QSettings settings;
+    ConnectionProfile old;
+    if (from == to || !ConnectionProfile::find(settings, from, &old))
+        return;
+    ConnectionProfile::rename(settings, from, to);
+    loadProfiles();
+    if (old.rememberSecrets)
+        m_secrets->renameProfile(from, to, this, [this](const QString &error) { showKeychainError(error); });
+}
+
+void ConnectionDialog::readSecrets(const ConnectionProfile &profile)
+{
+    if (!profile.rememberSecrets)
+        return;
+    m_secrets->readProfile(profile.name, this,
+                           [this, name = profile.name](const ProfileSecrets &secrets, const QString &error) {
+                               // The user may have opened another profile, or typed, meanwhile.
+                               if (m_name->text().trimmed() != name)
+                                   return;
+                               showKeychainError(error);
+                               if (m_sentinelPassword->text().isEmpty())
+                                   m_sentinelPassword->setText(QString::fromUtf8(secrets.sentinelPassword));
+                               if (m_dataPassword->text().isEmpty())
+                                   m_dataPassword->setText(QString::fromUtf8(secrets.dataPassword));
+                               if (m_keyPassphrase->text().isEmpty())
+                                   m_keyPassphrase->setText(QString::fromUtf8(secrets.keyPassphrase));
+                           });
+}
+
+void ConnectionDialog::updateKeychainNote()
+{
+    switch (m_secrets->state()) {
+    case SecretStore::State::Unknown:
+        m_remember->setEnabled(false);
+        m_keychainNote->setText(tr("Looking for the keychain…"));
+        break;
+    case SecretStore::State::Available:
+        m_remember->setEnabled(true);
+        m_keychainNote->clear();
+        break;
+    case SecretStore::State::Unavailable:
+        m_remember->setEnabled(false);
+        m_keychainNote->setText(
+            tr("Passwords are not remembered: %1. Vigil asks for them each time.").arg(m_secrets->unavailableReason()));
+        break;
+    }
+    m_keychainNote->setVisible(!m_keychainNote->text().isEmpty());
+}
+
+void ConnectionDialog::showKeychainError(const QString &error)
+{
+    if (!error.isEmpty())
+        m_error->setText(error);
 }
 
 QStringList ConnectionDialog::checkResults() const

@@ -7,6 +7,7 @@
 #include <QHash>
 
 class ConnectionCheck;
+class SecretStore;
 class QCheckBox;
 class QComboBox;
 class QGroupBox;
@@ -20,7 +21,8 @@ class QTabWidget;
 // Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps, TLS. A pasted
 // Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks; a
 // certificate that does not verify is shown (subject, issuer, expiry, SHA-256) and can be pinned. Profiles are saved
-// with QSettings, without their passwords and the key's passphrase.
+// with QSettings, without their passwords and the key's passphrase; with "Remember passwords"
+// those go to the OS keychain (SecretStore), and come back from it when the profile is opened.
 class ConnectionDialog final : public QDialog
 {
     Q_OBJECT
@@ -44,6 +46,11 @@ private:
     void listMasters();
     void saveProfile();
     void deleteProfile();
+    void renameProfile();
+    // The keychain block: whether passwords can be remembered, and why not.
+    void updateKeychainNote();
+    void readSecrets(const ConnectionProfile &profile);
+    void showKeychainError(const QString &error);
     void loadProfiles();
     void handleStep(int step, int outcome, const QString &detail);
     void offerCertificate(bool sentinel, const QString &node, const QByteArray &sha256, const QString &description);
@@ -87,6 +94,9 @@ private:
     QPushButton *m_test = nullptr;
     QListWidget *m_results = nullptr;
     QLabel *m_error = nullptr;
+    QCheckBox *m_remember = nullptr;
+    QLabel *m_keychainNote = nullptr;
+    SecretStore *m_secrets = nullptr;
 
     WorkerThread m_checkThread{QStringLiteral("vigil-check")};
     ConnectionCheck *m_check = nullptr;

@@ -37,6 +37,11 @@ public:
     void setSandbox(SandboxController *controller, const QString &folder);
     SandboxController *sandbox() const { return m_sandbox; }
 
+    // The saved profile this tab was opened from (empty for none): the session remembers it, so that the tab's
+    // passwords can come back from the keychain at the next start.
+    void setProfileName(const QString &name) { m_profileName = name; }
+    QString profileName() const { return m_profileName; }
+
     // The tab's text: the master name (and the first sentinel, when another tab has the same name), with a mark when
     // the master is down or failing over.
     QString tabTitle(bool withAddress = false) const;
@@ -71,4 +76,5 @@ private:
     DeploymentPanel *m_panel = nullptr;
     QTabWidget *m_tabs = nullptr;
     SandboxController *m_sandbox = nullptr;
+    QString m_profileName;
 };

@@ -7,6 +7,7 @@
 #include "deploymentview.h"
 #include "keybrowser.h"
 #include "sandbox/sandboxcontroller.h"
+#include "secrets/secretstore.h"
 #include "sentinel/connectionprofile.h"
 
 #include <QApplication>
@@ -24,6 +25,8 @@
 #include <QTabWidget>
 #include <QTime>
 #include <QVBoxLayout>
+
+#include <memory>
 
 // Outside any namespace, as Q_INIT_RESOURCE requires.
 static void initResources()
@@ -268,6 +271,7 @@ void MainWindow::openConnectionDialog()
         return;
     DeploymentView *view = setTarget(dialog.target());
     view->browser()->setSeparator(dialog.profile().separator);
+    view->setProfileName(dialog.profile().name);
     saveSession();
 }
 
@@ -278,6 +282,7 @@ void MainWindow::openNewConnectionDialog()
         return;
     DeploymentView *view = openDeployment(dialog.target());
     view->browser()->setSeparator(dialog.profile().separator);
+    view->setProfileName(dialog.profile().name);
     saveSession();
 }
 
@@ -409,7 +414,9 @@ void MainWindow::saveSession()
         if (!v || v->sandbox())
             continue;
         settings.setArrayIndex(row++);
-        ConnectionProfile::fromTarget(v->deployment()->target(), v->browser()->separator()).write(settings);
+        ConnectionProfile profile = ConnectionProfile::fromTarget(v->deployment()->target(), v->browser()->separator());
+        profile.name = v->profileName();
+        profile.write(settings);
     }
     settings.endArray();
 }
@@ -426,18 +433,71 @@ bool MainWindow::restoreSession()
         profiles.append(ConnectionProfile::read(settings));
     }
     settings.endArray();
-    m_restoring = true;
-    int opened = 0;
+
+    struct Restored
+    {
+        SentinelTarget target;
+        QString separator;
+        QString profileName;
+    };
+    auto restored = std::make_shared<QList<Restored>>();
+    QList<qsizetype> fromKeychain;
     for (const ConnectionProfile &profile : std::as_const(profiles)) {
         SentinelTarget target;
         QString error;
         if (!profile.toTarget(&target, qgetenv("VIGIL_SENTINEL_PASSWORD"), qgetenv("VIGIL_PASSWORD"), &error))
             continue;
-        openDeployment(target)->browser()->setSeparator(profile.separator);
-        ++opened;
+        // The saved profile decides, not the session: a profile deleted or no longer remembered has no secrets.
+        ConnectionProfile saved;
+        if (!profile.name.isEmpty() && ConnectionProfile::find(settings, profile.name, &saved) && saved.rememberSecrets)
+            fromKeychain.append(restored->size());
+        restored->append({target, profile.separator, profile.name});
     }
-    m_restoring = false;
-    return opened > 0;
+    if (restored->isEmpty())
+        return false;
+
+    // The tabs open together, in their order, once every keychain read answered (each has a bound); until then
+    // nothing overwrites the remembered session.
+    m_restoring = true;
+    auto problem = std::make_shared<QString>();
+    auto openAll = [this, restored, problem] {
+        for (const Restored &r : std::as_const(*restored)) {
+            DeploymentView *view = openDeployment(r.target);
+            view->browser()->setSeparator(r.separator);
+            view->setProfileName(r.profileName);
+        }
+        m_restoring = false;
+        saveSession();
+        // The tab opens all the same, and asks the servers without the passwords the keychain did not give.
+        if (!problem->isEmpty())
+            statusBar()->showMessage(*problem, 30000);
+    };
+    if (fromKeychain.isEmpty()) {
+        openAll();
+        return true;
+    }
+    auto pending = std::make_shared<qsizetype>(fromKeychain.size());
+    for (const qsizetype i : std::as_const(fromKeychain)) {
+        const QString name = restored->at(i).profileName;
+        SecretStore::shared()->readProfile(
+            name, this,
+            [restored, i, name, pending, problem, openAll](const ProfileSecrets &secrets, const QString &error) {
+                if (!error.isEmpty())
+                    *problem = tr("The passwords of '%1' are not filled in: %2").arg(name, error);
+                SentinelTarget &target = (*restored)[i].target;
+                if (!secrets.sentinelPassword.isEmpty())
+                    target.sentinelPassword = secrets.sentinelPassword;
+                if (!secrets.dataPassword.isEmpty())
+                    target.dataPassword = secrets.dataPassword;
+                if (!secrets.keyPassphrase.isEmpty()) {
+                    target.sentinelTls.keyPassphrase = secrets.keyPassphrase;
+                    target.dataTls.keyPassphrase = secrets.keyPassphrase;
+                }
+                if (--*pending == 0)
+                    openAll();
+            });
+    }
+    return true;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -3,6 +3,8 @@
 #include <QFileInfo>
 #include <QSettings>
 
+#include <algorithm>
+
 namespace {
 const QStringList tlsSideNames
     = {QStringLiteral("off"), QStringLiteral("both"), QStringLiteral("sentinels"), QStringLiteral("data")};
@@ -139,6 +141,7 @@ ConnectionProfile ConnectionProfile::read(QSettings &settings)
     p.insecure = settings.value(QStringLiteral("tlsInsecure"), false).toBool();
     p.sentinelPin = settings.value(QStringLiteral("tlsSentinelPin")).toByteArray();
     p.dataPin = settings.value(QStringLiteral("tlsDataPin")).toByteArray();
+    p.rememberSecrets = settings.value(QStringLiteral("rememberPasswords"), false).toBool();
     return p;
 }
 
@@ -161,6 +164,7 @@ void ConnectionProfile::write(QSettings &settings) const
     settings.setValue(QStringLiteral("tlsInsecure"), insecure);
     settings.setValue(QStringLiteral("tlsSentinelPin"), QString::fromLatin1(sentinelPin));
     settings.setValue(QStringLiteral("tlsDataPin"), QString::fromLatin1(dataPin));
+    settings.setValue(QStringLiteral("rememberPasswords"), rememberSecrets);
 }
 
 QList<ConnectionProfile> ConnectionProfile::loadAll(QSettings &settings)
@@ -202,4 +206,31 @@ void ConnectionProfile::remove(QSettings &settings, const QString &name)
     profiles.removeIf([&](const ConnectionProfile &p) { return p.name == name; });
     settings.remove(QStringLiteral("profiles"));
     writeAll(settings, profiles);
+}
+
+bool ConnectionProfile::rename(QSettings &settings, const QString &from, const QString &to)
+{
+    QList<ConnectionProfile> profiles = loadAll(settings);
+    if (!std::any_of(profiles.cbegin(), profiles.cend(), [&](const ConnectionProfile &p) { return p.name == from; }))
+        return false;
+    if (from != to)
+        profiles.removeIf([&](const ConnectionProfile &p) { return p.name == to; });
+    for (ConnectionProfile &p : profiles) {
+        if (p.name == from)
+            p.name = to;
+    }
+    settings.remove(QStringLiteral("profiles"));
+    writeAll(settings, profiles);
+    return true;
+}
+
+bool ConnectionProfile::find(QSettings &settings, const QString &name, ConnectionProfile *profile)
+{
+    for (const ConnectionProfile &p : loadAll(settings)) {
+        if (p.name == name) {
+            *profile = p;
+            return true;
+        }
+    }
+    return false;
 }

@@ -7,7 +7,8 @@
 
 class QSettings;
 
-// A saved connection. Passwords are never part of it: they are typed each time (the OS keychain comes later).
+// A saved connection. Passwords are never part of it: they are typed each time, or, with rememberSecrets, kept in the
+// OS keychain under the profile's name (SecretStore), never in the settings file.
 struct ConnectionProfile
 {
     QString name;
@@ -18,7 +19,8 @@ struct ConnectionProfile
     int db = 0;
     QString separator = QStringLiteral(":");
     bool readOnly = false;
-    QString addressMap; // "FROM=TO, FROM=TO"
+    QString addressMap;           // "FROM=TO, FROM=TO"
+    bool rememberSecrets = false; // its passwords are in the keychain
 
     // TLS: on both sides by default once on; some deployments run it on the sentinels or the data nodes only. The
     // files and the insecure switch apply to both sides; the name to verify as is the data nodes' (Sentinel reports
@@ -46,4 +48,8 @@ struct ConnectionProfile
     static QList<ConnectionProfile> loadAll(QSettings &settings);
     static void save(QSettings &settings, const ConnectionProfile &profile);
     static void remove(QSettings &settings, const QString &name);
+    // Gives profile `from` the name `to`, replacing a profile of that name. False when there is no `from`.
+    static bool rename(QSettings &settings, const QString &from, const QString &to);
+    // The saved profile of that name, if any.
+    static bool find(QSettings &settings, const QString &name, ConnectionProfile *profile);
 };

@@ -2,6 +2,8 @@
 
 #include <QUrl>
 
+#include <algorithm>
+
 namespace {
 bool parseHosts(const QString &text, QList<HostPort> *seeds, QString *error)
 {
@@ -155,4 +157,33 @@ bool SentinelUri::parse(const QString &input, SentinelUri *uri, QString *error)
     if (segments.size() == 2 && !parseDb(segments.at(1), &uri->db, error))
         return false;
     return true;
+}
+
+QString SentinelUri::withoutPassword(const QString &input)
+{
+    const QString text = input.trimmed();
+    const qsizetype schemeEnd = text.indexOf(QStringLiteral("://"));
+    if (schemeEnd < 0)
+        return text;
+    const QString scheme = text.left(schemeEnd).toLower();
+    const bool lettuce = scheme == QLatin1String("redis-sentinel") || scheme == QLatin1String("rediss-sentinel");
+    const qsizetype start = schemeEnd + 3;
+    // The authority ends where parse() cuts it: at the path, the query or the fragment.
+    qsizetype end = text.size();
+    for (const QChar c : {QLatin1Char('/'), QLatin1Char('?'), QLatin1Char('#')}) {
+        if (const qsizetype at = text.indexOf(c, start); at >= 0)
+            end = std::min(end, at);
+    }
+    const qsizetype at = text.lastIndexOf(QLatin1Char('@'), end - 1);
+    if (at < start)
+        return text;
+    const QString userinfo = text.mid(start, at - start);
+    const qsizetype colon = userinfo.indexOf(QLatin1Char(':'));
+    QString kept;
+    if (colon > 0)
+        // Lettuce reads a lone "x@" as a password, so its user keeps the colon.
+        kept = userinfo.left(colon) + (lettuce ? QStringLiteral(":@") : QStringLiteral("@"));
+    else if (colon < 0 && !lettuce)
+        kept = userinfo + QLatin1Char('@'); // redis+sentinel: user@ holds no password
+    return text.left(start) + kept + text.mid(at + 1);
 }

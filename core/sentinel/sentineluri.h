@@ -22,4 +22,7 @@ struct SentinelUri
 
     // Parses `text`; on failure returns false and sets *error to a sentence that says what is wrong.
     static bool parse(const QString &text, SentinelUri *uri, QString *error);
+    // The same URI without its password (the user stays), for showing it once the password has moved to a masked
+    // field. Text with no userinfo comes back unchanged.
+    static QString withoutPassword(const QString &text);
 };

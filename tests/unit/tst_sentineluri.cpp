@@ -120,6 +120,46 @@ private Q_SLOTS:
         QVERIFY(!SentinelUri::parse(uri, &parsed, &error));
         QVERIFY2(error.contains(message), qPrintable(error));
     }
+
+    // What the dialog shows once a pasted password has moved to its masked field: the same URI, parsed the same
+    // way, without the password.
+    void withoutPassword_data()
+    {
+        QTest::addColumn<QString>("uri");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("user and password") << QStringLiteral("redis+sentinel://alice:s3cr%40t@h1:26379,h2/mymaster/2")
+                                           << QStringLiteral("redis+sentinel://alice@h1:26379,h2/mymaster/2");
+        QTest::newRow("password only") << QStringLiteral("redis+sentinel://:pw@h1/m")
+                                       << QStringLiteral("redis+sentinel://h1/m");
+        QTest::newRow("user only") << QStringLiteral("redis+sentinel://alice@h1/m")
+                                   << QStringLiteral("redis+sentinel://alice@h1/m");
+        QTest::newRow("no userinfo") << QStringLiteral("redis+sentinel://h1/m")
+                                     << QStringLiteral("redis+sentinel://h1/m");
+        QTest::newRow("@ in the path is not userinfo")
+            << QStringLiteral("redis+sentinel://h1/m@x") << QStringLiteral("redis+sentinel://h1/m@x");
+        QTest::newRow("lettuce password") << QStringLiteral("redis-sentinel://pw@h1:26379?sentinelMasterId=m")
+                                          << QStringLiteral("redis-sentinel://h1:26379?sentinelMasterId=m");
+        QTest::newRow("lettuce user and password")
+            << QStringLiteral("rediss-sentinel://bob:pw@h1#m") << QStringLiteral("rediss-sentinel://bob:@h1#m");
+    }
+
+    void withoutPassword()
+    {
+        QFETCH(QString, uri);
+        QFETCH(QString, shown);
+        QCOMPARE(SentinelUri::withoutPassword(uri), shown);
+        SentinelUri full;
+        SentinelUri redacted;
+        QString error;
+        QVERIFY2(SentinelUri::parse(uri, &full, &error), qPrintable(error));
+        QVERIFY2(SentinelUri::parse(shown, &redacted, &error), qPrintable(error));
+        QVERIFY(redacted.password.isEmpty());
+        QCOMPARE(redacted.user, full.user);
+        QCOMPARE(redacted.seeds, full.seeds);
+        QCOMPARE(redacted.masterName, full.masterName);
+        QCOMPARE(redacted.db, full.db);
+        QCOMPARE(redacted.tls, full.tls);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSentinelUri)
