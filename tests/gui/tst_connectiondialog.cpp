@@ -1,4 +1,5 @@
 #include "connectiondialog.h"
+#include "dialogfixture.h"
 #include "keybrowser.h"
 #include "keytreemodel.h"
 #include "mainwindow.h"
@@ -17,6 +18,9 @@
 #include <QStandardPaths>
 #include <QTest>
 
+using DialogFixture::field;
+using DialogFixture::seeds;
+
 // The connection dialog as a user fills it in: typing, pasting a URI, testing step by step, listing masters, saving a
 // profile (without its passwords), and connecting the main window to a real sandbox.
 class TestConnectionDialog final : public QObject
@@ -26,40 +30,9 @@ class TestConnectionDialog final : public QObject
 private:
     std::unique_ptr<Sandbox> m_sandbox; // requirepass on data nodes and sentinels
 
-    QString seeds() const
-    {
-        QStringList list;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            list.append(QStringLiteral("127.0.0.1:%1").arg(port));
-        return list.join(QStringLiteral(", "));
-    }
-
-    template<typename T>
-    static T *field(ConnectionDialog &dialog, const char *name)
-    {
-        T *w = dialog.findChild<T *>(QString::fromLatin1(name));
-        if (!w)
-            qFatal("no widget %s", name);
-        return w;
-    }
-
-    // Waits for every step of the plan to end (passed, failed or not tried) and returns the lines.
-    static QStringList resultsOf(ConnectionDialog &dialog, int steps)
-    {
-        const auto done = [&dialog, steps] {
-            const QStringList lines = dialog.checkResults();
-            return lines.size() == steps && std::none_of(lines.cbegin(), lines.cend(), [](const QString &line) {
-                       return line.startsWith(QStringLiteral("…"));
-                   });
-        };
-        if (!QTest::qWaitFor(done, 20000))
-            qWarning("the check did not end: %s", qPrintable(dialog.checkResults().join(QLatin1Char('\n'))));
-        return dialog.checkResults();
-    }
-
     void fillIn(ConnectionDialog &dialog, const QString &dataPassword)
     {
-        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds(*m_sandbox));
         QTest::keyClicks(field<QComboBox>(dialog, "master")->lineEdit(), QStringLiteral("vigil"));
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinelPassword"), QString::fromUtf8(m_sandbox->sentinelPassword()));
         QTest::keyClicks(field<QLineEdit>(dialog, "password"), dataPassword);
@@ -90,8 +63,7 @@ private Q_SLOTS:
         ConnectionDialog dialog;
         dialog.show();
         fillIn(dialog, QString::fromUtf8(m_sandbox->dataPassword()));
-        QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
-        const QStringList lines = resultsOf(dialog, 6);
+        const QStringList lines = DialogFixture::testConnection(dialog, 6);
         const quint16 master = m_sandbox->currentMasterPort();
         QVERIFY2(lines.at(0).startsWith(QStringLiteral("✓ Sentinel reached: 127.0.0.1:")), qPrintable(lines.at(0)));
         QCOMPARE(lines.at(1), QStringLiteral("✓ Sentinel credentials: credentials accepted"));
@@ -106,8 +78,7 @@ private Q_SLOTS:
         ConnectionDialog dialog;
         dialog.show();
         fillIn(dialog, QStringLiteral("not-the-password"));
-        QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
-        const QStringList lines = resultsOf(dialog, 6);
+        const QStringList lines = DialogFixture::testConnection(dialog, 6);
         for (int i = 0; i < 4; ++i)
             QVERIFY2(lines.at(i).startsWith(QStringLiteral("✓")), qPrintable(lines.at(i)));
         QCOMPARE(lines.at(4), QStringLiteral("✗ Master credentials: master 127.0.0.1:%1 refused the user name or "
@@ -124,8 +95,7 @@ private Q_SLOTS:
         ConnectionDialog dialog;
         dialog.show();
         fillIn(dialog, QString());
-        QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
-        const QStringList lines = resultsOf(dialog, 6);
+        const QStringList lines = DialogFixture::testConnection(dialog, 6);
         QCOMPARE(lines.at(4), QStringLiteral("✗ Master credentials: the master requires a password: set it under "
                                              "Data-node auth"));
         QCOMPARE(lines.at(5), QStringLiteral("· Master's ROLE: not tried"));
@@ -170,7 +140,7 @@ private Q_SLOTS:
     {
         ConnectionDialog dialog;
         dialog.show();
-        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds(*m_sandbox));
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinelPassword"), QString::fromUtf8(m_sandbox->sentinelPassword()));
         QTest::mouseClick(field<QPushButton>(dialog, "listMasters"), Qt::LeftButton);
         auto *master = field<QComboBox>(dialog, "master");
@@ -200,7 +170,7 @@ private Q_SLOTS:
         auto *profiles = again.findChild<QListWidget *>(QStringLiteral("profiles"));
         QCOMPARE(profiles->count(), 1);
         profiles->setCurrentRow(0);
-        QCOMPARE(field<QLineEdit>(again, "sentinels")->text(), seeds());
+        QCOMPARE(field<QLineEdit>(again, "sentinels")->text(), seeds(*m_sandbox));
         QCOMPARE(field<QComboBox>(again, "master")->currentText(), QStringLiteral("vigil"));
         QCOMPARE(field<QLineEdit>(again, "user")->text(), QStringLiteral("alice"));
         QVERIFY(field<QLineEdit>(again, "password")->text().isEmpty());

@@ -1,5 +1,6 @@
 #include "connectiondialog.h"
 #include "deploymentview.h"
+#include "dialogfixture.h"
 #include "keybrowser.h"
 #include "mainwindow.h"
 #include "sandbox/sandbox.h"
@@ -19,6 +20,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using DialogFixture::field;
+using DialogFixture::seeds;
+
 // "Remember passwords" as a user meets it, against a sandbox that requires passwords: a saved profile's passwords go
 // to the keychain (a MemorySecretStore here; tst_keychain runs the real one) and never to the settings file, come back
 // when the profile is opened and when the window reopens its tabs, move with a renamed profile and go with a deleted
@@ -31,23 +35,6 @@ private:
     QTemporaryDir m_settingsDir;
     std::unique_ptr<Sandbox> m_sandbox; // requirepass on data nodes and sentinels
     MemorySecretStore m_store;
-
-    QString seeds() const
-    {
-        QStringList list;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            list.append(QStringLiteral("127.0.0.1:%1").arg(port));
-        return list.join(QStringLiteral(", "));
-    }
-
-    template<typename T>
-    static T *field(QWidget &dialog, const char *name)
-    {
-        T *w = dialog.findChild<T *>(QString::fromLatin1(name));
-        if (!w)
-            qFatal("no widget %s", name);
-        return w;
-    }
 
     QByteArray settingsFile() const
     {
@@ -62,7 +49,7 @@ private:
     {
         ConnectionDialog dialog;
         QTest::keyClicks(field<QLineEdit>(dialog, "name"), name);
-        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds(*m_sandbox));
         QTest::keyClicks(field<QComboBox>(dialog, "master")->lineEdit(), QStringLiteral("vigil"));
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinelPassword"), QString::fromUtf8(m_sandbox->sentinelPassword()));
         QTest::keyClicks(field<QLineEdit>(dialog, "password"), QString::fromUtf8(m_sandbox->dataPassword()));
@@ -131,7 +118,7 @@ private Q_SLOTS:
             ConnectionDialog dialog;
             dialog.show();
             QTest::keyClicks(field<QLineEdit>(dialog, "name"), QStringLiteral("tlskey"));
-            QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
+            QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds(*m_sandbox));
             QTest::keyClicks(field<QComboBox>(dialog, "master")->lineEdit(), QStringLiteral("vigil"));
             field<QGroupBox>(dialog, "tls")->setChecked(true);
             QTest::keyClicks(field<QLineEdit>(dialog, "keyPassphrase"), QStringLiteral("key-pass-7"));
@@ -207,7 +194,7 @@ private Q_SLOTS:
                                 "them each time."));
 
         QTest::keyClicks(field<QLineEdit>(dialog, "name"), QStringLiteral("sandbox"));
-        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds());
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds(*m_sandbox));
         QTest::keyClicks(field<QComboBox>(dialog, "master")->lineEdit(), QStringLiteral("vigil"));
         QTest::keyClicks(field<QLineEdit>(dialog, "password"), QStringLiteral("typed-while-no-keychain"));
         QTest::mouseClick(field<QPushButton>(dialog, "saveProfile"), Qt::LeftButton);

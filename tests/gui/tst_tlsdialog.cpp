@@ -1,6 +1,7 @@
 #include "connectiondialog.h"
 #include "deploymentpanel.h"
 #include "deploymentview.h"
+#include "dialogfixture.h"
 #include "keybrowser.h"
 #include "mainwindow.h"
 #include "resp/tlsdiagnosis.h"
@@ -22,6 +23,8 @@
 #include <QTabWidget>
 #include <QTest>
 
+using DialogFixture::field;
+
 // A TLS-only deployment opened as a user opens it: through the connection dialog's TLS box, with "Test connection"
 // showing each handshake (protocol, cipher, the certificate's subject, issuer and expiry); a certificate this machine
 // does not trust shown with its fingerprint and pinned; a pin that no longer matches refused with both fingerprints;
@@ -33,15 +36,6 @@ class TestTlsDialog final : public QObject
 
 private:
     std::unique_ptr<Sandbox> m_sandbox;
-
-    template<typename T>
-    static T *field(QWidget &parent, const char *name)
-    {
-        T *w = parent.findChild<T *>(QString::fromLatin1(name));
-        if (!w)
-            qFatal("no widget %s", name);
-        return w;
-    }
 
     QString ca() const { return m_sandbox->tlsDir() + QStringLiteral("/ca.crt"); }
 
@@ -55,27 +49,10 @@ private:
 
     void fillIn(ConnectionDialog &dialog, const QString &caFile)
     {
-        QStringList seeds;
-        for (quint16 port : m_sandbox->sentinelPorts())
-            seeds.append(QStringLiteral("127.0.0.1:%1").arg(port));
-        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds.join(QStringLiteral(", ")));
+        QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), DialogFixture::seeds(*m_sandbox));
         QTest::keyClicks(field<QComboBox>(dialog, "master")->lineEdit(), QStringLiteral("vigil"));
         field<QGroupBox>(dialog, "tls")->setChecked(true);
         QTest::keyClicks(field<QLineEdit>(dialog, "caFile"), caFile);
-    }
-
-    static QStringList test(ConnectionDialog &dialog, int steps)
-    {
-        QTest::mouseClick(field<QPushButton>(dialog, "test"), Qt::LeftButton);
-        const auto done = [&dialog, steps] {
-            const QStringList lines = dialog.checkResults();
-            return lines.size() == steps && std::none_of(lines.cbegin(), lines.cend(), [](const QString &line) {
-                       return line.startsWith(QStringLiteral("…"));
-                   });
-        };
-        if (!QTest::qWaitFor(done, 20000))
-            qWarning("the check did not end: %s", qPrintable(dialog.checkResults().join(QLatin1Char('\n'))));
-        return dialog.checkResults();
     }
 
     void waitForTheWholeScan(MainWindow &window)
@@ -111,7 +88,7 @@ private Q_SLOTS:
         ConnectionDialog dialog;
         dialog.show();
         fillIn(dialog, ca());
-        const QStringList lines = test(dialog, 8);
+        const QStringList lines = DialogFixture::testConnection(dialog, 8);
         QCOMPARE(lines.size(), 8);
         for (const QString &line : lines)
             QVERIFY2(line.startsWith(QStringLiteral("✓")), qPrintable(lines.join(QLatin1Char('\n'))));
@@ -154,7 +131,7 @@ private Q_SLOTS:
         auto *offer = field<QLabel>(dialog, "certificateOffer");
         auto *trust = field<QPushButton>(dialog, "trustCertificate");
 
-        QStringList lines = test(dialog, 8);
+        QStringList lines = DialogFixture::testConnection(dialog, 8);
         // Said for the dialog: its fields, not the command line's options.
         QVERIFY2(lines.at(1).startsWith(QStringLiteral("✗ Sentinel TLS: the certificate is signed by an unknown "
                                                        "authority (issuer CN=Vigil sandbox CA); give its CA in the TLS "
@@ -169,7 +146,7 @@ private Q_SLOTS:
         QCOMPARE(field<QLineEdit>(dialog, "sentinelPin")->text(), QString::fromLatin1(sha256));
         QVERIFY(field<QLineEdit>(dialog, "dataPin")->text().isEmpty());
 
-        lines = test(dialog, 8);
+        lines = DialogFixture::testConnection(dialog, 8);
         QVERIFY2(lines.at(1).startsWith(QStringLiteral("✓ Sentinel TLS:")), qPrintable(lines.at(1)));
         QVERIFY2(lines.at(5).startsWith(QStringLiteral("✗ Master TLS: the certificate is signed by an unknown")),
                  qPrintable(lines.at(5)));
@@ -177,7 +154,7 @@ private Q_SLOTS:
         QTest::mouseClick(trust, Qt::LeftButton);
         QCOMPARE(field<QLineEdit>(dialog, "dataPin")->text(), QString::fromLatin1(sha256));
 
-        lines = test(dialog, 8);
+        lines = DialogFixture::testConnection(dialog, 8);
         for (const QString &line : lines)
             QVERIFY2(line.startsWith(QStringLiteral("✓")), qPrintable(lines.join(QLatin1Char('\n'))));
         QVERIFY(!trust->isVisible());
@@ -208,7 +185,7 @@ private Q_SLOTS:
         fillIn(dialog, ca());
         const QString stale(64, QLatin1Char('a'));
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinelPin"), stale);
-        const QStringList lines = test(dialog, 8);
+        const QStringList lines = DialogFixture::testConnection(dialog, 8);
         QCOMPARE(lines.at(1), QStringLiteral("✗ Sentinel TLS: the certificate is not the one pinned: it has SHA-256 "
                                              "%1, the profile pinned %2")
                                   .arg(QString::fromLatin1(serverSha256()), stale));
@@ -221,7 +198,7 @@ private Q_SLOTS:
         dialog.show();
         fillIn(dialog, QString());
         QTest::mouseClick(field<QCheckBox>(dialog, "tlsInsecure"), Qt::LeftButton);
-        const QStringList lines = test(dialog, 8);
+        const QStringList lines = DialogFixture::testConnection(dialog, 8);
         for (const QString &line : lines)
             QVERIFY2(line.startsWith(QStringLiteral("✓")), qPrintable(lines.join(QLatin1Char('\n'))));
         QTest::mouseClick(field<QPushButton>(dialog, "connect"), Qt::LeftButton);
