@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# What TLS costs a scan: vigil-scan over TLS against the plain hiredis SCAN loop over plain TCP, on one server.
+#
+#   tests/bench/tls_bench.sh [KEYS] [ROUNDS]      (defaults: 300000 keys, 5 rounds)
+#
+# It starts a TLS-only sandbox (vigil-sandbox up --tls) and opens a plain port on its master as well (CONFIG SET port,
+# over TLS), so both clients read the same keys from the same process. Then, alternating, ROUNDS times each:
+#   - bench_plainscan HOST PLAIN_PORT 1000                                  (the baseline: plain TCP)
+#   - vigil-scan --tls-sentinels --map TLS=PLAIN ... --format plain         (vigil-scan, data over plain TCP)
+#   - vigil-scan --tls --cacert CA ... --format plain                       (vigil-scan, everything over TLS)
+# each as a user runs it: its output read through a pipe by another process (wc -c), timed as a whole process with
+# wall time and CPU time (user + system). The whole set runs twice: on an idle machine, and with a CPU hog (a bounded
+# busy loop this script starts and stops) on the other core. The machine is shared and noisy: trust the ratios, not
+# the absolute times.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+KEYS=${1:-300000}
+ROUNDS=${2:-5}
+BUILD=${VIGIL_BUILD_DIR:-build}
+
+[[ -x /usr/bin/time ]] || { echo "tls_bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+command -v redis-cli >/dev/null || { echo "tls_bench: needs redis-cli (apt-get install redis-tools)" >&2; exit 2; }
+cmake --build "$BUILD" -j2 --target bench_plainscan vigil-scan vigil-sandbox >/dev/null
+
+dir=$(mktemp -d /tmp/vigil-tlsbench-XXXXXX)
+hog_pid=
+cleanup() {
+    [[ -n $hog_pid ]] && kill "$hog_pid" 2>/dev/null || true
+    "$BUILD/app/vigil-sandbox" down --dir "$dir/sandbox" >/dev/null 2>&1 || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+echo "loading $KEYS keys into a TLS-only sandbox..."
+"$BUILD/app/vigil-sandbox" up --tls --keys "$KEYS" --dir "$dir/sandbox" --detach >"$dir/up.txt"
+sentinels=$(awk '/^sentinels:/ {print $2}' "$dir/up.txt")
+master=$(awk '/^master:/ {print $2}' "$dir/up.txt")
+total=$(awk '/^keys:/ {print $2}' "$dir/up.txt")
+host=${master%:*}
+tls_port=${master##*:}
+ca="$dir/sandbox/tls/ca.crt"
+plain_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-cli --tls --cacert "$ca" -h "$host" -p "$tls_port" CONFIG SET port "$plain_port" >/dev/null
+[[ $(redis-cli -h "$host" -p "$plain_port" DBSIZE) == "$total" ]] || { echo "tls_bench: the plain port does not answer" >&2; exit 1; }
+
+expected_lines=
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# Runs a scanner with its output read through a pipe; appends "wall cpu" to the file $1 and checks the key count.
+measure() {
+    local out=$1
+    shift
+    local lines
+    lines=$({ /usr/bin/time -f "%e %U %S" -o "$dir/time.txt" "$@" 2>"$dir/stderr.txt" || cat "$dir/stderr.txt" >&2; } | wc -l)
+    # Every scanner prints the same lines (a key with a newline in it makes two); the first run says how many.
+    [[ -n $expected_lines ]] || expected_lines=$lines
+    [[ $lines == "$expected_lines" ]] || { echo "tls_bench: $1 printed $lines lines, not $expected_lines" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
+    awk '{printf "%s %.3f\n", $1, $2 + $3}' "$dir/time.txt" >>"$out"
+}
+
+run_set() {
+    local tag=$1
+    for ((i = 1; i <= ROUNDS; i++)); do
+        measure "$dir/$tag.plain" "$BUILD/tests/bench/bench_plainscan" "$host" "$plain_port" 1000
+        measure "$dir/$tag.vigil" "$BUILD/app/vigil-scan" --sentinel "$sentinels" --master vigil --count 1000 \
+            --format plain --tls-sentinels --cacert "$ca" --map "$host:$tls_port=$host:$plain_port"
+        measure "$dir/$tag.tls" "$BUILD/app/vigil-scan" --sentinel "$sentinels" --master vigil --count 1000 \
+            --format plain --tls --cacert "$ca"
+        echo "$tag round $i/$ROUNDS done"
+    done
+}
+
+report() {
+    local tag=$1 label=$2
+    local wp cp wv cv wt ct
+    wp=$(awk '{print $1}' "$dir/$tag.plain" | median)
+    cp=$(awk '{print $2}' "$dir/$tag.plain" | median)
+    wv=$(awk '{print $1}' "$dir/$tag.vigil" | median)
+    cv=$(awk '{print $2}' "$dir/$tag.vigil" | median)
+    wt=$(awk '{print $1}' "$dir/$tag.tls" | median)
+    ct=$(awk '{print $2}' "$dir/$tag.tls" | median)
+    awk -v n="$total" -v label="$label" -v wp="$wp" -v cp="$cp" -v wv="$wv" -v cv="$cv" -v wt="$wt" -v ct="$ct" 'BEGIN {
+        printf "\n%s: %d keys, medians, output through a pipe\n", label, n
+        printf "  plain hiredis loop, plain TCP : wall %6.2f s  %9.0f keys/s  CPU %6.2f s\n", wp, n/wp, cp
+        printf "  vigil-scan, data over TCP     : wall %6.2f s  %9.0f keys/s  CPU %6.2f s\n", wv, n/wv, cv
+        printf "  vigil-scan, everything on TLS : wall %6.2f s  %9.0f keys/s  CPU %6.2f s\n", wt, n/wt, ct
+        printf "  rate vs the plain loop : %.2fx over TCP, %.2fx over TLS (what TLS costs vigil-scan: %.2fx)\n", wp/wv, wp/wt, wv/wt
+        printf "  CPU vs the plain loop  : %.2fx over TCP, %.2fx over TLS (TLS adds %.2fx)\n", cv/cp, ct/cp, ct/cv
+    }'
+}
+
+run_set idle
+# The hog: a busy loop on one core, bounded so that a killed script cannot leave it spinning.
+timeout 3600 sh -c 'while :; do :; done' &
+hog_pid=$!
+run_set hog
+kill "$hog_pid" 2>/dev/null || true
+hog_pid=
+
+report idle "idle machine"
+report hog "with a CPU hog on the other core"
