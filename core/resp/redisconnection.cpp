@@ -526,6 +526,11 @@ bool RedisConnection::waitFor(const std::function<bool()> &done)
 VigilError RedisConnection::openBlocking()
 {
     open();
+    return waitOpen();
+}
+
+VigilError RedisConnection::waitOpen()
+{
     waitFor([this] { return m_state == State::Ready || m_state == State::Failed; });
     return m_state == State::Ready ? VigilError() : m_lastError;
 }

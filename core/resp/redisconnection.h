@@ -67,6 +67,10 @@ public:
 
     // Asynchronous: connect, then AUTH, SELECT and CLIENT SETNAME, pipelined. Emits ready() or failed().
     void open();
+    // Blocking, after open(): waits (within the connect and command timeouts) until it is ready or failed. Several
+    // connections opened first and then waited for one after another connect in parallel: their deadlines run
+    // together, so unreachable nodes cost one timeout, not one each.
+    VigilError waitOpen();
     // Queues a command; the handler runs on this object's thread when the reply (or an error) arrives.
     void send(const RespCommand &command, ReplyHandler handler);
 

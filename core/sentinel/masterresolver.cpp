@@ -2,6 +2,7 @@
 
 #include "resp/redisconnection.h"
 
+#include <QElapsedTimer>
 #include <QStringList>
 #include <QThread>
 
@@ -150,6 +151,8 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         resolved.reported = reported;
         resolved.address = m_target.addressMap.map(resolved.reported);
         *error = {};
+        if (!confirm(sentinel, seed, &resolved, error))
+            return {};
         return resolved;
     }
 
@@ -179,6 +182,112 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
                   QStringLiteral("no sentinel answered: ") + failures.join(QStringLiteral("; "))};
     }
     return {};
+}
+
+bool MasterResolver::confirm(RedisConnection &firstConnection, const HostPort &first, ResolvedMaster *resolved,
+                             VigilError *error)
+{
+    const RespCommand ask = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", m_target.masterName.toUtf8()};
+    std::vector<std::unique_ptr<RedisConnection>> others;
+    for (const HostPort &address : std::as_const(m_sentinels)) {
+        if (address == first)
+            continue;
+        others.push_back(m_connections->make(m_target.sentinelOptions(address)));
+        others.back()->open();
+    }
+    std::vector<bool> open(others.size(), false);
+    for (std::size_t i = 0; i < others.size(); ++i)
+        open[i] = !others[i]->waitOpen().isError();
+
+    // A first sentinel the others contradict is either ahead of them in a failover (they learn the new master from
+    // its hello messages, every 2 s) or not of this deployment at all. Either way nothing goes to the address it
+    // names yet; it is asked again with the others until they agree, and only after `patience` is the majority's
+    // address taken over the first's.
+    constexpr int patienceMs = 5000;
+    QElapsedTimer waited;
+    waited.start();
+    for (int round = 0;; ++round) {
+        QHash<HostPort, int> votes;
+        QStringList said;
+        int answering = 0;
+        HostPort firstNamed;
+        const auto tally = [&](RedisConnection &connection, const RespResult &reply, bool isFirst) {
+            if (!reply.ok() || reply.value.isError())
+                return;
+            ++answering; // a sentinel that does not know the master answers too, and confirms nothing
+            HostPort named;
+            QString problem;
+            if (reply.value.isNil() || !readMasterAddress(reply.value, &named, &problem)) {
+                said.append(QStringLiteral("%1 names none").arg(connection.options().address()));
+                return;
+            }
+            votes[named] += 1;
+            if (isFirst)
+                firstNamed = named;
+            said.append(QStringLiteral("%1 names %2").arg(connection.options().address(), named.toString()));
+        };
+        // Asked in parallel: every question goes out before the first answer is read. The first sentinel's answer is
+        // the one just read, at first; while waiting, it is asked again, and a reply it cannot accept from it is what
+        // it was when it came first: a protocol fault on that sentinel.
+        const quint64 firstTicket = round > 0 ? firstConnection.post(ask) : 0;
+        std::vector<quint64> tickets(others.size(), 0);
+        for (std::size_t i = 0; i < others.size(); ++i)
+            if (open[i])
+                tickets[i] = others[i]->post(ask);
+        if (round == 0) {
+            ++answering;
+            votes[resolved->reported] += 1;
+            firstNamed = resolved->reported;
+            said.append(QStringLiteral("%1 names %2").arg(first.toString(), firstNamed.toString()));
+        } else {
+            const RespResult reply = firstConnection.collect(firstTicket);
+            QString problem;
+            HostPort named;
+            if (reply.error.isError()) {
+                *error = reply.error;
+                return false;
+            }
+            if (!reply.value.isError() && !reply.value.isNil() && !readMasterAddress(reply.value, &named, &problem)) {
+                *error = {VigilError::Kind::Protocol, firstConnection.nodeName(), Resp::describe(ask), problem};
+                return false;
+            }
+            tally(firstConnection, reply, true);
+        }
+        for (std::size_t i = 0; i < others.size(); ++i)
+            if (tickets[i])
+                tally(*others[i], others[i]->collect(tickets[i]), false);
+
+        const auto settle = [&](const HostPort &address) {
+            resolved->reported = address;
+            resolved->address = m_target.addressMap.map(address);
+            resolved->sentinelsAnswering = answering;
+            resolved->sentinelsAgreeing = votes.value(address);
+        };
+        if (firstNamed.isValid() && 2 * votes.value(firstNamed) > answering) {
+            settle(firstNamed);
+            return true;
+        }
+        const bool patienceLeft = waited.elapsed() < patienceMs;
+        if (!patienceLeft) {
+            for (auto it = votes.cbegin(); it != votes.cend(); ++it) {
+                if (2 * it.value() > answering) {
+                    settle(it.key());
+                    resolved->outvoted = first;
+                    m_sentinels.removeAll(first); // asked last from now on
+                    m_sentinels.append(first);
+                    return true;
+                }
+            }
+            *error = {VigilError::Kind::Unreachable, QStringLiteral("master '%1'").arg(m_target.masterName),
+                      QStringLiteral("confirm the master"),
+                      QStringLiteral("the sentinels disagree and no address has a majority of the %1 that answered "
+                                     "(%2)")
+                          .arg(answering)
+                          .arg(said.join(QStringLiteral("; ")))};
+            return false;
+        }
+        QThread::msleep(static_cast<unsigned long>(qMax(50, m_target.roleRetryDelayMs)));
+    }
 }
 
 void MasterResolver::refreshSentinels(RedisConnection &sentinel)

@@ -49,6 +49,11 @@ struct ResolvedMaster
     HostPort sentinel; // the sentinel that answered
     QByteArray role;   // what ROLE said: "master"
     int attempts = 1;  // resolutions it took (more than one during a failover)
+    // The confirmation: of the sentinels that answered (the first included), how many named this address. With one
+    // answering, the master rests on one sentinel's word; `outvoted` is a first sentinel the majority contradicted.
+    int sentinelsAnswering = 0;
+    int sentinelsAgreeing = 0;
+    HostPort outvoted;
 };
 
 // Finds the current master, following the redis.io Sentinel client spec:
@@ -82,6 +87,11 @@ public:
     QList<HostPort> queryReplicas(VigilError *error);
 
 private:
+    // Asks the first sentinel again and every other known one, in parallel, for the master's address: a majority of
+    // those that answer must name what the first one names before anything, the data password first, goes there.
+    // Contradicted, the first is waited on a few seconds (a failover on its way through the sentinels), then outvoted
+    // by a majority's address. False (and *error) when no address has a majority.
+    bool confirm(RedisConnection &firstConnection, const HostPort &first, ResolvedMaster *resolved, VigilError *error);
     void refreshSentinels(RedisConnection &sentinel);
 
     SentinelTarget m_target;

@@ -1,3 +1,4 @@
+#include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
@@ -128,6 +129,10 @@ private Q_SLOTS:
         QCOMPARE(resolved.role, QByteArray("master"));
         QVERIFY2(seeds.contains(resolved.sentinel), qPrintable(resolved.sentinel.toString()));
         QCOMPARE(resolved.attempts, 1);
+        // Confirmed by every sentinel before the master was dialled, also when one seed was given.
+        QCOMPARE(resolved.sentinelsAnswering, 3);
+        QCOMPARE(resolved.sentinelsAgreeing, 3);
+        QVERIFY(!resolved.outvoted.isValid());
 
         // SENTINEL sentinels filled in the ones that were not given, for the next resolution.
         const QStringList known = addresses(resolver.sentinels());
@@ -136,6 +141,67 @@ private Q_SLOTS:
         for (const QString &sentinel : addresses(sentinelsOf(*m_sandbox)))
             QVERIFY2(known.contains(sentinel), qPrintable(known.join(QLatin1Char(','))));
         QCOMPARE(resolver.sentinels().first().toString(), resolved.sentinel.toString());
+    }
+
+    // The connections a node has accepted so far (INFO stats), counted over a connection of our own.
+    static qint64 connectionsReceived(quint16 port)
+    {
+        ConnectionOptions options;
+        options.port = port;
+        RedisConnection node(options);
+        if (node.openBlocking().isError())
+            return -1;
+        const RespResult info = node.execute({"INFO", "stats"});
+        return InfoParser::field(info.value.toByteArray(), "total_connections_received").toLongLong();
+    }
+
+    // An impostor: a real redis-sentinel of another deployment that monitors a master also called "vigil", given as
+    // the first seed. It answers first and names its own master; the three real sentinels outvote it, the master found
+    // is the real one, and the impostor's master is never dialled, so no password could have gone there.
+    void anImpostorSentinelIsOutvoted()
+    {
+        SandboxOptions options;
+        options.keys = 10;
+        options.replicas = 0;
+        options.sentinels = 1;
+        const std::unique_ptr<Sandbox> impostor = SandboxFixture::start(options);
+        QVERIFY(impostor);
+        const quint16 impostorMaster = impostor->currentMasterPort();
+        const HostPort impostorSentinel = loopback(impostor->sentinelPorts().first());
+        const qint64 before = connectionsReceived(impostorMaster);
+        QVERIFY(before > 0);
+
+        SentinelTarget target = targetFor(*m_sandbox);
+        target.seeds.prepend(impostorSentinel);
+        MasterResolver resolver(target);
+        ResolvedMaster resolved;
+        VigilError error;
+        const std::unique_ptr<RedisConnection> master = resolver.connectToMaster(&resolved, &error);
+        QVERIFY2(master, qPrintable(error.toString()));
+        QCOMPARE(resolved.sentinel, impostorSentinel); // it did answer first
+        QCOMPARE(resolved.outvoted, impostorSentinel);
+        QCOMPARE(resolved.address.port, m_sandbox->currentMasterPort());
+        QCOMPARE(resolved.sentinelsAnswering, 4);
+        QCOMPARE(resolved.sentinelsAgreeing, 3);
+        QCOMPARE(connectionsReceived(impostorMaster), before + 1); // only our own count since
+
+        // The impostor and one real sentinel, one each: no majority, nothing dialled, and the error names both.
+        target.seeds = {impostorSentinel, target.seeds.at(1)};
+        MasterResolver split(target);
+        const std::unique_ptr<RedisConnection> none = split.connectToMaster(&resolved, &error);
+        QVERIFY(!none);
+        QCOMPARE(error.step(), QStringLiteral("confirm the master"));
+        QVERIFY2(error.message().contains(QStringLiteral("the sentinels disagree")), qPrintable(error.toString()));
+        QVERIFY(error.message().contains(QStringLiteral("names 127.0.0.1:%1").arg(impostorMaster)));
+        QVERIFY(error.message().contains(QStringLiteral("names 127.0.0.1:%1").arg(m_sandbox->currentMasterPort())));
+        QCOMPARE(connectionsReceived(impostorMaster), before + 2);
+
+        // The impostor alone: its word is all there is. It is taken, and the count says one sentinel answered.
+        target.seeds = {impostorSentinel};
+        MasterResolver alone(target);
+        QVERIFY(alone.connectToMaster(&resolved, &error));
+        QCOMPARE(resolved.address.port, impostorMaster);
+        QCOMPARE(resolved.sentinelsAnswering, 1);
     }
 
     void deadFirstSeedIsSkippedAndMovedBack_data()
@@ -277,9 +343,9 @@ private Q_SLOTS:
         QVERIFY2(text.startsWith(QStringLiteral("master 127.0.0.1:%1: AUTH failed").arg(masterPort)), qPrintable(text));
         QVERIFY2(!text.contains(QStringLiteral("not-the-data-password")), "a password must never be shown");
         QVERIFY2(!text.contains(QString::fromUtf8(sandbox->sentinelPassword())), "a password must never be shown");
-        // A wrong password is final: no waiting out a failover that is not happening. One sentinel was asked and one
-        // master tried, once; every retry would ask a sentinel and try the master again.
-        QCOMPARE(connections->made(), quint64(2));
+        // A wrong password is final: no waiting out a failover that is not happening. One sentinel was asked, the
+        // other two confirmed its answer, and one master was tried, once; every retry would do all of it again.
+        QCOMPARE(connections->made(), quint64(3 + 1));
 
         // With the right passwords the same sandbox resolves.
         MasterResolver right(targetFor(*sandbox));
@@ -336,8 +402,8 @@ private Q_SLOTS:
                                    .arg(closed)),
                  qPrintable(text));
         // It asked again once (roleRetries), after waiting roleRetryDelayMs, and gave up: each attempt is one sentinel
-        // asked and one master tried.
-        QCOMPARE(connections->made(), quint64(2 * (1 + target.roleRetries)));
+        // asked, the other two confirming, and one master tried.
+        QCOMPARE(connections->made(), quint64((3 + 1) * (1 + target.roleRetries)));
         QVERIFY2(elapsed >= target.roleRetryDelayMs, qPrintable(QString::number(elapsed)));
     }
 
