@@ -27,6 +27,10 @@ struct TopologySnapshot
         qint64 keys = -1;           // DBSIZE of the deployment's database
         int connectedReplicas = -1; // INFO replication
         QString error;              // why the master did not answer ("master 10.0.0.5:6379: connect: ...")
+        // Least-privilege ACL users: INFO refused (no version, replica count or offsets), and ROLE refused too (then
+        // role is "master" on the sentinels' word, and roleVerified is false).
+        bool infoDenied = false;
+        bool roleVerified = true;
     };
     struct Replica
     {
@@ -58,6 +62,10 @@ struct TopologySnapshot
     bool quorumOk = false;
     QByteArray quorumText; // CKQUORUM's answer
     QString error;         // why the polled sentinel gave no SENTINEL MASTER (e.g. it does not know the name)
+    // What the sentinel ACL user may not do, in words (empty when it may): SENTINEL FAILOVER (the drill), and
+    // PSUBSCRIBE * (events; it needs the channel rule &*).
+    QString failoverDenied;
+    QString eventsDenied;
 
     // One entry of SENTINEL MASTER, REPLICAS or SENTINELS (as a field map), its addresses through the address map.
     static Master masterFrom(const QHash<QByteArray, QByteArray> &fields, const AddressMap &addressMap);
