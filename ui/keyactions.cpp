@@ -300,7 +300,16 @@ KeyActions::~KeyActions() = default;
 
 bool KeyActions::isReadOnly() const
 {
-    return m_link->isReadOnly();
+    return m_link->isReadOnly() || m_link->isWriteDenied();
+}
+
+QString KeyActions::readOnlyReason() const
+{
+    if (m_link->isReadOnly())
+        return tr("The connection is read-only.");
+    if (m_link->isWriteDenied())
+        return tr("Read-only (by ACL): %1.").arg(m_link->writeDeniedReason());
+    return {};
 }
 
 QString KeyActions::target() const
@@ -312,13 +321,17 @@ bool KeyActions::refuseIfReadOnly(const QString &what)
 {
     if (!isReadOnly())
         return false;
-    Q_EMIT failed(tr("%1: not done, the connection is read-only.").arg(what));
+    Q_EMIT failed(tr("%1: not done. %2").arg(what, readOnlyReason()));
     return true;
 }
 
 bool KeyActions::confirm(const QString &question, const QString &yes)
 {
-    QMessageBox box(QMessageBox::Warning, tr("Vigil"), question, QMessageBox::Cancel, m_dialogParent);
+    QString text = question;
+    if (!m_link->isRoleVerified())
+        text += tr("\n\nThe %1: Vigil has the sentinels' word that %2 is the master, not the node's own.")
+                    .arg(ResolvedMaster::roleNotVerifiedText(), m_link->master().toString());
+    QMessageBox box(QMessageBox::Warning, tr("Vigil"), text, QMessageBox::Cancel, m_dialogParent);
     box.setObjectName(QStringLiteral("confirmAction"));
     box.setTextFormat(Qt::PlainText); // key names and addresses come from the server: never markup
     QPushButton *ok = box.addButton(yes, QMessageBox::AcceptRole);
@@ -608,6 +621,7 @@ void KeyActions::populateMenu(QMenu *menu, const QList<QByteArray> &keys, const 
         ->setEnabled(!name.isEmpty());
     if (isReadOnly()) {
         menu->addSeparator();
-        menu->addAction(tr("Read-only connection: changes are disabled"))->setEnabled(false);
+        menu->addAction(m_link->isReadOnly() ? tr("Read-only connection: changes are disabled") : readOnlyReason())
+            ->setEnabled(false);
     }
 }

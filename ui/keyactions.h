@@ -29,7 +29,9 @@ public:
     KeyActions(MasterLink *link, QWidget *dialogParent, QObject *parent = nullptr);
     ~KeyActions() override;
 
+    // Read-only by the user's choice, or by ACL (the user may not write); the reason in words, empty when writable.
     bool isReadOnly() const;
+    QString readOnlyReason() const;
 
     void deleteKeys(const QList<QByteArray> &keys);
     void renameKey(const QByteArray &key);
