@@ -325,13 +325,18 @@ bool KeyActions::refuseIfReadOnly(const QString &what)
     return true;
 }
 
+// Every question before a write says when the master is the sentinels' word alone: the user decides knowing it.
+QString KeyActions::roleNote() const
+{
+    if (m_link->isRoleVerified())
+        return {};
+    return tr("\n\nThe %1: Vigil has the sentinels' word that %2 is the master, not the node's own.")
+        .arg(ResolvedMaster::roleNotVerifiedText(), m_link->master().toString());
+}
+
 bool KeyActions::confirm(const QString &question, const QString &yes)
 {
-    QString text = question;
-    if (!m_link->isRoleVerified())
-        text += tr("\n\nThe %1: Vigil has the sentinels' word that %2 is the master, not the node's own.")
-                    .arg(ResolvedMaster::roleNotVerifiedText(), m_link->master().toString());
-    QMessageBox box(QMessageBox::Warning, tr("Vigil"), text, QMessageBox::Cancel, m_dialogParent);
+    QMessageBox box(QMessageBox::Warning, tr("Vigil"), question + roleNote(), QMessageBox::Cancel, m_dialogParent);
     box.setObjectName(QStringLiteral("confirmAction"));
     box.setTextFormat(Qt::PlainText); // key names and addresses come from the server: never markup
     QPushButton *ok = box.addButton(yes, QMessageBox::AcceptRole);
@@ -362,7 +367,8 @@ void KeyActions::renameKey(const QByteArray &key)
         return;
     EditForm form(
         m_dialogParent, tr("Rename key"),
-        tr("Rename %1 on %2. If a key with the new name exists, nothing changes (RENAMENX).").arg(quoted(key), target()),
+        tr("Rename %1 on %2. If a key with the new name exists, nothing changes (RENAMENX).").arg(quoted(key), target())
+            + roleNote(),
         tr("Rename"));
     form.requireChange();
     form.addField(QStringLiteral("newName"), tr("New name:"), EditForm::Kind::Line, key);
@@ -381,7 +387,8 @@ void KeyActions::setTtl(const QByteArray &key, qint64 currentSeconds)
     EditForm form(m_dialogParent, tr("Set TTL"),
                   tr("The key %1 on %2 will expire this long from now: a number of seconds, or 90s, 15m, 1h, 2d, "
                      "1h30m.")
-                      .arg(quoted(key), target()),
+                          .arg(quoted(key), target())
+                      + roleNote(),
                   tr("Set TTL"));
     form.addField(QStringLiteral("seconds"), tr("Expires in:"), EditForm::Kind::Seconds,
                   currentSeconds > 0 ? QByteArray::number(currentSeconds) : QByteArray("1h"));
@@ -418,7 +425,8 @@ void KeyActions::editString(const QByteArray &key, const QByteArray &current)
     EditForm form(m_dialogParent, tr("Edit value"),
                   tr("Replace the value of %1 on %2. Its TTL is kept. If the value changed since you opened it, or "
                      "the key was deleted, nothing is written.")
-                      .arg(quoted(key), target()),
+                          .arg(quoted(key), target())
+                      + roleNote(),
                   tr("Save"));
     form.requireChange();
     form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text, current);
@@ -436,7 +444,7 @@ void KeyActions::addElement(const QByteArray &key, ValueType type)
     if (type == ValueType::Stream || type == ValueType::String || type == ValueType::Other)
         return;
     EditForm form(m_dialogParent, tr("Add %1").arg(QString::fromLatin1(elementName(type))),
-                  tr("Add to %1 on %2.").arg(quoted(key), target()), tr("Add"));
+                  tr("Add to %1 on %2.").arg(quoted(key), target()) + roleNote(), tr("Add"));
     addElementFields(form, type, nullptr);
     if (form.exec() != QDialog::Accepted)
         return;
@@ -470,7 +478,8 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
         return;
     EditForm form(
         m_dialogParent, tr("Edit %1").arg(QString::fromLatin1(elementName(type))),
-        tr("Change %1 on %2. If it changed since you opened it, nothing is written.").arg(quoted(key), target()),
+        tr("Change %1 on %2. If it changed since you opened it, nothing is written.").arg(quoted(key), target())
+            + roleNote(),
         tr("Save"));
     form.requireChange();
     addElementFields(form, type, &row);

@@ -65,6 +65,7 @@ Q_SIGNALS:
 private:
     bool confirm(const QString &question, const QString &yes);
     bool refuseIfReadOnly(const QString &what);
+    QString roleNote() const;
     QString describe(const KeyEdit &edit) const;
     QString target() const;
 

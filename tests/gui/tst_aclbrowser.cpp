@@ -2,6 +2,7 @@
 #include "deploymentpanel.h"
 #include "deploymentview.h"
 #include "monitorpanel.h"
+#include "topologyview.h"
 #include "valuesfixture.h"
 
 #include <QStandardPaths>
@@ -95,6 +96,12 @@ private Q_SLOTS:
                  QStringLiteral("not permitted: this user may not run INFO"));
         QCOMPARE(m_window->fieldText(QStringLiteral("Replicas connected")),
                  QStringLiteral("not permitted: this user may not run INFO"));
+        // The Topology tab says why it shows no offsets or lag, rather than leaving them out unexplained.
+        QTRY_VERIFY(m_window->monitor()->topology()->nodeTexts().join(QLatin1Char('\n')).contains(unverified));
+        const QString topology = m_window->monitor()->topology()->nodeTexts().join(QLatin1Char('\n'));
+        QVERIFY2(topology.contains(QStringLiteral("offset not permitted: this user may not run INFO")),
+                 qPrintable(topology));
+        QCOMPARE(topology.count(QStringLiteral("lag unknown: this user may not run INFO on the master")), 2);
     }
 
     void keyPatternUserSeesNotPermittedKeysWithoutAStorm()
@@ -140,6 +147,16 @@ private Q_SLOTS:
         QVERIFY(details()->button(QStringLiteral("deleteKey"))->isEnabled());
         QCOMPARE(m_window->fieldText(QStringLiteral("Access")),
                  QStringLiteral("read and write (every change asks first)"));
+        // The edit forms are confirmations too: they say it as well.
+        QString formText;
+        whenDialog([&formText](QWidget *dialog) {
+            for (const QLabel *label : dialog->findChildren<QLabel *>())
+                formText += label->text();
+            qobject_cast<QDialog *>(dialog)->reject();
+        });
+        details()->button(QStringLiteral("setTtl"))->click();
+        QVERIFY2(formText.contains(QStringLiteral("role not verified: this user may not run ROLE or INFO")),
+                 qPrintable(formText));
         QString question;
         QSignalSpy removed(details()->actions(), &KeyActions::keysRemoved);
         confirmNext(&question);

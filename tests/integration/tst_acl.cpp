@@ -1,4 +1,5 @@
 #include "aclusers.h"
+#include "processrun.h"
 #include "resp/commandpolicy.h"
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
@@ -301,6 +302,33 @@ private Q_SLOTS:
         QVERIFY(!link.isWriteDenied());
         QCOMPARE(SandboxFixture::onMaster(*m_sandbox, {"EXISTS", "acl:string", "acl:renamed", "acl:hash"}).toInteger(),
                  0);
+    }
+
+    void vigilScanAsReadUser()
+    {
+        // vigil-scan as an operator would run it with a +@read user and the limited sentinel user; the passwords come
+        // from the environment, never the command line.
+        QStringList seeds;
+        for (const quint16 port : m_sandbox->sentinelPorts())
+            seeds.append(QStringLiteral("127.0.0.1:%1").arg(port));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("VIGIL_PASSWORD"), QString::fromUtf8(AclUsers::reader().password));
+        env.insert(QStringLiteral("VIGIL_SENTINEL_PASSWORD"), QString::fromUtf8(AclUsers::sentinelWatcher().password));
+        const ProcessRun run = ProcessRun::of(
+            QStringLiteral(VIGIL_SCAN_BIN),
+            {QStringLiteral("--sentinel"), seeds.join(QLatin1Char(',')), QStringLiteral("--master"),
+             m_sandbox->masterName(), QStringLiteral("--user"), QString::fromUtf8(AclUsers::reader().name),
+             QStringLiteral("--sentinel-user"), QString::fromUtf8(AclUsers::sentinelWatcher().name),
+             QStringLiteral("--format"), QStringLiteral("hex"), QStringLiteral("--events")},
+            env, 60000);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QSet<QByteArray> keys;
+        for (const QByteArray &line : run.out.split('\n'))
+            if (!line.isEmpty())
+                keys.insert(QByteArray::fromHex(line));
+        QCOMPARE(keys, allKeys());
+        QVERIFY2(run.err.contains("\"event\":\"resolved\"") && run.err.contains("\"role_verified\":false"),
+                 run.err.constData());
     }
 
     void scanSurvivesFailoverWithAclUsersOnEveryNode()
