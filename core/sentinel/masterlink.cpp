@@ -38,7 +38,9 @@ void MasterLink::setMaster(const HostPort &master)
     m_master = master;
     drop();
     m_masterTimeout->stop();
-    if (!m_waiting.isEmpty() && m_master.isValid())
+    // A deployment that may write connects at once, so the write probe has answered before the user looks: a user
+    // the ACL keeps from writing sees "read-only (by ACL)" from the start, not after a first failed edit.
+    if ((!m_waiting.isEmpty() || !m_target.readOnly) && m_master.isValid())
         connectToMaster();
     Q_EMIT masterChanged(master);
 }
@@ -136,7 +138,7 @@ void MasterLink::learn(const RespCommand &command, const RespResult &result)
 void MasterLink::probeWriteAccess()
 {
     const RespCommand probe = {"SET", probeKey(), "", "NX", "XX"};
-    m_connection->send(probe, [this, probe](const RespResult &result) {
+    m_connection->send(probe, [this](const RespResult &result) {
         if (m_destroying || result.error.isError())
             return;
         const bool denied = Resp::isCommandDenied(result.value);

@@ -47,8 +47,9 @@ public:
 
     HostPort master() const { return m_master; }
     bool isReadOnly() const { return m_target.readOnly; }
-    // The ACL user may not write: learned once per connection from a probe that cannot write anything, and from any
-    // write the server refuses with NOPERM. Writes are then disabled, with writeDeniedReason() as the reason.
+    // The ACL user may not write: learned once per connection from a probe that cannot write anything (the link
+    // connects as soon as the master is known, unless the target is read-only), and from any write the server
+    // refuses with NOPERM. Writes are then disabled, with writeDeniedReason() as the reason.
     bool isWriteDenied() const { return !m_writeDenied.isEmpty(); }
     QString writeDeniedReason() const { return m_writeDenied; }
     // False when the watcher's last word on this master is that the user may run neither ROLE nor INFO.

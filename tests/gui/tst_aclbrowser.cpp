@@ -56,6 +56,8 @@ private Q_SLOTS:
     {
         QVERIFY(openAs(AclUsers::reader()));
         QCOMPARE(browser()->scanStatus().contains(QStringLiteral("failed")), false);
+        // Said before the user tries anything.
+        QTRY_VERIFY(m_window->fieldText(QStringLiteral("Access")).startsWith(QStringLiteral("read-only (by ACL)")));
         const QByteArray key = firstKeyWithPrefix("cache:page:");
         QVERIFY(select(key));
         // What @read grants keeps working: the facts and the value.
