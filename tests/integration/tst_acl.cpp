@@ -212,6 +212,8 @@ private Q_SLOTS:
                             return field.mid(15).toInt();
             return 0;
         };
+        qInfo("%lld polls: ROLE refused %d times, INFO %d times", qlonglong(snapshots.size()), rejected("role"),
+              rejected("info"));
         QVERIFY2(rejected("role") <= 2, stats.constData());
         QVERIFY2(rejected("info") <= 4, stats.constData());
     }
