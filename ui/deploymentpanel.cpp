@@ -1,6 +1,7 @@
 #include "deploymentpanel.h"
 
 #include "deployment/deployment.h"
+#include "sentinel/masterlink.h"
 #include "sentinel/sentinelwatcher.h"
 
 #include <QFormLayout>
@@ -112,11 +113,10 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
     setField(fieldMasterName, target.masterName);
     setField(fieldSentinels, joined(target.seeds));
     setField(fieldDatabase, QString::number(target.db));
-    setField(fieldAccess, target.readOnly ? tr("read-only: Vigil sends no command that writes")
-                                          : tr("read and write (every change asks first)"));
     form->setRowVisible(m_fields.value(fieldSandbox), false);
 
     SentinelWatcher *watcher = deployment->watcher();
+    connect(deployment->link(), &MasterLink::writeAccessChanged, this, &DeploymentPanel::update);
     connect(watcher, &SentinelWatcher::snapshotUpdated, this, &DeploymentPanel::update);
     connect(watcher, &SentinelWatcher::masterChanged, this, &DeploymentPanel::update);
     connect(deployment, &Deployment::healthChanged, this, &DeploymentPanel::update);
@@ -149,6 +149,10 @@ void DeploymentPanel::update()
         m_cleartextSaid = true;
         Q_EMIT cleartextPasswordSeen(cleartext);
     }
+    const MasterLink *link = m_deployment->link();
+    setField(fieldAccess, m_deployment->isReadOnly() ? tr("read-only: Vigil sends no command that writes")
+                          : link->isWriteDenied()    ? tr("read-only (by ACL): %1").arg(link->writeDeniedReason())
+                                                     : tr("read and write (every change asks first)"));
     if (!snapshot.isValid()) {
         if (m_deployment->health() == Deployment::Health::Unreachable) {
             setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), m_deployment->healthText());
@@ -167,16 +171,25 @@ void DeploymentPanel::update()
     const QString role = QString::fromUtf8(snapshot.master.role);
     setField(fieldMaster, address);
     setField(fieldSentinel, snapshot.polledSentinel.toString());
-    setField(fieldVersion, snapshot.master.redisVersion.isEmpty() ? QStringLiteral("–")
-                                                                  : QString::fromUtf8(snapshot.master.redisVersion));
-    setField(fieldReplicas, snapshot.master.connectedReplicas < 0 ? QStringLiteral("–")
-                                                                  : QString::number(snapshot.master.connectedReplicas));
+    // INFO refused is said once per field, in words, and never asked again on this connection (the watcher).
+    const QString infoDenied = tr("not permitted: this user may not run INFO");
+    setField(fieldVersion, snapshot.master.infoDenied               ? infoDenied
+                           : snapshot.master.redisVersion.isEmpty() ? QStringLiteral("–")
+                                                                    : QString::fromUtf8(snapshot.master.redisVersion));
+    setField(fieldReplicas, snapshot.master.infoDenied ? infoDenied
+                            : snapshot.master.connectedReplicas < 0
+                                ? QStringLiteral("–")
+                                : QString::number(snapshot.master.connectedReplicas));
     setField(fieldKeys, snapshot.master.keys < 0 ? QStringLiteral("–") : QLocale().toString(snapshot.master.keys));
 
+    const QString unverified = ResolvedMaster::roleNotVerifiedText();
     if (role == QLatin1String("master")) {
-        setField(fieldRole, tr("master (ok)"));
-        QString detail = tr("Sentinel %1 named %2 as master '%3'; ROLE on %2 says master.")
-                             .arg(snapshot.polledSentinel.toString(), address, name);
+        setField(fieldRole, snapshot.master.roleVerified ? tr("master (ok)") : tr("master (%1)").arg(unverified));
+        QString detail = snapshot.master.roleVerified
+                             ? tr("Sentinel %1 named %2 as master '%3'; ROLE on %2 says master.")
+                                   .arg(snapshot.polledSentinel.toString(), address, name)
+                             : tr("Sentinel %1 named %2 as master '%3'; %4, so Vigil has only the sentinels' word.")
+                                   .arg(snapshot.polledSentinel.toString(), address, name, unverified);
         if (m_deployment->health() == Deployment::Health::MasterDown
             || m_deployment->health() == Deployment::Health::FailingOver)
             detail += QLatin1Char(' ') + tr("Sentinel reports: %1.").arg(m_deployment->healthText());
@@ -199,6 +212,10 @@ void DeploymentPanel::update()
     m_status = tr("master %1 (%2) · %3 sentinels known")
                    .arg(address, role.isEmpty() ? tr("not answering") : role)
                    .arg(watcher->knownSentinels().size());
+    if (!snapshot.master.roleVerified)
+        m_status += QStringLiteral(" · ") + unverified;
+    if (link->isWriteDenied())
+        m_status += QStringLiteral(" · ") + tr("read-only (by ACL)");
     Q_EMIT statusChanged(m_status);
 }
 

@@ -300,7 +300,16 @@ KeyActions::~KeyActions() = default;
 
 bool KeyActions::isReadOnly() const
 {
-    return m_link->isReadOnly();
+    return m_link->isReadOnly() || m_link->isWriteDenied();
+}
+
+QString KeyActions::readOnlyReason() const
+{
+    if (m_link->isReadOnly())
+        return tr("The connection is read-only.");
+    if (m_link->isWriteDenied())
+        return tr("Read-only (by ACL): %1.").arg(m_link->writeDeniedReason());
+    return {};
 }
 
 QString KeyActions::target() const
@@ -312,13 +321,22 @@ bool KeyActions::refuseIfReadOnly(const QString &what)
 {
     if (!isReadOnly())
         return false;
-    Q_EMIT failed(tr("%1: not done, the connection is read-only.").arg(what));
+    Q_EMIT failed(tr("%1: not done. %2").arg(what, readOnlyReason()));
     return true;
+}
+
+// Every question before a write says when the master is the sentinels' word alone: the user decides knowing it.
+QString KeyActions::roleNote() const
+{
+    if (m_link->isRoleVerified())
+        return {};
+    return tr("\n\nThe %1: Vigil has the sentinels' word that %2 is the master, not the node's own.")
+        .arg(ResolvedMaster::roleNotVerifiedText(), m_link->master().toString());
 }
 
 bool KeyActions::confirm(const QString &question, const QString &yes)
 {
-    QMessageBox box(QMessageBox::Warning, tr("Vigil"), question, QMessageBox::Cancel, m_dialogParent);
+    QMessageBox box(QMessageBox::Warning, tr("Vigil"), question + roleNote(), QMessageBox::Cancel, m_dialogParent);
     box.setObjectName(QStringLiteral("confirmAction"));
     box.setTextFormat(Qt::PlainText); // key names and addresses come from the server: never markup
     QPushButton *ok = box.addButton(yes, QMessageBox::AcceptRole);
@@ -349,7 +367,8 @@ void KeyActions::renameKey(const QByteArray &key)
         return;
     EditForm form(
         m_dialogParent, tr("Rename key"),
-        tr("Rename %1 on %2. If a key with the new name exists, nothing changes (RENAMENX).").arg(quoted(key), target()),
+        tr("Rename %1 on %2. If a key with the new name exists, nothing changes (RENAMENX).").arg(quoted(key), target())
+            + roleNote(),
         tr("Rename"));
     form.requireChange();
     form.addField(QStringLiteral("newName"), tr("New name:"), EditForm::Kind::Line, key);
@@ -368,7 +387,8 @@ void KeyActions::setTtl(const QByteArray &key, qint64 currentSeconds)
     EditForm form(m_dialogParent, tr("Set TTL"),
                   tr("The key %1 on %2 will expire this long from now: a number of seconds, or 90s, 15m, 1h, 2d, "
                      "1h30m.")
-                      .arg(quoted(key), target()),
+                          .arg(quoted(key), target())
+                      + roleNote(),
                   tr("Set TTL"));
     form.addField(QStringLiteral("seconds"), tr("Expires in:"), EditForm::Kind::Seconds,
                   currentSeconds > 0 ? QByteArray::number(currentSeconds) : QByteArray("1h"));
@@ -405,7 +425,8 @@ void KeyActions::editString(const QByteArray &key, const QByteArray &current)
     EditForm form(m_dialogParent, tr("Edit value"),
                   tr("Replace the value of %1 on %2. Its TTL is kept. If the value changed since you opened it, or "
                      "the key was deleted, nothing is written.")
-                      .arg(quoted(key), target()),
+                          .arg(quoted(key), target())
+                      + roleNote(),
                   tr("Save"));
     form.requireChange();
     form.addField(QStringLiteral("value"), tr("Value:"), EditForm::Kind::Text, current);
@@ -423,7 +444,7 @@ void KeyActions::addElement(const QByteArray &key, ValueType type)
     if (type == ValueType::Stream || type == ValueType::String || type == ValueType::Other)
         return;
     EditForm form(m_dialogParent, tr("Add %1").arg(QString::fromLatin1(elementName(type))),
-                  tr("Add to %1 on %2.").arg(quoted(key), target()), tr("Add"));
+                  tr("Add to %1 on %2.").arg(quoted(key), target()) + roleNote(), tr("Add"));
     addElementFields(form, type, nullptr);
     if (form.exec() != QDialog::Accepted)
         return;
@@ -457,7 +478,8 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
         return;
     EditForm form(
         m_dialogParent, tr("Edit %1").arg(QString::fromLatin1(elementName(type))),
-        tr("Change %1 on %2. If it changed since you opened it, nothing is written.").arg(quoted(key), target()),
+        tr("Change %1 on %2. If it changed since you opened it, nothing is written.").arg(quoted(key), target())
+            + roleNote(),
         tr("Save"));
     form.requireChange();
     addElementFields(form, type, &row);
@@ -608,6 +630,7 @@ void KeyActions::populateMenu(QMenu *menu, const QList<QByteArray> &keys, const 
         ->setEnabled(!name.isEmpty());
     if (isReadOnly()) {
         menu->addSeparator();
-        menu->addAction(tr("Read-only connection: changes are disabled"))->setEnabled(false);
+        menu->addAction(m_link->isReadOnly() ? tr("Read-only connection: changes are disabled") : readOnlyReason())
+            ->setEnabled(false);
     }
 }

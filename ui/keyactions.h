@@ -29,7 +29,9 @@ public:
     KeyActions(MasterLink *link, QWidget *dialogParent, QObject *parent = nullptr);
     ~KeyActions() override;
 
+    // Read-only by the user's choice, or by ACL (the user may not write); the reason in words, empty when writable.
     bool isReadOnly() const;
+    QString readOnlyReason() const;
 
     void deleteKeys(const QList<QByteArray> &keys);
     void renameKey(const QByteArray &key);
@@ -63,6 +65,7 @@ Q_SIGNALS:
 private:
     bool confirm(const QString &question, const QString &yes);
     bool refuseIfReadOnly(const QString &what);
+    QString roleNote() const;
     QString describe(const KeyEdit &edit) const;
     QString target() const;
 

@@ -4,9 +4,11 @@
 #include "keyactions.h"
 #include "keydisplay.h"
 #include "plural.h"
+#include "resp/commandpolicy.h"
 #include "sentinel/masterlink.h"
 #include "valueview.h"
 
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -17,6 +19,11 @@
 #include <QVBoxLayout>
 
 namespace {
+QString notPermitted()
+{
+    return QCoreApplication::translate("KeyDetails", "not permitted: this user's ACL key patterns exclude this key");
+}
+
 const QStringList fieldNames = {QStringLiteral("Type"), QStringLiteral("TTL"), QStringLiteral("Encoding"),
                                 QStringLiteral("Size"), QStringLiteral("Memory")};
 
@@ -152,6 +159,7 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
         }
     });
     connect(m_link, &MasterLink::masterChanged, this, &KeyDetails::handleMasterChanged);
+    connect(m_link, &MasterLink::writeAccessChanged, this, &KeyDetails::updateButtons);
     updateButtons();
 }
 
@@ -177,7 +185,7 @@ void KeyDetails::updateButtons()
         b->setEnabled(writable);
     m_persist->setEnabled(writable && m_expiresAt.isValid());
     m_copyName->setEnabled(key);
-    const QString tip = m_actions->isReadOnly() ? tr("The connection is read-only.") : QString();
+    const QString tip = m_actions->readOnlyReason();
     for (QPushButton *b : {m_rename, m_ttl, m_persist, m_delete})
         b->setToolTip(tip);
 }
@@ -232,6 +240,16 @@ void KeyDetails::query()
     m_link->send({"TYPE", key}, [this, generation, key](const RespResult &r) {
         if (generation != m_generation)
             return;
+        if (Resp::isKeyDenied(r.value)) {
+            // A key-pattern user sees every key in SCAN but may read only its own: one quiet mark per key, in
+            // the pane and the tree, never an error line.
+            for (const QString &name : fieldNames)
+                setField(name, name == QLatin1String("Type") ? notPermitted() : QStringLiteral("–"));
+            m_value->clear();
+            Q_EMIT keyNotPermitted(key);
+            Q_EMIT detailsLoaded();
+            return;
+        }
         if (!r.ok()) {
             setField(QStringLiteral("Type"),
                      r.error.isError() ? r.error.toString() : QString::fromUtf8(r.value.toByteArray()));
@@ -281,11 +299,11 @@ void KeyDetails::query()
         m_ttlTimer->start();
     });
     m_link->send({"OBJECT", "ENCODING", key}, [this, generation](const RespResult &r) {
-        if (generation == m_generation)
+        if (generation == m_generation && !Resp::isKeyDenied(r.value))
             setField(QStringLiteral("Encoding"), r.ok() ? QString::fromLatin1(r.value.toByteArray()) : tr("unknown"));
     });
     m_link->send({"MEMORY", "USAGE", key}, [this, generation](const RespResult &r) {
-        if (generation == m_generation)
+        if (generation == m_generation && !Resp::isKeyDenied(r.value))
             setField(QStringLiteral("Memory"), r.ok() && r.value.isInteger() ? QLocale().formattedDataSize(
                                                    r.value.toInteger(), 1, QLocale::DataSizeTraditionalFormat)
                                                                              : tr("unknown"));

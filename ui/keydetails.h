@@ -42,6 +42,8 @@ public:
 Q_SIGNALS:
     // The facts of the selected key arrived (its type is known).
     void detailsLoaded();
+    // The ACL user may not touch this key (NOPERM for the key: outside its key patterns).
+    void keyNotPermitted(const QByteArray &key);
 
 private:
     void handleMasterChanged();

@@ -60,6 +60,7 @@ void KeyTreeModel::clear()
     m_draining.clear();
     m_pageEnds.clear();
     m_missing.clear();
+    m_notPermitted.clear();
     m_spilledInto.clear();
     m_incoming.clear();
     m_incomingOffset = 0;
@@ -437,6 +438,21 @@ void KeyTreeModel::workSome()
         Q_EMIT ingested();
 }
 
+bool KeyTreeModel::isNotPermitted(const Node *node) const
+{
+    return !m_notPermitted.isEmpty() && !node->isNamespace && m_notPermitted.contains(fullPath(node));
+}
+
+void KeyTreeModel::markNotPermitted(const QByteArray &key)
+{
+    if (m_notPermitted.contains(key))
+        return;
+    m_notPermitted.insert(key);
+    const QModelIndex index = indexOfKey(key);
+    if (index.isValid())
+        Q_EMIT dataChanged(index.siblingAtColumn(NameColumn), index.siblingAtColumn(CountColumn));
+}
+
 void KeyTreeModel::markMissing(const QList<QByteArray> &keys)
 {
     for (const QByteArray &key : keys) {
@@ -696,7 +712,9 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
                                + tr("… (%1 bytes)").arg(QLocale().toString(node->name.size())));
             return KeyDisplay::escape(node->name);
         }
-        return node->isNamespace ? QLocale().toString(node->count) : QVariant();
+        if (node->isNamespace)
+            return QLocale().toString(node->count);
+        return isNotPermitted(node) ? tr("not permitted") : QVariant();
     case Qt::DecorationRole:
         if (index.column() != NameColumn)
             return {};
@@ -711,6 +729,8 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         QString tip = KeyDisplay::escape(fullPath(node));
         if (node->isNamespace)
             tip += QLatin1Char('\n') + countOf(node->count, tr("key"), tr("keys"));
+        if (isNotPermitted(node))
+            tip += tr("\nNot permitted: this user's ACL key patterns exclude this key (SCAN lists it all the same).");
         if (node->missing)
             tip += tr("\nListed before the failover, and not found on the new master: a write that asynchronous "
                       "replication may have lost, or a key deleted meanwhile.");
@@ -719,6 +739,8 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (node->missing)
             return QColor(0xdc, 0x32, 0x2f);
+        if (isNotPermitted(node))
+            return QColor(0x93, 0xa1, 0xa1);
         return {};
     case Qt::FontRole:
         if (node->missing) {
@@ -740,6 +762,8 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         return node->count;
     case IsMissingRole:
         return node->missing;
+    case IsNotPermittedRole:
+        return isNotPermitted(node);
     case IsMoreRole:
         return false;
     default:

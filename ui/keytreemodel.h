@@ -37,6 +37,7 @@ public:
         KeyCountRole,                    // qint64: keys in a namespace, 1 for a key
         IsMissingRole,                   // bool: listed before a failover, not found on the new master
         IsMoreRole,                      // bool: the "N more" row of a namespace past its row limit
+        IsNotPermittedRole,              // bool: the ACL user may not read this key (outside its key patterns)
     };
     enum Column { NameColumn, CountColumn, ColumnCount };
 
@@ -60,6 +61,8 @@ public:
     int removeKeys(const QList<QByteArray> &keys);
     void markMissing(const QList<QByteArray> &keys);
     QList<QByteArray> missingKeys() const;
+    // A key the ACL user may not read: shown as "not permitted" (learned one key at a time, as the user selects them).
+    void markNotPermitted(const QByteArray &key);
     qint64 keyCount() const;
     // Sorts the rows that arrived since the last sort now, instead of when the timer fires.
     void flushSort();
@@ -117,6 +120,7 @@ private:
     Node *nodeOf(const QModelIndex &index) const;
     QModelIndex indexOf(Node *node, int column = 0) const;
     QByteArray fullPath(const Node *node) const;
+    bool isNotPermitted(const Node *node) const;
     void route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added);
     Node *namespaceChild(Node *node, const QByteArray &segment, QHash<Node *, std::vector<Node *>> &added);
     void populate(Node *node);
@@ -141,6 +145,7 @@ private:
     qsizetype m_incomingOffset = 0;      // keys of m_incoming.first() already in the tree
     int m_sortDelay = 150;
     QSet<QByteArray> m_missing;
+    QSet<QByteArray> m_notPermitted;
     int m_rowLimit = 10000;
     bool m_noSpill = false;
     mutable QList<QIcon> m_icons; // namespace, key, missing

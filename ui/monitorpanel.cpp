@@ -47,6 +47,7 @@ void MonitorPanel::setDeployment(Deployment *deployment)
     FailoverTracker *tracker = deployment->failovers();
     m_topology->setWatching(true);
     connect(watcher, &SentinelWatcher::snapshotUpdated, m_topology, &TopologyView::setSnapshot);
+    connect(watcher, &SentinelWatcher::snapshotUpdated, this, &MonitorPanel::updateEnabled);
     connect(watcher, &SentinelWatcher::masterSwitched, m_topology, &TopologyView::noteMasterSwitched);
     connect(watcher, &SentinelWatcher::sentinelSubscribed, this,
             [this](const HostPort &sentinel) { m_topology->setSentinelReachable(sentinel, true); });
@@ -98,8 +99,12 @@ void MonitorPanel::updateEnabled()
     const bool readOnly = m_deployment && m_deployment->isReadOnly();
     const bool writable = m_deployment && !readOnly;
     const QString why = readOnly ? tr("Read-only connection: actions are disabled") : QString();
-    m_failover->setEnabled(writable);
-    m_failover->setStatusTip(why);
+    // The drill needs SENTINEL FAILOVER, which the watcher asked about once (a harmless probe).
+    const QString denied = m_deployment ? m_deployment->lastSnapshot().failoverDenied : QString();
+    m_failover->setEnabled(writable && denied.isEmpty());
+    m_failover->setStatusTip(denied.isEmpty() ? why : denied);
+    m_failover->setToolTip(denied.isEmpty() ? tr("SENTINEL FAILOVER: promote a replica, as if the master had failed")
+                                            : tr("Failover now is disabled: %1").arg(denied));
     for (QAction *a : std::as_const(m_sandboxActions))
         a->setEnabled(writable && m_sandbox);
 }

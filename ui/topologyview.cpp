@@ -1,6 +1,7 @@
 #include "topologyview.h"
 
 #include "plural.h"
+#include "sentinel/masterresolver.h"
 
 #include <QLocale>
 #include <QPainter>
@@ -87,6 +88,10 @@ QList<TopologyView::Box> TopologyView::masterBoxes() const
     b.lines.append(tr("config epoch %1").arg(m.configEpoch));
     if (m.replicationOffset >= 0)
         b.lines.append(tr("offset %1").arg(QLocale().toString(m.replicationOffset)));
+    else if (m.infoDenied)
+        b.lines.append(tr("offset not permitted: this user may not run INFO"));
+    if (!m.roleVerified)
+        b.lines.append(ResolvedMaster::roleNotVerifiedText());
     return {b};
 }
 
@@ -112,6 +117,8 @@ QList<TopologyView::Box> TopologyView::replicaBoxes() const
         b.problem = down || linkDown;
         if (r.lagBytes >= 0)
             b.lines.append(tr("lag %1").arg(bytes(r.lagBytes)));
+        else if (m_snapshot.master.infoDenied)
+            b.lines.append(tr("lag unknown: this user may not run INFO on the master"));
         b.lines.append(tr("ping %1").arg(ago(r.lastOkPingMs)));
         b.lines.append(tr("priority %1").arg(r.priority));
         boxes.append(b);

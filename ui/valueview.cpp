@@ -173,6 +173,7 @@ ValueView::ValueView(MasterLink *link, KeyActions *actions, QWidget *parent)
         reload();
     });
     connect(m_filterTimer, &QTimer::timeout, this, &ValueView::reload);
+    connect(m_link, &MasterLink::writeAccessChanged, this, &ValueView::updateButtons);
     connect(m_mode, &QComboBox::currentIndexChanged, this, &ValueView::renderString);
     connect(m_more, &QPushButton::clicked, this, [this] {
         if (m_type == ValueType::String)
@@ -452,7 +453,7 @@ void ValueView::updateButtons()
     m_remove->setEnabled(writable && selected);
     m_copy->setVisible(isString || collection);
     m_copy->setEnabled(isString ? !m_string.isEmpty() : selected);
-    const QString readOnly = m_actions->isReadOnly() ? tr("The connection is read-only.") : QString();
+    const QString readOnly = m_actions->readOnlyReason();
     for (QPushButton *b : {m_add, m_edit, m_remove})
         b->setToolTip(readOnly);
     if (!m_actions->isReadOnly() && isString && partial)

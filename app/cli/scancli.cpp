@@ -216,6 +216,7 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
             emitEvent(err, {{QStringLiteral("event"), QStringLiteral("resolved")},
                             {QStringLiteral("master"), node.address.toString()},
                             {QStringLiteral("role"), QString::fromLatin1(node.role)},
+                            {QStringLiteral("role_verified"), node.roleVerified},
                             {QStringLiteral("run_id"), QString::fromLatin1(node.runId)}});
     };
     const int mode = fmt == QLatin1String("plain") ? 0 : fmt == QLatin1String("quoted") ? 1 : 2;

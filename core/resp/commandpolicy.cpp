@@ -1,5 +1,7 @@
 #include "commandpolicy.h"
 
+#include "respvalue.h"
+
 #include <QSet>
 
 namespace {
@@ -146,4 +148,19 @@ bool Resp::isSubscribeCommand(const RespCommand &command)
         return false;
     const QByteArray name = command.first().toUpper();
     return name == "SUBSCRIBE" || name == "PSUBSCRIBE";
+}
+
+bool Resp::isPermissionError(const RespValue &reply)
+{
+    return reply.isError() && reply.errorCode() == "NOPERM";
+}
+
+bool Resp::isCommandDenied(const RespValue &reply)
+{
+    return isPermissionError(reply) && reply.toByteArray().contains("permissions to run");
+}
+
+bool Resp::isKeyDenied(const RespValue &reply)
+{
+    return isPermissionError(reply) && reply.toByteArray().contains("access one of the keys");
 }

@@ -247,9 +247,13 @@ void RedisConnection::startHandshake()
             if (result.error.isError())
                 return fail(result.error);
             if (result.value.isError()) {
-                const bool setName = command.first() == "CLIENT";
-                // Old sentinels do not know CLIENT SETNAME: that alone is no reason to give up.
-                if (!setName || isAuthError(result.value))
+                // Old sentinels do not know CLIENT SETNAME, and a least-privilege ACL user may not run it (+@read
+                // has no @connection): the name only labels us in CLIENT LIST, so neither is a reason to give up.
+                const bool optional = command.first() == "CLIENT"
+                                      && (!isAuthError(result.value) || Resp::isCommandDenied(result.value));
+                if (!optional && command.first() == "SELECT" && Resp::isCommandDenied(result.value))
+                    return fail(selectDenied(command, result.value));
+                if (!optional)
                     return fail(errorFor(command, result.value));
             }
             if (last) {
@@ -473,6 +477,17 @@ void RedisConnection::teardown(const VigilError &error, State finalState)
         // Every waiting command learns what happened, in its own words: "SCAN failed: connection lost".
         p.handler({{}, VigilError(error.kind(), error.node(), p.step, error.message())});
     }
+}
+
+VigilError RedisConnection::selectDenied(const RespCommand &command, const RespValue &reply) const
+{
+    // Database 0 needs no SELECT; any other needs the command itself, which @read does not grant.
+    const QString user = m_options.user.isEmpty() ? QStringLiteral("default") : QString::fromUtf8(m_options.user);
+    return {VigilError::Kind::Auth, nodeName(), Resp::describe(command),
+            QStringLiteral("%1: the ACL user '%2' may not run SELECT, so it cannot use database %3; it needs +select "
+                           "(ACL SETUSER %2 +select), or use database 0")
+                .arg(QString::fromUtf8(RespValue::printable(reply.toByteArray(), 300)), user)
+                .arg(m_options.db)};
 }
 
 VigilError RedisConnection::errorFor(const RespCommand &command, const RespValue &reply) const

@@ -123,6 +123,7 @@ private:
     void teardown(const VigilError &error, State finalState);
     void armDeadlineTimer();
     VigilError refusal(const RespCommand &command) const;
+    VigilError selectDenied(const RespCommand &command, const RespValue &reply) const;
     // Runs the socket until done() is true, the deadline passes or the connection fails.
     bool waitFor(const std::function<bool()> &done);
 

@@ -1,5 +1,6 @@
 #include "scaniterator.h"
 
+#include "resp/commandpolicy.h"
 #include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 
@@ -85,9 +86,14 @@ ScanIterator::~ScanIterator() = default;
 
 bool ScanIterator::readIdentity(RedisConnection &connection, NodeIdentity *identity, qint64 *dbsize, VigilError *error)
 {
+    // DBSIZE is only shown as "about N keys": the set of keys seen grows from what arrives, never from this number.
     const QList<RespCommand> commands = {{"INFO", "server"}, {"INFO", "replication"}, {"DBSIZE"}};
     const QList<RespResult> replies = connection.executePipeline(commands);
-    for (qsizetype i = 0; i < replies.size(); ++i) {
+    identity->address = {connection.options().host, connection.options().port};
+    // INFO is @dangerous, so a least-privilege user gets NOPERM for both: the identity stays unknown (every
+    // reconnection restarts) and the caller finds the role another way.
+    const bool infoDenied = Resp::isCommandDenied(replies.at(0).value) && Resp::isCommandDenied(replies.at(1).value);
+    for (qsizetype i = infoDenied ? 2 : 0; i < replies.size(); ++i) {
         if (!replies.at(i).ok()) {
             *error = replies.at(i).error.isError() ? replies.at(i).error
                                                    : connection.errorFor(commands.at(i), replies.at(i).value);
@@ -100,7 +106,9 @@ bool ScanIterator::readIdentity(RedisConnection &connection, NodeIdentity *ident
             return false;
         }
     }
-    identity->address = {connection.options().host, connection.options().port};
+    *dbsize = replies.at(2).value.toInteger();
+    if (infoDenied)
+        return true;
     identity->runId = InfoParser::field(replies.at(0).value.toByteArray(), "run_id");
     identity->replId = InfoParser::field(replies.at(1).value.toByteArray(), "master_replid");
     identity->role = InfoParser::field(replies.at(1).value.toByteArray(), "role");
@@ -110,8 +118,20 @@ bool ScanIterator::readIdentity(RedisConnection &connection, NodeIdentity *ident
                       .arg(QString::fromUtf8(RespValue::printable(replies.at(1).value.toByteArray())))};
         return false;
     }
-    // Only shown as "about N keys": the set of keys seen grows from what arrives, never from this number.
-    *dbsize = replies.at(2).value.toInteger();
+    return true;
+}
+
+// The node's role when INFO was refused: ROLE if granted, else the sentinels' word (`unverified`), marked as such.
+bool ScanIterator::roleOf(RedisConnection &connection, const QByteArray &unverified, NodeIdentity *identity,
+                          VigilError *error)
+{
+    MasterResolver::checkRole(connection, &identity->role, error);
+    if (error->isError())
+        return false;
+    if (identity->role.isEmpty()) {
+        identity->role = unverified;
+        identity->roleVerified = false;
+    }
     return true;
 }
 
@@ -134,6 +154,10 @@ bool ScanIterator::connect(VigilError *error)
                 *error = e;
                 return false;
             }
+            if (!readIdentity(*connection, &identity, &dbsize, error))
+                return false;
+            if (identity.role.isEmpty() && !roleOf(*connection, "master", &identity, error))
+                return false;
         } else {
             // While trouble is waited out, the resolver's own retries stop where that wait ends.
             const QDeadlineTimer deadline = m_trouble.isValid() ? QDeadlineTimer(qMax<qint64>(0, recoveryLeftMs()))
@@ -142,9 +166,14 @@ bool ScanIterator::connect(VigilError *error)
             connection = m_resolver->connectToMaster(&resolved, error, deadline);
             if (!connection)
                 return false;
+            if (!readIdentity(*connection, &identity, &dbsize, error))
+                return false;
+            if (identity.role.isEmpty()) {
+                // The resolver has just asked ROLE (or INFO) on this connection; its answer stands.
+                identity.role = resolved.role;
+                identity.roleVerified = resolved.roleVerified;
+            }
         }
-        if (!readIdentity(*connection, &identity, &dbsize, error))
-            return false;
         if (identity.role != "master") {
             *error = {VigilError::Kind::Server, connection->nodeName(), QStringLiteral("INFO replication"),
                       QStringLiteral("the node says it is a %1, not the master (failover in progress?)")
@@ -176,6 +205,9 @@ bool ScanIterator::connect(VigilError *error)
             }
             NodeIdentity candidate;
             if (!readIdentity(*attempt, &candidate, &dbsize, error))
+                continue;
+            // The sentinels list it as a healthy replica: that is its role when it may not be asked.
+            if (candidate.role.isEmpty() && !roleOf(*attempt, "slave", &candidate, error))
                 continue;
             if (candidate.role != "slave") {
                 // Promoted: it is a replica no more. Sticky means sticky to a replica.
@@ -220,6 +252,9 @@ bool ScanIterator::recover(const QString &reason, bool switched, VigilError *err
                               && !(switched && m_epoch.master().isValid() && m_epoch.master() != old.address);
             ScanNotice notice;
             notice.reason = reason;
+            if (!same && old.runId.isEmpty() && old.address == m_node.address)
+                notice.reason += QStringLiteral(" (this user may not run INFO, so Vigil cannot tell whether it is "
+                                                "the same process: a cursor is only safe there)");
             notice.from = old;
             notice.to = m_node;
             notice.keysReported = m_summary.keys;

@@ -59,6 +59,7 @@ private:
     ScanSummary scanKeys(VigilError *error);
     bool connect(VigilError *error);
     bool readIdentity(RedisConnection &connection, NodeIdentity *identity, qint64 *dbsize, VigilError *error);
+    bool roleOf(RedisConnection &connection, const QByteArray &unverified, NodeIdentity *identity, VigilError *error);
     bool recover(const QString &reason, bool switched, VigilError *error);
     // Counts a protocol fault; false (and *error) once there were too many in a row.
     bool countFault(const VigilError &fault, VigilError *error);

@@ -42,10 +42,15 @@ struct NodeIdentity
     QByteArray runId;  // INFO server run_id: a restarted process has a new one
     QByteArray replId; // INFO replication master_replid: changes when a replica is promoted or resynced
     QByteArray role;   // "master" or "slave"
+    // False when the user may run neither ROLE nor INFO: the role is the sentinels' word, and run_id and
+    // master_replid are unknown.
+    bool roleVerified = true;
 
+    // An identity that could not be read is never the same node: resuming a cursor on a restarted process would
+    // silently skip keys, restarting only lists some twice (which the dedupe hides).
     bool sameNodeAs(const NodeIdentity &other) const
     {
-        return address == other.address && runId == other.runId && replId == other.replId;
+        return !runId.isEmpty() && address == other.address && runId == other.runId && replId == other.replId;
     }
 };
 

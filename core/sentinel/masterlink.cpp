@@ -1,5 +1,6 @@
 #include "masterlink.h"
 
+#include "resp/commandpolicy.h"
 #include "sentinelwatcher.h"
 
 #include <QTimer>
@@ -37,7 +38,9 @@ void MasterLink::setMaster(const HostPort &master)
     m_master = master;
     drop();
     m_masterTimeout->stop();
-    if (!m_waiting.isEmpty() && m_master.isValid())
+    // A deployment that may write connects at once, so the write probe has answered before the user looks: a user
+    // the ACL keeps from writing sees "read-only (by ACL)" from the start, not after a first failed edit.
+    if ((!m_waiting.isEmpty() || !m_target.readOnly) && m_master.isValid())
         connectToMaster();
     Q_EMIT masterChanged(master);
 }
@@ -56,11 +59,12 @@ void MasterLink::drop()
 void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler handler)
 {
     // A READONLY answer means the node is not the master any more: use a fresh connection next time.
-    auto wrapped = [this, handler = std::move(handler)](const RespResult &result) {
+    auto wrapped = [this, command, handler = std::move(handler)](const RespResult &result) {
         if (m_destroying)
             return;
         if (result.value.isError() && result.value.errorCode() == "READONLY")
             drop();
+        learn(command, result);
         handler(result);
     };
     if (m_connection && m_connection->isReady()) {
@@ -118,8 +122,45 @@ void MasterLink::connectToMaster()
     m_connection->open();
 }
 
+void MasterLink::learn(const RespCommand &command, const RespResult &result)
+{
+    if (!Resp::isCommandDenied(result.value) || Resp::isReadOnlyCommand(command) || isWriteDenied())
+        return;
+    m_writeDenied = tr("this user may not write (ACL): %1")
+                        .arg(QString::fromUtf8(RespValue::printable(result.value.toByteArray(), 200)));
+    Q_EMIT writeAccessChanged();
+}
+
+// Asked once per connection, ahead of everything else on it, so the answer is in before the first reply a view
+// waits for. NOPERM for SET means no write command of ours will pass either (edits run SET, EVAL, UNLINK, RENAMENX,
+// EXPIRE: a user granted some of them but not SET is found out by their own NOPERM). Any other answer, including
+// NOPERM for the key (a key-pattern user), leaves writes on.
+void MasterLink::probeWriteAccess()
+{
+    const RespCommand probe = {"SET", probeKey(), "", "NX", "XX"};
+    m_connection->send(probe, [this](const RespResult &result) {
+        if (m_destroying || result.error.isError())
+            return;
+        const bool denied = Resp::isCommandDenied(result.value);
+        if (denied == isWriteDenied())
+            return;
+        m_writeDenied = denied ? tr("this user may not write (ACL)") : QString();
+        Q_EMIT writeAccessChanged();
+    });
+}
+
+bool MasterLink::isRoleVerified() const
+{
+    if (!m_watcher)
+        return true;
+    const TopologySnapshot &snapshot = m_watcher->lastSnapshot();
+    return snapshot.master.address != m_master || snapshot.master.roleVerified;
+}
+
 void MasterLink::flush()
 {
+    if (!m_target.readOnly)
+        probeWriteAccess();
     const QList<Waiting> waiting = std::exchange(m_waiting, {});
     for (const Waiting &w : waiting)
         m_connection->send(w.command, w.handler);

@@ -47,6 +47,17 @@ public:
 
     HostPort master() const { return m_master; }
     bool isReadOnly() const { return m_target.readOnly; }
+    // The ACL user may not write: learned once per connection from a probe that cannot write anything (the link
+    // connects as soon as the master is known, unless the target is read-only), and from any write the server
+    // refuses with NOPERM. Writes are then disabled, with writeDeniedReason() as the reason.
+    bool isWriteDenied() const { return !m_writeDenied.isEmpty(); }
+    QString writeDeniedReason() const { return m_writeDenied; }
+    // False when the watcher's last word on this master is that the user may run neither ROLE nor INFO.
+    bool isRoleVerified() const;
+
+    // The key the write probe names. It is never written: SET with both NX and XX is a syntax error, which Redis
+    // reports only after the ACL check has passed.
+    static QByteArray probeKey() { return QByteArrayLiteral("vigil:acl-probe"); }
 
     void send(const RespCommand &command, RedisConnection::ReplyHandler handler);
     void sendWrite(const RespCommand &command, WriteHandler handler);
@@ -56,6 +67,7 @@ public:
 
 Q_SIGNALS:
     void masterChanged(const HostPort &master);
+    void writeAccessChanged();
 
 private:
     struct Waiting
@@ -69,6 +81,8 @@ private:
     void drop();
     void flush();
     void failWaiting(const VigilError &error);
+    void probeWriteAccess();
+    void learn(const RespCommand &command, const RespResult &result);
 
     int replicaCount() const;
 
@@ -80,4 +94,5 @@ private:
     QPointer<RedisConnection> m_connection;
     QList<Waiting> m_waiting;
     bool m_destroying = false;
+    QString m_writeDenied;
 };

@@ -1,5 +1,7 @@
 #include "masterresolver.h"
 
+#include "resp/commandpolicy.h"
+#include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 
 #include <QElapsedTimer>
@@ -335,21 +337,21 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
             last = VigilError(e.kind(), e.node(), e.step(), message);
             continue;
         }
-        const RespResult role = connection->execute({"ROLE"});
-        if (!role.ok()) {
-            last = role.error.isError() ? role.error : connection->errorFor({"ROLE"}, role.value);
+        VigilError roleError;
+        checkRole(*connection, &found.role, &roleError);
+        if (roleError.isError()) {
+            last = roleError;
             if (last.kind() == VigilError::Kind::Auth || last.kind() == VigilError::Kind::Protocol) {
                 *error = last;
                 return nullptr;
             }
             continue;
         }
-        if (!role.value.isArray() || role.value.size() < 1 || !role.value.at(0).isBulk()) {
-            *error = {VigilError::Kind::Protocol, connection->nodeName(), QStringLiteral("ROLE"),
-                      QStringLiteral("unexpected reply: %1").arg(QString::fromUtf8(role.value.preview()))};
-            return nullptr;
+        if (found.role.isEmpty()) {
+            // Neither ROLE nor INFO is granted: the sentinel's word is all there is, and the user is told so.
+            found.role = "master";
+            found.roleVerified = false;
         }
-        found.role = role.value.at(0).toByteArray();
         if (found.role != "master") {
             last = {VigilError::Kind::Server, connection->nodeName(), QStringLiteral("ROLE"),
                     QStringLiteral("the reported master says it is a %1 (failover in progress?)")
@@ -362,6 +364,42 @@ std::unique_ptr<RedisConnection> MasterResolver::connectToMaster(ResolvedMaster 
     }
     *error = last;
     return nullptr;
+}
+
+QString ResolvedMaster::roleNotVerifiedText()
+{
+    return QStringLiteral("role not verified: this user may not run ROLE or INFO");
+}
+
+void MasterResolver::checkRole(RedisConnection &connection, QByteArray *role, VigilError *error)
+{
+    *role = {};
+    *error = {};
+    const RespResult reply = connection.execute({"ROLE"});
+    if (reply.ok()) {
+        if (!reply.value.isArray() || reply.value.size() < 1 || !reply.value.at(0).isBulk()) {
+            *error = {VigilError::Kind::Protocol, connection.nodeName(), QStringLiteral("ROLE"),
+                      QStringLiteral("unexpected reply: %1").arg(QString::fromUtf8(reply.value.preview()))};
+            return;
+        }
+        *role = reply.value.at(0).toByteArray();
+        return;
+    }
+    if (reply.error.isError() || !Resp::isCommandDenied(reply.value)) {
+        *error = reply.error.isError() ? reply.error : connection.errorFor({"ROLE"}, reply.value);
+        return;
+    }
+    const RespCommand info = {"INFO", "replication"};
+    const RespResult replication = connection.execute(info);
+    if (!replication.ok()) {
+        if (replication.error.isError() || !Resp::isCommandDenied(replication.value))
+            *error = replication.error.isError() ? replication.error : connection.errorFor(info, replication.value);
+        return;
+    }
+    *role = replication.value.isBulk() ? InfoParser::field(replication.value.toByteArray(), "role") : QByteArray();
+    if (role->isEmpty())
+        *error = {VigilError::Kind::Protocol, connection.nodeName(), QStringLiteral("INFO replication"),
+                  QStringLiteral("the reply names no role: %1").arg(QString::fromUtf8(replication.value.preview()))};
 }
 
 QList<HostPort> MasterResolver::queryReplicas(VigilError *error)

@@ -47,13 +47,18 @@ struct ResolvedMaster
     HostPort address;  // reachable (after the address map)
     HostPort reported; // as the sentinel reported it
     HostPort sentinel; // the sentinel that answered
-    QByteArray role;   // what ROLE said: "master"
+    QByteArray role;   // what ROLE (or INFO replication) said: "master"
     int attempts = 1;  // resolutions it took (more than one during a failover)
     // The confirmation: of the sentinels that answered (the first included), how many named this address. With one
     // answering, the master rests on one sentinel's word; `outvoted` is a first sentinel the majority contradicted.
     int sentinelsAnswering = 0;
     int sentinelsAgreeing = 0;
     HostPort outvoted;
+    // False when the user may run neither ROLE nor INFO: then "master" is the sentinels' word, not the node's.
+    bool roleVerified = true;
+
+    // The mark shown wherever the role was taken on the sentinels' word.
+    static QString roleNotVerifiedText();
 };
 
 // Finds the current master, following the redis.io Sentinel client spec:
@@ -85,6 +90,11 @@ public:
 
     // The replicas the first answering sentinel lists as healthy (flags exactly "slave", link ok), remapped.
     QList<HostPort> queryReplicas(VigilError *error);
+
+    // What the node says its role is: ROLE, or INFO replication when ROLE is refused (ROLE is @admin @dangerous,
+    // INFO is @dangerous: least-privilege users often have neither). Empty *role and no error when both answer NOPERM;
+    // *error for anything else that went wrong.
+    static void checkRole(RedisConnection &connection, QByteArray *role, VigilError *error);
 
 private:
     // Asks the first sentinel again and every other known one, in parallel, for the master's address: a majority of

@@ -1,5 +1,6 @@
 #include "sentinelwatcher.h"
 
+#include "resp/commandpolicy.h"
 #include "resp/infoparser.h"
 #include "resp/redisconnection.h"
 
@@ -143,6 +144,9 @@ void SentinelWatcher::openLink(Link *link)
 
     connect(link->events, &RedisConnection::ready, this, [this, link] {
         link->events->send({"PSUBSCRIBE", "*"}, [this, link](const RespResult &result) {
+            if (Resp::isPermissionError(result.value))
+                m_eventsDenied = tr("this sentinel user may not subscribe to events (it needs the channel rule &*): "
+                                    "failovers are seen only by polling");
             if (!result.ok())
                 return;
             link->subscribed = true;
@@ -154,12 +158,25 @@ void SentinelWatcher::openLink(Link *link)
             [this, link](const RespValue &message) { handleMessage(link, message); });
     connect(link->events, &RedisConnection::failed, this,
             [this, link](const VigilError &error) { handleLinkFailed(link, error); });
-    connect(link->commands, &RedisConnection::ready, this, [this] {
+    connect(link->commands, &RedisConnection::ready, this, [this, link] {
+        if (!std::exchange(m_failoverProbed, true) && !m_target.readOnly)
+            probeFailover(link->commands);
         if (!m_snapshot.isValid() && m_pollOutstanding == 0)
             pollNow();
     });
     link->events->open();
     link->commands->open();
+}
+
+// Whether the sentinel user may run SENTINEL FAILOVER, asked once with a master name nobody monitors: a sentinel
+// that grants the command answers "No such master" and does nothing, one that does not answers NOPERM. The Topology
+// tab's drill is then disabled with the reason, rather than failing when clicked.
+void SentinelWatcher::probeFailover(RedisConnection *sentinel)
+{
+    sentinel->send({"SENTINEL", "FAILOVER", "vigil-acl-probe-no-such-master"}, [this](const RespResult &result) {
+        if (Resp::isCommandDenied(result.value))
+            m_failoverDenied = tr("this sentinel user may not run SENTINEL FAILOVER (ACL)");
+    });
 }
 
 void SentinelWatcher::handleLinkFailed(Link *link, const VigilError &error)
@@ -220,6 +237,8 @@ void SentinelWatcher::ensureMasterConnection()
         && m_masterConnection->state() != RedisConnection::State::Failed)
         return;
     discard(m_masterConnection);
+    m_roleDenied = false;
+    m_infoDenied = false;
     ConnectionOptions options = m_target.dataOptions(m_master, QStringLiteral("master"));
     options.readOnly = true; // the watcher only ever reads INFO
     m_masterConnection = m_connections->make(options, this);
@@ -406,6 +425,8 @@ void SentinelWatcher::finishPoll()
         noteMaster(majority.isValid() ? majority : (m_master.isValid() ? m_master : snapshot.master.address));
         ensureMasterConnection();
     }
+    snapshot.failoverDenied = m_failoverDenied;
+    snapshot.eventsDenied = m_eventsDenied;
     m_snapshot = snapshot;
     Q_EMIT snapshotUpdated(snapshot);
     if (std::exchange(m_pollAgain, false))
@@ -414,39 +435,59 @@ void SentinelWatcher::finishPoll()
 
 // ROLE, INFO server, INFO replication and DBSIZE from the master itself, pipelined on the watcher's one connection
 // to it: what the Deployment tab shows, and replica offsets fresher than Sentinel's (it refreshes INFO every 10 s).
+// A command the user may not run (NOPERM) is dropped from the poll for as long as the connection lasts.
 void SentinelWatcher::pollMaster(const std::function<void()> &done)
 {
     RedisConnection *master = m_masterConnection;
-    m_pollOutstanding += 4;
-    master->send({"ROLE"}, [this, done](const RespResult &r) {
-        if (r.ok() && r.value.size() > 0)
-            m_pending.master.role = r.value.at(0).toByteArray();
-        else if (r.error.isError())
-            m_pending.master.error = r.error.toString();
-        done();
-    });
-    master->send({"INFO", "server"}, [this, done](const RespResult &r) {
-        if (r.ok())
-            m_pending.master.redisVersion = InfoParser::field(r.value.toByteArray(), "redis_version");
-        done();
-    });
-    master->send({"INFO", "replication"}, [this, done](const RespResult &r) {
-        if (r.ok()) {
-            const QByteArray info = r.value.toByteArray();
-            bool ok = false;
-            const int connected = InfoParser::field(info, "connected_slaves").toInt(&ok);
-            m_pending.master.connectedReplicas = ok ? connected : -1;
-            const qint64 offset = InfoParser::field(info, "master_repl_offset").toLongLong(&ok);
-            m_pending.master.replicationOffset = ok ? offset : -1;
-            for (const QHash<QByteArray, QByteArray> &replica : InfoParser::replicas(info))
-                m_replicaOffsets.insert(m_target.addressMap.map(addressOf(replica)),
-                                        replica.value("offset").toLongLong());
-        }
-        done();
-    });
+    m_pollOutstanding += (m_roleDenied ? 0 : 1) + (m_infoDenied ? 0 : 2) + 1;
+    if (!m_roleDenied) {
+        master->send({"ROLE"}, [this, done](const RespResult &r) {
+            if (r.ok() && r.value.size() > 0)
+                m_pending.master.role = r.value.at(0).toByteArray();
+            else if (r.error.isError())
+                m_pending.master.error = r.error.toString();
+            else if (Resp::isCommandDenied(r.value))
+                m_roleDenied = true;
+            done();
+        });
+    }
+    if (!m_infoDenied) {
+        master->send({"INFO", "server"}, [this, done](const RespResult &r) {
+            if (r.ok())
+                m_pending.master.redisVersion = InfoParser::field(r.value.toByteArray(), "redis_version");
+            else if (Resp::isCommandDenied(r.value))
+                m_infoDenied = true;
+            done();
+        });
+        master->send({"INFO", "replication"}, [this, done](const RespResult &r) {
+            if (r.ok()) {
+                const QByteArray info = r.value.toByteArray();
+                bool ok = false;
+                const int connected = InfoParser::field(info, "connected_slaves").toInt(&ok);
+                m_pending.master.connectedReplicas = ok ? connected : -1;
+                const qint64 offset = InfoParser::field(info, "master_repl_offset").toLongLong(&ok);
+                m_pending.master.replicationOffset = ok ? offset : -1;
+                for (const QHash<QByteArray, QByteArray> &replica : InfoParser::replicas(info))
+                    m_replicaOffsets.insert(m_target.addressMap.map(addressOf(replica)),
+                                            replica.value("offset").toLongLong());
+                // ROLE refused, INFO granted: INFO's role line says the same.
+                if (m_roleDenied && m_pending.master.role.isEmpty())
+                    m_pending.master.role = InfoParser::field(info, "role");
+            } else if (Resp::isCommandDenied(r.value)) {
+                m_infoDenied = true;
+            }
+            done();
+        });
+    }
+    // Replies come in order, so this one runs last and sees what the others learned.
     master->send({"DBSIZE"}, [this, done](const RespResult &r) {
         if (r.ok())
             m_pending.master.keys = r.value.toInteger();
+        m_pending.master.infoDenied = m_infoDenied;
+        if (m_roleDenied && m_infoDenied && m_pending.master.error.isEmpty()) {
+            m_pending.master.role = "master";
+            m_pending.master.roleVerified = false;
+        }
         done();
     });
 }

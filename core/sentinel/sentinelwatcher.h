@@ -71,6 +71,7 @@ private:
     void ensureMasterConnection();
 
     void pollMaster(const std::function<void()> &done);
+    void probeFailover(RedisConnection *sentinel);
 
     SentinelTarget m_target;
     ConnectionFactoryPtr m_connections;
@@ -82,7 +83,14 @@ private:
     bool m_running = false;
     HostPort m_master;
     RedisConnection *m_masterConnection = nullptr;
-    QString m_masterError;    // the master connection's last failure, until it is ready again
+    QString m_masterError; // the master connection's last failure, until it is ready again
+    // Learned from NOPERM on the master connection, and forgotten with it: a refused command is not asked again every
+    // poll (an error per poll would be a storm in the making), and a new connection may belong to a changed ACL.
+    bool m_roleDenied = false;
+    bool m_infoDenied = false;
+    bool m_failoverProbed = false;
+    QString m_failoverDenied;
+    QString m_eventsDenied;
     bool m_pollAgain = false; // a poll was asked for while one was in flight
 
     // The poll in flight.

@@ -28,6 +28,10 @@ struct TopologySnapshot
         int connectedReplicas = -1; // INFO replication
         QString error;              // why the master did not answer ("master 10.0.0.5:6379: connect: ...")
         QString tls;                // the watcher's TLS session to it ("TLSv1.3, <cipher>; certificate ..."), or empty
+        // Least-privilege ACL users: INFO refused (no version, replica count or offsets), and ROLE refused too (then
+        // role is "master" on the sentinels' word, and roleVerified is false).
+        bool infoDenied = false;
+        bool roleVerified = true;
     };
     struct Replica
     {
@@ -60,6 +64,10 @@ struct TopologySnapshot
     bool quorumOk = false;
     QByteArray quorumText; // CKQUORUM's answer
     QString error;         // why the polled sentinel gave no SENTINEL MASTER (e.g. it does not know the name)
+    // What the sentinel ACL user may not do, in words (empty when it may): SENTINEL FAILOVER (the drill), and
+    // PSUBSCRIBE * (events; it needs the channel rule &*).
+    QString failoverDenied;
+    QString eventsDenied;
 
     // One entry of SENTINEL MASTER, REPLICAS or SENTINELS (as a field map), its addresses through the address map.
     static Master masterFrom(const QHash<QByteArray, QByteArray> &fields, const AddressMap &addressMap);
