@@ -25,8 +25,12 @@ cmake --build "$BUILD" -j2 --target bench_plainscan vigil-scan vigil-sandbox >/d
 
 dir=$(mktemp -d /tmp/vigil-tlsbench-XXXXXX)
 hog_pid=
+restore_port=
 cleanup() {
     [[ -n $hog_pid ]] && kill "$hog_pid" 2>/dev/null || true
+    # The master's process title names its port; vigil-sandbox down stops only a process whose title still names the
+    # port it was started on (a pid may have been reused), so the plain port is closed again first.
+    [[ -n $restore_port ]] && $restore_port >/dev/null 2>&1 || true
     "$BUILD/app/vigil-sandbox" down --dir "$dir/sandbox" >/dev/null 2>&1 || true
     rm -rf "$dir"
 }
@@ -42,6 +46,7 @@ tls_port=${master##*:}
 ca="$dir/sandbox/tls/ca.crt"
 plain_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-cli --tls --cacert "$ca" -h "$host" -p "$tls_port" CONFIG SET port "$plain_port" >/dev/null
+restore_port="redis-cli --tls --cacert $ca -h $host -p $tls_port CONFIG SET port 0"
 [[ $(redis-cli -h "$host" -p "$plain_port" DBSIZE) == "$total" ]] || { echo "tls_bench: the plain port does not answer" >&2; exit 1; }
 
 expected_lines=
