@@ -84,6 +84,8 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_separator->setText(QStringLiteral(":"));
     m_readOnly = new QCheckBox(tr("Read-only: refuse every write, in the connection itself"), this);
     m_readOnly->setObjectName(QStringLiteral("readOnly"));
+    m_production = new QCheckBox(tr("Production: mark its tab and window in red, so it cannot be missed"), this);
+    m_production->setObjectName(QStringLiteral("production"));
     m_addressMap = edit(QStringLiteral("addressMap"), tr("reported:port=reachable:port, … (Docker, Kubernetes)"));
 
     form->addRow(tr("Name:"), m_name);
@@ -122,6 +124,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     dbRow->addStretch();
     form->addRow(tr("Database:"), dbRow);
     form->addRow(QString(), m_readOnly);
+    form->addRow(QString(), m_production);
     form->addRow(tr("Address map:"), m_addressMap);
     // The fields in sections, so the dialog fits a small screen: the connection itself, then TLS (SSH comes next).
     m_sections = new QTabWidget(this);
@@ -323,6 +326,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.db = m_db->value();
     p.separator = m_separator->text().isEmpty() ? QStringLiteral(":") : m_separator->text();
     p.readOnly = m_readOnly->isChecked();
+    p.production = m_production->isChecked();
     p.addressMap = m_addressMap->text();
     p.tls = m_tls->isChecked() ? ConnectionProfile::TlsSides(m_tlsSides->currentData().toInt())
                                : ConnectionProfile::TlsSides::Off;
@@ -347,6 +351,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile &p)
     m_db->setValue(p.db);
     m_separator->setText(p.separator);
     m_readOnly->setChecked(p.readOnly);
+    m_production->setChecked(p.production);
     m_addressMap->setText(p.addressMap);
     m_tls->setChecked(p.tls != ConnectionProfile::TlsSides::Off);
     if (p.tls != ConnectionProfile::TlsSides::Off)

@@ -73,6 +73,7 @@ private:
     QSpinBox *m_db = nullptr;
     QLineEdit *m_separator = nullptr;
     QCheckBox *m_readOnly = nullptr;
+    QCheckBox *m_production = nullptr;
     QLineEdit *m_addressMap = nullptr;
     QTabWidget *m_sections = nullptr;
     QGroupBox *m_tls = nullptr;

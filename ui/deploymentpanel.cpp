@@ -9,6 +9,7 @@
 #include <QHostAddress>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -16,6 +17,7 @@ const QString fieldMasterName = QStringLiteral("Master name");
 const QString fieldMaster = QStringLiteral("Master");
 const QString fieldRole = QStringLiteral("ROLE check");
 const QString fieldSentinel = QStringLiteral("Answered by");
+const QString fieldConfirmed = QStringLiteral("Master confirmed");
 const QString fieldSentinels = QStringLiteral("Sentinels known");
 const QString fieldVersion = QStringLiteral("Redis version");
 const QString fieldReplicas = QStringLiteral("Replicas connected");
@@ -93,12 +95,17 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
     m_cleartext->setStyleSheet(QStringLiteral("color: #b58900; font-weight: bold;"));
     m_cleartext->hide();
     layout->addWidget(m_cleartext);
+    m_trust = new QPushButton(this);
+    m_trust->setObjectName(QStringLiteral("trustMaster"));
+    m_trust->hide();
+    layout->addWidget(m_trust, 0, Qt::AlignLeft);
+    connect(m_trust, &QPushButton::clicked, this, [this] { m_deployment->trustMaster(m_deployment->link()->master()); });
 
     auto *box = new QGroupBox(tr("Deployment"), this);
     auto *form = new QFormLayout(box);
     for (const QString &name :
-         {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldSentinels, fieldVersion, fieldReplicas,
-          fieldKeys, fieldDatabase, fieldAccess, fieldSentinelTls, fieldDataTls, fieldSandbox}) {
+         {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldConfirmed, fieldSentinels, fieldVersion,
+          fieldReplicas, fieldKeys, fieldDatabase, fieldAccess, fieldSentinelTls, fieldDataTls, fieldSandbox}) {
         auto *value = new QLabel(QStringLiteral("–"), box);
         value->setTextFormat(Qt::PlainText);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -117,6 +124,7 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
 
     SentinelWatcher *watcher = deployment->watcher();
     connect(deployment->link(), &MasterLink::writeAccessChanged, this, &DeploymentPanel::update);
+    connect(deployment->link(), &MasterLink::confirmationChanged, this, &DeploymentPanel::update);
     connect(watcher, &SentinelWatcher::snapshotUpdated, this, &DeploymentPanel::update);
     connect(watcher, &SentinelWatcher::masterChanged, this, &DeploymentPanel::update);
     connect(deployment, &Deployment::healthChanged, this, &DeploymentPanel::update);
@@ -214,8 +222,31 @@ void DeploymentPanel::update()
                    .arg(watcher->knownSentinels().size());
     if (!snapshot.master.roleVerified)
         m_status += QStringLiteral(" · ") + unverified;
-    if (link->isWriteDenied())
+    if (m_deployment->isReadOnly())
+        m_status += QStringLiteral(" · ") + tr("read-only");
+    else if (link->isWriteDenied())
         m_status += QStringLiteral(" · ") + tr("read-only (by ACL)");
+
+    // No single sentinel is trusted: say how many named this master, and stop when they disagree.
+    const QString confirmation = snapshot.confirmationText();
+    const bool disagree
+        = snapshot.watchedMaster.isValid() && !snapshot.masterConfirmed && snapshot.sentinelsAnswering() > 0;
+    const QString watched = snapshot.watchedMaster.toString();
+    setField(fieldConfirmed,
+             link->isTrusted() ? tr("trusted by you for this session; %1").arg(confirmation) : confirmation);
+    if (disagree && !link->isTrusted()) {
+        setHeadline(QStringLiteral("#dc322f"), tr("The sentinels disagree about master '%1'").arg(name),
+                    tr("%1. Vigil sends %2 neither the data password nor a write until a majority of the sentinels "
+                       "name it; a sentinel that names another master may be misconfigured, or an impostor.")
+                        .arg(confirmation, watched));
+        m_status = tr("the sentinels disagree about master '%1': writes wait").arg(name);
+        if (role.isEmpty())
+            setField(fieldRole, tr("not asked: nothing goes to %1 until the sentinels agree").arg(watched));
+    } else if (snapshot.masterConfirmed && snapshot.sentinelsAnswering() == 1 && watcher->knownSentinels().size() > 1) {
+        m_status += QStringLiteral(" · ") + tr("master confirmed by one sentinel only");
+    }
+    m_trust->setText(tr("Trust %1 as the master for this session").arg(watched));
+    m_trust->setVisible(disagree && !link->isTrusted());
     Q_EMIT statusChanged(m_status);
 }
 

@@ -5,11 +5,13 @@
 
 class Deployment;
 class QLabel;
+class QPushButton;
 struct TopologySnapshot;
 
-// The Deployment tab: which master, named by which sentinel, what its own ROLE says, its version, replicas, keys and
-// database, and whether the tab may write. Everything comes from the deployment's SentinelWatcher poll (it asks the
-// master itself for ROLE, INFO and DBSIZE over the one connection it keeps), so nothing here polls on its own.
+// The Deployment tab: which master, named by which sentinel and confirmed by how many, what its own ROLE says, its
+// version, replicas, keys and database, and whether the tab may write. While the sentinels disagree it says so, and
+// offers to trust the master anyway (MasterLink::trust()). Everything comes from the deployment's SentinelWatcher poll
+// (it asks the master itself for ROLE, INFO and DBSIZE over the one connection it keeps), so nothing here polls on its own.
 class DeploymentPanel final : public QWidget
 {
     Q_OBJECT
@@ -46,6 +48,7 @@ private:
     QLabel *m_headline = nullptr;
     QLabel *m_detail = nullptr;
     QLabel *m_cleartext = nullptr;
+    QPushButton *m_trust = nullptr; // shown while the sentinels disagree about the master
     bool m_cleartextSaid = false;
     QHash<QString, QLabel *> m_fields;
     QString m_status;

@@ -7,8 +7,10 @@
 #include "keydetails.h"
 #include "keytreemodel.h"
 #include "monitorpanel.h"
+#include "sentinel/masterlink.h"
 #include "sentinel/sentinelwatcher.h"
 
+#include <QLabel>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -19,6 +21,17 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    // Production: a bar that cannot be missed, in words as well as colour.
+    m_productionBar = new QLabel(
+        tr("PRODUCTION · master '%1': every change made here reaches live data").arg(target.masterName), this);
+    m_productionBar->setObjectName(QStringLiteral("productionBar"));
+    m_productionBar->setTextFormat(Qt::PlainText);
+    m_productionBar->setAlignment(Qt::AlignCenter);
+    m_productionBar->setContentsMargins(6, 3, 6, 3);
+    m_productionBar->setStyleSheet(QStringLiteral("QLabel { background: #c0392b; color: white; font-weight: bold; }"));
+    m_productionBar->setVisible(target.production);
+    layout->addWidget(m_productionBar);
     auto *splitter = new QSplitter(this);
     m_content = splitter;
     m_browser = new KeyBrowser(splitter);
@@ -48,6 +61,7 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
     connect(m_panel, &DeploymentPanel::statusChanged, this, &DeploymentView::statusChanged);
     connect(m_monitor, &MonitorPanel::actionReported, this, &DeploymentView::actionReported);
     connect(m_deployment, &Deployment::healthChanged, this, &DeploymentView::titleChanged);
+    connect(m_deployment->link(), &MasterLink::writeAccessChanged, this, &DeploymentView::titleChanged);
     connect(m_deployment->watcher(), &SentinelWatcher::masterSwitched, this,
             [this](const HostPort &from, const HostPort &to) {
                 Q_EMIT masterSwitched(m_deployment->masterName(), from, to);
@@ -81,6 +95,10 @@ QString DeploymentView::tabTitle(bool withAddress) const
     // --insecure is marked for as long as the tab is open, whatever its health.
     if (isInsecure())
         title += tr(" · TLS unverified");
+    if (const QString access = accessMark(); !access.isEmpty())
+        title += QStringLiteral(" · ") + access;
+    if (isProduction())
+        title = tr("PRODUCTION · %1").arg(title);
     switch (m_deployment->health()) {
     case Deployment::Health::MasterDown:
         return QStringLiteral("▼ ") + title;
@@ -100,13 +118,29 @@ QString DeploymentView::tabToolTip() const
     QString tip = m_deployment->title() + QLatin1Char('\n') + m_deployment->healthText();
     if (m_deployment->database() != 0)
         tip += QLatin1Char('\n') + tr("database %1").arg(m_deployment->database());
-    if (m_deployment->isReadOnly())
-        tip += QLatin1Char('\n') + tr("read-only");
+    if (isProduction())
+        tip += QLatin1Char('\n') + tr("marked as production");
+    if (const QString access = accessMark(); !access.isEmpty())
+        tip += QLatin1Char('\n') + access;
     if (isInsecure())
         tip += QLatin1Char('\n')
                + tr("TLS certificates are not verified (--insecure): anyone on the path can read and change what is "
                     "sent, passwords included");
     return tip;
+}
+
+QString DeploymentView::accessMark() const
+{
+    if (m_deployment->isReadOnly())
+        return tr("read-only");
+    if (m_deployment->link()->isWriteDenied())
+        return tr("read-only (by ACL)");
+    return {};
+}
+
+bool DeploymentView::isProduction() const
+{
+    return m_deployment->target().production;
 }
 
 bool DeploymentView::isInsecure() const

@@ -9,6 +9,7 @@ class DeploymentPanel;
 class KeyBrowser;
 class KeyDetails;
 class MonitorPanel;
+class QLabel;
 class QTabWidget;
 class SandboxController;
 struct SentinelTarget;
@@ -47,6 +48,11 @@ public:
     QString tabTitle(bool withAddress = false) const;
     // TLS without verification on the sentinels or the data nodes: the tab carries a warning for as long as it is open.
     bool isInsecure() const;
+    // "read-only" (asked for), "read-only (by ACL)" (the user may not write), or empty: in the tab's title, the
+    // window's title and the status bar.
+    QString accessMark() const;
+    // The user marked the deployment as production: a red bar above it, and its tab and the window's title say so.
+    bool isProduction() const;
     QString tabToolTip() const;
 
     // The status bar's three parts while this view is shown.
@@ -75,6 +81,7 @@ private:
     KeyDetails *m_details = nullptr;
     DeploymentPanel *m_panel = nullptr;
     QTabWidget *m_tabs = nullptr;
+    QLabel *m_productionBar = nullptr;
     SandboxController *m_sandbox = nullptr;
     QString m_profileName;
 };

@@ -301,10 +301,14 @@ void KeyBrowser::handleFailed(const VigilError &error)
         setIdleText(tr("Stopped before any key was found."));
         return;
     }
-    setIdleText(tr("<b>The scan failed</b><br>%1").arg(error.toString().toHtmlEscaped()));
+    QString text = error.toString();
+    // The resolver found no majority for any address: only the user can settle that, on the Deployment tab.
+    if (error.step() == QLatin1String("confirm the master"))
+        text += tr(". To scan anyway, trust one of them on the Deployment tab, then rescan (F5).");
+    setIdleText(tr("<b>The scan failed</b><br>%1").arg(text.toHtmlEscaped()));
     setScanStatus(tr("Scan failed after %1 keys").arg(locale.toString(m_model->keyCount())));
-    showBanner(error.toString(), true);
-    log(tr("Scan failed: %1").arg(error.toString()));
+    showBanner(text, true);
+    log(tr("Scan failed: %1").arg(text));
 }
 
 void KeyBrowser::handleSelection()

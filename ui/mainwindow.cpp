@@ -243,6 +243,7 @@ void MainWindow::updateTab(DeploymentView *view)
     m_tabs->setTabText(index, view->tabTitle(twin));
     m_tabs->setTabToolTip(index, view->tabToolTip());
     m_tabs->setTabIcon(index, view->isInsecure() ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
+    m_tabs->tabBar()->setTabTextColor(index, view->isProduction() ? QColor(0xc0, 0x39, 0x2b) : QColor());
     if (view == currentView())
         updateStatus();
 }
@@ -261,7 +262,12 @@ void MainWindow::updateStatus()
     m_statusLabel->setText(view ? view->masterStatus() : QString());
     m_sentinelLabel->setText(view ? view->sentinelStatus() : QString());
     m_scanLabel->setText(view ? view->scanStatus() : tr("Not scanning"));
-    setWindowTitle(view ? tr("%1 – Vigil").arg(view->deployment()->title()) : tr("Vigil"));
+    QString title = view ? view->deployment()->title() : QString();
+    if (view && !view->accessMark().isEmpty())
+        title += QStringLiteral(" (%1)").arg(view->accessMark());
+    if (view && view->isProduction())
+        title = tr("PRODUCTION – %1").arg(title);
+    setWindowTitle(view ? tr("%1 – Vigil").arg(title) : tr("Vigil"));
 }
 
 void MainWindow::openConnectionDialog()

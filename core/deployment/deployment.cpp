@@ -117,3 +117,12 @@ void Deployment::updateHealth()
     m_healthText = text;
     Q_EMIT healthChanged(health);
 }
+
+void Deployment::trustMaster(const HostPort &master)
+{
+    if (!master.isValid() || master != m_watcher->currentMaster())
+        return;
+    m_target.trustedMaster = master;
+    m_watcher->trustMaster(master);
+    m_link->trust(master);
+}

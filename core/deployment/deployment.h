@@ -64,6 +64,10 @@ public:
     // A scan of this deployment: read-only (a scan only reads), through its connection factory, hearing its switches.
     ScanRequest scanRequest(const ScanOptions &options) const;
 
+    // The user trusts `master` although the sentinels disagree about it: the link sends it what waits, and the next
+    // scan connects to it. In memory, for this session only.
+    void trustMaster(const HostPort &master);
+
 Q_SIGNALS:
     void healthChanged(Deployment::Health health);
 

@@ -43,6 +43,7 @@ bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &senti
     t.dataPassword = dataPassword;
     t.db = db;
     t.readOnly = readOnly;
+    t.production = production;
     if (tls != TlsSides::Off) {
         TlsOptions options;
         options.enabled = true;
@@ -100,6 +101,7 @@ ConnectionProfile ConnectionProfile::fromTarget(const SentinelTarget &target, co
     p.db = target.db;
     p.separator = separator;
     p.readOnly = target.readOnly;
+    p.production = target.production;
     p.addressMap = target.addressMap.rules().join(QStringLiteral(", "));
     const bool sentinels = target.sentinelTls.enabled;
     const bool data = target.dataTls.enabled;
@@ -132,6 +134,7 @@ ConnectionProfile ConnectionProfile::read(QSettings &settings)
     p.db = settings.value(QStringLiteral("db"), 0).toInt();
     p.separator = settings.value(QStringLiteral("separator"), QStringLiteral(":")).toString();
     p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
+    p.production = settings.value(QStringLiteral("production"), false).toBool();
     p.addressMap = settings.value(QStringLiteral("addressMap")).toString();
     p.tls = TlsSides(qMax(0, tlsSideNames.indexOf(settings.value(QStringLiteral("tls")).toString())));
     p.caFile = settings.value(QStringLiteral("tlsCaFile")).toString();
@@ -155,6 +158,7 @@ void ConnectionProfile::write(QSettings &settings) const
     settings.setValue(QStringLiteral("db"), db);
     settings.setValue(QStringLiteral("separator"), separator);
     settings.setValue(QStringLiteral("readOnly"), readOnly);
+    settings.setValue(QStringLiteral("production"), production);
     settings.setValue(QStringLiteral("addressMap"), addressMap);
     settings.setValue(QStringLiteral("tls"), tlsSideNames.value(int(tls)));
     settings.setValue(QStringLiteral("tlsCaFile"), caFile);

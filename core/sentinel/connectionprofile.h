@@ -19,6 +19,7 @@ struct ConnectionProfile
     int db = 0;
     QString separator = QStringLiteral(":");
     bool readOnly = false;
+    bool production = false;      // coloured and named as production wherever it shows
     QString addressMap;           // "FROM=TO, FROM=TO"
     bool rememberSecrets = false; // its passwords are in the keychain
 

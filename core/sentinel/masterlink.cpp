@@ -1,6 +1,7 @@
 #include "masterlink.h"
 
 #include "resp/commandpolicy.h"
+#include "resp/infoparser.h"
 #include "sentinelwatcher.h"
 
 #include <QTimer>
@@ -16,11 +17,17 @@ MasterLink::MasterLink(SentinelWatcher *watcher, ConnectionFactoryPtr connection
     m_masterTimeout->setSingleShot(true);
     m_masterTimeout->setInterval(waitForMasterMs);
     connect(m_masterTimeout, &QTimer::timeout, this, [this] {
-        failWaiting({VigilError::Kind::Unreachable, QStringLiteral("master '%1'").arg(m_target.masterName),
-                     QStringLiteral("find the master"),
-                     QStringLiteral("the sentinels have not named the master within %1 s").arg(waitForMasterMs / 1000)});
+        if (!m_master.isValid()) {
+            failWaiting(
+                {VigilError::Kind::Unreachable, QStringLiteral("master '%1'").arg(m_target.masterName),
+                 QStringLiteral("find the master"),
+                 QStringLiteral("the sentinels have not named the master within %1 s").arg(waitForMasterMs / 1000)});
+        } else if (!isConfirmed()) {
+            failWaiting(notConfirmedError());
+        }
     });
     connect(watcher, &SentinelWatcher::masterChanged, this, &MasterLink::setMaster);
+    connect(watcher, &SentinelWatcher::masterConfirmationChanged, this, &MasterLink::handleConfirmation);
 }
 
 MasterLink::~MasterLink()
@@ -31,18 +38,66 @@ MasterLink::~MasterLink()
     drop();
 }
 
+bool MasterLink::isConfirmed() const
+{
+    return m_master.isValid() && (isTrusted() || (m_watcher && m_watcher->confirmedMaster() == m_master));
+}
+
+void MasterLink::trust(const HostPort &master)
+{
+    if (master != m_master || isTrusted())
+        return;
+    m_trusted = master;
+    handleConfirmation();
+}
+
+VigilError MasterLink::notConfirmedError() const
+{
+    const QString why = m_watcher ? m_watcher->lastSnapshot().confirmationText() : QString();
+    return {VigilError::Kind::Unreachable, QStringLiteral("master %1").arg(m_master.toString()),
+            QStringLiteral("confirm the master"),
+            QStringLiteral("the sentinels have not confirmed this master within %1 s%2, so nothing was sent to it; to "
+                           "send anyway, trust it on the Deployment tab")
+                .arg(waitForMasterMs / 1000)
+                .arg(why.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(why))};
+}
+
+// Only where the password may go; at once when there is something to send, or to learn the write access early.
+bool MasterLink::mayConnect() const
+{
+    return isConfirmed() && !m_connection && (!m_waiting.isEmpty() || !m_target.readOnly);
+}
+
 void MasterLink::setMaster(const HostPort &master)
 {
     if (master == m_master)
         return;
     m_master = master;
+    m_trusted = {};
     drop();
     m_masterTimeout->stop();
     // A deployment that may write connects at once, so the write probe has answered before the user looks: a user
     // the ACL keeps from writing sees "read-only (by ACL)" from the start, not after a first failed edit.
-    if ((!m_waiting.isEmpty() || !m_target.readOnly) && m_master.isValid())
+    if (mayConnect())
         connectToMaster();
+    else if (!m_waiting.isEmpty())
+        m_masterTimeout->start();
     Q_EMIT masterChanged(master);
+    Q_EMIT confirmationChanged();
+}
+
+void MasterLink::handleConfirmation()
+{
+    if (isConfirmed()) {
+        m_masterTimeout->stop();
+        if (mayConnect())
+            connectToMaster();
+        else if (m_connection && m_connection->isReady() && m_roleChecked)
+            flush();
+    } else if (!m_waiting.isEmpty() && !m_masterTimeout->isActive()) {
+        m_masterTimeout->start();
+    }
+    Q_EMIT confirmationChanged();
 }
 
 void MasterLink::drop()
@@ -51,6 +106,7 @@ void MasterLink::drop()
         return;
     RedisConnection *old = m_connection;
     m_connection = nullptr;
+    m_roleChecked = false;
     old->disconnect(this);
     old->close(); // pending replies fail with Cancelled and reach their handlers
     old->deleteLater();
@@ -67,13 +123,16 @@ void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler 
         learn(command, result);
         handler(result);
     };
-    if (m_connection && m_connection->isReady()) {
+    // In order: nothing overtakes a command that waits. A read may go to a master the sentinels stopped agreeing on
+    // after it was confirmed (the password is there already); a write waits for them, or for the user.
+    if (m_connection && m_connection->isReady() && m_roleChecked && m_waiting.isEmpty()
+        && (Resp::isReadOnlyCommand(command) || isConfirmed())) {
         m_connection->send(command, std::move(wrapped));
         return;
     }
     m_waiting.append({command, std::move(wrapped)});
-    if (!m_master.isValid()) {
-        // The watcher's first poll has not named the master yet: wait for it, with a bound.
+    if (!isConfirmed()) {
+        // The watcher's first poll has not named the master yet, or the sentinels disagree: wait, with a bound.
         if (!m_masterTimeout->isActive())
             m_masterTimeout->start();
         return;
@@ -114,7 +173,8 @@ void MasterLink::sendWrite(const RespCommand &command, WriteHandler handler)
 void MasterLink::connectToMaster()
 {
     m_connection = m_connections->make(m_target.dataOptions(m_master, QStringLiteral("master")), this);
-    connect(m_connection, &RedisConnection::ready, this, &MasterLink::flush);
+    m_roleChecked = false;
+    connect(m_connection, &RedisConnection::ready, this, [this] { checkRole("ROLE"); });
     connect(m_connection, &RedisConnection::failed, this, [this](const VigilError &error) {
         drop(); // the next command tries again
         failWaiting(error);
@@ -157,13 +217,63 @@ bool MasterLink::isRoleVerified() const
     return snapshot.master.address != m_master || snapshot.master.roleVerified;
 }
 
+// The first thing on every new connection: is this node the master? ROLE, else INFO replication's role line; a user
+// the ACL refuses both is taken at the sentinels' word (the Deployment tab says so).
+void MasterLink::checkRole(const QByteArray &command)
+{
+    const RespCommand ask = command == "ROLE" ? RespCommand{"ROLE"} : RespCommand{"INFO", "replication"};
+    m_connection->send(ask, [this, command, connection = m_connection](const RespResult &result) {
+        if (m_destroying || connection != m_connection || result.error.isError())
+            return; // a failed connection reports itself through failed()
+        if (Resp::isCommandDenied(result.value)) {
+            if (command == "ROLE")
+                checkRole("INFO");
+            else
+                handleRole({});
+            return;
+        }
+        if (command == "ROLE")
+            handleRole(result.value.size() > 0 ? result.value.at(0).toByteArray() : result.value.toByteArray());
+        else
+            handleRole(InfoParser::field(result.value.toByteArray(), "role"));
+    });
+}
+
+void MasterLink::handleRole(const QByteArray &role)
+{
+    if (role.isEmpty() || role == "master") {
+        m_roleChecked = true;
+        if (!m_target.readOnly)
+            probeWriteAccess();
+        flush();
+        return;
+    }
+    // Sentinel named it, but the node says otherwise: a failover is on its way, and the sentinels will name the new
+    // master in a moment. Nothing of the user's goes to it.
+    const VigilError error(VigilError::Kind::Server, m_connection->nodeName(), QStringLiteral("check the role"),
+                           QStringLiteral("it says it is a %1, not the master: a failover is under way. Try again in a "
+                                          "moment")
+                               .arg(QString::fromUtf8(RespValue::printable(role, 40))));
+    drop();
+    failWaiting(error);
+    if (m_watcher)
+        m_watcher->pollNow();
+}
+
+// Sends what waits, in order, up to the first write the sentinels have not confirmed (it and what follows wait on).
 void MasterLink::flush()
 {
-    if (!m_target.readOnly)
-        probeWriteAccess();
-    const QList<Waiting> waiting = std::exchange(m_waiting, {});
-    for (const Waiting &w : waiting)
+    if (!m_connection || !m_connection->isReady() || !m_roleChecked)
+        return;
+    while (!m_waiting.isEmpty()) {
+        if (!Resp::isReadOnlyCommand(m_waiting.first().command) && !isConfirmed()) {
+            if (!m_masterTimeout->isActive())
+                m_masterTimeout->start();
+            return;
+        }
+        const Waiting w = m_waiting.takeFirst();
         m_connection->send(w.command, w.handler);
+    }
 }
 
 void MasterLink::failWaiting(const VigilError &error)

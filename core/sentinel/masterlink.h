@@ -21,6 +21,12 @@ class SentinelWatcher;
 //
 // Read-only targets make read-only connections: every write is refused by RedisConnection itself, before it leaves.
 //
+// No single sentinel is trusted with the data password or a write. The link connects only to a master a majority of
+// the answering sentinels named (the watcher's confirmedMaster()), or one the user chose to trust() while they
+// disagree; until then every command waits (at most waitForMasterMs). Each new connection asks the node's role
+// (ROLE, or INFO replication; neither when the ACL refuses both) before anything of the user's is sent on it: a node
+// that says it is a replica gets nothing, and the waiting commands fail with words that say why.
+//
 // sendWrite() is send() for the writes a user makes: where the master has replicas, it sends WAIT right behind the
 // write, on the same connection (the two are queued together, so they cannot be split across a reconnect), and says
 // how many replicas had the write within replicaWaitMs. Zero means a failover now would lose it: asynchronous
@@ -46,6 +52,13 @@ public:
     ~MasterLink() override;
 
     HostPort master() const { return m_master; }
+    // The master may be sent the data password and writes: a majority of the sentinels named it, or the user trusted
+    // it while they disagree.
+    bool isConfirmed() const;
+    bool isTrusted() const { return m_master.isValid() && m_trusted == m_master; }
+    // Trusts `master` for this link although the sentinels disagree (the Deployment tab's button). Forgotten when the
+    // master changes.
+    void trust(const HostPort &master);
     bool isReadOnly() const { return m_target.readOnly; }
     // The ACL user may not write: learned once per connection from a probe that cannot write anything (the link
     // connects as soon as the master is known, unless the target is read-only), and from any write the server
@@ -68,6 +81,7 @@ public:
 Q_SIGNALS:
     void masterChanged(const HostPort &master);
     void writeAccessChanged();
+    void confirmationChanged();
 
 private:
     struct Waiting
@@ -77,7 +91,12 @@ private:
     };
 
     void setMaster(const HostPort &master);
+    void handleConfirmation();
     void connectToMaster();
+    void checkRole(const QByteArray &command);
+    void handleRole(const QByteArray &role);
+    bool mayConnect() const;
+    VigilError notConfirmedError() const;
     void drop();
     void flush();
     void failWaiting(const VigilError &error);
@@ -92,6 +111,8 @@ private:
     HostPort m_master;
     QTimer *m_masterTimeout = nullptr; // commands wait this long for the sentinels to name the master
     QPointer<RedisConnection> m_connection;
+    bool m_roleChecked = false; // on m_connection: the node said it is the master (or may not be asked)
+    HostPort m_trusted;
     QList<Waiting> m_waiting;
     bool m_destroying = false;
     QString m_writeDenied;

@@ -146,7 +146,10 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         // Found it: this sentinel goes to the front for next time.
         m_sentinels.removeAll(seed);
         m_sentinels.prepend(seed);
-        refreshSentinels(sentinel);
+        // Only a seed's list is taken: the sentinel password goes to the seeds and the sentinels they name, never to
+        // one that only another learned sentinel vouches for.
+        if (m_target.seeds.contains(seed))
+            refreshSentinels(sentinel);
 
         ResolvedMaster resolved;
         resolved.sentinel = seed;
@@ -268,6 +271,14 @@ bool MasterResolver::confirm(RedisConnection &firstConnection, const HostPort &f
         if (firstNamed.isValid() && 2 * votes.value(firstNamed) > answering) {
             settle(firstNamed);
             return true;
+        }
+        if (m_target.trustedMaster.isValid()) {
+            for (auto it = votes.cbegin(); it != votes.cend(); ++it) {
+                if (m_target.addressMap.map(it.key()) == m_target.trustedMaster) {
+                    settle(it.key());
+                    return true;
+                }
+            }
         }
         const bool patienceLeft = waited.elapsed() < patienceMs;
         if (!patienceLeft) {

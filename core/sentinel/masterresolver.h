@@ -24,6 +24,9 @@ struct SentinelTarget
     QByteArray dataPassword;
     int db = 0;
     bool readOnly = false;
+    // The user marked this deployment as production: the window colours it and says so wherever it shows. Changes
+    // nothing about what is sent.
+    bool production = false;
     AddressMap addressMap;
     TlsOptions sentinelTls; // TLS to the sentinels, and to the data nodes: some deployments have it on only one side
     TlsOptions dataTls;
@@ -36,6 +39,9 @@ struct SentinelTarget
     // Sentinels learned beyond the seeds (SENTINEL SENTINELS, +sentinel) are kept up to this many: real deployments
     // run 3 to 7, and a sentinel naming thousands would otherwise get a connection to each.
     int maxSentinels = 32;
+    // A master the user chose to trust while the sentinels disagree about it (the Deployment tab; in memory only, for
+    // the session): the resolver takes it when a sentinel names it, majority or not.
+    HostPort trustedMaster;
     RespLimits limits; // what one reply may announce and weigh, on every connection to the deployment
 
     ConnectionOptions sentinelOptions(const HostPort &address) const;

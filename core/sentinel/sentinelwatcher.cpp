@@ -161,7 +161,8 @@ void SentinelWatcher::openLink(Link *link)
     connect(link->commands, &RedisConnection::ready, this, [this, link] {
         if (!std::exchange(m_failoverProbed, true) && !m_target.readOnly)
             probeFailover(link->commands);
-        if (!m_snapshot.isValid() && m_pollOutstanding == 0)
+        // The first poll, and one that may settle an undecided master, need not wait for the timer.
+        if (!m_snapshot.isValid() || m_master != m_confirmedMaster)
             pollNow();
     });
     link->events->open();
@@ -205,13 +206,46 @@ void SentinelWatcher::handleMessage(Link *link, const RespValue &message)
 
     if (!event.isAbout(m_masterName))
         return;
-    if (event.name == "+switch-master" && event.newMaster.isValid()) {
-        if (!m_master.isValid())
-            m_master = event.oldMaster;
-        noteMaster(event.newMaster);
-    } else if (event.name == "+sentinel" && event.instanceType == "sentinel") {
-        addSentinel(event.instance);
+    // A +sentinel event is not followed: a sentinel announced only on pub/sub gets no connection and no password. If
+    // it is real, the seeds list it in SENTINEL SENTINELS and the next poll adds it.
+    if (event.name == "+switch-master" && event.newMaster.isValid())
+        countSwitchVote(link->address, event.newMaster);
+}
+
+// One sentinel's +switch-master is one vote. The switch happens when a majority of the subscribed sentinels have
+// named the same new address (the failover's leader first, the others as its hello messages reach them, within
+// milliseconds). Should their events not come, the next poll counts every sentinel's get-master-addr-by-name. With
+// one sentinel subscribed, its word is all there is, and the Deployment tab says so.
+void SentinelWatcher::countSwitchVote(const HostPort &sentinel, const HostPort &newMaster)
+{
+    if (newMaster == m_master)
+        return;
+    m_switchVotes.insert(sentinel, newMaster);
+    int subscribed = 0;
+    for (const Link *link : std::as_const(m_links))
+        subscribed += link->subscribed ? 1 : 0;
+    int votes = 0;
+    for (const HostPort &vote : std::as_const(m_switchVotes))
+        votes += vote == newMaster ? 1 : 0;
+    if (votes * 2 > subscribed) {
+        noteMaster(newMaster);
+        setConfirmed(newMaster);
+        ensureMasterConnection();
     }
+}
+
+void SentinelWatcher::trustMaster(const HostPort &master)
+{
+    m_trustedMaster = master;
+    ensureMasterConnection();
+}
+
+void SentinelWatcher::setConfirmed(const HostPort &address)
+{
+    if (address == m_confirmedMaster)
+        return;
+    m_confirmedMaster = address;
+    Q_EMIT masterConfirmationChanged(address);
 }
 
 void SentinelWatcher::noteMaster(const HostPort &address)
@@ -220,11 +254,11 @@ void SentinelWatcher::noteMaster(const HostPort &address)
         return;
     const HostPort old = m_master;
     m_master = address;
+    m_switchVotes.clear();
     Q_EMIT masterChanged(address);
     if (!old.isValid())
         return; // the first address we learn is no switch
     m_epoch.bump(address);
-    ensureMasterConnection();
     Q_EMIT masterSwitched(old, address);
 }
 
@@ -237,6 +271,12 @@ void SentinelWatcher::ensureMasterConnection()
         && m_masterConnection->state() != RedisConnection::State::Failed)
         return;
     discard(m_masterConnection);
+    // The data password goes only to an address a majority of the sentinels named. (A connection made before they
+    // stopped agreeing stays: the password is there already, and its answers show what the node says.)
+    if (m_master != m_confirmedMaster && m_master != m_trustedMaster) {
+        m_masterError = tr("not connected: the sentinels have not confirmed this master");
+        return;
+    }
     m_roleDenied = false;
     m_infoDenied = false;
     ConnectionOptions options = m_target.dataOptions(m_master, QStringLiteral("master"));
@@ -337,8 +377,6 @@ void SentinelWatcher::pollNow()
     });
     if (m_masterConnection && m_masterConnection->isReady())
         pollMaster(done);
-    else
-        m_pending.master.error = m_masterError.isEmpty() ? tr("not connected yet") : m_masterError;
     // Every sentinel's own answer, so that disagreement shows.
     for (Link *link : std::as_const(m_links)) {
         if (!link->commands || !link->commands->isReady())
@@ -368,6 +406,8 @@ void SentinelWatcher::finishPoll()
     // Here, not when the poll starts: SENTINEL MASTER's answer replaces the whole master part.
     if (m_masterConnection && m_masterConnection->isReady())
         snapshot.master.tls = m_masterConnection->tlsDescription();
+    else if (snapshot.master.error.isEmpty() && snapshot.master.role.isEmpty())
+        snapshot.master.error = m_masterError; // empty while the first connection is on its way: not a fault
     // Attach each sentinel's own answer; sentinels we are connected to but the polled one does not list still count.
     for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it) {
         auto found = std::find_if(snapshot.sentinels.begin(), snapshot.sentinels.end(),
@@ -399,6 +439,13 @@ void SentinelWatcher::finishPoll()
     for (auto it = votes.cbegin(); it != votes.cend(); ++it)
         if (it.value() * 2 > answered)
             majority = it.key();
+    // A sentinel that has not answered yet, and has not failed either (its link is still connecting: the first poll
+    // runs as soon as one sentinel is ready), may yet disagree. The master is confirmed only by a majority that holds
+    // whatever they will say; until then it is undecided, and nothing with the data password goes out.
+    int undecided = 0;
+    for (const Link *link : std::as_const(m_links))
+        undecided += !m_answers.contains(link->address) && link->failures == 0 ? 1 : 0;
+    const bool confirmed = majority.isValid() && votes.value(majority) * 2 > answered + undecided;
     m_answers.clear();
     m_answerErrors.clear();
     for (TopologySnapshot::Replica &r : snapshot.replicas) {
@@ -409,8 +456,9 @@ void SentinelWatcher::finishPoll()
     }
     m_replicaOffsets.clear();
 
-    if (snapshot.isValid()) {
-        // Sentinel discovery and removal: keep the polled sentinel, the ones it lists, and the seeds.
+    const Link *polled = m_links.value(snapshot.polledSentinel);
+    if (snapshot.isValid() && polled && polled->seed) {
+        // Sentinel discovery and removal, only on a seed's word: keep the seeds and the ones the polled seed lists.
         QSet<HostPort> listed;
         for (const TopologySnapshot::Sentinel &s : std::as_const(snapshot.sentinels))
             if (!s.runId.isEmpty() || s.address == snapshot.polledSentinel)
@@ -422,9 +470,25 @@ void SentinelWatcher::finishPoll()
             if (!listed.contains(address) && !m_links.value(address)->seed)
                 removeSentinel(address);
         }
-        noteMaster(majority.isValid() ? majority : (m_master.isValid() ? m_master : snapshot.master.address));
+    }
+    if (snapshot.isValid()) {
+        // Without a majority the master stays where it was (the first time: where the polled sentinel says), but it
+        // is not confirmed: the sentinels disagree. With no answer at all, the last confirmation stands.
+        // The master moves only on a confirmed majority. Without one it stays where it was; the first time, once
+        // every sentinel has answered or failed, it is where the polled sentinel (the first seed that answers) says,
+        // unconfirmed: the sentinels disagree.
+        if (confirmed)
+            noteMaster(majority);
+        else if (!m_master.isValid() && undecided == 0)
+            noteMaster(snapshot.master.address);
+        if (confirmed)
+            setConfirmed(majority);
+        else if (answered > 0 && !majority.isValid())
+            setConfirmed({});
         ensureMasterConnection();
     }
+    snapshot.watchedMaster = m_master;
+    snapshot.masterConfirmed = m_master.isValid() && m_master == m_confirmedMaster;
     snapshot.failoverDenied = m_failoverDenied;
     snapshot.eventsDenied = m_eventsDenied;
     m_snapshot = snapshot;

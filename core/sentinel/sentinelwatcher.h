@@ -18,11 +18,16 @@ class RespValue;
 // Watches one Sentinel-managed master through every sentinel it can find.
 //
 // For each sentinel it keeps two connections: one subscribed with PSUBSCRIBE * (every event becomes a SentinelEvent)
-// and one for commands. Every pollInterval it builds a TopologySnapshot. It adds sentinels as they are discovered
-// (SENTINEL SENTINELS, +sentinel), drops the ones no longer listed, and reconnects lost ones with backoff.
+// and one for commands. Every pollInterval it builds a TopologySnapshot. It watches the seeds and the sentinels a seed
+// lists in SENTINEL SENTINELS (never one announced only on pub/sub: the sentinel password goes to no other), drops
+// the ones no longer listed, and reconnects lost ones with backoff.
 //
-// masterSwitched(old, new) fires on whichever comes first: any sentinel's +switch-master, or a poll that finds a new
-// address. It also bumps switchEpoch(), which other threads read. Asynchronous: lives on a thread with an event loop.
+// No single sentinel moves the master. masterSwitched(old, new) fires on whichever comes first: +switch-master events
+// for the same address from a majority of the subscribed sentinels, or a poll where a majority of the sentinels that
+// answered name a new address. It also bumps switchEpoch(), which other threads read. confirmedMaster() is the last
+// address a majority named; while the sentinels disagree it is empty, and nothing that carries the data password
+// (the watcher's own master connection included) goes to an address they have not confirmed.
+// Asynchronous: lives on a thread with an event loop.
 class SentinelWatcher final : public QObject
 {
     Q_OBJECT
@@ -40,6 +45,11 @@ public:
     int pollInterval() const { return m_pollIntervalMs; }
 
     HostPort currentMaster() const { return m_master; }
+    // The address a majority of the answering sentinels named last; empty while they disagree.
+    HostPort confirmedMaster() const { return m_confirmedMaster; }
+    // The user trusts `master` although the sentinels disagree: the watcher's own connection may go there (for the
+    // Deployment tab's ROLE, INFO and DBSIZE). In memory, for this session.
+    void trustMaster(const HostPort &master);
     QList<HostPort> knownSentinels() const { return m_links.keys(); }
     QList<HostPort> subscribedSentinels() const;
     const TopologySnapshot &lastSnapshot() const { return m_snapshot; }
@@ -55,6 +65,8 @@ Q_SIGNALS:
     void masterSwitched(const HostPort &oldMaster, const HostPort &newMaster);
     // The master's address changed, including the first time it is learned (masterSwitched is only for switches).
     void masterChanged(const HostPort &master);
+    // confirmedMaster() changed: a majority named a master, or the sentinels stopped agreeing (an empty address).
+    void masterConfirmationChanged(const HostPort &confirmed);
     void sentinelSubscribed(const HostPort &sentinel);
     void sentinelLost(const HostPort &sentinel, const VigilError &error);
 
@@ -67,6 +79,8 @@ private:
     void handleLinkFailed(Link *link, const VigilError &error);
     void handleMessage(Link *link, const RespValue &message);
     void noteMaster(const HostPort &address);
+    void setConfirmed(const HostPort &address);
+    void countSwitchVote(const HostPort &sentinel, const HostPort &newMaster);
     void finishPoll();
     void ensureMasterConnection();
 
@@ -82,6 +96,9 @@ private:
     int m_pollIntervalMs = 2000;
     bool m_running = false;
     HostPort m_master;
+    HostPort m_confirmedMaster;
+    HostPort m_trustedMaster;
+    QHash<HostPort, HostPort> m_switchVotes; // sentinel → the address its +switch-master named, until the next switch
     RedisConnection *m_masterConnection = nullptr;
     QString m_masterError; // the master connection's last failure, until it is ready again
     // Learned from NOPERM on the master connection, and forgotten with it: a refused command is not asked again every

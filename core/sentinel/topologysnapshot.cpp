@@ -1,5 +1,7 @@
 #include "topologysnapshot.h"
 
+#include <algorithm>
+
 namespace {
 HostPort addressOf(const QHash<QByteArray, QByteArray> &fields)
 {
@@ -64,4 +66,53 @@ bool TopologySnapshot::sentinelsAgree() const
             return false;
     }
     return true;
+}
+
+int TopologySnapshot::sentinelsAnswering() const
+{
+    return static_cast<int>(std::count_if(sentinels.cbegin(), sentinels.cend(),
+                                          [](const Sentinel &s) { return s.reportedMaster.isValid(); }));
+}
+
+int TopologySnapshot::sentinelsNaming(const HostPort &address) const
+{
+    return static_cast<int>(std::count_if(sentinels.cbegin(), sentinels.cend(), [&](const Sentinel &s) {
+        return address.isValid() && s.reportedMaster == address;
+    }));
+}
+
+QString TopologySnapshot::confirmationText() const
+{
+    const int answering = sentinelsAnswering();
+    if (answering == 0)
+        return QStringLiteral("no sentinel named a master in the last poll");
+    if (masterConfirmed) {
+        if (answering == 1 && sentinels.size() <= 1)
+            return QStringLiteral("by the one sentinel there is");
+        if (answering == 1)
+            return QStringLiteral("by one sentinel only: %1 other%2 did not answer")
+                .arg(sentinels.size() - 1)
+                .arg(sentinels.size() > 2 ? QStringLiteral("s") : QString());
+        return QStringLiteral("by %1 of %2 sentinels").arg(sentinelsNaming(watchedMaster)).arg(answering);
+    }
+    // Who names what, the most named first.
+    QList<QPair<HostPort, int>> named;
+    for (const Sentinel &s : sentinels) {
+        if (!s.reportedMaster.isValid())
+            continue;
+        auto found
+            = std::find_if(named.begin(), named.end(), [&](const auto &n) { return n.first == s.reportedMaster; });
+        if (found == named.end())
+            named.append({s.reportedMaster, 1});
+        else
+            ++found->second;
+    }
+    std::stable_sort(named.begin(), named.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    QStringList parts;
+    for (const auto &n : std::as_const(named))
+        parts.append(QStringLiteral("%1 of %2 %3 %4")
+                         .arg(n.second)
+                         .arg(answering)
+                         .arg(n.second == 1 ? QStringLiteral("names") : QStringLiteral("name"), n.first.toString()));
+    return QStringLiteral("not confirmed: the sentinels disagree (%1)").arg(parts.join(QStringLiteral(", ")));
 }

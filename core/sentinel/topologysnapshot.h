@@ -68,6 +68,11 @@ struct TopologySnapshot
     // PSUBSCRIBE * (events; it needs the channel rule &*).
     QString failoverDenied;
     QString eventsDenied;
+    // The watcher's master (where the scan and the key pane go), and whether a majority of the sentinels that answered
+    // named it. Not confirmed means the sentinels disagree: nothing with the data password goes to a new address, and
+    // writes wait, until they agree or the user trusts the address (MasterLink::trust()).
+    HostPort watchedMaster;
+    bool masterConfirmed = false;
 
     // One entry of SENTINEL MASTER, REPLICAS or SENTINELS (as a field map), its addresses through the address map.
     static Master masterFrom(const QHash<QByteArray, QByteArray> &fields, const AddressMap &addressMap);
@@ -77,6 +82,11 @@ struct TopologySnapshot
     bool isValid() const { return master.address.isValid(); }
     // True when every sentinel that answered names the same master.
     bool sentinelsAgree() const;
+    // Of the sentinels that answered get-master-addr-by-name, how many; and how many named `address`.
+    int sentinelsAnswering() const;
+    int sentinelsNaming(const HostPort &address) const;
+    // The confirmation in words: "2 of 3 sentinels", "one sentinel only", or who names what when they disagree.
+    QString confirmationText() const;
 };
 
 Q_DECLARE_METATYPE(TopologySnapshot)

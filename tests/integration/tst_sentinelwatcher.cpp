@@ -2,11 +2,14 @@
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
 #include "sentinel/failovertracker.h"
+#include "sentinel/masterlink.h"
 #include "sentinel/masterresolver.h"
 #include "sentinel/sentinelwatcher.h"
 
 #include <QSignalSpy>
 #include <QTest>
+
+#include <optional>
 
 // SentinelWatcher and FailoverTracker against a real sandbox and real faults: SENTINEL FAILOVER, kill -9 of the
 // master, and the loss of the sentinel the watcher connected to first.
@@ -21,6 +24,26 @@ private:
 
     static HostPort local(quint16 port) { return {QStringLiteral("127.0.0.1"), port}; }
 
+    // Another deployment of one master, `replicas` replicas and one sentinel, whose master is also called "vigil".
+    static std::unique_ptr<Sandbox> otherDeployment(int replicas)
+    {
+        SandboxOptions options;
+        options.keys = 10;
+        options.replicas = replicas;
+        options.sentinels = 1;
+        return SandboxFixture::start(options);
+    }
+
+    // Our clients on the sandbox's master (named "vigil"), apart from the one that asks.
+    static int vigilClients(const Sandbox &sandbox)
+    {
+        const QByteArray list = SandboxFixture::onMaster(sandbox, {"CLIENT", "LIST"}).toByteArray();
+        int count = 0;
+        for (const QByteArray &line : list.split('\n'))
+            count += line.contains(" name=vigil ") && !line.contains(" cmd=client|list") ? 1 : 0;
+        return count;
+    }
+
     // Lets the topology settle after a fault, so the next test starts from agreed sentinels.
     void settle() { QVERIFY(SandboxFixture::settle(*m_sandbox)); }
 
@@ -34,6 +57,105 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_sandbox.reset(); }
+
+    // No single sentinel moves the master. An impostor (a real redis-sentinel of another deployment, whose master is
+    // also called "vigil") is given as a fourth seed; it fails over its own deployment and announces +switch-master
+    // "vigil" like a real one would. The three real sentinels outvote it: the master stays, no switch is announced,
+    // and the Deployment tab's confirmation says 3 of 4.
+    void oneSentinelsSwitchDoesNotMoveTheMaster()
+    {
+        const std::unique_ptr<Sandbox> other = otherDeployment(1);
+        QVERIFY(other);
+        const HostPort impostor = local(other->sentinelPorts().first());
+        SentinelTarget t = target();
+        t.seeds.append(impostor);
+        SentinelWatcher watcher(t);
+        watcher.setPollInterval(200);
+        QSignalSpy switched(&watcher, &SentinelWatcher::masterSwitched);
+        QSignalSpy snapshots(&watcher, &SentinelWatcher::snapshotUpdated);
+        bool impostorSwitched = false;
+        connect(&watcher, &SentinelWatcher::eventReceived, this, [&](const SentinelEvent &e) {
+            impostorSwitched = impostorSwitched || (e.name == "+switch-master" && e.reporter == impostor);
+        });
+        watcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 4, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.lastSnapshot().sentinelsAnswering(), 4, 10000);
+        const HostPort real = local(m_sandbox->currentMasterPort());
+        QCOMPARE(watcher.currentMaster(), real);
+        QCOMPARE(watcher.confirmedMaster(), real);
+        QVERIFY(watcher.lastSnapshot().masterConfirmed);
+        QCOMPARE(watcher.lastSnapshot().confirmationText(), QStringLiteral("by 3 of 4 sentinels"));
+        const quint64 epoch = watcher.switchEpoch().value();
+
+        QVERIFY(!other->failover().isError());
+        QTRY_VERIFY_WITH_TIMEOUT(impostorSwitched, 30000);
+        // Polls after it, each asking all four: the real master stands, confirmed by the three.
+        const qsizetype seen = snapshots.size();
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= seen + 3, 10000);
+        QCOMPARE(watcher.currentMaster(), real);
+        QCOMPARE(watcher.confirmedMaster(), real);
+        QCOMPARE(switched.size(), 0);
+        QCOMPARE(watcher.switchEpoch().value(), epoch);
+        const TopologySnapshot s = watcher.lastSnapshot();
+        QCOMPARE(s.sentinelsNaming(local(other->currentMasterPort())), 1);
+        QCOMPARE(s.confirmationText(), QStringLiteral("by 3 of 4 sentinels"));
+    }
+
+    // Two sentinels, one each, naming different masters: nothing with the data password goes to either, a write waits
+    // and then fails with the reason, and goes through once the user trusts the address. The link asks the node's
+    // role before the first write.
+    void writesWaitWhileTheSentinelsDisagree()
+    {
+        const std::unique_ptr<Sandbox> first = otherDeployment(0);
+        const std::unique_ptr<Sandbox> second = otherDeployment(0);
+        QVERIFY(first && second);
+        SentinelTarget t = first->target();
+        t.seeds = {local(first->sentinelPorts().first()), local(second->sentinelPorts().first())};
+        const HostPort named = local(first->currentMasterPort()); // the first seed's word
+        const HostPort other = local(second->currentMasterPort());
+
+        SentinelWatcher watcher(t);
+        MasterLink link(&watcher, ConnectionFactory::standalone());
+        watcher.setPollInterval(200);
+        watcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.lastSnapshot().sentinelsAnswering(), 2, 10000);
+        const TopologySnapshot s = watcher.lastSnapshot();
+        QCOMPARE(watcher.currentMaster(), named);
+        QVERIFY(!watcher.confirmedMaster().isValid());
+        QVERIFY(!s.masterConfirmed);
+        QVERIFY2(s.confirmationText().contains(QStringLiteral("the sentinels disagree")),
+                 qPrintable(s.confirmationText()));
+        QVERIFY(s.confirmationText().contains(QStringLiteral("1 of 2 names %1").arg(named.toString())));
+        QVERIFY(s.confirmationText().contains(QStringLiteral("1 of 2 names %1").arg(other.toString())));
+        QVERIFY(!link.isConfirmed());
+
+        const QByteArray key = "vigil:written-while-they-disagree";
+        std::optional<MasterLink::WriteResult> result;
+        link.sendWrite({"SET", key, "1"}, [&](const MasterLink::WriteResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), MasterLink::waitForMasterMs + 5000);
+        QCOMPARE(result->result.error.step(), QStringLiteral("confirm the master"));
+        QVERIFY2(result->result.error.message().contains(QStringLiteral("the sentinels disagree")),
+                 qPrintable(result->result.error.toString()));
+        QVERIFY(result->result.error.message().contains(QStringLiteral("trust it on the Deployment tab")));
+        // Neither master has a connection from us: nothing was sent, the password included.
+        QCOMPARE(vigilClients(*first), 0);
+        QCOMPARE(vigilClients(*second), 0);
+
+        QSignalSpy confirmation(&link, &MasterLink::confirmationChanged);
+        link.trust(named);
+        QVERIFY(link.isConfirmed());
+        QCOMPARE(confirmation.size(), 1);
+        result.reset();
+        link.sendWrite({"SET", key, "2"}, [&](const MasterLink::WriteResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY2(result->result.ok(), qPrintable(result->result.error.toString()));
+        QVERIFY(link.connection());
+        QCOMPARE(link.connection()->commandCount("ROLE"), quint64(1));
+        QCOMPARE(vigilClients(*first), 1); // the link's; the watcher's own waits for the sentinels
+        QCOMPARE(vigilClients(*second), 0);
+        QCOMPARE(SandboxFixture::onMaster(*first, {"GET", key}).toByteArray(), QByteArray("2"));
+        QVERIFY(SandboxFixture::onMaster(*second, {"GET", key}).isNil());
+    }
 
     void snapshotShowsTheTopology()
     {
@@ -83,8 +205,9 @@ private Q_SLOTS:
                 happened.append(QStringLiteral("+switch-master"));
         });
         connect(&watcher, &SentinelWatcher::masterSwitched, this, [&] { happened.append(QStringLiteral("switched")); });
-        // No timed polls: only the two at start (once a sentinel answers, once the master does). The switch must then
-        // come from the first +switch-master, as soon as it arrives.
+        // No timed polls: only the two at start (once a sentinel answers, once the master does). No single sentinel
+        // moves the master: the switch must come with the second +switch-master, the majority of the three sentinels,
+        // as soon as it arrives, and without waiting for a poll.
         watcher.setPollInterval(24 * 3600 * 1000);
         watcher.start();
         QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 3, 10000);
@@ -96,8 +219,9 @@ private Q_SLOTS:
         happened.clear();
         QVERIFY(!m_sandbox->failover().isError());
         QVERIFY(switched.wait(30000));
-        const qsizetype heard = happened.indexOf(QStringLiteral("+switch-master"));
-        QVERIFY2(heard >= 0 && happened.indexOf(QStringLiteral("switched")) == heard + 1,
+        const qsizetype first = happened.indexOf(QStringLiteral("+switch-master"));
+        const qsizetype second = happened.indexOf(QStringLiteral("+switch-master"), first + 1);
+        QVERIFY2(first >= 0 && second == first + 1 && happened.indexOf(QStringLiteral("switched")) == second + 1,
                  qPrintable(happened.join(QLatin1Char(','))));
         QCOMPARE(switched.first().at(0).value<HostPort>(), before);
         const HostPort after = switched.first().at(1).value<HostPort>();
