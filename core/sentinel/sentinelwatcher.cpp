@@ -14,6 +14,7 @@ struct SentinelWatcher::Link
     RedisConnection *commands = nullptr; // polls
     QTimer *retry = nullptr;
     int failures = 0;
+    QString lastError; // why it last failed, for the snapshot
     bool subscribed = false;
     bool seed = false;
 };
@@ -22,6 +23,22 @@ namespace {
 HostPort addressOf(const QHash<QByteArray, QByteArray> &map)
 {
     return {QString::fromUtf8(map.value("ip")), static_cast<quint16>(map.value("port").toUInt())};
+}
+
+// The events of a failover under way, up to the switch (which noteMaster() marks) and its end.
+bool isFailoverStep(const QByteArray &name)
+{
+    return name == "+try-failover" || name.startsWith("+failover-state-") || name == "+elected-leader"
+           || name == "+selected-slave" || name == "+promoted-slave" || name.startsWith("+slave-reconf")
+           || name == "+failover-end" || name == "+failover-end-for-timeout";
+}
+
+bool answered(const TopologySnapshot &snapshot, const HostPort &sentinel)
+{
+    for (const TopologySnapshot::Sentinel &s : snapshot.sentinels)
+        if (s.address == sentinel)
+            return s.reach == TopologySnapshot::Sentinel::Reach::Answered;
+    return false;
 }
 
 // Closes a connection and deletes it once control is back in the event loop; it may be the caller's caller.
@@ -161,8 +178,14 @@ void SentinelWatcher::openLink(Link *link)
     connect(link->commands, &RedisConnection::ready, this, [this, link] {
         if (!std::exchange(m_failoverProbed, true) && !m_target.readOnly)
             probeFailover(link->commands);
-        if (!m_snapshot.isValid() && m_pollOutstanding == 0)
-            pollNow();
+        // The first poll, or a sentinel the last snapshot had to call "connecting": ask again at once, rather than
+        // leave it so for a whole interval (the diagram showed it red for two seconds after every launch).
+        if (!m_snapshot.isValid() || !answered(m_snapshot, link->address)) {
+            if (m_pollOutstanding > 0)
+                m_pollAgain = true; // the poll in flight did not ask this one
+            else
+                pollNow();
+        }
     });
     link->events->open();
     link->commands->open();
@@ -184,6 +207,7 @@ void SentinelWatcher::handleLinkFailed(Link *link, const VigilError &error)
     const bool wasSubscribed = link->subscribed;
     link->subscribed = false;
     ++link->failures;
+    link->lastError = error.toString();
     if (wasSubscribed || link->failures == 1)
         Q_EMIT sentinelLost(link->address, error);
     // Back off: 250 ms, 500 ms, 1 s, ... up to 5 s between attempts.
@@ -205,6 +229,8 @@ void SentinelWatcher::handleMessage(Link *link, const RespValue &message)
 
     if (!event.isAbout(m_masterName))
         return;
+    if (isFailoverStep(event.name))
+        m_settleClock.start();
     if (event.name == "+switch-master" && event.newMaster.isValid()) {
         if (!m_master.isValid())
             m_master = event.oldMaster;
@@ -224,6 +250,7 @@ void SentinelWatcher::noteMaster(const HostPort &address)
     if (!old.isValid())
         return; // the first address we learn is no switch
     m_epoch.bump(address);
+    m_settleClock.start();
     ensureMasterConnection();
     Q_EMIT masterSwitched(old, address);
 }
@@ -380,10 +407,31 @@ void SentinelWatcher::finishPoll()
         }
         found->reportedMaster = it.value();
         found->error = m_answerErrors.value(it.key());
+        found->reach = found->error.isEmpty() ? TopologySnapshot::Sentinel::Reach::Answered
+                                              : TopologySnapshot::Sentinel::Reach::Failed;
     }
+    // One that did not answer has either failed (its link did, and says why) or not been asked yet: its connection
+    // is still being made, or it was only just discovered. The latter is no fault.
     for (TopologySnapshot::Sentinel &s : snapshot.sentinels) {
-        if (!m_answers.contains(s.address) && s.error.isEmpty())
-            s.error = tr("not connected");
+        if (m_answers.contains(s.address))
+            continue;
+        const Link *link = m_links.value(s.address);
+        if (link && link->failures > 0) {
+            s.reach = TopologySnapshot::Sentinel::Reach::Failed;
+            if (s.error.isEmpty())
+                s.error = link->lastError.isEmpty() ? tr("not connected") : link->lastError;
+        } else {
+            s.reach = TopologySnapshot::Sentinel::Reach::Connecting;
+        }
+    }
+    // During a failover, and for a while after a switch, replicas without a link are re-syncing, not down.
+    snapshot.settling = (m_settleClock.isValid() && !m_settleClock.hasExpired(TopologySnapshot::switchGraceMs))
+                        || snapshot.master.flags.contains("failover_in_progress");
+    for (const TopologySnapshot::Replica &r : std::as_const(snapshot.replicas))
+        snapshot.settling = snapshot.settling || r.flags.contains("promoted") || r.flags.contains("reconf_");
+    for (TopologySnapshot::Replica &r : snapshot.replicas) {
+        const bool down = r.flags.contains("s_down") || r.flags.contains("o_down");
+        r.resyncing = snapshot.settling && !down && (r.flags.contains("disconnected") || r.masterLinkStatus != "ok");
     }
     // During a failover the leader names the old master until its very end, while the others have already switched:
     // a poll only moves the master when most of the sentinels that answered agree on the new address.
