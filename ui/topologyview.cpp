@@ -206,9 +206,10 @@ QList<TopologyView::Box> TopologyView::sentinelBoxes() const
             if (!s.error.isEmpty())
                 b.lines.append(s.error);
         } else if (disagrees && m_snapshot.settling) {
-            // During a failover the leader names the old master until its very end.
+            // During a failover the sentinels switch one by one, the leader names the old master until its very end,
+            // and a sentinel reconfiguring the replicas already names the promoted one.
             b.state = State::Settling;
-            b.lines.append(tr("⟳ still says %1").arg(s.reportedMaster.toString()));
+            b.lines.append(tr("⟳ says %1 (failover under way)").arg(s.reportedMaster.toString()));
         } else if (disagrees) {
             b.state = State::Fault;
             b.lines.append(tr("⚠ disagrees: says %1").arg(s.reportedMaster.toString()));

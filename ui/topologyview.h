@@ -9,7 +9,8 @@
 // master to each replica, monitoring edges from each sentinel to the master it believes in. Every state has a colour
 // and a word (or symbol), never a colour alone, and red is kept for a fault the user should act on: a node that has
 // not answered yet is "connecting…" in grey, a replica Sentinel reconfigures during (and just after) a failover is
-// "re-syncing" in amber, and a sentinel that still names the old master then "still says" it, in amber too. The
+// "re-syncing" in amber, and a sentinel that names another master then (the old one, or already the new one) "says"
+// it with "(failover under way)", in amber too. The
 // quorum and CKQUORUM's answer are written under the diagram.
 //
 // A screen reader gets the same words: the accessible description is the summary and one line a node, kept up to

@@ -136,8 +136,8 @@ private Q_SLOTS:
     }
 
     // A failover asked for: from the request until both replicas are linked to the new master again, the diagram
-    // raises no alarm. Replicas Sentinel reconfigures are "re-syncing", and sentinels still naming the old master
-    // "still say" it, in amber.
+    // raises no alarm. Replicas Sentinel reconfigures are "re-syncing", and sentinels naming another master than the
+    // polled one "say" it "(failover under way)", in amber.
     void aFailoverRaisesNoAlarm()
     {
         MainWindow window;
@@ -191,7 +191,7 @@ private Q_SLOTS:
         const HostPort reporter(QStringLiteral("127.0.0.1"), m_sandbox->sentinelPorts().first());
         for (const QByteArray &from : {QByteArray("6379"), QByteArray("6380"), QByteArray("6381")}) {
             const QByteArray master = "master vigil 127.0.0.1 " + from;
-            for (const QByteArray &name : {"+try-failover", "+elected-leader", "+failover-end"})
+            for (const char *name : {"+try-failover", "+elected-leader", "+failover-end"})
                 tracker.handleEvent(SentinelEvent::parse(name, master, reporter));
             tracker.handleEvent(
                 SentinelEvent::parse("+switch-master", "vigil 127.0.0.1 " + from + " 127.0.0.1 7000", reporter));
@@ -313,6 +313,11 @@ private Q_SLOTS:
             anyStartsWith(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1 · ✗ unreachable").arg(sentinel)),
             15000);
         QVERIFY(!lineFor(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1").arg(sentinel)).isEmpty());
+        // Once a poll has been through, the box says why, naming the node.
+        QTRY_VERIFY_WITH_TIMEOUT(lineFor(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1").arg(sentinel))
+                                     .contains(QStringLiteral("✗ unreachable · sentinel 127.0.0.1:%1: ").arg(sentinel)),
+                                 15000);
+        QCOMPARE(view->stateOf(HostPort(QStringLiteral("127.0.0.1"), sentinel)), TopologyView::State::Fault);
         settle();
     }
 

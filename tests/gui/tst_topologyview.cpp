@@ -6,7 +6,7 @@
 
 // The diagram's words and colours for the states a watcher reports, without a sandbox: a sentinel that has not
 // answered yet is "connecting…" and no alarm, a failed one is; a replica Sentinel re-syncs after a failover is no
-// alarm, a replica it flags down is; a sentinel that still names the old master during a failover is no alarm, one
+// alarm, a replica it flags down is; a sentinel that names another master during a failover is no alarm, one
 // that disagrees otherwise is. The accessible description says the same, and every address fits its box.
 class TestTopologyView final : public QObject
 {
@@ -138,8 +138,9 @@ private Q_SLOTS:
         s.sentinels[2] = sentinel(41133, Reach::Answered, node(34755)); // the leader, until the very end
         view.setSnapshot(s);
         QVERIFY(view.alarms().isEmpty());
-        QCOMPARE(lineOf(view, QStringLiteral("sentinel 127.0.0.1:41133")),
-                 QStringLiteral("sentinel 127.0.0.1:41133 · ⟳ still says 127.0.0.1:34755 · ping 100 ms ago"));
+        QCOMPARE(
+            lineOf(view, QStringLiteral("sentinel 127.0.0.1:41133")),
+            QStringLiteral("sentinel 127.0.0.1:41133 · ⟳ says 127.0.0.1:34755 (failover under way) · ping 100 ms ago"));
         s.settling = false;
         view.setSnapshot(s);
         QCOMPARE(view.stateOf(node(41133)), TopologyView::State::Fault);
