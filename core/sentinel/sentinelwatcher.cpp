@@ -263,6 +263,10 @@ void SentinelWatcher::ensureMasterConnection()
         && m_masterConnection->options().port == m_master.port
         && m_masterConnection->state() != RedisConnection::State::Failed)
         return;
+    // A failure of the connection to another node says nothing about this one.
+    if (!m_masterConnection || m_masterConnection->options().host != m_master.host
+        || m_masterConnection->options().port != m_master.port)
+        m_masterError.clear();
     discard(m_masterConnection);
     m_roleDenied = false;
     m_infoDenied = false;
@@ -331,7 +335,18 @@ void SentinelWatcher::pollNow()
             m_pending.error
                 = r.error.isError() ? r.error.toString() : primary->commands->errorFor(command, r.value).toString();
         } else {
-            m_pending.master = TopologySnapshot::masterFrom(r.value.toFieldMap(), m_target.addressMap);
+            // Only what Sentinel says: the master's own answers (ROLE, INFO, DBSIZE) come on another connection and
+            // may well have arrived first. Replacing the whole part lost them now and then, and the Deployment tab
+            // then said the master was not answering for a whole interval.
+            const TopologySnapshot::Master said
+                = TopologySnapshot::masterFrom(r.value.toFieldMap(), m_target.addressMap);
+            TopologySnapshot::Master &master = m_pending.master;
+            master.address = said.address;
+            master.runId = said.runId;
+            master.flags = said.flags;
+            master.configEpoch = said.configEpoch;
+            master.otherSentinels = said.otherSentinels;
+            master.quorum = said.quorum;
         }
         done();
     });
@@ -364,8 +379,8 @@ void SentinelWatcher::pollNow()
     });
     if (m_masterConnection && m_masterConnection->isReady())
         pollMaster(done);
-    else
-        m_pending.master.error = m_masterError.isEmpty() ? tr("not connected yet") : m_masterError;
+    else if (!m_masterError.isEmpty())
+        m_pending.master.error = m_masterError; // while its connection is still being made: no error, connecting
     // Every sentinel's own answer, so that disagreement shows.
     for (Link *link : std::as_const(m_links)) {
         if (!link->commands || !link->commands->isReady())
