@@ -218,7 +218,9 @@ void DeploymentPanel::update()
             setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), snapshot.master.error);
     }
     m_status = tr("master %1 (%2) · %3 sentinels known")
-                   .arg(address, role.isEmpty() ? tr("not answering") : role)
+                   .arg(address, !role.isEmpty()                   ? role
+                                 : snapshot.master.error.isEmpty() ? tr("connecting…")
+                                                                   : tr("not answering"))
                    .arg(watcher->knownSentinels().size());
     if (!snapshot.master.roleVerified)
         m_status += QStringLiteral(" · ") + unverified;

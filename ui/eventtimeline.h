@@ -8,12 +8,16 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QScrollArea;
+class QStandardItem;
 class QStandardItemModel;
 class QTableView;
 class QTimer;
 
-// The failover records on a time axis each: one row per failover, its phases as ticks from detection to the end, its
-// duration; a failover in progress grows live.
+// The failover records, newest first, each on a time axis: its headline (old and new master, duration), a bar with a
+// tick where each phase was reached, and below it every phase labelled with its time since the start (a phase not
+// reached is greyed, so a missing one shows). A tooltip over a phase gives its time of day and the Sentinel event that
+// marked it. A failover in progress grows live. It sits in a scroll area: the wheel goes through older records.
 class FailoverChart final : public QWidget
 {
     Q_OBJECT
@@ -21,16 +25,35 @@ class FailoverChart final : public QWidget
 
 public:
     explicit FailoverChart(QWidget *parent = nullptr);
-    void setRecord(const FailoverRecord &record); // adds or updates it, by id
-    const QList<FailoverRecord> &records() const { return m_records; }
+    void setRecord(const FailoverRecord &record);                      // adds or updates it, by id
+    const QList<FailoverRecord> &records() const { return m_records; } // oldest first, as the tracker keeps them
+    // One line a record, in the order drawn: newest first.
     QStringList recordTexts() const;
+    // Where a record and one of its phase labels are drawn (empty when it is not), for tests and tooltips.
+    QRect recordRect(int id) const;
+    QRect phaseRect(int id, FailoverRecord::Phase phase) const;
+    // What the tooltip over a phase says: "leader elected at 10:31:12.345 (+0.12 s)" and the event that marked it.
+    QString phaseToolTip(int id, FailoverRecord::Phase phase) const;
+    // The word under a phase's mark ("detect", "leader", …, "end").
+    static QString phaseLabel(FailoverRecord::Phase phase);
     QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
+
+Q_SIGNALS:
+    // A record that was not there before (the view scrolls to it).
+    void recordAdded(int id);
 
 protected:
+    bool event(QEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    struct Layout;
+    Layout layoutFor(int width) const;
     QString headline(const FailoverRecord &record) const;
+    void stateChanged();
     QList<FailoverRecord> m_records;
     QTimer *m_live = nullptr;
 };
@@ -64,8 +87,10 @@ public:
     QString droppedText() const;
     // How often the filter has checked an event (the tests read it: one event added, one check).
     qint64 filterChecks() const;
-    void setRecord(const FailoverRecord &record) { m_chart->setRecord(record); }
+    void setRecord(const FailoverRecord &record);
     FailoverChart *chart() const { return m_chart; }
+    QScrollArea *chartArea() const { return m_chartArea; }
+    QTableView *table() const { return m_table; }
     int visibleEventCount() const;
     QStringList visibleEventNames() const;
     void setKindFilter(Kind kind);
@@ -79,7 +104,13 @@ private:
     void applyFilters();
     void exportInteractively();
     void dropOldest();
+    void fitColumns(const QList<QStandardItem *> &row);
+    void fitChart();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
     QStandardItemModel *m_model = nullptr;
     EventFilter *m_proxy = nullptr;
     QLabel *m_droppedLabel = nullptr;
@@ -87,6 +118,7 @@ private:
     QComboBox *m_kind = nullptr;
     QLineEdit *m_instance = nullptr;
     FailoverChart *m_chart = nullptr;
+    QScrollArea *m_chartArea = nullptr;
     QList<SentinelEvent> m_events; // the rows of m_model, in order
     int m_capacity = defaultCapacity;
     qint64 m_dropped = 0;

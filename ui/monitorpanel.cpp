@@ -31,8 +31,11 @@ MonitorPanel::MonitorPanel(QWidget *parent)
     m_timeline = new EventTimeline(splitter);
     splitter->addWidget(m_topology);
     splitter->addWidget(m_timeline);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    // Half and half: at 1024×700 the diagram keeps every box and address, and the table six rows or more.
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(0, false);
+    splitter->setCollapsible(1, false);
     layout->addWidget(splitter, 1);
     updateEnabled();
 }

@@ -3,15 +3,33 @@
 #include "plural.h"
 #include "sentinel/masterresolver.h"
 
+#include <QHelpEvent>
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
+#include <QToolTip>
 
 namespace {
 const QColor good(0x2a, 0xa1, 0x98);
 const QColor warn(0xb5, 0x89, 0x00);
 const QColor bad(0xdc, 0x32, 0x2f);
 const QColor neutral(0x65, 0x7b, 0x83);
+
+QColor colourOf(TopologyView::State state)
+{
+    switch (state) {
+    case TopologyView::State::Good:
+        return good;
+    case TopologyView::State::Connecting:
+        return neutral;
+    case TopologyView::State::Settling:
+    case TopologyView::State::Warning:
+        return warn;
+    case TopologyView::State::Fault:
+        return bad;
+    }
+    return neutral;
+}
 
 QString ago(qint64 ms)
 {
@@ -24,6 +42,15 @@ QString bytes(qint64 n)
 {
     return QLocale().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat);
 }
+
+bool isDown(const QByteArray &flags)
+{
+    return flags.contains("s_down") || flags.contains("o_down");
+}
+
+constexpr int margin = 6;
+constexpr int gap = 8;
+constexpr int quorumHeight = 20;
 } // namespace
 
 TopologyView::TopologyView(QWidget *parent)
@@ -31,39 +58,58 @@ TopologyView::TopologyView(QWidget *parent)
 {
     setObjectName(QStringLiteral("topology"));
     setAutoFillBackground(true);
+    setMouseTracking(true);
+    setAccessibleName(tr("Topology diagram"));
+    stateChanged();
 }
 
 void TopologyView::setSnapshot(const TopologySnapshot &snapshot)
 {
     m_snapshot = snapshot;
-    setToolTip(quorumText()); // the line under the diagram is elided when the pane is narrow
     if (snapshot.master.address == m_switchedTo)
         m_switchedTo = {};
     // A sentinel that answered this poll is reachable.
     for (const TopologySnapshot::Sentinel &s : snapshot.sentinels)
-        if (s.reportedMaster.isValid())
+        if (s.reach == TopologySnapshot::Sentinel::Reach::Answered)
             m_unreachable.remove(s.address);
-    update();
+    stateChanged();
 }
 
 void TopologyView::noteMasterSwitched(const HostPort &, const HostPort &newMaster)
 {
     m_switchedTo = newMaster;
-    update();
+    stateChanged();
 }
 
 void TopologyView::setSentinelReachable(const HostPort &sentinel, bool reachable)
 {
-    if (reachable)
+    if (reachable) {
         m_unreachable.remove(sentinel);
-    else
+        m_subscribed.insert(sentinel);
+    } else {
         m_unreachable.insert(sentinel);
-    update();
+        m_subscribed.remove(sentinel);
+    }
+    stateChanged();
 }
 
 void TopologyView::setWatching(bool watching)
 {
     m_watching = watching;
+    stateChanged();
+}
+
+// The tooltip of the line under the diagram (elided when the pane is narrow) and what a screen reader reads.
+void TopologyView::stateChanged()
+{
+    setToolTip(quorumText());
+    QStringList description{quorumText()};
+    const QStringList alarmed = alarms();
+    description.append(alarmed.isEmpty() ? tr("No alarms.")
+                                         : tr("%1:").arg(countOf(alarmed.size(), tr("alarm"), tr("alarms"))));
+    description.append(alarmed);
+    description.append(nodeTexts());
+    setAccessibleDescription(description.join(QLatin1Char('\n')));
     update();
 }
 
@@ -73,18 +119,26 @@ QList<TopologyView::Box> TopologyView::masterBoxes() const
         return {};
     Box b;
     b.title = tr("master");
+    b.row = 1;
     const TopologySnapshot::Master &m = m_snapshot.master;
     if (m_switchedTo.isValid() && m_switchedTo != m.address) {
+        b.node = m_switchedTo;
         b.address = m_switchedTo.toString();
         b.lines = {tr("⇄ switched here (+switch-master)"), tr("was %1").arg(m.address.toString())};
-        b.colour = warn;
+        b.state = State::Settling;
         return {b};
     }
+    b.node = m.address;
     b.address = m.address.toString();
-    const bool down = m.flags.contains("s_down") || m.flags.contains("o_down");
-    b.colour = down ? bad : good;
-    b.problem = down;
-    b.lines.append(down ? tr("✗ %1").arg(QString::fromLatin1(m.flags)) : tr("✓ up"));
+    if (isDown(m.flags)) {
+        b.state = State::Fault;
+        b.lines.append(tr("✗ %1").arg(QString::fromLatin1(m.flags)));
+    } else if (m.flags.contains("failover_in_progress")) {
+        b.state = State::Settling;
+        b.lines.append(tr("⟳ failover under way"));
+    } else {
+        b.lines.append(tr("✓ up"));
+    }
     b.lines.append(tr("config epoch %1").arg(m.configEpoch));
     if (m.replicationOffset >= 0)
         b.lines.append(tr("offset %1").arg(QLocale().toString(m.replicationOffset)));
@@ -101,20 +155,26 @@ QList<TopologyView::Box> TopologyView::replicaBoxes() const
     for (const TopologySnapshot::Replica &r : m_snapshot.replicas) {
         Box b;
         b.title = tr("replica");
+        b.row = 2;
+        b.node = r.address;
         b.address = r.address.toString();
-        const bool down = r.flags.contains("s_down") || r.flags.contains("disconnected");
-        const bool linkDown = r.masterLinkStatus != "ok";
-        if (down) {
-            b.colour = bad;
+        if (isDown(r.flags)) {
+            b.state = State::Fault;
             b.lines.append(tr("✗ down (%1)").arg(QString::fromLatin1(r.flags)));
-        } else if (linkDown) {
-            b.colour = warn;
+        } else if (r.resyncing) {
+            // Sentinel reconfigures it (or has just done so) and reconnects to it: expected, and it passes.
+            b.state = State::Settling;
+            b.lines.append(tr("⟳ re-syncing after the failover"));
+        } else if (r.flags.contains("disconnected")) {
+            // Sentinel has no link to it yet; it would flag it s_down if that lasted.
+            b.state = State::Connecting;
+            b.lines.append(tr("… connecting…"));
+        } else if (r.masterLinkStatus != "ok") {
+            b.state = State::Warning;
             b.lines.append(tr("⚠ link to master down"));
         } else {
-            b.colour = good;
             b.lines.append(tr("✓ link up"));
         }
-        b.problem = down || linkDown;
         if (r.lagBytes >= 0)
             b.lines.append(tr("lag %1").arg(bytes(r.lagBytes)));
         else if (m_snapshot.master.infoDenied)
@@ -128,43 +188,86 @@ QList<TopologyView::Box> TopologyView::replicaBoxes() const
 
 QList<TopologyView::Box> TopologyView::sentinelBoxes() const
 {
+    using Reach = TopologySnapshot::Sentinel::Reach;
     QList<Box> boxes;
     const HostPort master = m_snapshot.master.address;
     for (const TopologySnapshot::Sentinel &s : m_snapshot.sentinels) {
         Box b;
         b.title = tr("sentinel");
+        b.row = 0;
+        b.node = s.address;
         b.address = s.address.toString();
-        const bool unreachable = m_unreachable.contains(s.address) || s.flags.contains("s_down")
-                                 || (!s.reportedMaster.isValid() && !s.error.isEmpty());
-        const bool disagrees = s.reportedMaster.isValid() && s.reportedMaster != master;
-        if (unreachable) {
-            b.colour = bad;
+        const bool failed = m_unreachable.contains(s.address) || s.flags.contains("s_down") || s.reach == Reach::Failed;
+        const bool answered = s.reach == Reach::Answered;
+        const bool disagrees = answered && s.reportedMaster.isValid() && s.reportedMaster != master;
+        if (failed) {
+            b.state = State::Fault;
             b.lines.append(tr("✗ unreachable"));
+            if (!s.error.isEmpty())
+                b.lines.append(s.error);
+        } else if (disagrees && m_snapshot.settling) {
+            // During a failover the sentinels switch one by one, the leader names the old master until its very end,
+            // and a sentinel reconfiguring the replicas already names the promoted one.
+            b.state = State::Settling;
+            b.lines.append(tr("⟳ says %1 (failover under way)").arg(s.reportedMaster.toString()));
         } else if (disagrees) {
-            b.colour = bad;
+            b.state = State::Fault;
             b.lines.append(tr("⚠ disagrees: says %1").arg(s.reportedMaster.toString()));
-        } else {
-            b.colour = good;
+        } else if (answered) {
             b.lines.append(tr("✓ reachable"));
+            // It names the master drawn below (the one that disagrees says which it names instead).
+            if (s.reportedMaster.isValid())
+                b.lines.append(tr("names the master"));
+        } else if (m_subscribed.contains(s.address)) {
+            b.lines.append(tr("✓ reachable"));
+            b.lines.append(tr("waiting for its answer"));
+        } else {
+            b.state = State::Connecting;
+            b.lines.append(tr("… connecting…"));
         }
-        b.problem = unreachable || disagrees;
-        if (!disagrees && s.reportedMaster.isValid())
-            b.lines.append(tr("says %1").arg(s.reportedMaster.toString()));
-        b.lines.append(tr("flags %1").arg(QString::fromLatin1(s.flags.isEmpty() ? QByteArray("?") : s.flags)));
-        b.lines.append(tr("ping %1").arg(ago(s.lastOkPingMs)));
+        // Its own flags say "sentinel", which the row says already.
+        if (!s.flags.isEmpty() && s.flags != "sentinel")
+            b.lines.append(tr("flags %1").arg(QString::fromLatin1(s.flags)));
+        if (s.lastOkPingMs >= 0)
+            b.lines.append(tr("ping %1").arg(ago(s.lastOkPingMs)));
         boxes.append(b);
     }
     return boxes;
 }
 
+QList<TopologyView::Box> TopologyView::boxes() const
+{
+    return sentinelBoxes() + masterBoxes() + replicaBoxes();
+}
+
+QString TopologyView::text(const Box &b)
+{
+    return b.title + QLatin1Char(' ') + b.address + QStringLiteral(" · ") + b.lines.join(QStringLiteral(" · "));
+}
+
 QStringList TopologyView::nodeTexts() const
 {
     QStringList texts;
-    for (const QList<Box> &row : {sentinelBoxes(), masterBoxes(), replicaBoxes()})
-        for (const Box &b : row)
-            texts.append(b.title + QLatin1Char(' ') + b.address + QStringLiteral(" · ")
-                         + b.lines.join(QStringLiteral(" · ")));
+    for (const Box &b : boxes())
+        texts.append(text(b));
     return texts;
+}
+
+QStringList TopologyView::alarms() const
+{
+    QStringList texts;
+    for (const Box &b : boxes())
+        if (b.state == State::Fault)
+            texts.append(text(b));
+    return texts;
+}
+
+TopologyView::State TopologyView::stateOf(const HostPort &address) const
+{
+    for (const Box &b : boxes())
+        if (b.node == address)
+            return b.state;
+    return State::Connecting;
 }
 
 QString TopologyView::quorumText() const
@@ -180,81 +283,141 @@ QString TopologyView::quorumText() const
                                  : tr("✗ %1").arg(QString::fromUtf8(m_snapshot.quorumText)));
 }
 
+// Three rows (sentinels, master, replicas), each box as wide as the row allows up to 220 px, and as tall as its lines
+// need while the row has room. The address is a line of its own, so a narrow box keeps the port in view.
+QList<QRect> TopologyView::layout(const QList<Box> &all) const
+{
+    const int rowHeight = (height() - 2 * margin - quorumHeight) / 3;
+    const int lineHeight = fontMetrics().height();
+    QList<QRect> rects(all.size());
+    for (int row = 0; row < 3; ++row) {
+        QList<int> members;
+        int lines = 0;
+        for (int i = 0; i < all.size(); ++i) {
+            if (all.at(i).row == row) {
+                members.append(i);
+                lines = qMax(lines, static_cast<int>(all.at(i).lines.size()));
+            }
+        }
+        if (members.isEmpty())
+            continue;
+        const int n = static_cast<int>(members.size());
+        const int w = qMin(220, (width() - 2 * margin - (n - 1) * gap) / n);
+        const int h = qMin(rowHeight - 8, lineHeight * (1 + lines) + 14);
+        const int y = margin + row * rowHeight + (rowHeight - h) / 2;
+        int x = (width() - (n * w + (n - 1) * gap)) / 2;
+        for (int i : std::as_const(members)) {
+            rects[i] = QRect(x, y, w, h);
+            x += w + gap;
+        }
+    }
+    return rects;
+}
+
+QRect TopologyView::nodeRect(const HostPort &address) const
+{
+    const QList<Box> all = boxes();
+    const QList<QRect> rects = layout(all);
+    for (int i = 0; i < all.size(); ++i)
+        if (all.at(i).node == address)
+            return rects.at(i);
+    return {};
+}
+
+bool TopologyView::event(QEvent *e)
+{
+    // Over a node: its lines in full (a narrow box elides them). Elsewhere: the quorum line.
+    if (e->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(e);
+        const QList<Box> all = boxes();
+        const QList<QRect> rects = layout(all);
+        for (int i = 0; i < all.size(); ++i) {
+            if (rects.at(i).contains(help->pos())) {
+                const Box &b = all.at(i);
+                QToolTip::showText(help->globalPos(),
+                                   b.title + QLatin1Char(' ') + b.address + QLatin1Char('\n')
+                                       + b.lines.join(QLatin1Char('\n')),
+                                   this, rects.at(i));
+                return true;
+            }
+        }
+    }
+    return QWidget::event(e);
+}
+
 void TopologyView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
-    const QList<Box> sentinels = sentinelBoxes();
-    const QList<Box> masters = masterBoxes();
-    const QList<Box> replicas = replicaBoxes();
-    const int margin = 10;
-    const int rowHeight = (height() - 2 * margin - 24) / 3;
+    const QList<Box> all = boxes();
+    const QList<QRect> rects = layout(all);
     const QFontMetrics fm(font());
     const int lineHeight = fm.height();
 
-    const auto layoutRow = [&](const QList<Box> &row, int y) {
-        QList<QRect> rects;
-        if (row.isEmpty())
-            return rects;
-        const int n = static_cast<int>(row.size());
-        const int w = qMin(220, (width() - 2 * margin) / n - 12);
-        const int h = qMin(rowHeight - 16, lineHeight * (2 + static_cast<int>(row.first().lines.size())) + 10);
-        const int total = n * w + (n - 1) * 12;
-        int x = (width() - total) / 2;
-        for (int i = 0; i < n; ++i) {
-            rects.append(QRect(x, y + (rowHeight - h) / 2, w, h));
-            x += w + 12;
-        }
-        return rects;
-    };
-    const QList<QRect> sRects = layoutRow(sentinels, margin);
-    const QList<QRect> mRects = layoutRow(masters, margin + rowHeight);
-    const QList<QRect> rRects = layoutRow(replicas, margin + 2 * rowHeight);
-
-    // Edges first: monitoring (dashed), replication (solid, with the lag).
-    if (!mRects.isEmpty()) {
-        const QRect m = mRects.first();
-        for (int i = 0; i < sRects.size(); ++i) {
-            QPen pen(sentinels.at(i).problem ? bad : neutral, 1.2, Qt::DashLine);
-            p.setPen(pen);
-            p.drawLine(sRects.at(i).center().x(), sRects.at(i).bottom(), m.center().x(), m.top());
-        }
-        for (int i = 0; i < rRects.size(); ++i) {
-            QPen pen(replicas.at(i).problem ? bad : good, 2, replicas.at(i).problem ? Qt::DotLine : Qt::SolidLine);
-            p.setPen(pen);
-            p.drawLine(m.center().x(), m.bottom(), rRects.at(i).center().x(), rRects.at(i).top());
+    // Edges first: monitoring from each sentinel (dashed), replication to each replica (solid while the link is up).
+    QRect master;
+    for (int i = 0; i < all.size(); ++i)
+        if (all.at(i).row == 1)
+            master = rects.at(i);
+    if (master.isValid()) {
+        for (int i = 0; i < all.size(); ++i) {
+            const Box &b = all.at(i);
+            const QRect r = rects.at(i);
+            if (b.row == 0) {
+                const bool alarm = b.state == State::Fault || b.state == State::Warning;
+                p.setPen(QPen(alarm ? colourOf(b.state) : neutral, 1.2, Qt::DashLine));
+                p.drawLine(r.center().x(), r.bottom(), master.center().x(), master.top());
+            } else if (b.row == 2) {
+                const Qt::PenStyle style = b.state == State::Good                                 ? Qt::SolidLine
+                                           : b.state == State::Fault || b.state == State::Warning ? Qt::DotLine
+                                                                                                  : Qt::DashLine;
+                p.setPen(QPen(colourOf(b.state), 2, style));
+                p.drawLine(master.center().x(), master.bottom(), r.center().x(), r.top());
+            }
         }
     }
 
-    const auto drawBox = [&](const Box &b, const QRect &r) {
-        p.setPen(QPen(b.colour, b.problem ? 2.5 : 1.5));
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics smallMetrics(small);
+    const QFontMetrics boldMetrics(bold);
+    for (int i = 0; i < all.size(); ++i) {
+        const Box &b = all.at(i);
+        const QRect r = rects.at(i);
+        const QColor colour = colourOf(b.state);
+        const bool alarm = b.state == State::Fault || b.state == State::Warning;
+        p.setPen(QPen(colour, alarm ? 2.5 : 1.5, b.state == State::Connecting ? Qt::DashLine : Qt::SolidLine));
         p.setBrush(palette().base());
         p.drawRoundedRect(r, 6, 6);
-        p.fillRect(QRect(r.left() + 1, r.top() + 1, 6, r.height() - 2), b.colour);
-        QFont bold = font();
-        bold.setBold(true);
+        p.fillRect(QRect(r.left() + 1, r.top() + 1, 6, r.height() - 2), colour);
+        // The role, as a legend on the top border.
+        const QString legend = b.title;
+        const QRect legendRect(r.left() + 14, r.top() - smallMetrics.ascent() / 2 - 1,
+                               smallMetrics.horizontalAdvance(legend) + 6, smallMetrics.height());
+        p.fillRect(legendRect, palette().window());
+        p.setFont(small);
+        p.setPen(palette().placeholderText().color());
+        p.drawText(legendRect, Qt::AlignCenter, legend);
+
+        const QRect text = r.adjusted(11, 6, -4, -4);
         p.setFont(bold);
         p.setPen(palette().text().color());
-        const QRect text = r.adjusted(12, 4, -6, -4);
-        p.drawText(text.left(), text.top() + fm.ascent(),
-                   fm.elidedText(b.title + QLatin1Char(' ') + b.address, Qt::ElideRight, text.width()));
+        int y = text.top() + fm.ascent();
+        // Cut in the middle if ever it must: the port is what tells the nodes apart.
+        p.drawText(text.left(), y, boldMetrics.elidedText(b.address, Qt::ElideMiddle, text.width()));
         p.setFont(font());
-        int y = text.top() + fm.ascent() + lineHeight;
-        for (int i = 0; i < b.lines.size() && y < r.bottom(); ++i, y += lineHeight) {
-            p.setPen(i == 0 ? b.colour.darker(120) : palette().text().color());
-            p.drawText(text.left(), y, fm.elidedText(b.lines.at(i), Qt::ElideRight, text.width()));
+        y += lineHeight;
+        for (int l = 0; l < b.lines.size() && y <= r.bottom() - 2; ++l, y += lineHeight) {
+            p.setPen(l == 0 ? colour.darker(120) : palette().text().color());
+            p.drawText(text.left(), y, fm.elidedText(b.lines.at(l), Qt::ElideMiddle, text.width()));
         }
-    };
-    for (int i = 0; i < sentinels.size(); ++i)
-        drawBox(sentinels.at(i), sRects.at(i));
-    for (int i = 0; i < masters.size(); ++i)
-        drawBox(masters.at(i), mRects.at(i));
-    for (int i = 0; i < replicas.size(); ++i)
-        drawBox(replicas.at(i), rRects.at(i));
+    }
 
     p.setPen(!m_snapshot.isValid() ? palette().placeholderText().color()
              : m_snapshot.quorumOk ? palette().text().color()
                                    : bad);
-    const QRect quorumLine(margin, height() - margin - 20, width() - 2 * margin, 20);
+    const QRect quorumLine(margin, height() - margin - quorumHeight, width() - 2 * margin, quorumHeight);
     p.drawText(quorumLine, Qt::AlignCenter, fm.elidedText(quorumText(), Qt::ElideRight, quorumLine.width()));
 }

@@ -105,8 +105,10 @@ FailoverRecord *FailoverTracker::open()
 
 void FailoverTracker::mark(FailoverRecord &record, FailoverRecord::Phase phase, const SentinelEvent &event)
 {
-    if (!record.reached(phase))
-        record.at[phase] = event.received;
+    if (record.reached(phase))
+        return;
+    record.at[phase] = event.received;
+    record.markedBy[phase] = event;
 }
 
 void FailoverTracker::finishIfDone(FailoverRecord &record)
@@ -151,6 +153,7 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
         fresh.oldMaster = name == "+switch-master" ? event.oldMaster : event.master;
         fresh.startEvent = name;
         fresh.at[FailoverRecord::Started] = event.received;
+        fresh.markedBy[FailoverRecord::Started] = event;
         m_records.append(fresh);
         if (m_records.size() > maxRecords)
             m_records.removeFirst(); // the oldest, finished: only the last record can be open
@@ -175,6 +178,7 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
             record->promoted = event.instance;
     } else if (name == "+slave-reconf-done") {
         record->at[FailoverRecord::ReplicasReconfigured] = event.received; // the last one counts
+        record->markedBy[FailoverRecord::ReplicasReconfigured] = event;
     } else if (name == "+failover-end" || name == "+failover-end-for-timeout") {
         mark(*record, FailoverRecord::Ended, event);
         record->endedByTimeout = name == "+failover-end-for-timeout";

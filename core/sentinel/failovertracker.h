@@ -31,8 +31,9 @@ struct FailoverRecord
     QByteArray startEvent;  // what opened the record
     QByteArray abortReason; // the abort event, or "-sdown" / "-odown"
     bool endedByTimeout = false;
-    bool superseded = false;              // closed because a new outage began before its last event arrived
-    std::array<QDateTime, PhaseCount> at; // when each phase was first seen; null when it was not
+    bool superseded = false;                        // closed because a new outage began before its last event arrived
+    std::array<QDateTime, PhaseCount> at;           // when each phase was first seen; null when it was not
+    std::array<SentinelEvent, PhaseCount> markedBy; // the event that marked each phase (its name, sentinel, time)
     // What belongs to it, in arrival order: the first maxEvents, and a count of the rest. A sentinel stuck in a loop
     // (or a hostile one) must not make one record grow without end.
     static constexpr int maxEvents = 1000;

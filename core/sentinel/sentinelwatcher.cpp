@@ -14,6 +14,7 @@ struct SentinelWatcher::Link
     RedisConnection *commands = nullptr; // polls
     QTimer *retry = nullptr;
     int failures = 0;
+    QString lastError; // why it last failed, for the snapshot
     bool subscribed = false;
     bool seed = false;
 };
@@ -22,6 +23,22 @@ namespace {
 HostPort addressOf(const QHash<QByteArray, QByteArray> &map)
 {
     return {QString::fromUtf8(map.value("ip")), static_cast<quint16>(map.value("port").toUInt())};
+}
+
+// The events of a failover under way, up to the switch (which noteMaster() marks) and its end.
+bool isFailoverStep(const QByteArray &name)
+{
+    return name == "+try-failover" || name.startsWith("+failover-state-") || name == "+elected-leader"
+           || name == "+selected-slave" || name == "+promoted-slave" || name.startsWith("+slave-reconf")
+           || name == "+failover-end" || name == "+failover-end-for-timeout";
+}
+
+bool answered(const TopologySnapshot &snapshot, const HostPort &sentinel)
+{
+    for (const TopologySnapshot::Sentinel &s : snapshot.sentinels)
+        if (s.address == sentinel)
+            return s.reach == TopologySnapshot::Sentinel::Reach::Answered;
+    return false;
 }
 
 // Closes a connection and deletes it once control is back in the event loop; it may be the caller's caller.
@@ -161,9 +178,14 @@ void SentinelWatcher::openLink(Link *link)
     connect(link->commands, &RedisConnection::ready, this, [this, link] {
         if (!std::exchange(m_failoverProbed, true) && !m_target.readOnly)
             probeFailover(link->commands);
-        // The first poll, and one that may settle an undecided master, need not wait for the timer.
-        if (!m_snapshot.isValid() || m_master != m_confirmedMaster)
-            pollNow();
+        // The first poll, a sentinel the last snapshot had to call "connecting", or one that may settle an
+        // undecided master: ask again at once, rather than leave it so for a whole interval.
+        if (!m_snapshot.isValid() || !answered(m_snapshot, link->address) || m_master != m_confirmedMaster) {
+            if (m_pollOutstanding > 0)
+                m_pollAgain = true; // the poll in flight did not ask this one
+            else
+                pollNow();
+        }
     });
     link->events->open();
     link->commands->open();
@@ -185,6 +207,7 @@ void SentinelWatcher::handleLinkFailed(Link *link, const VigilError &error)
     const bool wasSubscribed = link->subscribed;
     link->subscribed = false;
     ++link->failures;
+    link->lastError = error.toString();
     if (wasSubscribed || link->failures == 1)
         Q_EMIT sentinelLost(link->address, error);
     // Back off: 250 ms, 500 ms, 1 s, ... up to 5 s between attempts.
@@ -206,6 +229,8 @@ void SentinelWatcher::handleMessage(Link *link, const RespValue &message)
 
     if (!event.isAbout(m_masterName))
         return;
+    if (isFailoverStep(event.name))
+        m_settleClock.start();
     // A +sentinel event is not followed: a sentinel announced only on pub/sub gets no connection and no password. If
     // it is real, the seeds list it in SENTINEL SENTINELS and the next poll adds it.
     if (event.name == "+switch-master" && event.newMaster.isValid())
@@ -259,6 +284,7 @@ void SentinelWatcher::noteMaster(const HostPort &address)
     if (!old.isValid())
         return; // the first address we learn is no switch
     m_epoch.bump(address);
+    m_settleClock.start();
     Q_EMIT masterSwitched(old, address);
 }
 
@@ -270,6 +296,10 @@ void SentinelWatcher::ensureMasterConnection()
         && m_masterConnection->options().port == m_master.port
         && m_masterConnection->state() != RedisConnection::State::Failed)
         return;
+    // A failure of the connection to another node says nothing about this one.
+    if (!m_masterConnection || m_masterConnection->options().host != m_master.host
+        || m_masterConnection->options().port != m_master.port)
+        m_masterError.clear();
     discard(m_masterConnection);
     // The data password goes only to an address a majority of the sentinels named. (A connection made before they
     // stopped agreeing stays: the password is there already, and its answers show what the node says.)
@@ -344,7 +374,18 @@ void SentinelWatcher::pollNow()
             m_pending.error
                 = r.error.isError() ? r.error.toString() : primary->commands->errorFor(command, r.value).toString();
         } else {
-            m_pending.master = TopologySnapshot::masterFrom(r.value.toFieldMap(), m_target.addressMap);
+            // Only what Sentinel says: the master's own answers (ROLE, INFO, DBSIZE) come on another connection and
+            // may well have arrived first. Replacing the whole part lost them now and then, and the Deployment tab
+            // then said the master was not answering for a whole interval.
+            const TopologySnapshot::Master said
+                = TopologySnapshot::masterFrom(r.value.toFieldMap(), m_target.addressMap);
+            TopologySnapshot::Master &master = m_pending.master;
+            master.address = said.address;
+            master.runId = said.runId;
+            master.flags = said.flags;
+            master.configEpoch = said.configEpoch;
+            master.otherSentinels = said.otherSentinels;
+            master.quorum = said.quorum;
         }
         done();
     });
@@ -403,11 +444,12 @@ void SentinelWatcher::finishPoll()
         return;
     TopologySnapshot snapshot = std::move(m_pending);
     m_pending = {};
-    // Here, not when the poll starts: SENTINEL MASTER's answer replaces the whole master part.
+    // The master connection's state as the poll ends: its TLS session, or why it is not there (nothing while the first
+    // connection is on its way: that is no fault).
     if (m_masterConnection && m_masterConnection->isReady())
         snapshot.master.tls = m_masterConnection->tlsDescription();
     else if (snapshot.master.error.isEmpty() && snapshot.master.role.isEmpty())
-        snapshot.master.error = m_masterError; // empty while the first connection is on its way: not a fault
+        snapshot.master.error = m_masterError;
     // Attach each sentinel's own answer; sentinels we are connected to but the polled one does not list still count.
     for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it) {
         auto found = std::find_if(snapshot.sentinels.begin(), snapshot.sentinels.end(),
@@ -420,10 +462,31 @@ void SentinelWatcher::finishPoll()
         }
         found->reportedMaster = it.value();
         found->error = m_answerErrors.value(it.key());
+        found->reach = found->error.isEmpty() ? TopologySnapshot::Sentinel::Reach::Answered
+                                              : TopologySnapshot::Sentinel::Reach::Failed;
     }
+    // One that did not answer has either failed (its link did, and says why) or not been asked yet: its connection
+    // is still being made, or it was only just discovered. The latter is no fault.
     for (TopologySnapshot::Sentinel &s : snapshot.sentinels) {
-        if (!m_answers.contains(s.address) && s.error.isEmpty())
-            s.error = tr("not connected");
+        if (m_answers.contains(s.address))
+            continue;
+        const Link *link = m_links.value(s.address);
+        if (link && link->failures > 0) {
+            s.reach = TopologySnapshot::Sentinel::Reach::Failed;
+            if (s.error.isEmpty())
+                s.error = link->lastError.isEmpty() ? tr("not connected") : link->lastError;
+        } else {
+            s.reach = TopologySnapshot::Sentinel::Reach::Connecting;
+        }
+    }
+    // During a failover, and for a while after a switch, replicas without a link are re-syncing, not down.
+    snapshot.settling = (m_settleClock.isValid() && !m_settleClock.hasExpired(TopologySnapshot::switchGraceMs))
+                        || snapshot.master.flags.contains("failover_in_progress");
+    for (const TopologySnapshot::Replica &r : std::as_const(snapshot.replicas))
+        snapshot.settling = snapshot.settling || r.flags.contains("promoted") || r.flags.contains("reconf_");
+    for (TopologySnapshot::Replica &r : snapshot.replicas) {
+        const bool down = r.flags.contains("s_down") || r.flags.contains("o_down");
+        r.resyncing = snapshot.settling && !down && (r.flags.contains("disconnected") || r.masterLinkStatus != "ok");
     }
     // During a failover the leader names the old master until its very end, while the others have already switched:
     // a poll only moves the master when most of the sentinels that answered agree on the new address.

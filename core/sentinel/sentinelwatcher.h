@@ -6,6 +6,7 @@
 #include "switchepoch.h"
 #include "topologysnapshot.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 
@@ -108,7 +109,8 @@ private:
     bool m_failoverProbed = false;
     QString m_failoverDenied;
     QString m_eventsDenied;
-    bool m_pollAgain = false; // a poll was asked for while one was in flight
+    bool m_pollAgain = false;    // a poll was asked for while one was in flight
+    QElapsedTimer m_settleClock; // since the last failover event about the master, or its last switch
 
     // The poll in flight.
     int m_pollOutstanding = 0;

@@ -37,8 +37,12 @@ struct TopologySnapshot
     {
         HostPort address;
         QByteArray runId;
-        QByteArray flags;              // "slave", "slave,s_down", ...
-        QByteArray masterLinkStatus;   // "ok" or "err"
+        QByteArray flags;            // "slave", "slave,s_down", ...
+        QByteArray masterLinkStatus; // "ok" or "err"
+        // Sentinel is reconfiguring it, or has just done so: a failover is under way or the master switched less than
+        // switchGraceMs ago, and the replica is not down, only without its link (Sentinel's, or its own to the
+        // master) for now. Not a fault: it is expected to come back by itself.
+        bool resyncing = false;
         qint64 replicationOffset = -1; // as the master reports it (INFO replication), else as Sentinel last saw it
         qint64 lagBytes = -1;          // the master's offset minus this one, when the master answered
         qint64 lastOkPingMs = -1;      // how long since the sentinel's last good ping
@@ -46,13 +50,22 @@ struct TopologySnapshot
     };
     struct Sentinel
     {
+        // Whether Vigil heard from it: asked and answered, still connecting (no answer yet, and no failure either:
+        // the first second after a launch, or a sentinel just discovered), or failed (its connection or its answer).
+        enum class Reach { Connecting, Answered, Failed };
         HostPort address;
+        Reach reach = Reach::Connecting;
         QByteArray runId;
         QByteArray flags; // as the polled sentinel sees it; "sentinel" for the polled one itself
         qint64 lastOkPingMs = -1;
         HostPort reportedMaster; // this sentinel's own answer; invalid when it did not answer
-        QString error;           // why it did not answer
+        QString error;           // why it did not answer (empty while it is connecting)
     };
+
+    // How long after a switch of the master the replicas count as re-syncing rather than down: Sentinel forgets what
+    // it knew about them and connects to them again, and reads their link to the new master from INFO, which it
+    // refreshes every 10 s.
+    static constexpr int switchGraceMs = 30000;
 
     QByteArray masterName;
     QDateTime taken;
@@ -64,6 +77,10 @@ struct TopologySnapshot
     bool quorumOk = false;
     QByteArray quorumText; // CKQUORUM's answer
     QString error;         // why the polled sentinel gave no SENTINEL MASTER (e.g. it does not know the name)
+    // A failover is under way (the polled sentinel flags the master failover_in_progress, or reconfigures a replica),
+    // or the master switched less than switchGraceMs ago. Sentinels may then name different masters for a moment,
+    // and replicas re-sync: the diagram says so without an alarm.
+    bool settling = false;
     // What the sentinel ACL user may not do, in words (empty when it may): SENTINEL FAILOVER (the drill), and
     // PSUBSCRIBE * (events; it needs the channel rule &*).
     QString failoverDenied;

@@ -1,20 +1,27 @@
 #include "deployment/deployment.h"
+#include "deploymentpanel.h"
+#include "deploymentview.h"
 #include "eventtimeline.h"
 #include "keybrowser.h"
 #include "mainwindow.h"
 #include "monitorpanel.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
+#include "sentinel/failovertracker.h"
 #include "sentinel/sentinelwatcher.h"
 #include "topologyview.h"
 
 #include <QAction>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -52,6 +59,22 @@ private:
 
     void settle() { QVERIFY(SandboxFixture::settle(*m_sandbox)); }
 
+    // Every alarm the diagram showed, as it changed: after each snapshot, switch and sentinel link change (the
+    // view's own slots run first: they were connected when the panel was made).
+    static void recordAlarms(MainWindow &window, QObject *context, QStringList *alarms)
+    {
+        TopologyView *view = window.monitor()->topology();
+        SentinelWatcher *watcher = window.browser()->deployment()->watcher();
+        const auto record = [view, alarms] {
+            for (const QString &alarm : view->alarms())
+                alarms->append(alarm);
+        };
+        connect(watcher, &SentinelWatcher::snapshotUpdated, context, record);
+        connect(watcher, &SentinelWatcher::masterSwitched, context, record);
+        connect(watcher, &SentinelWatcher::sentinelSubscribed, context, record);
+        connect(watcher, &SentinelWatcher::sentinelLost, context, record);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -79,6 +102,125 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(view->nodeTexts().filter(QStringLiteral("· ✓ link up")).size(), 2, 10000);
         QVERIFY(view->quorumText().startsWith(QStringLiteral("Quorum 2 of 3 sentinels · CKQUORUM: OK")));
         QVERIFY(window.monitor()->failoverAction()->isEnabled());
+    }
+
+    // The first second after a launch: sentinels that have not answered yet are "connecting…", never red, while the
+    // status bar counts them; then all three answer.
+    void noAlarmWhileConnecting()
+    {
+        MainWindow window;
+        window.show();
+        window.setTarget(target());
+        TopologyView *view = window.monitor()->topology();
+        QObject context;
+        QStringList alarms;
+        recordAlarms(window, &context, &alarms);
+        SentinelWatcher *watcher = window.browser()->deployment()->watcher();
+        // The Deployment tab and its status bar line tell the same story: connecting to the master, not failing.
+        DeploymentPanel *panel = window.currentView()->panel();
+        connect(panel, &DeploymentPanel::statusChanged, &context, [&](const QString &status) {
+            if (status.contains(QStringLiteral("not answering"))
+                || panel->headline().startsWith(QStringLiteral("Cannot")))
+                alarms.append(status + QStringLiteral(" · ") + panel->headline());
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(watcher->lastSnapshot().isValid(), 10000);
+        QElapsedTimer sinceFirst;
+        sinceFirst.start();
+        QTRY_COMPARE_WITH_TIMEOUT(view->nodeTexts().filter(QStringLiteral("· ✓ reachable · names the master")).size(),
+                                  3, 10000);
+        // The ones the first poll could not ask were asked as soon as they could be, not a whole interval later.
+        QVERIFY2(sinceFirst.elapsed() < watcher->pollInterval(), qPrintable(QString::number(sinceFirst.elapsed())));
+        QVERIFY2(alarms.isEmpty(), qPrintable(alarms.join(QLatin1Char('\n'))));
+        QVERIFY(view->alarms().isEmpty());
+        QVERIFY(view->accessibleDescription().contains(QStringLiteral("No alarms.")));
+    }
+
+    // A failover asked for: from the request until both replicas are linked to the new master again, the diagram
+    // raises no alarm. Replicas Sentinel reconfigures are "re-syncing", and sentinels naming another master than the
+    // polled one "say" it "(failover under way)", in amber.
+    void aFailoverRaisesNoAlarm()
+    {
+        MainWindow window;
+        window.show();
+        window.setTarget(target());
+        MonitorPanel *monitor = window.monitor();
+        TopologyView *view = monitor->topology();
+        SentinelWatcher *watcher = window.browser()->deployment()->watcher();
+        QTRY_COMPARE_WITH_TIMEOUT(view->nodeTexts().filter(QStringLiteral("· ✓ link up")).size(), 2, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(watcher->subscribedSentinels().size(), 3, 10000);
+        const quint16 before = m_sandbox->currentMasterPort();
+
+        // Sentinel reports a replica "slave,disconnected" for about a second after the switch: poll often enough to
+        // see every state the diagram goes through, not one every two seconds.
+        watcher->setPollInterval(100);
+        QObject context;
+        QStringList alarms;
+        QStringList settling;
+        recordAlarms(window, &context, &alarms);
+        connect(watcher, &SentinelWatcher::snapshotUpdated, &context, [&] {
+            for (const QString &text : view->nodeTexts())
+                if (text.contains(QStringLiteral("⟳")))
+                    settling.append(text);
+        });
+        QSignalSpy switched(watcher, &SentinelWatcher::masterSwitched);
+        monitor->setConfirmActions(false);
+        monitor->failoverAction()->trigger();
+        QVERIFY(switched.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            anyStartsWith(view->nodeTexts(), QStringLiteral("replica 127.0.0.1:%1 · ✓ link up").arg(before)), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(view->nodeTexts().filter(QStringLiteral("· ✓ link up")).size(), 2, 30000);
+        QVERIFY2(alarms.isEmpty(), qPrintable(alarms.join(QLatin1Char('\n'))));
+        qInfo("shown while settling: %s", qPrintable(settling.join(QStringLiteral("; "))));
+        settle();
+    }
+
+    // At 1024×700 the Topology tab shows every node's whole address and at least six event rows.
+    void usableAt1024x700()
+    {
+        // Shown at its own size first, then made smaller, as a window manager does on a small screen.
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setTarget(target());
+        window.resize(1024, 700);
+        QTRY_COMPARE(window.size(), QSize(1024, 700));
+        // Three failovers in the timeline already.
+        FailoverTracker tracker("vigil");
+        connect(&tracker, &FailoverTracker::failoverStarted, window.monitor()->timeline(), &EventTimeline::setRecord);
+        connect(&tracker, &FailoverTracker::failoverFinished, window.monitor()->timeline(), &EventTimeline::setRecord);
+        const HostPort reporter(QStringLiteral("127.0.0.1"), m_sandbox->sentinelPorts().first());
+        for (const QByteArray &from : {QByteArray("6379"), QByteArray("6380"), QByteArray("6381")}) {
+            const QByteArray master = "master vigil 127.0.0.1 " + from;
+            for (const char *name : {"+try-failover", "+elected-leader", "+failover-end"})
+                tracker.handleEvent(SentinelEvent::parse(name, master, reporter));
+            tracker.handleEvent(
+                SentinelEvent::parse("+switch-master", "vigil 127.0.0.1 " + from + " 127.0.0.1 7000", reporter));
+        }
+        QCOMPARE(window.monitor()->timeline()->chart()->records().size(), 3);
+        TopologyView *view = window.monitor()->topology();
+        QTRY_COMPARE_WITH_TIMEOUT(view->nodeTexts().size(), 6, 10000);
+        QFont bold = view->font();
+        bold.setBold(true);
+        const QFontMetrics fm(bold);
+        QList<quint16> ports = m_sandbox->dataPorts();
+        ports.append(m_sandbox->sentinelPorts());
+        for (quint16 port : std::as_const(ports)) {
+            const HostPort node(QStringLiteral("127.0.0.1"), port);
+            const QRect box = view->nodeRect(node);
+            QVERIFY2(box.isValid() && view->rect().contains(box), qPrintable(node.toString()));
+            QVERIFY2(fm.horizontalAdvance(node.toString()) <= box.width() - 15,
+                     qPrintable(QStringLiteral("%1 in a box %2 px wide").arg(node.toString()).arg(box.width())));
+        }
+        EventTimeline *timeline = window.monitor()->timeline();
+        QTableView *table = timeline->table();
+        const int rowHeight = table->verticalHeader()->defaultSectionSize();
+        QVERIFY2(table->viewport()->height() >= 6 * rowHeight,
+                 qPrintable(QStringLiteral("%1 px for rows of %2 px").arg(table->viewport()->height()).arg(rowHeight)));
+        // The failover area shows the newest record whole.
+        QVERIFY2(timeline->chartArea()->viewport()->height() >= timeline->chart()->recordRect(3).bottom(),
+                 qPrintable(QStringLiteral("%1 px for a record of %2 px")
+                                .arg(timeline->chartArea()->viewport()->height())
+                                .arg(timeline->chart()->recordRect(3).height())));
     }
 
     void followsAFailover()
@@ -171,6 +313,11 @@ private Q_SLOTS:
             anyStartsWith(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1 · ✗ unreachable").arg(sentinel)),
             15000);
         QVERIFY(!lineFor(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1").arg(sentinel)).isEmpty());
+        // Once a poll has been through, the box says why, naming the node.
+        QTRY_VERIFY_WITH_TIMEOUT(lineFor(view->nodeTexts(), QStringLiteral("sentinel 127.0.0.1:%1").arg(sentinel))
+                                     .contains(QStringLiteral("✗ unreachable · sentinel 127.0.0.1:%1: ").arg(sentinel)),
+                                 15000);
+        QCOMPARE(view->stateOf(HostPort(QStringLiteral("127.0.0.1"), sentinel)), TopologyView::State::Fault);
         settle();
     }
 
