@@ -305,7 +305,7 @@ void addElementFields(EditForm &form, ValueType type, const ValueRow *row)
     case ValueType::ZSet:
         form.addField(QStringLiteral("value"), KeyActions::tr("Member:"), EditForm::Kind::Line, value, false, true);
         form.addField(QStringLiteral("score"), KeyActions::tr("Score:"), EditForm::Kind::Score,
-                      row ? row->scoreText : QByteArray("0"));
+                      row ? ValueFormat::score(row->score) : QByteArray("0"));
         break;
     default:
         break;
@@ -531,10 +531,11 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
             Q_EMIT failed(tr("Edit: the score is not a number."));
             break;
         }
+        // The form shows the score as the table does; untouched, the exact score read is kept.
         const QByteArray score = form.value(QStringLiteral("score"));
-        if (value != row.value || score != row.scoreText)
-            run(KeyEdit::zsetEdit(key, row.value, row.scoreText, value,
-                                  score != row.scoreText ? score.toDouble() : row.score));
+        const bool rescored = score != ValueFormat::score(row.score);
+        if (value != row.value || rescored)
+            run(KeyEdit::zsetEdit(key, row.value, row.scoreText, value, rescored ? score.toDouble() : row.score));
         break;
     }
     default:

@@ -233,6 +233,35 @@ private Q_SLOTS:
         browser()->removeKeys({key});
     }
 
+    // Scores as people write them: Redis 7.0 sends 91.7 as "91.700000000000003"; the table and the edit form show
+    // "91.7", and an edit that leaves the score alone keeps the exact score.
+    void scoresShowTheShortestDecimal()
+    {
+        const QByteArray key = "scores:noise";
+        server({"ZADD", key, "91.7", "a", "0.1", "b", "1e9", "c", "-inf", "d"});
+        QCOMPARE(server({"ZSCORE", key, "a"}).toByteArray(), QByteArray("91.700000000000003"));
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        QCOMPARE(rows(view()), QList<QStringList>({{QStringLiteral("d"), QStringLiteral("-inf")},
+                                                   {QStringLiteral("b"), QStringLiteral("0.1")},
+                                                   {QStringLiteral("a"), QStringLiteral("91.7")},
+                                                   {QStringLiteral("c"), QStringLiteral("1000000000")}}));
+        selectRow(findRow(0, QStringLiteral("a")));
+        QString shown;
+        whenDialog([&](QWidget *dialog) {
+            shown = dialog->findChild<QLineEdit *>(QStringLiteral("score"))->text();
+            auto *member = dialog->findChild<QLineEdit *>(QStringLiteral("value"));
+            member->clear();
+            QTest::keyClicks(member, QStringLiteral("a2"));
+            dialog->findChild<QPushButton *>(QStringLiteral("okButton"))->click();
+        });
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(shown, QStringLiteral("91.7"));
+        QCOMPARE(server({"ZSCORE", key, "a2"}).toByteArray(), QByteArray("91.700000000000003"));
+        server({"DEL", key});
+        browser()->removeKeys({key});
+    }
+
     void ttlsAreTypedWithUnits()
     {
         // "1h" is an hour, never 1 second; what cannot be read keeps OK off; under a minute asks again.
