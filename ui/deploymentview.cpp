@@ -20,7 +20,9 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *splitter = new QSplitter(this);
-    m_content = splitter;
+    splitter->setObjectName(QStringLiteral("browserSplitter"));
+    splitter->setChildrenCollapsible(false);
+    m_splitter = splitter;
     m_browser = new KeyBrowser(splitter);
     splitter->addWidget(m_browser);
 
@@ -61,7 +63,7 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
 DeploymentView::~DeploymentView()
 {
     // The widgets first: they hold the deployment's link and watcher. Then the deployment closes its connections.
-    delete m_content;
+    delete m_splitter;
     delete m_deployment;
 }
 
@@ -114,6 +116,17 @@ bool DeploymentView::isInsecure() const
     const SentinelTarget &target = m_deployment->target();
     return (target.sentinelTls.enabled && target.sentinelTls.insecure)
            || (target.dataTls.enabled && target.dataTls.insecure);
+}
+
+QByteArray DeploymentView::splitterState() const
+{
+    return m_splitter->saveState();
+}
+
+void DeploymentView::restoreSplitterState(const QByteArray &state)
+{
+    if (!state.isEmpty())
+        m_splitter->restoreState(state);
 }
 
 QString DeploymentView::masterStatus() const
