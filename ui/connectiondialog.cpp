@@ -232,9 +232,19 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_error->setWordWrap(true);
     right->addWidget(m_error);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
-    buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("connect"));
-    right->addWidget(buttons);
+    m_connect = buttons->button(QDialogButtonBox::Ok);
+    m_connect->setText(tr("Connect"));
+    m_connect->setObjectName(QStringLiteral("connect"));
+    // What Connect still needs, in a quiet colour: nothing is wrong yet on an empty form.
+    m_connectHint = new QLabel(this);
+    m_connectHint->setObjectName(QStringLiteral("connectHint"));
+    m_connectHint->setTextFormat(Qt::PlainText);
+    m_connectHint->setWordWrap(true);
+    m_connectHint->setForegroundRole(QPalette::PlaceholderText);
+    auto *buttonRow = new QHBoxLayout;
+    buttonRow->addWidget(m_connectHint, 1);
+    buttonRow->addWidget(buttons);
+    right->addLayout(buttonRow);
     outer->addLayout(right, 3);
 
     connect(m_uri, &QLineEdit::textChanged, this, &ConnectionDialog::applyUri);
@@ -278,6 +288,37 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     });
     m_checkThread.start(m_check);
     loadProfiles();
+
+    for (QLineEdit *line : findChildren<QLineEdit *>())
+        connect(line, &QLineEdit::textChanged, this, &ConnectionDialog::updateConnectButton);
+    connect(m_master, &QComboBox::currentTextChanged, this, &ConnectionDialog::updateConnectButton);
+    connect(m_tls, &QGroupBox::toggled, this, &ConnectionDialog::updateConnectButton);
+    connect(m_tlsSides, &QComboBox::currentIndexChanged, this, &ConnectionDialog::updateConnectButton);
+    updateConnectButton();
+}
+
+void ConnectionDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    // Typing goes to the first field a connection needs, never to Connect: on an empty form the URI (a pasted one
+    // fills the rest), else the master's name while it is missing, else the sentinels.
+    QWidget *first = m_seeds;
+    if (m_seeds->text().trimmed().isEmpty())
+        first = m_uri;
+    else if (m_master->currentText().trimmed().isEmpty())
+        first = m_master;
+    first->setFocus();
+}
+
+void ConnectionDialog::updateConnectButton()
+{
+    SentinelTarget target;
+    QString why;
+    const bool ok = profile().toTarget(&target, m_sentinelPassword->text().toUtf8(), m_dataPassword->text().toUtf8(),
+                                       &why, m_keyPassphrase->text().toUtf8());
+    m_connect->setEnabled(ok);
+    m_connect->setToolTip(ok ? QString() : why);
+    m_connectHint->setText(ok ? QString() : why);
 }
 
 ConnectionDialog::~ConnectionDialog() = default;

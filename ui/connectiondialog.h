@@ -57,6 +57,9 @@ private:
     void showTls(bool on);
     void handleCheckFinished(bool ok);
     bool buildTarget(SentinelTarget *target);
+    // Connect is enabled only while the fields make a target; the hint beside it says what is missing.
+    void updateConnectButton();
+    void showEvent(QShowEvent *event) override;
     void accept() override;
 
     QListWidget *m_profiles = nullptr;
@@ -95,6 +98,8 @@ private:
     QPushButton *m_test = nullptr;
     QListWidget *m_results = nullptr;
     QLabel *m_error = nullptr;
+    QLabel *m_connectHint = nullptr;
+    QPushButton *m_connect = nullptr;
     QCheckBox *m_remember = nullptr;
     QLabel *m_keychainNote = nullptr;
     SecretStore *m_secrets = nullptr;

@@ -33,7 +33,9 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
     m_productionBar->setVisible(target.production);
     layout->addWidget(m_productionBar);
     auto *splitter = new QSplitter(this);
-    m_content = splitter;
+    splitter->setObjectName(QStringLiteral("browserSplitter"));
+    splitter->setChildrenCollapsible(false);
+    m_splitter = splitter;
     m_browser = new KeyBrowser(splitter);
     splitter->addWidget(m_browser);
 
@@ -75,7 +77,7 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
 DeploymentView::~DeploymentView()
 {
     // The widgets first: they hold the deployment's link and watcher. Then the deployment closes its connections.
-    delete m_content;
+    delete m_splitter;
     delete m_deployment;
 }
 
@@ -148,6 +150,17 @@ bool DeploymentView::isInsecure() const
     const SentinelTarget &target = m_deployment->target();
     return (target.sentinelTls.enabled && target.sentinelTls.insecure)
            || (target.dataTls.enabled && target.dataTls.insecure);
+}
+
+QByteArray DeploymentView::splitterState() const
+{
+    return m_splitter->saveState();
+}
+
+void DeploymentView::restoreSplitterState(const QByteArray &state)
+{
+    if (!state.isEmpty())
+        m_splitter->restoreState(state);
 }
 
 QString DeploymentView::masterStatus() const

@@ -10,6 +10,7 @@ class KeyBrowser;
 class KeyDetails;
 class MonitorPanel;
 class QLabel;
+class QSplitter;
 class QTabWidget;
 class SandboxController;
 struct SentinelTarget;
@@ -55,6 +56,10 @@ public:
     bool isProduction() const;
     QString tabToolTip() const;
 
+    // The split between the key browser and the side tabs, as QSplitter::saveState() has it: the window remembers it.
+    QByteArray splitterState() const;
+    void restoreSplitterState(const QByteArray &state);
+
     // The status bar's three parts while this view is shown.
     QString masterStatus() const;
     QString sentinelStatus() const;
@@ -75,7 +80,7 @@ private:
     void showSelectedKey(const QByteArray &key, bool isNamespace, qint64 keys);
 
     Deployment *m_deployment = nullptr;
-    QWidget *m_content = nullptr; // everything below; deleted before the deployment
+    QSplitter *m_splitter = nullptr; // everything below; deleted before the deployment
     KeyBrowser *m_browser = nullptr;
     MonitorPanel *m_monitor = nullptr;
     KeyDetails *m_details = nullptr;

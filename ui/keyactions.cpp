@@ -11,7 +11,9 @@
 #include <QClipboard>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -78,6 +80,21 @@ public:
         resize(520, sizeHint().height());
     }
 
+    // Ctrl+Enter in a multi-line box presses OK (Enter there starts a new line), when OK is enabled.
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::KeyPress) {
+            const auto *key = static_cast<QKeyEvent *>(event);
+            if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)
+                && (key->modifiers() & Qt::ControlModifier)) {
+                if (m_ok->isEnabled())
+                    accept();
+                return true;
+            }
+        }
+        return QDialog::eventFilter(watched, event);
+    }
+
     void showEvent(QShowEvent *event) override
     {
         QDialog::showEvent(event);
@@ -90,16 +107,20 @@ public:
     // An edit form: OK stays off until a field differs from what it was opened with.
     void requireChange() { m_requireChange = true; }
 
+    // `required`: OK stays off while the field is empty (a key's new name, a hash field's name, a member).
     void addField(const QString &name, const QString &label, Kind kind, const QByteArray &initial = {},
-                  bool readOnly = false)
+                  bool readOnly = false, bool required = false)
     {
         Field field;
         field.kind = kind;
         field.initial = initial;
+        field.required = required;
         QLineEdit *line = nullptr;
         if (kind == Kind::Text) {
             auto *text = new QPlainTextEdit(this);
             text->setMinimumHeight(160);
+            text->installEventFilter(this);
+            text->setToolTip(tr("Enter starts a new line; Ctrl+Enter: %1.").arg(m_ok->text().remove(QLatin1Char('&'))));
             field.editor = text;
         } else {
             line = new QLineEdit(this);
@@ -163,8 +184,9 @@ private:
         QWidget *editor = nullptr;
         QLabel *hint = nullptr;
         QByteArray initial;
-        bool escaped = false; // shown in EditableText's escaped form
-        bool broken = false;  // not even that shows the bytes as they are: read-only
+        bool escaped = false;  // shown in EditableText's escaped form
+        bool broken = false;   // not even that shows the bytes as they are: read-only
+        bool required = false; // must not be empty
     };
 
     static QString text(const Field &field)
@@ -195,6 +217,8 @@ private:
     {
         if (field.broken)
             return tr("This value cannot be shown in an editor without changing it; copy it instead.");
+        if (field.required && text(field).isEmpty())
+            return QStringLiteral(""); // empty, not null: not acceptable, and needs no words
         if (field.kind == Kind::Seconds) {
             QString why;
             if (!Duration::parseSeconds(text(field), &why))
@@ -266,7 +290,7 @@ void addElementFields(EditForm &form, ValueType type, const ValueRow *row)
     switch (type) {
     case ValueType::Hash:
         form.addField(QStringLiteral("field"), KeyActions::tr("Field:"), EditForm::Kind::Line,
-                      row ? row->name : QByteArray(), row != nullptr);
+                      row ? row->name : QByteArray(), row != nullptr, true);
         form.addField(QStringLiteral("value"), KeyActions::tr("Value:"), EditForm::Kind::Text, value);
         break;
     case ValueType::List:
@@ -276,12 +300,12 @@ void addElementFields(EditForm &form, ValueType type, const ValueRow *row)
                       EditForm::Kind::Text, value);
         break;
     case ValueType::Set:
-        form.addField(QStringLiteral("value"), KeyActions::tr("Member:"), EditForm::Kind::Line, value);
+        form.addField(QStringLiteral("value"), KeyActions::tr("Member:"), EditForm::Kind::Line, value, false, true);
         break;
     case ValueType::ZSet:
-        form.addField(QStringLiteral("value"), KeyActions::tr("Member:"), EditForm::Kind::Line, value);
+        form.addField(QStringLiteral("value"), KeyActions::tr("Member:"), EditForm::Kind::Line, value, false, true);
         form.addField(QStringLiteral("score"), KeyActions::tr("Score:"), EditForm::Kind::Score,
-                      row ? row->scoreText : QByteArray("0"));
+                      row ? ValueFormat::score(row->score) : QByteArray("0"));
         break;
     default:
         break;
@@ -371,7 +395,7 @@ void KeyActions::renameKey(const QByteArray &key)
             + roleNote(),
         tr("Rename"));
     form.requireChange();
-    form.addField(QStringLiteral("newName"), tr("New name:"), EditForm::Kind::Line, key);
+    form.addField(QStringLiteral("newName"), tr("New name:"), EditForm::Kind::Line, key, false, true);
     if (form.exec() != QDialog::Accepted)
         return;
     const QByteArray newName = form.value(QStringLiteral("newName"));
@@ -390,6 +414,9 @@ void KeyActions::setTtl(const QByteArray &key, qint64 currentSeconds)
                           .arg(quoted(key), target())
                       + roleNote(),
                   tr("Set TTL"));
+    // The TTL it has, if any: OK then waits for another one. For a persistent key, "1h" is a suggestion to accept.
+    if (currentSeconds > 0)
+        form.requireChange();
     form.addField(QStringLiteral("seconds"), tr("Expires in:"), EditForm::Kind::Seconds,
                   currentSeconds > 0 ? QByteArray::number(currentSeconds) : QByteArray("1h"));
     if (form.exec() != QDialog::Accepted)
@@ -504,10 +531,11 @@ void KeyActions::editElement(const QByteArray &key, ValueType type, const ValueR
             Q_EMIT failed(tr("Edit: the score is not a number."));
             break;
         }
+        // The form shows the score as the table does; untouched, the exact score read is kept.
         const QByteArray score = form.value(QStringLiteral("score"));
-        if (value != row.value || score != row.scoreText)
-            run(KeyEdit::zsetEdit(key, row.value, row.scoreText, value,
-                                  score != row.scoreText ? score.toDouble() : row.score));
+        const bool rescored = score != ValueFormat::score(row.score);
+        if (value != row.value || rescored)
+            run(KeyEdit::zsetEdit(key, row.value, row.scoreText, value, rescored ? score.toDouble() : row.score));
         break;
     }
     default:

@@ -32,11 +32,17 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
 
+    // Two rows, so the pattern keeps its width in a narrow pane: what to look for, then where and how.
     auto *bar = new QHBoxLayout;
     m_pattern = new QLineEdit(this);
     m_pattern->setObjectName(QStringLiteral("pattern"));
-    m_pattern->setPlaceholderText(tr("Pattern (SCAN MATCH), e.g. user:*"));
+    m_pattern->setPlaceholderText(tr("Keys containing… (or a glob: user:*)"));
+    m_pattern->setToolTip(tr("A word lists the keys that contain it. *, ?, [ and \\ make it a glob (SCAN MATCH): "
+                             "user:* lists the keys that start with user:. Empty lists every key."));
     m_pattern->setClearButtonEnabled(true);
+    // Never narrower than its placeholder: a box cut to "Pat…" tells nobody what to type.
+    m_pattern->setMinimumWidth(m_pattern->fontMetrics().horizontalAdvance(m_pattern->placeholderText())
+                               + m_pattern->fontMetrics().averageCharWidth() * 6);
     m_type = new QComboBox(this);
     m_type->setObjectName(QStringLiteral("type"));
     m_type->addItem(tr("All types"), QByteArray());
@@ -54,17 +60,22 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_scanButton = new QPushButton(tr("Scan"), this);
     m_scanButton->setObjectName(QStringLiteral("scan"));
     m_scanButton->setDefault(true);
+    m_scanButton->setToolTip(tr("Scan again (F5)"));
     m_stopButton = new QPushButton(tr("Stop"), this);
     m_stopButton->setObjectName(QStringLiteral("stop"));
     m_stopButton->setEnabled(false);
+    m_stopButton->setToolTip(tr("Stop the scan (Esc)"));
     bar->addWidget(m_pattern, 1);
-    bar->addWidget(m_type);
-    bar->addWidget(m_source);
-    bar->addWidget(new QLabel(tr("Separator:"), this));
-    bar->addWidget(m_separator);
     bar->addWidget(m_scanButton);
     bar->addWidget(m_stopButton);
     layout->addLayout(bar);
+    auto *options = new QHBoxLayout;
+    options->addWidget(m_type);
+    options->addWidget(m_source);
+    options->addStretch();
+    options->addWidget(new QLabel(tr("Separator:"), this));
+    options->addWidget(m_separator);
+    layout->addLayout(options);
 
     m_replicaNote = new QLabel(this);
     m_replicaNote->setObjectName(QStringLiteral("replicaNote"));
@@ -113,6 +124,11 @@ KeyBrowser::KeyBrowser(QWidget *parent)
 
     connect(m_scanButton, &QPushButton::clicked, this, &KeyBrowser::startScan);
     connect(m_pattern, &QLineEdit::returnPressed, this, &KeyBrowser::startScan);
+    // Emptying the box (its clear button, or deleting the text) lists every key again.
+    connect(m_pattern, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.trimmed().isEmpty() && !m_scannedMatch.isEmpty())
+            startScan();
+    });
     connect(m_stopButton, &QPushButton::clicked, this, &KeyBrowser::stopScan);
     connect(m_type, &QComboBox::activated, this, &KeyBrowser::startScan);
     connect(m_source, &QComboBox::activated, this, &KeyBrowser::startScan);
@@ -141,6 +157,23 @@ KeyBrowser::KeyBrowser(QWidget *parent)
             m_actions->deleteKeys(selectedKeys());
     });
     m_view->addAction(deleteAction);
+    auto *renameAction = new QAction(tr("Rename…"), m_view);
+    renameAction->setShortcut(QKeySequence(Qt::Key_F2));
+    renameAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(renameAction, &QAction::triggered, this, [this] {
+        if (m_actions && selectedKeys().size() == 1)
+            m_actions->renameKey(selectedKeys().constFirst());
+    });
+    m_view->addAction(renameAction);
+    auto *copyAction = new QAction(tr("Copy name"), m_view);
+    copyAction->setShortcuts(QKeySequence::Copy);
+    copyAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyAction, &QAction::triggered, this, [this] {
+        const QModelIndex index = m_view->currentIndex();
+        if (index.isValid() && !index.data(KeyTreeModel::IsMoreRole).toBool())
+            KeyActions::copyBytes(index.data(KeyTreeModel::KeyBytesRole).toByteArray());
+    });
+    m_view->addAction(copyAction);
 
     m_session = new ScanSession(m_model, this);
     connect(m_session, &ScanSession::progressed, this, &KeyBrowser::handleProgress);
@@ -199,7 +232,8 @@ void KeyBrowser::startScan()
         m_model->setSeparator(separator);
     m_banner->hide();
     ScanOptions options;
-    options.match = m_pattern->text().trimmed().toUtf8();
+    options.match = matchFor(m_pattern->text());
+    m_scannedMatch = options.match;
     options.type = m_type->currentData().toByteArray();
     options.keysPerSecond = m_pace;
     options.recoveryTimeoutMs = m_recoveryTimeoutMs;
@@ -215,14 +249,49 @@ void KeyBrowser::startScan()
     log(tr("Scan started: %1").arg(filterText()));
 }
 
+QByteArray KeyBrowser::matchFor(const QString &typed)
+{
+    const QByteArray text = typed.trimmed().toUtf8();
+    if (text.isEmpty())
+        return {};
+    for (const char c : {'*', '?', '[', '\\'})
+        if (text.contains(c))
+            return text;
+    return '*' + text + '*';
+}
+
 QString KeyBrowser::filterText() const
 {
     const QString pattern = m_pattern->text().trimmed();
     const bool typed = m_type->currentIndex() > 0;
     if (pattern.isEmpty())
         return typed ? tr("keys of type %1").arg(m_type->currentText()) : tr("all keys");
+    const bool glob = matchFor(pattern) == pattern.toUtf8();
+    if (!glob)
+        return typed ? tr("keys containing %1 of type %2").arg(pattern, m_type->currentText())
+                     : tr("keys containing %1").arg(pattern);
     return typed ? tr("keys matching %1 of type %2").arg(pattern, m_type->currentText())
                  : tr("keys matching %1").arg(pattern);
+}
+
+void KeyBrowser::focusPattern()
+{
+    m_pattern->setFocus(Qt::ShortcutFocusReason);
+    m_pattern->selectAll();
+}
+
+void KeyBrowser::revealExactKey()
+{
+    const QString typed = m_pattern->text().trimmed();
+    if (typed.isEmpty() || matchFor(typed) == typed.toUtf8() || m_view->model() != m_model)
+        return;
+    const QModelIndex index = m_model->indexOfKey(typed.toUtf8());
+    if (!index.isValid())
+        return;
+    for (QModelIndex parent = index.parent(); parent.isValid(); parent = parent.parent())
+        m_view->expand(parent);
+    m_view->scrollTo(index);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 void KeyBrowser::stopScan()
@@ -240,7 +309,7 @@ void KeyBrowser::handleProgress(const ScanProgress &progress)
     const QLocale locale;
     QString text = progress.dbsize >= 0
                        ? tr("%1 of about %2 keys").arg(locale.toString(progress.keys), locale.toString(progress.dbsize))
-                       : tr("%1 keys").arg(locale.toString(progress.keys));
+                       : countOf(progress.keys, tr("key"), tr("keys"));
     text += tr(" · %1 keys/s · pass %2").arg(locale.toString(qRound64(progress.keysPerSecond))).arg(progress.pass);
     setScanStatus(text);
 }
@@ -258,10 +327,9 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
 {
     m_stopButton->setEnabled(false);
     m_model->flushSort();
-    const QLocale locale;
     const QString took = summary.seconds < 1 ? tr("%1 ms").arg(qRound(summary.seconds * 1000))
                                              : tr("%1 s").arg(summary.seconds, 0, 'f', 1);
-    QString text = tr("Scan complete: %1 keys in %2").arg(locale.toString(summary.keys), took);
+    QString text = tr("Scan complete: %1 in %2").arg(countOf(summary.keys, tr("key"), tr("keys")), took);
     if (summary.passes > 1)
         text
             += tr(" · %1 passes (%2)").arg(summary.passes).arg(countOf(summary.restarts, tr("restart"), tr("restarts")));
@@ -276,6 +344,7 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
         setIdleText(tr("<b>No %1 in database %2</b><br>Scan again with an empty pattern and All types to list "
                        "every key.")
                         .arg(filterText().toHtmlEscaped(), db));
+    revealExactKey();
     if (summary.missingAfterFailover > 0) {
         m_model->markMissing(summary.missingKeys);
         m_banner->setMissingActionsVisible(true);
@@ -294,9 +363,8 @@ void KeyBrowser::handleFailed(const VigilError &error)
     // What arrived before the failure is in the tree already (ScanSession).
     m_stopButton->setEnabled(false);
     m_model->flushSort();
-    const QLocale locale;
     if (error.kind() == VigilError::Kind::Cancelled) {
-        setScanStatus(tr("Stopped after %1 keys").arg(locale.toString(m_model->keyCount())));
+        setScanStatus(tr("Stopped after %1").arg(countOf(m_model->keyCount(), tr("key"), tr("keys"))));
         log(m_scanStatus);
         setIdleText(tr("Stopped before any key was found."));
         return;
@@ -306,7 +374,7 @@ void KeyBrowser::handleFailed(const VigilError &error)
     if (error.step() == QLatin1String("confirm the master"))
         text += tr(". To scan anyway, trust one of them on the Deployment tab, then rescan (F5).");
     setIdleText(tr("<b>The scan failed</b><br>%1").arg(text.toHtmlEscaped()));
-    setScanStatus(tr("Scan failed after %1 keys").arg(locale.toString(m_model->keyCount())));
+    setScanStatus(tr("Scan failed after %1").arg(countOf(m_model->keyCount(), tr("key"), tr("keys"))));
     showBanner(text, true);
     log(tr("Scan failed: %1").arg(text));
 }

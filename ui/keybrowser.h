@@ -68,6 +68,11 @@ public:
     bool isShowingOnlyMissing() const;
     // What the empty tree says instead of rows (not connected, no key matches, …); empty while rows are shown.
     QString emptyText() const;
+    // Puts the keyboard in the pattern box, its text selected (Ctrl+F).
+    void focusPattern();
+    // The SCAN MATCH pattern for what is typed in the pattern box: glob syntax (*, ?, [, \) is taken as typed; a
+    // plain word means "keys containing it" (*word*, with nothing escaped since it holds no glob character).
+    static QByteArray matchFor(const QString &typed);
 
 public Q_SLOTS:
     void startScan();
@@ -94,7 +99,9 @@ private:
     void copyMissing();
     void setScanStatus(const QString &text);
     void setIdleText(const QString &text);
-    QString filterText() const; // "keys matching user:* of type hash"
+    QString filterText() const; // "keys matching user:* of type hash", "keys containing user"
+    // After a scan for a plain word: a key of exactly that name is opened in the tree and selected.
+    void revealExactKey();
     void updateEmptyState();
     bool eventFilter(QObject *watched, QEvent *event) override;
 
@@ -115,6 +122,7 @@ private:
     QString m_idleText;        // what the empty tree says once a scan has ended
     KeyTreeModel *m_missingModel = nullptr;
     KeyActions *m_actions = nullptr;
+    QByteArray m_scannedMatch; // the MATCH of the last scan started
     QString m_scanStatus;
     QString m_sentinelStatus;
 

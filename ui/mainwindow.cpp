@@ -12,10 +12,15 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -23,7 +28,9 @@
 #include <QSystemTrayIcon>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTime>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include <memory>
@@ -37,6 +44,28 @@ static void initResources()
 namespace {
 const QString sessionKey = QStringLiteral("session/deployments");
 const QString reopenKey = QStringLiteral("session/reopen");
+const QString geometryKey = QStringLiteral("window/geometry");
+const QString stateKey = QStringLiteral("window/state");
+const QString splitterKey = QStringLiteral("window/splitter");
+
+// The platform's keys for a standard action, plus the one every desktop's users know for it, where the platform has
+// another or none (Windows-style themes close with Ctrl+F4 and quit with no key at all).
+QList<QKeySequence> withFallback(QKeySequence::StandardKey key, const QKeySequence &common)
+{
+    QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+    if (!keys.contains(common))
+        keys.append(common);
+    return keys;
+}
+
+QString withoutMnemonic(QString text)
+{
+    // "&Quit" → "Quit", "Save && quit" → "Save & quit"; a trailing "…" stays, as in the menu.
+    text.replace(QStringLiteral("&&"), QChar(0x1));
+    text.remove(QLatin1Char('&'));
+    text.replace(QChar(0x1), QLatin1Char('&'));
+    return text;
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -45,7 +74,10 @@ MainWindow::MainWindow(QWidget *parent)
     initResources();
     setWindowTitle(tr("Vigil"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/vigil.svg")));
-    resize(1400, 860);
+    // Roomy where the screen allows, never larger than 85% of it (a 1280×800 laptop gets 1088×680); a size the
+    // user chose comes back from the settings (restoreLayout).
+    const QSize avail = screen()->availableGeometry().size();
+    resize(QSize(1400, 860).boundedTo(QSize(avail.width() * 85 / 100, avail.height() * 85 / 100)));
 
     m_stack = new QStackedWidget(this);
     m_welcome = new QWidget(m_stack);
@@ -92,23 +124,44 @@ MainWindow::MainWindow(QWidget *parent)
     fileMenu->addAction(tr("&New connection…"), QKeySequence::AddTab, this, &MainWindow::openNewConnectionDialog);
     m_connectTabAction
         = fileMenu->addAction(tr("&Connect this tab to…"), QKeySequence::Open, this, &MainWindow::openConnectionDialog);
-    m_closeTabAction = fileMenu->addAction(tr("C&lose tab"), QKeySequence::Close, this, [this] {
+    m_closeTabAction = fileMenu->addAction(tr("C&lose tab"), this, [this] {
         if (m_tabs->count() > 0)
             closeDeployment(m_tabs->currentIndex());
     });
+    m_closeTabAction->setShortcuts(withFallback(QKeySequence::Close, QKeySequence(Qt::CTRL | Qt::Key_W)));
     fileMenu->addSeparator();
     m_reopenAction = fileMenu->addAction(tr("&Reopen connections at start"));
     m_reopenAction->setCheckable(true);
     m_reopenAction->setChecked(QSettings().value(reopenKey, true).toBool());
     connect(m_reopenAction, &QAction::toggled, this, [](bool on) { QSettings().setValue(reopenKey, on); });
     fileMenu->addSeparator();
-    QAction *quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcuts(withFallback(QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q)));
     quit->setMenuRole(QAction::QuitRole);
+
+    // The keys of the tab that is shown. Escape stops a scan only while one runs, so it reaches widgets otherwise.
+    m_keysMenu = menuBar()->addMenu(tr("&Keys"));
+    m_findAction = m_keysMenu->addAction(tr("&Find keys (pattern)"), this, [this] {
+        if (KeyBrowser *b = browser())
+            b->focusPattern();
+    });
+    m_findAction->setShortcuts(QKeySequence::Find);
+    m_rescanAction = m_keysMenu->addAction(tr("&Rescan"), this, [this] {
+        if (KeyBrowser *b = browser())
+            b->startScan();
+    });
+    m_rescanAction->setShortcuts(QKeySequence::Refresh);
+    m_stopAction = m_keysMenu->addAction(tr("&Stop scan"), this, [this] {
+        if (KeyBrowser *b = browser())
+            b->stopScan();
+    });
+    m_stopAction->setShortcuts(QKeySequence::Cancel);
 
     m_sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
     m_sandboxMenu->setObjectName(QStringLiteral("sandboxMenu"));
     m_sandboxMenu->menuAction()->setVisible(false);
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
     helpMenu->addAction(tr("&About Vigil"), this, [this] {
         QMessageBox::about(
             this, tr("About Vigil"),
@@ -118,6 +171,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     showMessage(tr("Not connected. Use File > New connection…, or start Vigil with --demo for a local sandbox."));
     updateStatus();
+    restoreLayout();
 }
 
 MainWindow::~MainWindow()
@@ -133,6 +187,10 @@ MainWindow::~MainWindow()
 DeploymentView *MainWindow::createView(const SentinelTarget &target, int pollIntervalMs)
 {
     auto *view = new DeploymentView(target, pollIntervalMs);
+    // The split the user left the last tab with.
+    if (DeploymentView *shown = currentView())
+        m_splitterState = shown->splitterState();
+    view->restoreSplitterState(m_splitterState);
     view->browser()->setPace(m_pace);
     view->browser()->setRecoveryTimeout(m_recoveryTimeoutMs);
     connect(view, &DeploymentView::titleChanged, this, [this, view] { updateTab(view); });
@@ -259,6 +317,9 @@ void MainWindow::updateStatus()
     DeploymentView *view = currentView();
     m_connectTabAction->setEnabled(view);
     m_closeTabAction->setEnabled(view);
+    m_findAction->setEnabled(view);
+    m_rescanAction->setEnabled(view);
+    m_stopAction->setEnabled(view && view->browser()->isScanning());
     m_statusLabel->setText(view ? view->masterStatus() : QString());
     m_sentinelLabel->setText(view ? view->sentinelStatus() : QString());
     m_scanLabel->setText(view ? view->scanStatus() : tr("Not scanning"));
@@ -509,7 +570,78 @@ bool MainWindow::restoreSession()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSession();
+    saveLayout();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings settings;
+    settings.setValue(geometryKey, saveGeometry());
+    settings.setValue(stateKey, saveState());
+    if (DeploymentView *shown = currentView())
+        m_splitterState = shown->splitterState();
+    if (!m_splitterState.isEmpty())
+        settings.setValue(splitterKey, m_splitterState);
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(geometryKey).toByteArray());
+    restoreState(settings.value(stateKey).toByteArray());
+    m_splitterState = settings.value(splitterKey).toByteArray();
+}
+
+QList<QPair<QString, QString>> MainWindow::shortcuts() const
+{
+    QList<QPair<QString, QString>> rows;
+    const auto add = [&rows](const QString &where, const QAction *action) {
+        if (action->shortcuts().isEmpty() || action->isSeparator())
+            return;
+        QStringList keys;
+        for (const QKeySequence &keySequence : action->shortcuts())
+            keys.append(keySequence.toString(QKeySequence::NativeText));
+        rows.append({where + withoutMnemonic(action->text()), keys.join(tr(" or "))});
+    };
+    for (const QAction *menuAction : menuBar()->actions()) {
+        const QMenu *menu = menuAction->menu();
+        if (!menu)
+            continue;
+        for (const QAction *action : menu->actions())
+            add(withoutMnemonic(menu->title()) + QStringLiteral(" › "), action);
+    }
+    // The key tree's own, which act on the selected keys while the tree has the focus; every tab's tree has the same.
+    if (m_tabs->count() > 0)
+        for (const QAction *action : view(0)->browser()->view()->actions())
+            add(tr("Key tree › "), action);
+    return rows;
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    auto *layout = new QVBoxLayout(&dialog);
+    const QList<QPair<QString, QString>> rows = shortcuts();
+    auto *table = new QTableWidget(static_cast<int>(rows.size()), 2, &dialog);
+    table->setObjectName(QStringLiteral("shortcutsTable"));
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Keys")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    for (int row = 0; row < rows.size(); ++row) {
+        table->setItem(row, 0, new QTableWidgetItem(rows.at(row).first));
+        table->setItem(row, 1, new QTableWidgetItem(rows.at(row).second));
+    }
+    layout->addWidget(table);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(480, qMin(520, table->verticalHeader()->length() + 120));
+    dialog.exec();
 }
 
 QString MainWindow::statusText() const

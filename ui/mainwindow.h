@@ -74,6 +74,11 @@ public:
     QString statusText() const;
     QString welcomeText() const;
 
+    // Every action that has a keyboard shortcut, as Help > Keyboard shortcuts lists it: (what it does, the keys), in
+    // menu order, then the key tree's own. Built from the actions themselves, so the list cannot drift from them.
+    QList<QPair<QString, QString>> shortcuts() const;
+    void showShortcuts();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -89,6 +94,9 @@ private:
     void runDrill(const QString &question, const std::function<void(SandboxController *)> &drill);
     void saveSession();
     bool confirm(const QString &question);
+    // The window's size, position, and its tabs' splitters: saved at close, restored at start.
+    void saveLayout();
+    void restoreLayout();
 
     QStackedWidget *m_stack = nullptr;
     QWidget *m_welcome = nullptr;
@@ -102,6 +110,11 @@ private:
     QAction *m_reopenAction = nullptr;
     QAction *m_connectTabAction = nullptr; // off while no tab is open
     QAction *m_closeTabAction = nullptr;
+    QMenu *m_keysMenu = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_rescanAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QByteArray m_splitterState; // the last tab's splitters, given to each tab that opens
     SandboxController *m_sandbox = nullptr;
     double m_pace = 0;
     int m_recoveryTimeoutMs = ScanOptions().recoveryTimeoutMs;

@@ -150,7 +150,7 @@ QByteArray ValueModel::rawCell(const ValueRow &row, int column) const
     case ValueType::Set:
         return row.value;
     case ValueType::ZSet:
-        return column == 0 ? row.value : row.scoreText;
+        return column == 0 ? row.value : ValueFormat::score(row.score);
     case ValueType::Stream: {
         if (column == 0)
             return row.name;

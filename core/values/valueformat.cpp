@@ -2,7 +2,10 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QLocale>
 #include <QStringDecoder>
+
+#include <cmath>
 
 bool ValueFormat::isBinary(QByteArrayView bytes)
 {
@@ -117,4 +120,13 @@ QString ValueFormat::prettyJson(QByteArrayView bytes)
         }
     }
     return out;
+}
+
+QByteArray ValueFormat::score(double value)
+{
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    const double magnitude = std::fabs(value);
+    const char format = value == 0 || (magnitude >= 1e-6 && magnitude < 1e16) ? 'f' : 'g';
+    return QByteArray::number(value, format, QLocale::FloatingPointShortest);
 }

@@ -17,4 +17,9 @@ QString hexDump(QByteArrayView bytes, qint64 offset = 0);
 // The value re-indented, when it is a JSON object or array; a null QString otherwise. Strings, numbers and the order
 // of members are kept exactly as stored (a parse-and-serialise round trip would sort keys and round big integers).
 QString prettyJson(QByteArrayView bytes);
+
+// A sorted-set score as people write it: the shortest decimal that reads back as the same double ("91.7", where
+// Redis 7.0 sends "91.700000000000003"), in plain notation from 1e-6 to 1e16 ("1000000000", not "1e+09"), and
+// "inf"/"-inf" as Redis spells them.
+QByteArray score(double value);
 } // namespace ValueFormat

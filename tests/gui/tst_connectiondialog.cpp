@@ -197,17 +197,39 @@ private Q_SLOTS:
             10000);
     }
 
-    void missingFieldsAreRefused()
+    // The dialog opens with typing in its first field, not on Connect; Connect waits until the fields make a
+    // connection, and the line beside it says what is still missing. Enter on an incomplete form does nothing.
+    void connectWaitsForWhatItNeeds()
     {
         ConnectionDialog dialog;
         dialog.show();
-        QTest::mouseClick(field<QPushButton>(dialog, "connect"), Qt::LeftButton);
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.focusWidget(), field<QLineEdit>(dialog, "uri"));
+        auto *connect = field<QPushButton>(dialog, "connect");
+        auto *hint = field<QLabel>(dialog, "connectHint");
+        QVERIFY(!connect->isEnabled());
+        QCOMPARE(hint->text(), QStringLiteral("Give at least one sentinel as host:port."));
+        QTest::keyClick(field<QLineEdit>(dialog, "uri"), Qt::Key_Return);
         QVERIFY(dialog.isVisible());
-        QCOMPARE(field<QLabel>(dialog, "error")->text(), QStringLiteral("Give at least one sentinel as host:port."));
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), QStringLiteral("127.0.0.1:26379"));
-        QTest::mouseClick(field<QPushButton>(dialog, "connect"), Qt::LeftButton);
-        QCOMPARE(field<QLabel>(dialog, "error")->text(),
-                 QStringLiteral("Give the master's name (as the sentinels know it)."));
+        QVERIFY(!connect->isEnabled());
+        QCOMPARE(hint->text(), QStringLiteral("Give the master's name (as the sentinels know it)."));
+        QTest::keyClicks(field<QComboBox>(dialog, "master")->lineEdit(), QStringLiteral("vigil"));
+        QVERIFY(connect->isEnabled());
+        QCOMPARE(hint->text(), QString());
+        QTest::keyClicks(field<QLineEdit>(dialog, "addressMap"), QStringLiteral("nonsense"));
+        QVERIFY(!connect->isEnabled());
+        QVERIFY2(hint->text().contains(QStringLiteral("is not an address remap")), qPrintable(hint->text()));
+        field<QLineEdit>(dialog, "addressMap")->clear();
+
+        // A pasted URI is enough.
+        ConnectionDialog pasted;
+        pasted.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pasted));
+        QTest::keyClicks(pasted.focusWidget(), QStringLiteral("redis+sentinel://127.0.0.1:26379/vigil"));
+        QVERIFY(field<QPushButton>(pasted, "connect")->isEnabled());
     }
 };
 

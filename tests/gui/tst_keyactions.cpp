@@ -130,6 +130,138 @@ private Q_SLOTS:
         QTRY_COMPARE(details()->key(), renamed);
     }
 
+    // Every edit form opens with the keyboard in its first field (typing goes there, not to OK), and OK stays off
+    // while what is typed would do nothing or cannot be sent: Enter then does nothing.
+    void formsOpenWithTypingInTheFirstField()
+    {
+        const QByteArray key = "focus:rename";
+        QVERIFY(server({"SET", key, "x"}).isStatus());
+        QVERIFY(server({"EXPIRE", key, "600"}).toInteger() == 1);
+        struct Seen
+        {
+            QString focus; // objectName of the focus widget once the form is shown
+            bool okAtOpen = true;
+            bool okSameName = true;
+            bool okEmpty = true;
+            bool stillOpen = false; // after Enter with OK off
+        };
+
+        // Rename: the name is selected in its field; the same name, or none, keeps OK off, and Enter does nothing.
+        Seen rename;
+        whenDialog([&](QWidget *dialog) {
+            rename.focus = dialog->focusWidget() ? dialog->focusWidget()->objectName() : QString();
+            auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("okButton"));
+            auto *line = dialog->findChild<QLineEdit *>(QStringLiteral("newName"));
+            rename.okAtOpen = ok->isEnabled();
+            QTest::keyClicks(line, QString::fromUtf8(key)); // replaces the selected name with itself
+            rename.okSameName = ok->isEnabled();
+            QTest::keyClick(line, Qt::Key_Return);
+            rename.stillOpen = dialog->isVisible();
+            line->clear();
+            rename.okEmpty = ok->isEnabled();
+            qobject_cast<QDialog *>(dialog)->reject();
+        });
+        details()->actions()->renameKey(key);
+        QCOMPARE(rename.focus, QStringLiteral("newName"));
+        QVERIFY(!rename.okAtOpen);
+        QVERIFY(!rename.okSameName);
+        QVERIFY(rename.stillOpen);
+        QVERIFY(!rename.okEmpty);
+        QCOMPARE(server({"EXISTS", key}).toInteger(), 1);
+
+        // Set TTL on a key that has one: the TTL it has keeps OK off; another turns it on.
+        Seen ttl;
+        bool okOther = false;
+        whenDialog([&](QWidget *dialog) {
+            ttl.focus = dialog->focusWidget() ? dialog->focusWidget()->objectName() : QString();
+            auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("okButton"));
+            ttl.okAtOpen = ok->isEnabled();
+            QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("seconds")), QStringLiteral("2h"));
+            okOther = ok->isEnabled();
+            qobject_cast<QDialog *>(dialog)->reject();
+        });
+        details()->actions()->setTtl(key, 600);
+        QCOMPARE(ttl.focus, QStringLiteral("seconds"));
+        QVERIFY(!ttl.okAtOpen);
+        QVERIFY(okOther);
+        server({"DEL", key});
+
+        // Add a hash field: the field's name first, and OK off until it has one.
+        const QByteArray hash = firstKeyWithPrefix("user:");
+        QVERIFY(select(hash));
+        Seen add;
+        bool okNamed = false;
+        whenDialog([&](QWidget *dialog) {
+            add.focus = dialog->focusWidget() ? dialog->focusWidget()->objectName() : QString();
+            auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("okButton"));
+            add.okAtOpen = ok->isEnabled();
+            QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("field")), QStringLiteral("f"));
+            okNamed = ok->isEnabled();
+            qobject_cast<QDialog *>(dialog)->reject();
+        });
+        view()->button(QStringLiteral("addElement"))->click();
+        QCOMPARE(add.focus, QStringLiteral("field"));
+        QVERIFY(!add.okAtOpen);
+        QVERIFY(okNamed);
+    }
+
+    // The multi-line value box: Enter is a new line, Ctrl+Enter saves.
+    void ctrlEnterSavesAMultiLineValue()
+    {
+        const QByteArray key = "focus:string";
+        QVERIFY(server({"SET", key, "one"}).isStatus());
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        QString focus;
+        bool okAtOpen = true;
+        whenDialog([&](QWidget *dialog) {
+            focus = dialog->focusWidget() ? dialog->focusWidget()->objectName() : QString();
+            okAtOpen = dialog->findChild<QPushButton *>(QStringLiteral("okButton"))->isEnabled();
+            auto *text = dialog->findChild<QPlainTextEdit *>(QStringLiteral("value"));
+            text->moveCursor(QTextCursor::End);
+            QTest::keyClick(text, Qt::Key_Return);
+            QTest::keyClicks(text, QStringLiteral("two"));
+            QTest::keyClick(text, Qt::Key_Return, Qt::ControlModifier);
+            if (dialog->isVisible()) // Ctrl+Enter did not save: leave the form, and let the checks below fail
+                qobject_cast<QDialog *>(dialog)->reject();
+        });
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(focus, QStringLiteral("value"));
+        QVERIFY(!okAtOpen);
+        QCOMPARE(server({"GET", key}).toByteArray(), QByteArray("one\ntwo"));
+        server({"DEL", key});
+        browser()->removeKeys({key});
+    }
+
+    // Scores as people write them: Redis 7.0 sends 91.7 as "91.700000000000003"; the table and the edit form show
+    // "91.7", and an edit that leaves the score alone keeps the exact score.
+    void scoresShowTheShortestDecimal()
+    {
+        const QByteArray key = "scores:noise";
+        server({"ZADD", key, "91.7", "a", "0.1", "b", "1e9", "c", "-inf", "d"});
+        QCOMPARE(server({"ZSCORE", key, "a"}).toByteArray(), QByteArray("91.700000000000003"));
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        QCOMPARE(rows(view()), QList<QStringList>({{QStringLiteral("d"), QStringLiteral("-inf")},
+                                                   {QStringLiteral("b"), QStringLiteral("0.1")},
+                                                   {QStringLiteral("a"), QStringLiteral("91.7")},
+                                                   {QStringLiteral("c"), QStringLiteral("1000000000")}}));
+        selectRow(findRow(0, QStringLiteral("a")));
+        QString shown;
+        whenDialog([&](QWidget *dialog) {
+            shown = dialog->findChild<QLineEdit *>(QStringLiteral("score"))->text();
+            auto *member = dialog->findChild<QLineEdit *>(QStringLiteral("value"));
+            member->clear();
+            QTest::keyClicks(member, QStringLiteral("a2"));
+            dialog->findChild<QPushButton *>(QStringLiteral("okButton"))->click();
+        });
+        QVERIFY(clickAndWaitForReload(view()->button(QStringLiteral("editElement"))));
+        QCOMPARE(shown, QStringLiteral("91.7"));
+        QCOMPARE(server({"ZSCORE", key, "a2"}).toByteArray(), QByteArray("91.700000000000003"));
+        server({"DEL", key});
+        browser()->removeKeys({key});
+    }
+
     void ttlsAreTypedWithUnits()
     {
         // "1h" is an hour, never 1 second; what cannot be read keeps OK off; under a minute asks again.

@@ -11,6 +11,7 @@
 #include "sentinel/sentinelwatcher.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFont>
@@ -21,6 +22,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
+
+#include <algorithm>
 
 // The key browser as a user meets it, against a real sandbox: the tree fills, filters rescan, awkward keys are
 // escaped, a failover mid-scan shows a banner that says what happened, and expansion and selection survive new rows.
@@ -68,6 +71,15 @@ private:
             const SampleData::Key k = data.key(i);
             n += k.name.startsWith(prefix) && (type.isEmpty() || k.type == type);
         }
+        return n;
+    }
+
+    static qint64 expectedContaining(const QByteArray &word)
+    {
+        const SampleData data(generated);
+        qint64 n = 0;
+        for (qint64 i = 0; i < data.count(); ++i)
+            n += data.key(i).name.contains(word);
         return n;
     }
 
@@ -234,6 +246,91 @@ private Q_SLOTS:
         QVERIFY(roots.contains(QStringLiteral("user")));
         QVERIFY(roots.contains(QStringLiteral("order")));
         QVERIFY(!roots.contains(QStringLiteral("session")));
+    }
+
+    // A plain word lists the keys that contain it (the placeholder says so); glob syntax is taken as typed (above);
+    // emptying the box lists every key again; a word that is a key's whole name opens the tree down to it.
+    void aWordFindsTheKeysThatContainIt()
+    {
+        Deployment deployment(target()); // before the browser, which shows it until it is destroyed
+        KeyBrowser browser;
+        const auto tester = watch(browser.model());
+        browser.resize(600, 500);
+        browser.show();
+        deployment.start();
+        browser.setDeployment(&deployment);
+        const QString all
+            = QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(m_sandbox->loadedKeyCount()));
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(all), 20000);
+
+        auto *pattern = browser.findChild<QLineEdit *>(QStringLiteral("pattern"));
+        QVERIFY2(pattern->placeholderText().contains(QStringLiteral("containing")),
+                 qPrintable(pattern->placeholderText()));
+        QTest::keyClicks(pattern, QStringLiteral("ession"));
+        QTest::keyClick(pattern, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            browser.scanStatus().startsWith(
+                QStringLiteral("Scan complete: %1 keys").arg(QLocale().toString(expectedContaining("ession")))),
+            20000);
+        QCOMPARE(rootTexts(browser.model()), QStringList{QStringLiteral("session")});
+
+        // Cleared with the box's clear button, or by deleting the text: every key again.
+        pattern->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(all), 20000);
+        QVERIFY(rootTexts(browser.model()).contains(QStringLiteral("user")));
+
+        // A key's whole name: the tree opens down to it and selects it; one key is "1 key".
+        QCOMPARE(expectedContaining("config:app"), 1);
+        QTest::keyClicks(pattern, QStringLiteral("config:app"));
+        QTest::keyClick(pattern, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.scanStatus().startsWith(QStringLiteral("Scan complete: 1 key in ")), 20000);
+        const QModelIndex current = browser.view()->currentIndex();
+        QCOMPARE(current.data(KeyTreeModel::KeyBytesRole).toByteArray(), QByteArray("config:app"));
+        QVERIFY(browser.view()->isExpanded(current.parent()));
+    }
+
+    // The keys a user presses on the window: Ctrl+F puts typing in the pattern box, F5 scans again, Escape stops a
+    // scan. Help > Keyboard shortcuts lists them, from the actions themselves.
+    void keyboardFindRescanStop()
+    {
+        MainWindow window;
+        window.show();
+        window.setTarget(target());
+        KeyBrowser *browser = window.browser();
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        QApplication::setActiveWindow(&window);
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        browser->view()->setFocus();
+
+        QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+        QCOMPARE(QApplication::focusWidget(), browser->findChild<QLineEdit *>(QStringLiteral("pattern")));
+
+        const qsizetype started = browser->scanLog().filter(QStringLiteral("Scan started")).size();
+        browser->setPace(1000); // slow enough to be caught by Escape
+        QTest::keyClick(&window, Qt::Key_F5);
+        QCOMPARE(browser->scanLog().filter(QStringLiteral("Scan started")).size(), started + 1);
+        QVERIFY(browser->isScanning());
+        QTRY_VERIFY_WITH_TIMEOUT(browser->model()->keyCount() > 0, 10000);
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Stopped after")), 10000);
+        QVERIFY(browser->model()->keyCount() < m_sandbox->loadedKeyCount());
+
+        const QList<QPair<QString, QString>> shortcuts = window.shortcuts();
+        QStringList table;
+        for (const auto &row : shortcuts)
+            table.append(row.first + QStringLiteral(": ") + row.second);
+        const auto listed = [&shortcuts, &table](const QString &action, const QString &keys) {
+            if (!shortcuts.contains({action, keys}))
+                qWarning("%s", qPrintable(table.join(QLatin1Char('\n'))));
+            return shortcuts.contains({action, keys});
+        };
+        QVERIFY(listed(QStringLiteral("Keys › Find keys (pattern)"), QKeySequence(QKeySequence::Find).toString()));
+        QVERIFY(listed(QStringLiteral("Keys › Rescan"), QStringLiteral("F5")));
+        QVERIFY(listed(QStringLiteral("Keys › Stop scan"), QStringLiteral("Esc")));
+        QVERIFY(std::any_of(shortcuts.cbegin(), shortcuts.cend(), [](const QPair<QString, QString> &row) {
+            return row.first == QStringLiteral("File › Quit") && row.second.contains(QStringLiteral("Ctrl+Q"));
+        }));
+        QVERIFY(listed(QStringLiteral("Key tree › Delete"), QStringLiteral("Del")));
     }
 
     void emptyTreeSaysWhy()

@@ -19,14 +19,20 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QGuiApplication>
+#include <QLineEdit>
 #include <QMenu>
 #include <QScopeGuard>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
 
 // The main window against real sandboxes: the deployment a tab shows, several deployments in tabs at once, each
 // acting only on its own master, and tabs that close quickly even when their master hangs. Runs offscreen.
@@ -55,6 +61,24 @@ private:
     static std::unique_ptr<Sandbox> startSandbox(const QString &masterName)
     {
         return SandboxFixture::start(3000, masterName);
+    }
+
+    // The deepest widget under `root` that asks for more than `limit` pixels of width, with its chain of parents: what
+    // a window too wide for its screen should be asked about.
+    static QString widest(QWidget *root, int limit)
+    {
+        QString found = QStringLiteral("nothing wider than %1").arg(limit);
+        const std::function<void(QWidget *, const QString &)> walk = [&](QWidget *w, const QString &path) {
+            const QString here = path + QStringLiteral(" > ") + QString::fromLatin1(w->metaObject()->className())
+                                 + QLatin1Char('(') + w->objectName() + QLatin1Char(')');
+            if (w->isVisibleTo(root) && w->minimumSizeHint().width() > limit)
+                found = QStringLiteral("%1 needs %2").arg(here).arg(w->minimumSizeHint().width());
+            for (QObject *child : w->children())
+                if (auto *cw = qobject_cast<QWidget *>(child); cw && !cw->isWindow())
+                    walk(cw, here);
+        };
+        walk(root, QString());
+        return found;
     }
 
 private Q_SLOTS:
@@ -322,6 +346,92 @@ private Q_SLOTS:
             QVERIFY(window.findChild<QWidget *>(QStringLiteral("welcomeText"))->isVisible());
             QVERIFY(QDir(tmp.path()).entryList({QStringLiteral("vigil-sandbox-*")}, QDir::Dirs).isEmpty());
         }
+    }
+
+    // At 1024×700 everything stays usable: nothing asks for more room than the window has, whichever side tab is
+    // shown; the pattern box shows its whole placeholder; the two panes of the splitter keep a usable width.
+    void fitsA1024x700Screen()
+    {
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setTarget(target(*m_a, QStringLiteral("alpha")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.headline().contains(QStringLiteral("Connected to master")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        const QSize room = window.centralWidget()->size();
+        auto *sideTabs = window.currentView()->findChild<QTabWidget *>(QStringLiteral("sideTabs"));
+        auto *splitter = window.currentView()->findChild<QSplitter *>(QStringLiteral("browserSplitter"));
+        QVERIFY(sideTabs && splitter);
+        for (int tab = 0; tab < sideTabs->count(); ++tab) {
+            sideTabs->setCurrentIndex(tab);
+            QCoreApplication::processEvents();
+            const QString which = sideTabs->tabText(tab);
+            const QSize minimum = window.centralWidget()->minimumSizeHint();
+            QVERIFY2(minimum.width() <= room.width() && minimum.height() <= room.height(),
+                     qPrintable(QStringLiteral("%1: the central widget needs %2×%3 of %4×%5; %6")
+                                    .arg(which)
+                                    .arg(minimum.width())
+                                    .arg(minimum.height())
+                                    .arg(room.width())
+                                    .arg(room.height())
+                                    .arg(widest(window.centralWidget(), room.width() / 2))));
+            int panes = 0;
+            for (int i = 0; i < splitter->count(); ++i) {
+                QWidget *pane = splitter->widget(i);
+                const QSize paneMinimum = pane->minimumSizeHint().expandedTo(pane->minimumSize());
+                panes += paneMinimum.width();
+                QVERIFY2(paneMinimum.width() >= 300, qPrintable(QString::number(paneMinimum.width())));
+                QVERIFY2(pane->width() >= paneMinimum.width(),
+                         qPrintable(QStringLiteral("%1: pane %2 is %3 wide, needs %4; %5")
+                                        .arg(which)
+                                        .arg(i)
+                                        .arg(pane->width())
+                                        .arg(paneMinimum.width())
+                                        .arg(widest(pane, pane->width()))));
+                QVERIFY(pane->mapTo(&window, QPoint(pane->width(), 0)).x() <= window.width());
+            }
+            QVERIFY(panes + splitter->handleWidth() <= room.width());
+            // The status bar and the menu too: the whole window's minimum.
+            const QSize whole = window.minimumSizeHint();
+            QVERIFY2(whole.width() <= 1024 && whole.height() <= 700,
+                     qPrintable(QStringLiteral("%1: the window needs %2×%3; %4")
+                                    .arg(which)
+                                    .arg(whole.width())
+                                    .arg(whole.height())
+                                    .arg(widest(&window, 512))));
+        }
+        auto *pattern = window.browser()->findChild<QLineEdit *>(QStringLiteral("pattern"));
+        QVERIFY2(pattern->width() > pattern->fontMetrics().horizontalAdvance(pattern->placeholderText()),
+                 qPrintable(QStringLiteral("%1 px for \"%2\"").arg(pattern->width()).arg(pattern->placeholderText())));
+    }
+
+    // A new window fits the screen (85% of it at most, so 1280×800 is not overflowed), and the window remembers its
+    // size and the split between the tree and the side tabs.
+    void windowSizeAndSplitAreRemembered()
+    {
+        const QSize screen = QGuiApplication::primaryScreen()->availableGeometry().size();
+        QList<int> sizes;
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(window.width() <= qMax(screen.width() * 85 / 100, window.minimumSizeHint().width()));
+            QVERIFY(window.height() <= qMax(screen.height() * 85 / 100, window.minimumSizeHint().height()));
+            window.resize(1000, 660);
+            window.openDeployment(target(*m_a, QStringLiteral("alpha")));
+            auto *splitter = window.currentView()->findChild<QSplitter *>(QStringLiteral("browserSplitter"));
+            QTRY_VERIFY(splitter->width() > 900);
+            splitter->setSizes({420, splitter->width() - 420});
+            sizes = splitter->sizes();
+            window.close();
+        }
+        MainWindow again;
+        again.show();
+        QCOMPARE(again.size(), QSize(1000, 660));
+        again.openDeployment(target(*m_a, QStringLiteral("alpha")));
+        auto *splitter = again.currentView()->findChild<QSplitter *>(QStringLiteral("browserSplitter"));
+        QTRY_COMPARE(splitter->sizes(), sizes);
     }
 
     void openTabsAreRememberedWithoutPasswords()
