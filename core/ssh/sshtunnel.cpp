@@ -369,7 +369,7 @@ private:
 
     VigilError connectSession()
     {
-        const QString node = sshNode(m_options);
+        QString node = sshNode(m_options);
         ssh_session session = ssh_new();
         if (!session)
             return {VigilError::Kind::OutOfMemory, node, {}, QStringLiteral("no memory for an SSH session")};
@@ -387,6 +387,18 @@ private:
             && ssh_options_parse_config(session, QFile::encodeName(m_options.configFile).constData()) != SSH_OK)
             return fail(VigilError::Kind::Usage,
                         QStringLiteral("cannot read --ssh-config %1: %2").arg(m_options.configFile, lastError(session)));
+        if (!m_options.configFile.isEmpty()) {
+            // Errors name the hop as the config resolved it ("SSH 10.0.0.1:2222"), not as the alias.
+            char *resolved = nullptr;
+            if (ssh_options_get(session, SSH_OPTIONS_HOST, &resolved) == SSH_OK && resolved) {
+                m_options.host = QString::fromUtf8(resolved);
+                ssh_string_free_char(resolved);
+            }
+            unsigned int port = 0;
+            if (!m_options.port && ssh_options_get_port(session, &port) == SSH_OK && port > 0 && port < 65536)
+                m_options.port = static_cast<quint16>(port);
+            node = sshNode(m_options);
+        }
         if (m_options.port) {
             const unsigned int port = m_options.port;
             ssh_options_set(session, SSH_OPTIONS_PORT, &port);
@@ -544,7 +556,7 @@ private:
     }
 
     SshTunnel::State &m_state;
-    const SshOptions m_options;
+    SshOptions m_options; // with --ssh-config, the host and port it resolved the alias to, once connected
     ssh_event m_event = nullptr;
     ssh_session m_session = nullptr;
     std::vector<std::unique_ptr<Bridge>> m_bridges;

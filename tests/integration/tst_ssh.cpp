@@ -279,6 +279,35 @@ private Q_SLOTS:
         QCOMPARE(plain.exitCode, 3);
     }
 
+    // An OpenSSH client config names the bastion by an alias: HostName, Port, User and IdentityFile come from it.
+    void anSshConfigAliasIsResolved()
+    {
+        const SshOptions o = m_sandbox->clientSsh();
+        const QString config = m_scratch.filePath(QStringLiteral("ssh_config"));
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QStringLiteral("Host sandbox-bastion\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n")
+                       .arg(o.host)
+                       .arg(o.port)
+                       .arg(o.user, o.keyFile)
+                       .toUtf8());
+        file.close();
+        const QStringList viaConfig = {QStringLiteral("--ssh"),
+                                       QStringLiteral("sandbox-bastion"),
+                                       QStringLiteral("--ssh-config"),
+                                       config,
+                                       QStringLiteral("--ssh-known-hosts"),
+                                       o.knownHosts};
+        const ProcessRun run = vigilScan(deployment() + viaConfig);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
+        // A refusal names the hop the alias resolved to.
+        const QString wrong = newKey(QStringLiteral("config_wrong_client"));
+        QVERIFY(!wrong.isEmpty());
+        checkRefused(vigilScan(deployment() + viaConfig + QStringList{QStringLiteral("--ssh-key"), wrong}),
+                     {QStringLiteral("SSH %1: authentication failed (publickey)").arg(o.hop())});
+    }
+
     // Unknown: refused in a script, naming the host and the key's fingerprint; --ssh-accept-new adds it.
     void anUnknownHostKeyIsRefusedUnlessAccepted()
     {
