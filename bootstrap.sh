@@ -50,6 +50,8 @@ PACKAGES=(
     build-essential cmake ninja-build pkg-config help2man
     qt6-base-dev qt6-base-dev-tools libqt6svg6 libgl-dev
     libhiredis-dev
+    # The SSH transport (core/ssh), and the throwaway sshd of `vigil-sandbox up --ssh` and its tests.
+    libssh-dev openssh-server openssh-client
     redis-server redis-sentinel redis-tools openssl
     # The keychain: qtkeychain (core/secrets), libsecret, which qtkeychain loads at run time, and for its tests a
     # gnome-keyring on a private session bus (dbus-run-session, dbus-daemon).

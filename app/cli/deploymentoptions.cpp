@@ -92,13 +92,32 @@ DeploymentOptions::DeploymentOptions(Extras extras)
     , m_insecure(QStringLiteral("insecure"),
                  QStringLiteral("Do not verify TLS certificates at all. Anyone on the path can then read and change "
                                 "what is sent, passwords included."))
+    , m_ssh(QStringLiteral("ssh"),
+            QStringLiteral("Reach every sentinel and node through an SSH tunnel to this bastion host: one session, a "
+                           "channel to each address the sentinels report. Password or key passphrase from "
+                           "VIGIL_SSH_PASSWORD or VIGIL_SSH_PASSPHRASE; ssh-agent is tried first."),
+            QStringLiteral("[USER@]HOST[:PORT]"))
+    , m_sshKey(QStringLiteral("ssh-key"), QStringLiteral("The private key to log in to the bastion with."),
+               QStringLiteral("F"))
+    , m_sshConfig(QStringLiteral("ssh-config"),
+                  QStringLiteral("Read HostName, Port, User and IdentityFile for the --ssh host from this OpenSSH "
+                                 "client config (~/.ssh/config is not read unless given here)."),
+                  QStringLiteral("F"))
+    , m_sshKnownHosts(QStringLiteral("ssh-known-hosts"),
+                      QStringLiteral("Check the bastion's host key against F instead of ~/.ssh/known_hosts."),
+                      QStringLiteral("F"))
+    , m_sshAcceptNew(QStringLiteral("ssh-accept-new"),
+                     QStringLiteral("Add an unknown bastion host key to known_hosts and connect (OpenSSH's "
+                                    "StrictHostKeyChecking=accept-new); a changed key is still refused."))
 {
 }
 
 QList<QCommandLineOption> DeploymentOptions::targetOptions() const
 {
-    QList<QCommandLineOption> options
-        = {m_sentinel, m_master, m_db, m_map, m_user, m_passwordFile, m_sentinelUser, m_sentinelPasswordFile};
+    QList<QCommandLineOption> options = {m_sentinel,    m_master,       m_db,           m_map,
+                                         m_user,        m_passwordFile, m_sentinelUser, m_sentinelPasswordFile,
+                                         m_ssh,         m_sshKey,       m_sshConfig,    m_sshKnownHosts,
+                                         m_sshAcceptNew};
     if (m_extras.testFlag(Extra::ReadOnly))
         options.append(m_readOnly);
     return options;
@@ -167,6 +186,40 @@ bool DeploymentOptions::readTls(const QCommandLineParser &parser, SentinelTarget
     return true;
 }
 
+bool DeploymentOptions::readSsh(const QCommandLineParser &parser, SentinelTarget *target, QString *error) const
+{
+    if (!parser.isSet(m_ssh)) {
+        for (const QCommandLineOption &option : {m_sshKey, m_sshConfig, m_sshKnownHosts, m_sshAcceptNew}) {
+            if (parser.isSet(option)) {
+                *error = QStringLiteral("%1 needs --ssh").arg(dashed(option));
+                return false;
+            }
+        }
+        return true;
+    }
+    SshOptions ssh;
+    QString why;
+    if (!SshOptions::parse(parser.value(m_ssh), &ssh, &why)) {
+        *error = QStringLiteral("bad --ssh '%1' ([USER@]HOST[:PORT]): %2").arg(parser.value(m_ssh), why);
+        return false;
+    }
+    for (const auto &[option, path] : {std::pair{&m_sshKey, &ssh.keyFile}, std::pair{&m_sshConfig, &ssh.configFile}}) {
+        if (!parser.isSet(*option))
+            continue;
+        *path = parser.value(*option);
+        if (!QFileInfo(*path).isFile()) {
+            *error = QStringLiteral("%1 %2: no such file").arg(dashed(*option), *path);
+            return false;
+        }
+    }
+    ssh.knownHosts = parser.value(m_sshKnownHosts);
+    ssh.acceptNew = parser.isSet(m_sshAcceptNew);
+    ssh.password = qgetenv("VIGIL_SSH_PASSWORD");
+    ssh.passphrase = qgetenv("VIGIL_SSH_PASSPHRASE");
+    target->ssh = ssh;
+    return true;
+}
+
 void DeploymentOptions::addTo(QCommandLineParser &parser) const
 {
     parser.addOptions(targetOptions());
@@ -232,6 +285,8 @@ bool DeploymentOptions::read(const QCommandLineParser &parser, Target need, QStr
     }
     SentinelTarget target;
     if (m_extras.testFlag(Extra::Tls) && !readTls(parser, &target, error))
+        return false;
+    if (!readSsh(parser, &target, error))
         return false;
     QString bad;
     target.seeds = HostPort::parseList(parser.value(m_sentinel), &bad);

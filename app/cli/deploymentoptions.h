@@ -14,7 +14,9 @@ class QCommandLineParser;
 // Passwords come from those files or from VIGIL_PASSWORD and VIGIL_SENTINEL_PASSWORD, never from the command line,
 // which `ps` shows to everyone. With Extra::Tls: --tls (sentinels and data nodes), --tls-sentinels or --tls-data
 // (only those), --cacert F, --cacert-dir D, --cert F --key F (--key-passphrase-file F or VIGIL_KEY_PASSPHRASE),
-// --sni NAME (the name the data nodes' certificates are checked against), --insecure. Files are checked here, before
+// --sni NAME (the name the data nodes' certificates are checked against), --insecure. Through a bastion:
+// --ssh [USER@]HOST[:PORT], --ssh-key F, --ssh-config F, --ssh-known-hosts F, --ssh-accept-new; the SSH password and
+// the key's passphrase come from VIGIL_SSH_PASSWORD and VIGIL_SSH_PASSPHRASE. Files are checked here, before
 // any connection: a missing one is a usage error. Add them to a parser, parse, then read(): a usage error names the
 // option and the value it did not accept.
 class DeploymentOptions final
@@ -57,6 +59,7 @@ public:
 
 private:
     bool readTls(const QCommandLineParser &parser, SentinelTarget *target, QString *error) const;
+    bool readSsh(const QCommandLineParser &parser, SentinelTarget *target, QString *error) const;
     QList<QCommandLineOption> targetOptions() const;
     QList<QCommandLineOption> tlsOptions() const;
 
@@ -83,6 +86,11 @@ private:
     QCommandLineOption m_keyPassphraseFile;
     QCommandLineOption m_sni;
     QCommandLineOption m_insecure;
+    QCommandLineOption m_ssh;
+    QCommandLineOption m_sshKey;
+    QCommandLineOption m_sshConfig;
+    QCommandLineOption m_sshKnownHosts;
+    QCommandLineOption m_sshAcceptNew;
 
     SentinelTarget m_target;
     double m_keysPerSecond = 0;

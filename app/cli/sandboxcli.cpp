@@ -13,11 +13,11 @@
 #include <QThread>
 
 namespace {
-QString joinPorts(const QList<quint16> &ports)
+QString joinPorts(const QString &host, const QList<quint16> &ports)
 {
     QStringList list;
     for (quint16 p : ports)
-        list.append(QStringLiteral("127.0.0.1:%1").arg(p));
+        list.append(QStringLiteral("%1:%2").arg(host).arg(p));
     return list.join(QLatin1Char(','));
 }
 
@@ -27,9 +27,9 @@ void printTopology(const Sandbox &sandbox, QTextStream &out)
     QList<quint16> replicas = sandbox.dataPorts();
     replicas.removeAll(master);
     out << "master name: " << sandbox.masterName() << '\n'
-        << "sentinels:   " << joinPorts(sandbox.sentinelPorts()) << '\n'
-        << "master:      127.0.0.1:" << master << '\n'
-        << "replicas:    " << joinPorts(replicas) << '\n'
+        << "sentinels:   " << joinPorts(sandbox.nodeHost(), sandbox.sentinelPorts()) << '\n'
+        << "master:      " << sandbox.nodeHost() << ':' << master << '\n'
+        << "replicas:    " << joinPorts(sandbox.nodeHost(), replicas) << '\n'
         << "keys:        " << sandbox.loadedKeyCount() << '\n'
         << "folder:      " << sandbox.dir() << '\n';
     if (!sandbox.dataPassword().isEmpty())
@@ -39,6 +39,13 @@ void printTopology(const Sandbox &sandbox, QTextStream &out)
         if (!tls.certFile.isEmpty())
             out << " --cert " << tls.certFile << " --key " << tls.keyFile;
         out << '\n';
+    }
+    if (const SshOptions ssh = sandbox.clientSsh(); ssh.enabled()) {
+        out << "ssh:         the nodes listen on " << sandbox.nodeHost() << " only; sshd on " << ssh.hop()
+            << " (log: " << sandbox.sshLogPath() << ")\n"
+            << "             connect with --ssh " << ssh.user << '@' << ssh.hop() << " --ssh-key " << ssh.keyFile
+            << " --ssh-known-hosts " << ssh.knownHosts << '\n'
+            << "             host key: " << sandbox.sshKnownHostsLine() << '\n';
     }
     out.flush();
 }
@@ -87,8 +94,12 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
                                               "TLS, with throwaway certificates made by openssl in <dir>/tls."));
     const QCommandLineOption clientAuthOption(QStringLiteral("tls-client-auth"),
                                               QStringLiteral("With --tls: clients must present a certificate too."));
+    const QCommandLineOption sshOption(
+        QStringLiteral("ssh"), QStringLiteral("Behind a bastion: the nodes listen on 127.0.0.2 only, and a throwaway "
+                                              "sshd (own config, host and client keys in <dir>/ssh) on 127.0.0.1 is "
+                                              "the way in."));
     parser.addOptions({keysOption, dirOption, authOption, aclOption, detachOption, downAfterOption,
-                       failoverTimeoutOption, tlsOption, clientAuthOption});
+                       failoverTimeoutOption, tlsOption, clientAuthOption, sshOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("up, failover, kill-master, pause-master, watch, "
                                                 "restart or down"));
@@ -126,6 +137,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         options.detach = parser.isSet(detachOption);
         options.tls = parser.isSet(tlsOption) || parser.isSet(clientAuthOption);
         options.tlsClientAuth = parser.isSet(clientAuthOption);
+        options.ssh = parser.isSet(sshOption);
         if (parser.isSet(aclOption))
             options.auth = SandboxOptions::Auth::AclUser;
         else if (parser.isSet(authOption))
@@ -177,14 +189,15 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         const quint16 before = sandbox->currentMasterPort();
         if (error = sandbox->failover(); error.isError())
             return fail(err, error);
-        out << "failover started (master was 127.0.0.1:" << before << ")\n";
+        out << "failover started (master was " << sandbox->nodeHost() << ":" << before << ")\n";
         return 0;
     }
     if (command == QLatin1String("kill-master")) {
         const quint16 master = sandbox->currentMasterPort();
         if (error = sandbox->killMaster(); error.isError())
             return fail(err, error);
-        out << "killed the master 127.0.0.1:" << master << " (pid " << sandbox->pidOfPort(master) << ")\n";
+        out << "killed the master " << sandbox->nodeHost() << ":" << master << " (pid " << sandbox->pidOfPort(master)
+            << ")\n";
         return 0;
     }
     if (command == QLatin1String("pause-master")) {
@@ -197,12 +210,12 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         const quint16 master = sandbox->currentMasterPort();
         if (error = sandbox->pauseNode(master); error.isError())
             return fail(err, error);
-        out << "paused the master 127.0.0.1:" << master << " for " << seconds << " s\n";
+        out << "paused the master " << sandbox->nodeHost() << ":" << master << " for " << seconds << " s\n";
         out.flush();
         QThread::msleep(static_cast<unsigned long>(seconds * 1000));
         if (error = sandbox->resumeNode(master); error.isError())
             return fail(err, error);
-        out << "resumed 127.0.0.1:" << master << '\n';
+        out << "resumed " << sandbox->nodeHost() << ":" << master << '\n';
         return 0;
     }
     if (command == QLatin1String("watch")) {
@@ -251,7 +264,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
         if (error = sandbox->restartNode(port); error.isError())
             return fail(err, error);
         sandbox->saveState();
-        out << "restarted 127.0.0.1:" << port << " (pid " << sandbox->pidOfPort(port) << ")\n";
+        out << "restarted " << sandbox->nodeHost() << ":" << port << " (pid " << sandbox->pidOfPort(port) << ")\n";
         return 0;
     }
     err << "vigil-sandbox: unknown command '" << command << "' (see --help)\n";

@@ -4,6 +4,7 @@
 #include "deploymentoptions.h"
 #include "scan/scaniterator.h"
 #include "sentinel/sentinelwatcher.h"
+#include "ssh/sshtunnel.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -197,8 +198,10 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     if (!target.dataUser.isEmpty() && !deployment.hasDataPassword() && ::isatty(STDIN_FILENO))
         target.dataPassword = promptSecret("Password for the data nodes: ");
 
-    // The watcher runs on its own thread and tells the scan about switches through the shared epoch.
-    auto *watcher = new SentinelWatcher(target);
+    // The watcher runs on its own thread and tells the scan about switches through the shared epoch. Both make
+    // their connections through one factory: with --ssh, one SSH session carries them all.
+    const ConnectionFactoryPtr connections = SshTunnel::factoryFor(target.ssh);
+    auto *watcher = new SentinelWatcher(target, connections);
     const SwitchEpoch epoch = watcher->switchEpoch();
     WorkerThread watchThread(QStringLiteral("vigil-watch"));
     watchThread.start(watcher);
@@ -250,7 +253,7 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
                             {QStringLiteral("time"), notice.time.toString(Qt::ISODateWithMs)}});
     };
 
-    ScanIterator iterator(target, options, epoch, callbacks);
+    ScanIterator iterator(target, options, epoch, callbacks, connections);
     VigilError error;
     const ScanSummary summary = iterator.run(&error);
     std::fflush(out);

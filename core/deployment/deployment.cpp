@@ -3,11 +3,12 @@
 #include "sentinel/failovertracker.h"
 #include "sentinel/masterlink.h"
 #include "sentinel/sentinelwatcher.h"
+#include "ssh/sshtunnel.h"
 
 Deployment::Deployment(SentinelTarget target, QObject *parent)
     : QObject(parent)
     , m_target(std::move(target))
-    , m_connections(std::make_shared<ConnectionFactory>())
+    , m_connections(SshTunnel::factoryFor(m_target.ssh))
 {
     m_watcher = new SentinelWatcher(m_target, m_connections, this);
     m_tracker = new FailoverTracker(m_target.masterName.toUtf8(), this);

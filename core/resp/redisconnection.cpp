@@ -13,6 +13,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <unistd.h>
+
 namespace {
 QString socketErrorText(const QTcpSocket *socket)
 {
@@ -63,6 +65,7 @@ RedisConnection::RedisConnection(ConnectionOptions options, QObject *parent)
 
 RedisConnection::~RedisConnection()
 {
+    dropTunnelRequest();
     if (m_socket)
         m_socket->disconnect(this);
 }
@@ -157,6 +160,11 @@ VigilError RedisConnection::connectTimeout() const
         return {VigilError::Kind::Tls, nodeName(), QStringLiteral("TLS handshake"),
                 QStringLiteral("no TLS answer within %1 ms: this port may not speak TLS (leave --tls off for it)")
                     .arg(m_options.connectTimeoutMs)};
+    if (m_tunnelRequest)
+        return {VigilError::Kind::Timeout, nodeName(), QStringLiteral("connect"),
+                QStringLiteral("no channel through %1 within %2 ms")
+                    .arg(m_tunnel->hop())
+                    .arg(m_tunnel->openTimeoutMs(m_options.connectTimeoutMs))};
     return {VigilError::Kind::Timeout, nodeName(), QStringLiteral("connect"),
             QStringLiteral("no answer within %1 ms").arg(m_options.connectTimeoutMs)};
 }
@@ -179,13 +187,30 @@ void RedisConnection::open()
     m_reader = std::make_unique<RespReader>(m_options.limits);
     m_socket = createSocket();
     m_state = State::Connecting;
-    m_connectDeadline = QDeadlineTimer(m_options.connectTimeoutMs);
-    m_connectTimer->start(m_options.connectTimeoutMs);
+    const int connectMs = m_tunnel ? m_tunnel->openTimeoutMs(m_options.connectTimeoutMs) : m_options.connectTimeoutMs;
+    m_connectDeadline = QDeadlineTimer(connectMs);
+    m_connectTimer->start(connectMs);
     m_setupError = configureTls(m_socket);
     if (m_setupError.isError()) {
         // Reported from the event loop (or the blocking wait), like every other failure of open().
         QMetaObject::invokeMethod(
             this, [this] { fail(m_setupError); }, Qt::QueuedConnection);
+        return;
+    }
+    if (m_tunnel) {
+        // The tunnel answers from its own thread: posted here for the event loop, or taken by the blocking wait.
+        auto request = std::make_shared<TunnelRequest>(m_options.host, m_options.port);
+        m_tunnelRequest = request;
+        request->setNotify([this, weak = std::weak_ptr<TunnelRequest>(request)] {
+            QMetaObject::invokeMethod(
+                this,
+                [this, weak] {
+                    if (const auto request = weak.lock())
+                        handleTunnelOpened(request);
+                },
+                Qt::QueuedConnection);
+        });
+        m_tunnel->open(request);
         return;
     }
     if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
@@ -198,6 +223,39 @@ void RedisConnection::open()
 void RedisConnection::handleTcpConnected()
 {
     m_tcpConnected = true;
+}
+
+void RedisConnection::dropTunnelRequest()
+{
+    if (const std::shared_ptr<TunnelRequest> request = std::exchange(m_tunnelRequest, {}))
+        request->setNotify({}); // waits for a notification under way: none comes after this
+}
+
+void RedisConnection::handleTunnelOpened(const std::shared_ptr<TunnelRequest> &request)
+{
+    if (request != m_tunnelRequest || m_state != State::Connecting || !m_socket)
+        return;
+    dropTunnelRequest();
+    const int fd = request->takeFd();
+    if (fd < 0) {
+        const VigilError error = request->error();
+        // The tunnel's own failures name the hop ("SSH bastion:22: ..."); a channel's failure is this node's.
+        return fail(error.node().isEmpty()
+                        ? VigilError(error.kind(), nodeName(), QStringLiteral("connect"), error.message())
+                        : error);
+    }
+    if (!m_socket->setSocketDescriptor(fd)) {
+        ::close(fd);
+        return fail({VigilError::Kind::Unreachable, nodeName(), QStringLiteral("connect"),
+                     QStringLiteral("cannot use the tunnel's socket: %1").arg(m_socket->errorString())});
+    }
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket)) {
+        m_tcpConnected = true;
+        ssl->setPeerVerifyName(m_options.tls.verifyName.isEmpty() ? m_options.host : m_options.tls.verifyName);
+        ssl->startClientEncryption();
+        return;
+    }
+    handleConnected();
 }
 
 void RedisConnection::handleConnected()
@@ -465,6 +523,7 @@ void RedisConnection::teardown(const VigilError &error, State finalState)
     m_lastError = error;
     m_connectTimer->stop();
     m_deadlineTimer->stop();
+    dropTunnelRequest();
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();
@@ -511,6 +570,11 @@ bool RedisConnection::waitFor(const std::function<bool()> &done)
                 continue;
             }
             const int remaining = static_cast<int>(m_connectDeadline.remainingTime());
+            if (const std::shared_ptr<TunnelRequest> request = m_tunnelRequest) {
+                if (request->wait(remaining))
+                    handleTunnelOpened(request);
+                continue;
+            }
             if (auto *ssl = qobject_cast<QSslSocket *>(m_socket)) {
                 // Connected and encrypted, or failed (the handshake's errors arrive through the signals).
                 if (!ssl->waitForEncrypted(remaining) && m_state == State::Connecting && m_socket

@@ -4,6 +4,7 @@
 #include "connectionoptions.h"
 #include "respcommand.h"
 #include "respvalue.h"
+#include "tunnel.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
@@ -36,8 +37,11 @@ struct RespResult
 // the parser, the pipeline bookkeeping, the timeouts and the error reporting. Use an object only from its own thread.
 //
 // The transport is a QTcpSocket made by createSocket(), or a QSslSocket when options().tls is on: the handshake is
-// part of connecting (same deadline), and a failed one is a Tls error in words (TlsDiagnosis). A plain server on a
-// TLS port, a TLS port dialled in plain text, and a client certificate demanded but not given are each said as such.
+// part of connecting (same deadline), and a failed one is a Tls error in words (TlsDiagnosis). With a tunnel (an SSH
+// session, set by the ConnectionFactory), connecting is asking the tunnel for a stream to the host and port; the
+// socket then wraps the local end it gets (setSocketDescriptor), and TLS runs inside it, verified against the host. A
+// plain server on a TLS port, a TLS port dialled in plain text, and a client certificate demanded but not given are
+// each said as such.
 class RedisConnection final : public QObject
 {
     Q_OBJECT
@@ -53,6 +57,8 @@ public:
     ~RedisConnection() override;
 
     const ConnectionOptions &options() const { return m_options; }
+    // Connect through `tunnel` instead of dialling (before open()); null dials directly.
+    void setTunnel(std::shared_ptr<Tunnel> tunnel) { m_tunnel = std::move(tunnel); }
     QString nodeName() const { return m_options.nodeName(); }
     State state() const { return m_state; }
     bool isReady() const { return m_state == State::Ready; }
@@ -112,6 +118,8 @@ private:
     VigilError configureTls(QTcpSocket *socket);
     VigilError connectTimeout() const;
     void handleTcpConnected();
+    void handleTunnelOpened(const std::shared_ptr<TunnelRequest> &request);
+    void dropTunnelRequest();
     void handleConnected();
     void handleReadyRead();
     void handleSocketError();
@@ -146,4 +154,6 @@ private:
     bool m_anyReply = false;     // the server has answered something since connecting
     QString m_tlsDescription;
     QSslCertificate m_peerCertificate;
+    std::shared_ptr<Tunnel> m_tunnel;
+    std::shared_ptr<TunnelRequest> m_tunnelRequest; // asked of the tunnel, not answered yet
 };

@@ -16,11 +16,15 @@
 #include <QSet>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -31,11 +35,16 @@ VigilError sandboxError(VigilError::Kind kind, const QString &step, const QStrin
     return {kind, sandboxNode, step, message};
 }
 
-QByteArray listenConfig(quint16 port, bool tls)
+QByteArray listenConfig(const QString &host, quint16 port, bool tls)
 {
     const QByteArray number = QByteArray::number(port);
     const QByteArray listen = tls ? QByteArray("port 0\ntls-port " + number) : QByteArray("port " + number);
-    return listen + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n";
+    QByteArray conf = listen + "\nbind " + host.toLatin1() + "\nprotected-mode no\ndaemonize no\n";
+    // Off 127.0.0.1, outgoing links (a replica's to its master, a sentinel's to everyone) must leave from the bind
+    // address too: the master reports a replica, and a sentinel announces itself, at the address it connected from.
+    if (host != QLatin1String("127.0.0.1"))
+        conf += "bind-source-addr " + host.toLatin1() + '\n';
+    return conf;
 }
 
 QByteArray randomSecret()
@@ -45,11 +54,11 @@ QByteArray randomSecret()
     return bytes.toHex();
 }
 
-quint16 freeLoopbackPort(QSet<quint16> *taken)
+quint16 freeLoopbackPort(const QString &host, QSet<quint16> *taken)
 {
     for (int attempt = 0; attempt < 50; ++attempt) {
         QTcpServer server;
-        if (!server.listen(QHostAddress::LocalHost, 0))
+        if (!server.listen(QHostAddress(host), 0))
             continue;
         const quint16 port = server.serverPort();
         // Sentinels and replicas also need nothing at port+10000 (no cluster bus), so any free port will do.
@@ -61,11 +70,10 @@ quint16 freeLoopbackPort(QSet<quint16> *taken)
     return 0;
 }
 
-QString nodeLabel(const Sandbox::Node &node)
+QString nodeLabel(const Sandbox::Node &node, const QString &host)
 {
-    return (node.kind == Sandbox::NodeKind::Sentinel ? QStringLiteral("sentinel 127.0.0.1:")
-                                                     : QStringLiteral("redis 127.0.0.1:"))
-           + QString::number(node.port);
+    return (node.kind == Sandbox::NodeKind::Sentinel ? QStringLiteral("sentinel ") : QStringLiteral("redis ")) + host
+           + QLatin1Char(':') + QString::number(node.port);
 }
 
 QByteArray quoted(const QString &path)
@@ -138,7 +146,7 @@ Sandbox::Node *Sandbox::nodeByPort(quint16 port)
 ConnectionOptions Sandbox::dataOptions(quint16 port) const
 {
     ConnectionOptions o;
-    o.host = QStringLiteral("127.0.0.1");
+    o.host = nodeHost();
     o.port = port;
     o.role = QStringLiteral("redis");
     o.user = m_dataUser;
@@ -231,11 +239,11 @@ QString Sandbox::writeDataConfig(quint16 port, quint16 masterPort) const
     const QString nodeDir = m_dir + QStringLiteral("/redis-%1").arg(port);
     QDir().mkpath(nodeDir);
     QByteArray conf;
-    conf += listenConfig(port, m_options.tls) + tlsConfig();
+    conf += listenConfig(nodeHost(), port, m_options.tls) + tlsConfig();
     conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/redis.log")) + '\n';
     conf += "save \"\"\nappendonly no\nrepl-diskless-sync yes\nrepl-diskless-sync-delay 0\n";
     if (port != masterPort)
-        conf += "replicaof 127.0.0.1 " + QByteArray::number(masterPort) + '\n';
+        conf += "replicaof " + nodeHost().toLatin1() + ' ' + QByteArray::number(masterPort) + '\n';
     switch (m_options.auth) {
     case SandboxOptions::Auth::None:
         break;
@@ -261,9 +269,9 @@ QString Sandbox::writeSentinelConfig(quint16 port, quint16 masterPort) const
     const QByteArray name = m_options.masterName.toUtf8();
     const int quorum = m_options.sentinels / 2 + 1;
     QByteArray conf;
-    conf += listenConfig(port, m_options.tls) + tlsConfig();
+    conf += listenConfig(nodeHost(), port, m_options.tls) + tlsConfig();
     conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/sentinel.log")) + '\n';
-    conf += "sentinel monitor " + name + " 127.0.0.1 " + QByteArray::number(masterPort) + ' '
+    conf += "sentinel monitor " + name + ' ' + nodeHost().toLatin1() + ' ' + QByteArray::number(masterPort) + ' '
             + QByteArray::number(quorum) + '\n';
     conf += "sentinel down-after-milliseconds " + name + ' ' + QByteArray::number(m_options.downAfterMs) + '\n';
     conf += "sentinel failover-timeout " + name + ' ' + QByteArray::number(m_options.failoverTimeoutMs) + '\n';
@@ -296,7 +304,7 @@ VigilError Sandbox::startNode(Node &node)
     // start() checked both, but a restart may come after the package was removed.
     const QString program = QStandardPaths::findExecutable(name);
     if (program.isEmpty())
-        return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node),
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node, nodeHost()),
                             missingProgramsMessage({name}));
     node.logPath = QFileInfo(node.configPath).absolutePath()
                    + (sentinel ? QStringLiteral("/sentinel.log") : QStringLiteral("/redis.log"));
@@ -310,7 +318,7 @@ VigilError Sandbox::startNode(Node &node)
         process.setStandardOutputFile(QProcess::nullDevice());
         process.setStandardErrorFile(QProcess::nullDevice());
         if (!process.startDetached(&node.pid))
-            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node),
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node, nodeHost()),
                                 process.errorString());
     } else {
         auto *process = new QProcess(this);
@@ -331,7 +339,8 @@ VigilError Sandbox::startNode(Node &node)
         if (!process->waitForStarted(5000)) {
             const QString message = process->errorString();
             delete process;
-            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node), message);
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start ") + nodeLabel(node, nodeHost()),
+                                message);
         }
         node.pid = process->processId();
         m_processes.append(process);
@@ -349,7 +358,7 @@ VigilError Sandbox::waitForPing(const Node &node, int timeoutMs)
             QByteArray tail;
             if (log.open(QIODevice::ReadOnly))
                 tail = log.readAll().trimmed().split('\n').last();
-            return sandboxError(VigilError::Kind::Unreachable, QStringLiteral("start ") + nodeLabel(node),
+            return sandboxError(VigilError::Kind::Unreachable, QStringLiteral("start ") + nodeLabel(node, nodeHost()),
                                 QStringLiteral("the process exited: %1").arg(QString::fromUtf8(tail)));
         }
         RedisConnection connection(node.kind == NodeKind::Sentinel ? sentinelOptions(node.port)
@@ -363,7 +372,8 @@ VigilError Sandbox::waitForPing(const Node &node, int timeoutMs)
         }
         QThread::msleep(20);
     }
-    return sandboxError(VigilError::Kind::Timeout, QStringLiteral("start ") + nodeLabel(node), last.toString());
+    return sandboxError(VigilError::Kind::Timeout, QStringLiteral("start ") + nodeLabel(node, nodeHost()),
+                        last.toString());
 }
 
 VigilError Sandbox::waitForReplicas(quint16 masterPort, int timeoutMs)
@@ -410,10 +420,10 @@ VigilError Sandbox::waitForAgreement(quint16 masterPort, int timeoutMs)
             for (;;) {
                 if (deadline.hasExpired())
                     return sandboxError(VigilError::Kind::Timeout, QStringLiteral("wait for sentinels"),
-                                        QStringLiteral("sentinel 127.0.0.1:%1 did not agree within %2 ms (%3)")
+                                        QStringLiteral("sentinel %4:%1 did not agree within %2 ms (%3)")
                                             .arg(n.port)
                                             .arg(timeoutMs)
-                                            .arg(lastState));
+                                            .arg(lastState, nodeHost()));
                 if (!sentinel.isReady() && sentinel.openBlocking().isError()) {
                     lastState = sentinel.lastError().toString();
                     QThread::msleep(50);
@@ -504,9 +514,10 @@ VigilError Sandbox::start()
         TlsMaterial::Pair server, client;
         VigilError error = material.createCa();
         if (!error.isError())
-            error = material.issue(QStringLiteral("server"),
-                                   {QStringLiteral("IP:127.0.0.1"), QStringLiteral("DNS:localhost")},
-                                   TlsMaterial::Validity::Current, &server);
+            error = material.issue(
+                QStringLiteral("server"),
+                {QStringLiteral("IP:127.0.0.1"), QStringLiteral("IP:127.0.0.2"), QStringLiteral("DNS:localhost")},
+                TlsMaterial::Validity::Current, &server);
         if (!error.isError())
             error = material.issue(QStringLiteral("client"), {}, TlsMaterial::Validity::Current, &client);
         if (error.isError())
@@ -526,13 +537,16 @@ VigilError Sandbox::start()
     }
 
     QSet<quint16> taken;
+    if (m_options.ssh)
+        if (VigilError error = startSsh(&taken); error.isError())
+            return stop(), error;
     // Start one node; a port taken by someone else between our probe and redis's bind gets a second chance.
     auto launch = [&](NodeKind kind, quint16 masterPort) -> VigilError {
         VigilError error;
         for (int attempt = 0; attempt < 3; ++attempt) {
             Node node;
             node.kind = kind;
-            node.port = freeLoopbackPort(&taken);
+            node.port = freeLoopbackPort(nodeHost(), &taken);
             if (!node.port)
                 return sandboxError(VigilError::Kind::Unreachable, QStringLiteral("find a free port"),
                                     QStringLiteral("no free loopback port"));
@@ -578,6 +592,21 @@ VigilError Sandbox::start()
 
 void Sandbox::stop()
 {
+    if (m_sshPid > 0) {
+        const QList<qint64> sessions = sshSessionPids();
+        // Only our sshd: a pid from a state file may have been reused.
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(m_sshPid));
+        if (isAlive(m_sshPid) && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains("sshd_config"))
+            ::kill(static_cast<pid_t>(m_sshPid), SIGKILL);
+        for (qint64 pid : sessions)
+            ::kill(static_cast<pid_t>(pid), SIGKILL);
+        if (m_sshProcess) {
+            m_sshProcess->waitForFinished(5000);
+            delete m_sshProcess;
+            m_sshProcess = nullptr;
+        }
+        m_sshPid = 0;
+    }
     for (const Node &n : std::as_const(m_nodes)) {
         if (!isAlive(n.pid))
             continue;
@@ -604,11 +633,180 @@ void Sandbox::stop()
         QFile::remove(stateFilePath());
 }
 
+QString Sandbox::nodeHost() const
+{
+    return m_options.ssh ? QStringLiteral("127.0.0.2") : QStringLiteral("127.0.0.1");
+}
+
+QString Sandbox::sshDir() const
+{
+    return m_options.ssh ? m_dir + QStringLiteral("/ssh") : QString();
+}
+
+QString Sandbox::sshLogPath() const
+{
+    return m_options.ssh ? sshDir() + QStringLiteral("/sshd.log") : QString();
+}
+
+QByteArray Sandbox::sshKnownHostsLine() const
+{
+    QFile pub(sshDir() + QStringLiteral("/host_ed25519.pub"));
+    if (!m_options.ssh || !pub.open(QIODevice::ReadOnly))
+        return {};
+    const QList<QByteArray> fields = pub.readAll().simplified().split(' ');
+    if (fields.size() < 2)
+        return {};
+    return "[127.0.0.1]:" + QByteArray::number(m_sshPort) + ' ' + fields.at(0) + ' ' + fields.at(1);
+}
+
+SshOptions Sandbox::clientSsh() const
+{
+    SshOptions ssh;
+    if (!m_options.ssh)
+        return ssh;
+    ssh.host = QStringLiteral("127.0.0.1");
+    ssh.port = m_sshPort;
+    ssh.user = QString::fromLocal8Bit(qgetenv("USER"));
+    if (ssh.user.isEmpty())
+        ssh.user = QStringLiteral("root");
+    ssh.keyFile = sshDir() + QStringLiteral("/client_ed25519");
+    ssh.knownHosts = sshDir() + QStringLiteral("/known_hosts");
+    return ssh;
+}
+
+// The children of the listening sshd: one per session (the privilege-separated pre-auth child, then the session's).
+QList<qint64> Sandbox::sshSessionPids() const
+{
+    QList<qint64> children;
+    if (m_sshPid <= 0)
+        return children;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const qsizetype paren = line.lastIndexOf(')');
+        const QList<QByteArray> fields = line.mid(paren + 2).split(' ');
+        if (fields.size() > 1 && fields.at(1).toLongLong() == m_sshPid)
+            children.append(pid);
+    }
+    return children;
+}
+
+VigilError Sandbox::startSsh(QSet<quint16> *taken)
+{
+    const QString sshd = QStringLiteral("/usr/sbin/sshd");
+    const QString keygen = QStandardPaths::findExecutable(QStringLiteral("ssh-keygen"));
+    if (!QFileInfo(sshd).isExecutable() || keygen.isEmpty())
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("start sshd"),
+                            QStringLiteral("%1 is not installed; install with: sudo apt install openssh-server")
+                                .arg(keygen.isEmpty() ? QStringLiteral("ssh-keygen") : sshd));
+    // sshd insists on its privilege-separation folder, which a fresh machine (or container) does not have.
+    if (!QFileInfo::exists(QStringLiteral("/run/sshd")) && ::mkdir("/run/sshd", 0755) != 0)
+        return sandboxError(
+            VigilError::Kind::Usage, QStringLiteral("start sshd"),
+            QStringLiteral("cannot create /run/sshd (%1): sshd needs it").arg(QString::fromLocal8Bit(strerror(errno))));
+    const QString dir = sshDir();
+    QDir().mkpath(dir);
+    for (const QString &key : {QStringLiteral("host_ed25519"), QStringLiteral("client_ed25519")}) {
+        // Fresh keys for every start (ssh-keygen would ask before overwriting a key left in a reused folder).
+        QFile::remove(dir + QLatin1Char('/') + key);
+        QFile::remove(dir + QLatin1Char('/') + key + QStringLiteral(".pub"));
+        QProcess process;
+        process.start(keygen, {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+                               QStringLiteral("-N"), QString(), QStringLiteral("-C"), QStringLiteral("vigil-sandbox"),
+                               QStringLiteral("-f"), dir + QLatin1Char('/') + key});
+        process.closeWriteChannel();
+        if (!process.waitForFinished(10000) || process.exitCode() != 0)
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("ssh-keygen"),
+                                QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
+    }
+    QFile::remove(dir + QStringLiteral("/authorized_keys"));
+    QFile::copy(dir + QStringLiteral("/client_ed25519.pub"), dir + QStringLiteral("/authorized_keys"));
+    m_sshPort = freeLoopbackPort(QStringLiteral("127.0.0.1"), taken);
+    const SshOptions client = clientSsh();
+    // Its own config, never the system's: a key login for this user only, forwarding allowed, each channel logged.
+    QByteArray conf;
+    conf += "Port " + QByteArray::number(m_sshPort) + "\nListenAddress 127.0.0.1\n";
+    conf += "HostKey " + QFile::encodeName(dir + QStringLiteral("/host_ed25519")) + '\n';
+    conf += "PidFile " + QFile::encodeName(dir + QStringLiteral("/sshd.pid")) + '\n';
+    conf += "AuthorizedKeysFile " + QFile::encodeName(dir + QStringLiteral("/authorized_keys")) + '\n';
+    conf += "AllowUsers " + client.user.toUtf8() + '\n';
+    conf += "PermitRootLogin prohibit-password\nPubkeyAuthentication yes\nPasswordAuthentication no\n"
+            "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nAllowTcpForwarding yes\nPermitOpen any\n"
+            "AllowAgentForwarding no\nX11Forwarding no\nPermitTTY no\nPrintMotd no\nMaxStartups 100\n"
+            "MaxSessions 100\nLogLevel DEBUG1\n";
+    const QString configPath = dir + QStringLiteral("/sshd_config");
+    QFile config(configPath);
+    if (!config.open(QIODevice::WriteOnly | QIODevice::Truncate) || config.write(conf) != conf.size())
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("write sshd_config"), config.errorString());
+    config.close();
+    QFile knownHosts(client.knownHosts);
+    if (!knownHosts.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("write known_hosts"), knownHosts.errorString());
+    knownHosts.write(sshKnownHostsLine() + '\n');
+    knownHosts.close();
+
+    const QStringList arguments = {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"), configPath};
+    if (m_options.detach) {
+        QProcess process;
+        process.setProgram(sshd);
+        process.setArguments(arguments);
+        process.setStandardOutputFile(QProcess::nullDevice());
+        process.setStandardErrorFile(sshLogPath(), QIODevice::Append);
+        if (!process.startDetached(&m_sshPid))
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start sshd"), process.errorString());
+    } else {
+        m_sshProcess = new QProcess(this);
+        m_sshProcess->setProgram(sshd);
+        m_sshProcess->setArguments(arguments);
+        m_sshProcess->setStandardOutputFile(QProcess::nullDevice());
+        m_sshProcess->setStandardErrorFile(sshLogPath(), QIODevice::Append);
+        const pid_t parent = ::getpid();
+        m_sshProcess->setChildProcessModifier([parent] {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent)
+                ::_exit(1);
+        });
+        m_sshProcess->start();
+        if (!m_sshProcess->waitForStarted(5000))
+            return sandboxError(VigilError::Kind::Usage, QStringLiteral("start sshd"), m_sshProcess->errorString());
+        m_sshPid = m_sshProcess->processId();
+    }
+    return waitForSsh(10000);
+}
+
+// Until the sshd greets ("SSH-2.0-…") on its port; a sshd that exited says why in its log.
+VigilError Sandbox::waitForSsh(int timeoutMs) const
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (!isAlive(m_sshPid)) {
+            QFile log(sshLogPath());
+            log.open(QIODevice::ReadOnly);
+            return sandboxError(VigilError::Kind::Unreachable, QStringLiteral("start sshd"),
+                                QStringLiteral("sshd exited: %1").arg(QString::fromLocal8Bit(log.readAll().right(500))));
+        }
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_sshPort);
+        if (socket.waitForConnected(500) && socket.waitForReadyRead(1000) && socket.readAll().startsWith("SSH-"))
+            return {};
+        QThread::msleep(50);
+    }
+    return sandboxError(VigilError::Kind::Timeout, QStringLiteral("start sshd"),
+                        QStringLiteral("no SSH greeting on 127.0.0.1:%1 within %2 ms").arg(m_sshPort).arg(timeoutMs));
+}
+
 SentinelTarget Sandbox::target() const
 {
     SentinelTarget t;
     for (quint16 port : sentinelPorts())
-        t.seeds.append({QStringLiteral("127.0.0.1"), port});
+        t.seeds.append({nodeHost(), port});
     t.masterName = m_options.masterName;
     t.sentinelUser = m_sentinelUser;
     t.sentinelPassword = m_sentinelPassword;
@@ -616,6 +814,7 @@ SentinelTarget Sandbox::target() const
     t.dataPassword = m_dataPassword;
     t.sentinelTls = clientTls();
     t.dataTls = clientTls();
+    t.ssh = clientSsh();
     return t;
 }
 
@@ -679,7 +878,7 @@ VigilError Sandbox::killNode(quint16 port)
 {
     Node *node = nodeByPort(port);
     if (!node || !isAlive(node->pid))
-        return sandboxError(VigilError::Kind::Usage, QStringLiteral("kill 127.0.0.1:%1").arg(port),
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("kill %1:%2").arg(nodeHost()).arg(port),
                             QStringLiteral("no running node on that port"));
     ::kill(static_cast<pid_t>(node->pid), SIGKILL);
     for (QProcess *process : std::as_const(m_processes))
@@ -704,7 +903,7 @@ VigilError Sandbox::pauseNode(quint16 port)
 {
     const qint64 pid = pidOfPort(port);
     if (!isAlive(pid))
-        return sandboxError(VigilError::Kind::Usage, QStringLiteral("pause 127.0.0.1:%1").arg(port),
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("pause %1:%2").arg(nodeHost()).arg(port),
                             QStringLiteral("no running node on that port"));
     ::kill(static_cast<pid_t>(pid), SIGSTOP);
     return {};
@@ -714,7 +913,7 @@ VigilError Sandbox::resumeNode(quint16 port)
 {
     const qint64 pid = pidOfPort(port);
     if (!isAlive(pid))
-        return sandboxError(VigilError::Kind::Usage, QStringLiteral("resume 127.0.0.1:%1").arg(port),
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("resume %1:%2").arg(nodeHost()).arg(port),
                             QStringLiteral("no running node on that port"));
     ::kill(static_cast<pid_t>(pid), SIGCONT);
     return {};
@@ -724,10 +923,10 @@ VigilError Sandbox::restartNode(quint16 port)
 {
     Node *node = nodeByPort(port);
     if (!node)
-        return sandboxError(VigilError::Kind::Usage, QStringLiteral("restart 127.0.0.1:%1").arg(port),
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("restart %1:%2").arg(nodeHost()).arg(port),
                             QStringLiteral("no such node"));
     if (isAlive(node->pid))
-        return sandboxError(VigilError::Kind::Usage, QStringLiteral("restart 127.0.0.1:%1").arg(port),
+        return sandboxError(VigilError::Kind::Usage, QStringLiteral("restart %1:%2").arg(nodeHost()).arg(port),
                             QStringLiteral("the node is still running"));
     // Sentinel may have rewritten the config (a demoted master gets its replicaof line): start from it as it is.
     return startNode(*node);
@@ -769,6 +968,9 @@ VigilError Sandbox::saveState() const
         {QStringLiteral("sentinel_password"), QString::fromUtf8(m_sentinelPassword)},
         {QStringLiteral("tls"), m_options.tls},
         {QStringLiteral("tls_client_auth"), m_options.tlsClientAuth},
+        {QStringLiteral("ssh"), m_options.ssh},
+        {QStringLiteral("ssh_port"), m_sshPort},
+        {QStringLiteral("ssh_pid"), m_sshPid},
         {QStringLiteral("nodes"), nodes},
     };
     QFile file(stateFilePath());
@@ -800,10 +1002,13 @@ std::unique_ptr<Sandbox> Sandbox::load(const QString &dir, VigilError *error)
     options.masterName = root.value(QStringLiteral("master_name")).toString();
     options.tls = root.value(QStringLiteral("tls")).toBool();
     options.tlsClientAuth = root.value(QStringLiteral("tls_client_auth")).toBool();
+    options.ssh = root.value(QStringLiteral("ssh")).toBool();
     auto sandbox = std::make_unique<Sandbox>(options);
     sandbox->m_adopted = true;
     sandbox->m_dir = options.dir;
     sandbox->m_loadedKeys = root.value(QStringLiteral("keys")).toInteger();
+    sandbox->m_sshPort = static_cast<quint16>(root.value(QStringLiteral("ssh_port")).toInt());
+    sandbox->m_sshPid = root.value(QStringLiteral("ssh_pid")).toInteger();
     sandbox->m_dataUser = root.value(QStringLiteral("data_user")).toString().toUtf8();
     sandbox->m_dataPassword = root.value(QStringLiteral("data_password")).toString().toUtf8();
     sandbox->m_sentinelUser = root.value(QStringLiteral("sentinel_user")).toString().toUtf8();

@@ -3,9 +3,11 @@
 #include "common/vigilerror.h"
 #include "resp/connectionoptions.h"
 #include "sentinel/masterresolver.h"
+#include "ssh/sshoptions.h"
 
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 
 #include <memory>
@@ -29,6 +31,10 @@ struct SandboxOptions
     // (TlsMaterial) in <dir>/tls; with tlsClientAuth every client must present a certificate too.
     bool tls = false;
     bool tlsClientAuth = false;
+    // Behind a bastion: the nodes and sentinels listen on 127.0.0.2 only, and a throwaway sshd on 127.0.0.1 (its own
+    // config, host key and authorized client key in <dir>/ssh, LogLevel DEBUG1) is the way in. Clients that run with
+    // VIGIL_TEST_NO_DIRECT=127.0.0.2 can reach them only through it.
+    bool ssh = false;
     // Detached nodes outlive this process (vigil-sandbox up --detach); attached nodes die with it, whatever happens.
     bool detach = false;
     int readyTimeoutMs = 60000;
@@ -91,6 +97,20 @@ public:
     // The certificates' folder (<dir>/tls); empty without TLS.
     QString tlsDir() const;
 
+    // Where the nodes listen: 127.0.0.1, or 127.0.0.2 with SSH (out of reach for a client in test mode).
+    QString nodeHost() const;
+    // The sandbox's sshd (options().ssh): its port on 127.0.0.1, the listener's pid, the children that serve one
+    // session each, its folder (keys, config, known_hosts) and its log (every direct-tcpip channel and its target).
+    quint16 sshPort() const { return m_sshPort; }
+    qint64 sshPid() const { return m_sshPid; }
+    QList<qint64> sshSessionPids() const;
+    QString sshDir() const;
+    QString sshLogPath() const;
+    // The known_hosts line of the sshd's host key ("[127.0.0.1]:PORT ssh-ed25519 AAAA…").
+    QByteArray sshKnownHostsLine() const;
+    // How a client reaches the sandbox through its sshd: the authorized key and a known_hosts file holding the line.
+    SshOptions clientSsh() const;
+
     // The master's port as the first sentinel that answers reports it; 0 if none answers.
     quint16 currentMasterPort() const;
 
@@ -126,6 +146,8 @@ private:
     VigilError prepareDir();
     VigilError startNode(Node &node);
     VigilError waitForPing(const Node &node, int timeoutMs);
+    VigilError startSsh(QSet<quint16> *taken);
+    VigilError waitForSsh(int timeoutMs) const;
     VigilError waitForReplicas(quint16 masterPort, int timeoutMs);
     VigilError loadSampleData(quint16 masterPort);
     QString writeDataConfig(quint16 port, quint16 masterPort) const;
@@ -145,4 +167,7 @@ private:
     QByteArray tlsConfig() const;
     qint64 m_loadedKeys = 0;
     bool m_adopted = false; // loaded from a state file: stop() kills by pid
+    quint16 m_sshPort = 0;
+    qint64 m_sshPid = 0;
+    QProcess *m_sshProcess = nullptr;
 };

@@ -31,6 +31,9 @@ void SandboxController::start()
     info.dataPorts = m_sandbox->dataPorts();
     info.keys = m_sandbox->loadedKeyCount();
     info.tls = m_sandbox->clientTls();
+    info.nodeHost = m_sandbox->nodeHost();
+    info.ssh = m_sandbox->clientSsh();
+    info.sshKnownHostsLine = m_sandbox->sshKnownHostsLine();
     Q_EMIT started(info);
 }
 

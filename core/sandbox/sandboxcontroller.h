@@ -14,6 +14,9 @@ struct SandboxInfo
     QList<quint16> dataPorts;
     qint64 keys = 0;
     TlsOptions tls; // how a client reaches it: off, or the sandbox's CA (and client certificate)
+    QString nodeHost = QStringLiteral("127.0.0.1"); // where the nodes listen (127.0.0.2 behind the sandbox's sshd)
+    SshOptions ssh;                                 // off, or the sshd's host, port, user, key and known_hosts file
+    QByteArray sshKnownHostsLine;                   // "[127.0.0.1]:PORT ssh-ed25519 AAAA…"
 };
 Q_DECLARE_METATYPE(SandboxInfo)
 

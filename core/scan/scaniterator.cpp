@@ -3,6 +3,7 @@
 #include "resp/commandpolicy.h"
 #include "resp/infoparser.h"
 #include "resp/redisconnection.h"
+#include "ssh/sshtunnel.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -75,7 +76,7 @@ ScanIterator::ScanIterator(SentinelTarget target, ScanOptions options, SwitchEpo
     , m_options(std::move(options))
     , m_epoch(std::move(epoch))
     , m_callbacks(std::move(callbacks))
-    , m_connections(connections ? std::move(connections) : ConnectionFactory::standalone())
+    , m_connections(connections ? std::move(connections) : SshTunnel::factoryFor(m_target.ssh))
     , m_resolver(std::make_unique<MasterResolver>(m_target, m_connections))
 {
     if (m_options.dedupe)

@@ -4,6 +4,7 @@
 #include "hostport.h"
 #include "resp/connectionfactory.h"
 #include "resp/connectionoptions.h"
+#include "ssh/sshoptions.h"
 
 #include <QDeadlineTimer>
 #include <QList>
@@ -30,6 +31,7 @@ struct SentinelTarget
     AddressMap addressMap;
     TlsOptions sentinelTls; // TLS to the sentinels, and to the data nodes: some deployments have it on only one side
     TlsOptions dataTls;
+    SshOptions ssh; // through a bastion: every connection a channel of one SSH session (the factory's)
 
     int sentinelTimeoutMs = 1000; // connect and command timeout per sentinel: a dead seed must not stall us
     int dataConnectTimeoutMs = 2000;

@@ -28,12 +28,14 @@ struct Outcome
 };
 
 // Runs `options` against `target`; calls `fault` (from the test's thread) once `faultAfter` keys are in, and waits
-// up to `timeoutMs` for the end. `context` is the test object the worker's signals are delivered to.
+// up to `timeoutMs` for the end. `context` is the test object the worker's signals are delivered to. `connections`,
+// when given, is the factory the watcher and the scan share, as a Deployment's do (one SSH session for both).
 inline void run(QObject *context, const SentinelTarget &target, const ScanOptions &options, qint64 faultAfter,
-                const std::function<void()> &fault, Outcome *result, int timeoutMs = 120000)
+                const std::function<void()> &fault, Outcome *result, int timeoutMs = 120000,
+                const ConnectionFactoryPtr &connections = {})
 {
     Outcome &outcome = *result;
-    SentinelWatcher watcher(target);
+    SentinelWatcher watcher(target, connections);
     watcher.setPollInterval(500);
     watcher.start();
     WorkerThread thread(QStringLiteral("vigil-scan"));
@@ -65,6 +67,7 @@ inline void run(QObject *context, const SentinelTarget &target, const ScanOption
     request.target = target;
     request.options = options;
     request.epoch = watcher.switchEpoch();
+    request.connections = connections;
     worker->request(request);
     QTRY_VERIFY_WITH_TIMEOUT(outcome.finished, timeoutMs);
     QVERIFY2(outcome.faulted, "the fault was injected during the scan");

@@ -192,6 +192,27 @@ private Q_SLOTS:
         QTest::newRow("password file missing")
             << target + QStringList{QStringLiteral("--password-file"), QStringLiteral("/nonexistent/vigil-secret")}
             << true << QStringLiteral("--password-file: cannot read /nonexistent/vigil-secret");
+        QTest::newRow("ssh key without ssh")
+            << target + QStringList{QStringLiteral("--ssh-key"), QStringLiteral("/etc/hostname")} << true
+            << QStringLiteral("--ssh-key needs --ssh");
+        QTest::newRow("ssh alone") << QStringList{QStringLiteral("--ssh"), QStringLiteral("bastion")} << false
+                                   << QStringLiteral("--ssh needs --sentinel and --master");
+        QTest::newRow("ssh without host")
+            << target + QStringList{QStringLiteral("--ssh"), QStringLiteral("deploy@")} << true
+            << QStringLiteral("bad --ssh 'deploy@' ([USER@]HOST[:PORT]): no host");
+        QTest::newRow("ssh port zero")
+            << target + QStringList{QStringLiteral("--ssh"), QStringLiteral("bastion:0")} << true
+            << QStringLiteral("bad --ssh 'bastion:0' ([USER@]HOST[:PORT]): the port must be a number from 1 to 65535");
+        QTest::newRow("ssh key missing") << target
+                                                + QStringList{QStringLiteral("--ssh"), QStringLiteral("bastion"),
+                                                              QStringLiteral("--ssh-key"),
+                                                              QStringLiteral("/nonexistent/id_ed25519")}
+                                         << true << QStringLiteral("--ssh-key /nonexistent/id_ed25519: no such file");
+        QTest::newRow("ssh password on the command line")
+            << target
+                   + QStringList{QStringLiteral("--ssh"), QStringLiteral("bastion"), QStringLiteral("--ssh-password"),
+                                 QStringLiteral("x")}
+            << true << QStringLiteral("Unknown option 'ssh-password'");
         QTest::newRow("password on the command line")
             << target + QStringList{QStringLiteral("--password"), QStringLiteral("x")} << true
             << QStringLiteral("Unknown option 'password'");
@@ -310,6 +331,63 @@ private Q_SLOTS:
         DeploymentOptions withoutTls;
         QVERIFY(!read(withoutTls, deployment() + QStringList{QStringLiteral("--tls")}, Target::Required, &error));
         QCOMPARE(error, QStringLiteral("Unknown option 'tls'."));
+    }
+
+    void sshOptionsReachTheTarget_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("hop");
+        QTest::newRow("host") << QStringLiteral("bastion.example") << QString() << QStringLiteral("bastion.example")
+                              << 0 << QStringLiteral("bastion.example:22");
+        QTest::newRow("user, host, port") << QStringLiteral("deploy@10.0.0.1:2222") << QStringLiteral("deploy")
+                                          << QStringLiteral("10.0.0.1") << 2222 << QStringLiteral("10.0.0.1:2222");
+        QTest::newRow("ipv6") << QStringLiteral("ops@[2001:db8::1]:22") << QStringLiteral("ops")
+                              << QStringLiteral("2001:db8::1") << 22 << QStringLiteral("[2001:db8::1]:22");
+        QTest::newRow("an @ in the user") << QStringLiteral("a@corp@jump") << QStringLiteral("a@corp")
+                                          << QStringLiteral("jump") << 0 << QStringLiteral("jump:22");
+    }
+
+    // --ssh and its companions reach SentinelTarget::ssh; the secrets come from the environment only.
+    void sshOptionsReachTheTarget()
+    {
+        QFETCH(QString, spec);
+        QFETCH(QString, user);
+        QFETCH(QString, host);
+        QFETCH(int, port);
+        QFETCH(QString, hop);
+        QTemporaryFile key;
+        const QString keyPath = secretFile(key, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+        QVERIFY(!keyPath.isEmpty());
+        qputenv("VIGIL_SSH_PASSWORD", "ssh-password");
+        qputenv("VIGIL_SSH_PASSPHRASE", "key-passphrase");
+        DeploymentOptions options;
+        QString error;
+        QVERIFY2(read(options,
+                      deployment()
+                          + QStringList{QStringLiteral("--ssh"), spec, QStringLiteral("--ssh-key"), keyPath,
+                                        QStringLiteral("--ssh-known-hosts"), QStringLiteral("/tmp/kh"),
+                                        QStringLiteral("--ssh-accept-new")},
+                      Target::Required, &error),
+                 qPrintable(error));
+        qunsetenv("VIGIL_SSH_PASSWORD");
+        qunsetenv("VIGIL_SSH_PASSPHRASE");
+        const SshOptions &ssh = options.target().ssh;
+        QVERIFY(ssh.enabled());
+        QCOMPARE(ssh.user, user);
+        QCOMPARE(ssh.host, host);
+        QCOMPARE(int(ssh.port), port);
+        QCOMPARE(ssh.hop(), hop);
+        QCOMPARE(ssh.keyFile, keyPath);
+        QCOMPARE(ssh.knownHosts, QStringLiteral("/tmp/kh"));
+        QVERIFY(ssh.acceptNew);
+        QCOMPARE(ssh.password, QByteArray("ssh-password"));
+        QCOMPARE(ssh.passphrase, QByteArray("key-passphrase"));
+
+        QVERIFY2(read(options, deployment(), Target::Required, &error), qPrintable(error));
+        QVERIFY(!options.target().ssh.enabled());
     }
 
     void passwordsFromTheEnvironmentOrFiles()
