@@ -165,7 +165,8 @@ void DeploymentPanel::update()
         if (m_deployment->health() == Deployment::Health::Unreachable) {
             setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), m_deployment->healthText());
             setField(fieldRole, tr("not checked: the sentinels did not name a master"));
-            m_status = m_deployment->healthText();
+            // The reason is on this tab and in the scan's banner: the status bar only says where things stand.
+            m_status = tr("master '%1': not connected").arg(name);
         } else {
             setHeadline(QStringLiteral("#b58900"), tr("Resolving master '%1'…").arg(name),
                         tr("Asking the sentinels %1").arg(joined(m_deployment->target().seeds)));
@@ -220,7 +221,7 @@ void DeploymentPanel::update()
     m_status = tr("master %1 (%2) · %3 sentinels known")
                    .arg(address, !role.isEmpty()                   ? role
                                  : snapshot.master.error.isEmpty() ? tr("connecting…")
-                                                                   : tr("not answering"))
+                                                                   : tr("not connected"))
                    .arg(watcher->knownSentinels().size());
     if (!snapshot.master.roleVerified)
         m_status += QStringLiteral(" · ") + unverified;

@@ -139,6 +139,11 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     });
     connect(m_banner, &RestartBanner::onlyMissingToggled, this, &KeyBrowser::setShowOnlyMissing);
     connect(m_banner, &RestartBanner::copyMissingRequested, this, &KeyBrowser::copyMissing);
+    // The failure is said once, in the banner; closed, the empty tree says it instead.
+    connect(m_banner, &RestartBanner::dismissed, this, [this] {
+        if (!m_failure.isEmpty())
+            setIdleText(tr("<b>The scan failed</b><br>%1").arg(m_failure.toHtmlEscaped()));
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &KeyBrowser::handleSelection);
     // The "N more" row of a huge namespace opens the next rows when clicked (or activated from the keyboard).
     const auto openMore = [this](const QModelIndex &index) {
@@ -227,6 +232,7 @@ void KeyBrowser::startScan()
     const QByteArray separator = m_separator->text().toUtf8();
     setShowOnlyMissing(false);
     m_banner->setMissingActionsVisible(false);
+    m_failure.clear();
     m_model->clear();
     if (!separator.isEmpty())
         m_model->setSeparator(separator);
@@ -373,7 +379,14 @@ void KeyBrowser::handleFailed(const VigilError &error)
     // The resolver found no majority for any address: only the user can settle that, on the Deployment tab.
     if (error.step() == QLatin1String("confirm the master"))
         text += tr(". To scan anyway, trust one of them on the Deployment tab, then rescan (F5).");
-    setIdleText(tr("<b>The scan failed</b><br>%1").arg(text.toHtmlEscaped()));
+    // A password missing or refused: what to do, and where.
+    if (error.kind() == VigilError::Kind::Auth)
+        text += error.node().startsWith(QLatin1String("sentinel"))
+                    ? tr(". Set the sentinel password in the connection dialog (File > Connect…).")
+                    : tr(". Set the data-node password in the connection dialog (File > Connect…).");
+    // Said once, in the banner above the tree; the empty tree points to it (and says it once the banner is closed).
+    m_failure = text;
+    setIdleText(tr("<b>The scan failed</b><br>The message above says why."));
     setScanStatus(tr("Scan failed after %1").arg(countOf(m_model->keyCount(), tr("key"), tr("keys"))));
     showBanner(text, true);
     log(tr("Scan failed: %1").arg(text));

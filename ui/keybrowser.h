@@ -120,6 +120,7 @@ private:
     QListWidget *m_log = nullptr;
     QLabel *m_empty = nullptr; // over the tree's viewport while it has no rows
     QString m_idleText;        // what the empty tree says once a scan has ended
+    QString m_failure;         // why the last scan failed, while it is the last
     KeyTreeModel *m_missingModel = nullptr;
     KeyActions *m_actions = nullptr;
     QByteArray m_scannedMatch; // the MATCH of the last scan started

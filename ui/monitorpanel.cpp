@@ -65,6 +65,18 @@ void MonitorPanel::setDeployment(Deployment *deployment)
         m_timeline->setRecord(record);
     if (watcher->lastSnapshot().isValid())
         m_topology->setSnapshot(watcher->lastSnapshot());
+    // Before the first snapshot: whom it waits for, or why none comes (a refused password, no sentinel answering).
+    const auto waiting = [this] {
+        QStringList seeds;
+        for (const HostPort &seed : m_deployment->target().seeds)
+            seeds.append(seed.toString());
+        m_topology->setWaitingText(
+            m_deployment->health() == Deployment::Health::Unreachable
+                ? tr("No picture yet: %1. Vigil keeps trying.").arg(m_deployment->healthText())
+                : tr("Waiting for the first answer from the sentinels (%1)…").arg(seeds.join(QStringLiteral(", "))));
+    };
+    connect(deployment, &Deployment::healthChanged, this, waiting);
+    waiting();
     updateEnabled();
 }
 

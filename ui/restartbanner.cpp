@@ -18,6 +18,7 @@ RestartBanner::RestartBanner(QWidget *parent)
     auto *dismiss = new QToolButton(this);
     dismiss->setText(QStringLiteral("✕"));
     dismiss->setToolTip(tr("Dismiss"));
+    dismiss->setObjectName(QStringLiteral("dismissBanner"));
     dismiss->setAutoRaise(true);
     m_onlyMissing = new QPushButton(tr("Show only missing keys"), this);
     m_onlyMissing->setObjectName(QStringLiteral("onlyMissing"));
@@ -30,7 +31,10 @@ RestartBanner::RestartBanner(QWidget *parent)
     layout->addWidget(m_onlyMissing, 0, Qt::AlignTop);
     layout->addWidget(m_copyMissing, 0, Qt::AlignTop);
     layout->addWidget(dismiss, 0, Qt::AlignTop);
-    connect(dismiss, &QToolButton::clicked, this, &QWidget::hide);
+    connect(dismiss, &QToolButton::clicked, this, [this] {
+        hide();
+        Q_EMIT dismissed();
+    });
     connect(m_onlyMissing, &QPushButton::toggled, this, &RestartBanner::onlyMissingToggled);
     connect(m_copyMissing, &QPushButton::clicked, this, &RestartBanner::copyMissingRequested);
     hide();

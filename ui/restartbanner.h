@@ -26,6 +26,8 @@ public:
 Q_SIGNALS:
     void onlyMissingToggled(bool only);
     void copyMissingRequested();
+    // The user closed it.
+    void dismissed();
 
 private:
     QLabel *m_text = nullptr;

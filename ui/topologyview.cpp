@@ -93,6 +93,14 @@ void TopologyView::setSentinelReachable(const HostPort &sentinel, bool reachable
     stateChanged();
 }
 
+void TopologyView::setWaitingText(const QString &text)
+{
+    if (text == m_waitingText)
+        return;
+    m_waitingText = text;
+    stateChanged();
+}
+
 void TopologyView::setWatching(bool watching)
 {
     m_watching = watching;
@@ -275,7 +283,7 @@ QString TopologyView::quorumText() const
     if (!m_watching)
         return tr("Not connected");
     if (!m_snapshot.isValid())
-        return tr("Waiting for the first snapshot…");
+        return m_waitingText.isEmpty() ? tr("Waiting for the sentinels' first answer…") : m_waitingText;
     return tr("Quorum %1 of %2 · CKQUORUM: %3")
         .arg(m_snapshot.master.quorum)
         .arg(countOf(m_snapshot.sentinels.size(), tr("sentinel"), tr("sentinels")))

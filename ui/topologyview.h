@@ -33,6 +33,8 @@ public:
     void setSentinelReachable(const HostPort &sentinel, bool reachable);
     // Whether a deployment is being watched at all: until then the view says it is not connected.
     void setWatching(bool watching);
+    // What the view says before the first snapshot: what it waits for, and why it has none yet.
+    void setWaitingText(const QString &text);
 
     // What the diagram says, one line a node ("master 127.0.0.1:6379 · ✓ up · ..."), for tests and accessibility.
     QStringList nodeTexts() const;
@@ -74,4 +76,5 @@ private:
     QSet<HostPort> m_unreachable;
     QSet<HostPort> m_subscribed; // sentinels whose event link is up: reachable, even before their first answer
     bool m_watching = false;
+    QString m_waitingText;
 };

@@ -552,6 +552,10 @@ VigilError RedisConnection::selectDenied(const RespCommand &command, const RespV
 VigilError RedisConnection::errorFor(const RespCommand &command, const RespValue &reply) const
 {
     const VigilError::Kind kind = isAuthError(reply) ? VigilError::Kind::Auth : VigilError::Kind::Server;
+    // No password given to a node that wants one: whatever the command, say that, not "CLIENT SETNAME failed: NOAUTH".
+    if (reply.errorCode() == "NOAUTH" && m_options.password.isEmpty())
+        return {VigilError::Kind::Auth, nodeName(), QStringLiteral("authenticate"),
+                QStringLiteral("it requires a password, and none was given")};
     // A server's error text is meant to be read, but it is still the peer's bytes: printable, and not too long.
     return {kind, nodeName(), Resp::describe(command),
             QString::fromUtf8(RespValue::printable(reply.toByteArray(), 300))};

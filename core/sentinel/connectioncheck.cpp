@@ -84,7 +84,7 @@ QString ConnectionCheck::inWords(const VigilError &error, bool sentinel)
 {
     const QString &message = error.message();
     const QString where = sentinel ? tr("Sentinel auth") : tr("Data-node auth");
-    if (message.contains(QLatin1String("NOAUTH")))
+    if (message.contains(QLatin1String("NOAUTH")) || message.contains(QLatin1String("none was given")))
         return sentinel ? tr("the sentinel requires a password: set it under %1").arg(where)
                         : tr("the master requires a password: set it under %1").arg(where);
     if (message.contains(QLatin1String("WRONGPASS")) || message.contains(QLatin1String("invalid password"))

@@ -119,7 +119,7 @@ private Q_SLOTS:
         // The Deployment tab and its status bar line tell the same story: connecting to the master, not failing.
         DeploymentPanel *panel = window.currentView()->panel();
         connect(panel, &DeploymentPanel::statusChanged, &context, [&](const QString &status) {
-            if (status.contains(QStringLiteral("not answering"))
+            if (status.contains(QStringLiteral("not connected"))
                 || panel->headline().startsWith(QStringLiteral("Cannot")))
                 alarms.append(status + QStringLiteral(" · ") + panel->headline());
         });

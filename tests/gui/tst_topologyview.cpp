@@ -156,7 +156,7 @@ private Q_SLOTS:
         QVERIFY(accessible);
         QCOMPARE(accessible->text(QAccessible::Name), QStringLiteral("Topology diagram"));
         QCOMPARE(accessible->text(QAccessible::Description).section(QLatin1Char('\n'), 0, 0),
-                 QStringLiteral("Waiting for the first snapshot…"));
+                 QStringLiteral("Waiting for the sentinels' first answer…"));
         TopologySnapshot s = snapshot();
         s.sentinels[1] = sentinel(43001, Reach::Connecting);
         view.setSnapshot(s);
