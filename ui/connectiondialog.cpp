@@ -21,6 +21,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <utility>
+
 ConnectionDialog::ConnectionDialog(QWidget *parent)
     : QDialog(parent)
 {
@@ -197,14 +199,65 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     tlsPageLayout->addStretch();
     m_sections->addTab(tlsPage, tr("TLS: off"));
 
+    // SSH: through a bastion, every connection a channel of one SSH session. Off, its fields stay visible and disabled.
+    auto *sshPage = new QWidget(m_sections);
+    auto *sshPageLayout = new QVBoxLayout(sshPage);
+    m_ssh = new QGroupBox(tr("Connect through an SSH bastion (jump host)"), sshPage);
+    m_ssh->setObjectName(QStringLiteral("ssh"));
+    m_ssh->setCheckable(true);
+    m_ssh->setChecked(false);
+    auto *sshForm = new QFormLayout(m_ssh);
+    m_sshHost = edit(QStringLiteral("sshHost"), tr("bastion.example, or a Host alias of the SSH config"));
+    m_sshUser = edit(QStringLiteral("sshUser"), tr("empty: the config's User, else your login name"));
+    m_sshPort = new QSpinBox(m_ssh);
+    m_sshPort->setObjectName(QStringLiteral("sshPort"));
+    m_sshPort->setRange(0, 65535);
+    m_sshPort->setSpecialValueText(tr("config's, else 22"));
+    auto *sshAddress = new QHBoxLayout;
+    sshAddress->addWidget(m_sshHost, 1);
+    sshAddress->addWidget(new QLabel(tr("Port:"), m_ssh));
+    sshAddress->addWidget(m_sshPort);
+    sshForm->addRow(tr("Host:"), sshAddress);
+    sshForm->addRow(tr("User:"), m_sshUser);
+    m_sshAuth = new QComboBox(m_ssh);
+    m_sshAuth->setObjectName(QStringLiteral("sshAuth"));
+    m_sshAuth->addItem(tr("ssh-agent"), int(ConnectionProfile::SshAuth::Agent));
+    m_sshAuth->addItem(tr("Key file"), int(ConnectionProfile::SshAuth::KeyFile));
+    m_sshAuth->addItem(tr("Password"), int(ConnectionProfile::SshAuth::Password));
+    sshForm->addRow(tr("Log in with:"), m_sshAuth);
+    m_sshKeyFile = edit(QStringLiteral("sshKeyFile"), tr("private key, e.g. ~/.ssh/id_ed25519"));
+    sshForm->addRow(tr("Key file:"), fileRow(m_sshKeyFile, tr("SSH private key")));
+    m_sshSecret = edit(QStringLiteral("sshSecret"));
+    m_sshSecret->setEchoMode(QLineEdit::Password);
+    sshForm->addRow(tr("Passphrase:"), m_sshSecret);
+    m_sshSecretLabel = qobject_cast<QLabel *>(sshForm->labelForField(m_sshSecret));
+    auto *secretNote
+        = new QLabel(tr("Not saved: the SSH password and the key's passphrase are asked each time."), m_ssh);
+    secretNote->setObjectName(QStringLiteral("sshSecretNote"));
+    secretNote->setWordWrap(true);
+    secretNote->setForegroundRole(QPalette::PlaceholderText);
+    sshForm->addRow(QString(), secretNote);
+    m_sshKnownHosts = edit(QStringLiteral("sshKnownHosts"), tr("~/.ssh/known_hosts"));
+    sshForm->addRow(tr("Known hosts:"), fileRow(m_sshKnownHosts, tr("known_hosts file")));
+    m_sshConfig = edit(QStringLiteral("sshConfig"), tr("an OpenSSH config to read the host's alias from (optional)"));
+    sshForm->addRow(tr("SSH config:"), fileRow(m_sshConfig, tr("OpenSSH client config")));
+    sshPageLayout->addWidget(m_ssh);
+    sshPageLayout->addStretch();
+    m_sections->addTab(sshPage, tr("SSH: off"));
+    showSshAuth();
+
     m_test = new QPushButton(tr("Test connection"), this);
     m_test->setObjectName(QStringLiteral("test"));
     m_trust = new QPushButton(tr("Trust this certificate"), this);
     m_trust->setObjectName(QStringLiteral("trustCertificate"));
     m_trust->hide();
+    m_trustHostKey = new QPushButton(tr("Trust this host key"), this);
+    m_trustHostKey->setObjectName(QStringLiteral("trustHostKey"));
+    m_trustHostKey->hide();
     auto *testRow = new QHBoxLayout;
     testRow->addWidget(m_test);
     testRow->addWidget(m_trust);
+    testRow->addWidget(m_trustHostKey);
     testRow->addStretch();
     right->addLayout(testRow);
     // Room for every step, wrapped rather than scrolled sideways: the dialog must not grow once it is on screen (on a
@@ -249,10 +302,21 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
 
     connect(m_uri, &QLineEdit::textChanged, this, &ConnectionDialog::applyUri);
     connect(m_tls, &QGroupBox::toggled, this, &ConnectionDialog::showTls);
+    connect(m_ssh, &QGroupBox::toggled, this, [this](bool on) {
+        // The tab says whether SSH is on, as TLS's does.
+        m_sections->setTabText(2, on ? tr("SSH: on") : tr("SSH: off"));
+    });
+    connect(m_sshAuth, &QComboBox::currentIndexChanged, this, &ConnectionDialog::showSshAuth);
     connect(m_trust, &QPushButton::clicked, this, [this] {
         (m_offerForSentinels ? m_sentinelPin : m_dataPin)->setText(QString::fromLatin1(m_offeredSha256));
         m_offer->setText(tr("Pinned. Test the connection again, then save the profile to keep the pin."));
         m_trust->hide();
+    });
+    // Trusted as OpenSSH's accept-new would, but only the key shown: the check runs again, and the key is added to the
+    // known_hosts file when the bastion still offers that very fingerprint.
+    connect(m_trustHostKey, &QPushButton::clicked, this, [this] {
+        m_trustFingerprint = m_offeredHostKey;
+        testConnection();
     });
     connect(m_test, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
     connect(m_listMasters, &QPushButton::clicked, this, &ConnectionDialog::listMasters);
@@ -274,6 +338,15 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     connect(m_check, &ConnectionCheck::stepFinished, this, &ConnectionDialog::handleStep);
     connect(m_check, &ConnectionCheck::checkFinished, this, &ConnectionDialog::handleCheckFinished);
     connect(m_check, &ConnectionCheck::certificateOffered, this, &ConnectionDialog::offerCertificate);
+    connect(m_check, &ConnectionCheck::hostKeyOffered, this,
+            [this](const QString &hop, const QString &key, const QString &knownHosts) {
+                m_offeredHostKey = key.section(QLatin1Char(' '), 1);
+                m_offer->setText(tr("The SSH host %1 offers the %2 host key %3, which %4 does not hold. Trust it only "
+                                    "if that is the fingerprint the bastion's administrator gave you; it is then "
+                                    "added to %4.")
+                                     .arg(hop, key.section(QLatin1Char(' '), 0, 0), m_offeredHostKey, knownHosts));
+                m_trustHostKey->show();
+            });
     connect(m_check, &ConnectionCheck::mastersListed, this, [this](const QStringList &names, const QString &error) {
         m_listMasters->setEnabled(true);
         if (!error.isEmpty()) {
@@ -294,6 +367,9 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     connect(m_master, &QComboBox::currentTextChanged, this, &ConnectionDialog::updateConnectButton);
     connect(m_tls, &QGroupBox::toggled, this, &ConnectionDialog::updateConnectButton);
     connect(m_tlsSides, &QComboBox::currentIndexChanged, this, &ConnectionDialog::updateConnectButton);
+    connect(m_ssh, &QGroupBox::toggled, this, &ConnectionDialog::updateConnectButton);
+    connect(m_sshAuth, &QComboBox::currentIndexChanged, this, &ConnectionDialog::updateConnectButton);
+    connect(m_sshPort, &QSpinBox::valueChanged, this, &ConnectionDialog::updateConnectButton);
     updateConnectButton();
 }
 
@@ -315,7 +391,7 @@ void ConnectionDialog::updateConnectButton()
     SentinelTarget target;
     QString why;
     const bool ok = profile().toTarget(&target, m_sentinelPassword->text().toUtf8(), m_dataPassword->text().toUtf8(),
-                                       &why, m_keyPassphrase->text().toUtf8());
+                                       &why, m_keyPassphrase->text().toUtf8(), m_sshSecret->text().toUtf8());
     m_connect->setEnabled(ok);
     m_connect->setToolTip(ok ? QString() : why);
     m_connectHint->setText(ok ? QString() : why);
@@ -379,6 +455,14 @@ ConnectionProfile ConnectionDialog::profile() const
     p.sentinelPin = m_sentinelPin->text().trimmed().toLatin1();
     p.dataPin = m_dataPin->text().trimmed().toLatin1();
     p.rememberSecrets = m_remember->isEnabled() && m_remember->isChecked();
+    p.ssh = m_ssh->isChecked();
+    p.sshHost = m_sshHost->text().trimmed();
+    p.sshUser = m_sshUser->text().trimmed();
+    p.sshPort = m_sshPort->value();
+    p.sshAuth = ConnectionProfile::SshAuth(m_sshAuth->currentData().toInt());
+    p.sshKeyFile = m_sshKeyFile->text().trimmed();
+    p.sshConfig = m_sshConfig->text().trimmed();
+    p.sshKnownHosts = m_sshKnownHosts->text().trimmed();
     return p;
 }
 
@@ -405,9 +489,30 @@ void ConnectionDialog::setProfile(const ConnectionProfile &p)
     m_sentinelPin->setText(QString::fromLatin1(p.sentinelPin));
     m_dataPin->setText(QString::fromLatin1(p.dataPin));
     m_remember->setChecked(p.rememberSecrets);
+    m_ssh->setChecked(p.ssh);
+    m_sshHost->setText(p.sshHost);
+    m_sshUser->setText(p.sshUser);
+    m_sshPort->setValue(p.sshPort);
+    m_sshAuth->setCurrentIndex(m_sshAuth->findData(int(p.sshAuth)));
+    m_sshKeyFile->setText(p.sshKeyFile);
+    m_sshConfig->setText(p.sshConfig);
+    m_sshKnownHosts->setText(p.sshKnownHosts);
     m_sentinelPassword->clear();
     m_dataPassword->clear();
     m_keyPassphrase->clear();
+    m_sshSecret->clear();
+}
+
+void ConnectionDialog::showSshAuth()
+{
+    // One secret field: the key's passphrase or the password, whichever the method needs; none for the agent.
+    const auto auth = ConnectionProfile::SshAuth(m_sshAuth->currentData().toInt());
+    m_sshKeyFile->setEnabled(auth == ConnectionProfile::SshAuth::KeyFile);
+    m_sshSecret->setEnabled(auth != ConnectionProfile::SshAuth::Agent);
+    const bool password = auth == ConnectionProfile::SshAuth::Password;
+    if (m_sshSecretLabel)
+        m_sshSecretLabel->setText(password ? tr("Password:") : tr("Passphrase:"));
+    m_sshSecret->setPlaceholderText(password ? tr("SSH password") : tr("the key's passphrase, if it has one"));
 }
 
 void ConnectionDialog::showTls(bool on)
@@ -420,7 +525,7 @@ bool ConnectionDialog::buildTarget(SentinelTarget *target)
 {
     QString error;
     if (!profile().toTarget(target, m_sentinelPassword->text().toUtf8(), m_dataPassword->text().toUtf8(), &error,
-                            m_keyPassphrase->text().toUtf8())) {
+                            m_keyPassphrase->text().toUtf8(), m_sshSecret->text().toUtf8())) {
         m_error->setText(error);
         return false;
     }
@@ -433,6 +538,8 @@ void ConnectionDialog::testConnection()
     SentinelTarget target;
     if (!buildTarget(&target))
         return;
+    // A host key the user chose to trust, for this run only.
+    const QString trustHostKey = std::exchange(m_trustFingerprint, QString());
     m_results->clear();
     m_stepRows.clear();
     for (ConnectionCheck::Step step : ConnectionCheck::plan(target)) {
@@ -441,9 +548,10 @@ void ConnectionDialog::testConnection()
     }
     m_offer->clear();
     m_trust->hide();
+    m_trustHostKey->hide();
     m_test->setEnabled(false);
     QMetaObject::invokeMethod(
-        m_check, [check = m_check, target] { check->run(target); }, Qt::QueuedConnection);
+        m_check, [check = m_check, target, trustHostKey] { check->run(target, trustHostKey); }, Qt::QueuedConnection);
 }
 
 void ConnectionDialog::handleStep(int step, int outcome, const QString &detail)
@@ -495,7 +603,8 @@ void ConnectionDialog::listMasters()
         p.masterName = QStringLiteral("?");
     SentinelTarget target;
     QString error;
-    if (!p.toTarget(&target, m_sentinelPassword->text().toUtf8(), {}, &error, m_keyPassphrase->text().toUtf8())) {
+    if (!p.toTarget(&target, m_sentinelPassword->text().toUtf8(), {}, &error, m_keyPassphrase->text().toUtf8(),
+                    m_sshSecret->text().toUtf8())) {
         m_error->setText(error);
         return;
     }

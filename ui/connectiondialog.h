@@ -18,7 +18,8 @@ class QPushButton;
 class QSpinBox;
 class QTabWidget;
 
-// Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps, TLS. A pasted
+// Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps, TLS, an SSH
+// bastion (its password or key passphrase asked each time, never saved). A pasted
 // Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks; a
 // certificate that does not verify is shown (subject, issuer, expiry, SHA-256) and can be pinned. Profiles are saved
 // with QSettings, without their passwords and the key's passphrase; with "Remember passwords"
@@ -55,6 +56,7 @@ private:
     void handleStep(int step, int outcome, const QString &detail);
     void offerCertificate(bool sentinel, const QString &node, const QByteArray &sha256, const QString &description);
     void showTls(bool on);
+    void showSshAuth();
     void handleCheckFinished(bool ok);
     bool buildTarget(SentinelTarget *target);
     // Connect is enabled only while the fields make a target; the hint beside it says what is missing.
@@ -90,8 +92,21 @@ private:
     QLineEdit *m_verifyAs = nullptr;
     QLineEdit *m_sentinelPin = nullptr;
     QLineEdit *m_dataPin = nullptr;
+    QGroupBox *m_ssh = nullptr;
+    QLineEdit *m_sshHost = nullptr;
+    QLineEdit *m_sshUser = nullptr;
+    QSpinBox *m_sshPort = nullptr;
+    QComboBox *m_sshAuth = nullptr;
+    QLineEdit *m_sshKeyFile = nullptr;
+    QLineEdit *m_sshSecret = nullptr; // the key's passphrase or the password: this session only
+    QLabel *m_sshSecretLabel = nullptr;
+    QLineEdit *m_sshConfig = nullptr;
+    QLineEdit *m_sshKnownHosts = nullptr;
     QLabel *m_offer = nullptr;
     QPushButton *m_trust = nullptr;
+    QPushButton *m_trustHostKey = nullptr;
+    QString m_offeredHostKey;   // "SHA256:…" of the unknown host key shown
+    QString m_trustFingerprint; // the one the user trusted, for the next check
     bool m_offerForSentinels = false;
     QByteArray m_offeredSha256;
     QHash<int, int> m_stepRows; // step -> row of the results list

@@ -27,6 +27,7 @@ const QString fieldAccess = QStringLiteral("Access");
 const QString fieldSandbox = QStringLiteral("Sandbox folder");
 const QString fieldSentinelTls = QStringLiteral("TLS to sentinels");
 const QString fieldDataTls = QStringLiteral("TLS to data nodes");
+const QString fieldRoute = QStringLiteral("Connected");
 
 QString joined(const QList<HostPort> &addresses)
 {
@@ -103,9 +104,9 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
 
     auto *box = new QGroupBox(tr("Deployment"), this);
     auto *form = new QFormLayout(box);
-    for (const QString &name :
-         {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldConfirmed, fieldSentinels, fieldVersion,
-          fieldReplicas, fieldKeys, fieldDatabase, fieldAccess, fieldSentinelTls, fieldDataTls, fieldSandbox}) {
+    for (const QString &name : {fieldMasterName, fieldMaster, fieldRole, fieldSentinel, fieldConfirmed, fieldSentinels,
+                                fieldVersion, fieldReplicas, fieldKeys, fieldDatabase, fieldAccess, fieldRoute,
+                                fieldSentinelTls, fieldDataTls, fieldSandbox}) {
         auto *value = new QLabel(QStringLiteral("–"), box);
         value->setTextFormat(Qt::PlainText);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -120,6 +121,8 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
     setField(fieldMasterName, target.masterName);
     setField(fieldSentinels, joined(target.seeds));
     setField(fieldDatabase, QString::number(target.db));
+    // Through a bastion every connection is a channel of one SSH session; the address is the bastion as given.
+    setField(fieldRoute, target.ssh.enabled() ? tr("via %1 (SSH)").arg(target.ssh.hop()) : tr("directly"));
     form->setRowVisible(m_fields.value(fieldSandbox), false);
 
     SentinelWatcher *watcher = deployment->watcher();

@@ -170,7 +170,12 @@ QString DeploymentView::masterStatus() const
 
 QString DeploymentView::sentinelStatus() const
 {
-    return m_browser->sentinelStatus();
+    // Through a bastion, the status bar says so: everything this tab shows came through it.
+    const SshOptions &ssh = m_deployment->target().ssh;
+    const QString status = m_browser->sentinelStatus();
+    if (!ssh.enabled())
+        return status;
+    return status.isEmpty() ? tr("via %1").arg(ssh.hop()) : tr("%1, via %2").arg(status, ssh.hop());
 }
 
 QString DeploymentView::scanStatus() const

@@ -1,7 +1,11 @@
 #include "connectioncheck.h"
 
+#include "resp/connectionfactory.h"
 #include "resp/redisconnection.h"
 #include "resp/tlsdiagnosis.h"
+#include "ssh/sshtunnel.h"
+
+#include <QScopeGuard>
 
 namespace {
 // How far an attempt to open a connection got: the TCP connection, then the TLS handshake, then the commands that
@@ -30,6 +34,8 @@ QString forTheDialog(QString message)
         {QLatin1String("leave --tls off for it"), ConnectionCheck::tr("turn TLS off for it")},
         {QLatin1String("(--tls)"), ConnectionCheck::tr("(turn on Use TLS)")},
         {QLatin1String("use --tls"), ConnectionCheck::tr("turn on Use TLS")},
+        {QLatin1String("connect again with --ssh-accept-new to add it"),
+         ConnectionCheck::tr("add it with Trust this host key")},
     };
     for (const auto &[option, field] : options)
         message.replace(option, field);
@@ -46,6 +52,12 @@ ConnectionCheck::ConnectionCheck(QObject *parent)
 QString ConnectionCheck::stepName(Step step)
 {
     switch (step) {
+    case SshConnect:
+        return tr("SSH connect");
+    case SshHostKey:
+        return tr("SSH host key");
+    case SshAuth:
+        return tr("SSH login");
     case SentinelReached:
         return tr("Sentinel reached");
     case SentinelTls:
@@ -74,6 +86,8 @@ QList<ConnectionCheck::Step> ConnectionCheck::plan(const SentinelTarget &target)
     for (int i = 0; i < StepCount; ++i) {
         const auto step = Step(i);
         if ((step == SentinelTls && !target.sentinelTls.enabled) || (step == MasterTls && !target.dataTls.enabled))
+            continue;
+        if ((step == SshConnect || step == SshHostKey || step == SshAuth) && !target.ssh.enabled())
             continue;
         steps.append(step);
     }
@@ -144,13 +158,64 @@ bool ConnectionCheck::reportOpen(bool sentinel, const HostPort &address, const R
     return true;
 }
 
-void ConnectionCheck::run(const SentinelTarget &target)
+bool ConnectionCheck::checkSsh(const SentinelTarget &target, const QString &trustHostKey)
+{
+    const auto tunnel = std::dynamic_pointer_cast<SshTunnel>(m_factory->tunnel());
+    if (!tunnel)
+        return true;
+    tunnel->trustHostKey(trustHostKey);
+    // The session is set up by the first channel asked of it. Whether it came up tells a session error (connect, host
+    // key, login, by the error's kind) from the channel's own, which is the sentinel's "reached" step.
+    const HostPort &first = target.seeds.constFirst();
+    auto request = std::make_shared<TunnelRequest>(first.host, first.port);
+    tunnel->open(request);
+    const int timeoutMs = tunnel->openTimeoutMs(target.sentinelOptions(first).connectTimeoutMs);
+    if (!request->wait(timeoutMs)) {
+        fail(SshConnect, tr("SSH %1: no answer within %2 s").arg(tunnel->hop()).arg(timeoutMs / 1000));
+        return false;
+    }
+    const QString hop = tunnel->hop();
+    const SshOptions &ssh = tunnel->options();
+    const QString knownIn
+        = tr("known in %1").arg(ssh.knownHosts.isEmpty() ? QStringLiteral("~/.ssh/known_hosts") : ssh.knownHosts);
+    if (tunnel->sessionsStarted() == 0) {
+        const VigilError error = request->error();
+        const QString why = error.message().isEmpty() ? error.toString() : error.message();
+        if (error.kind() == VigilError::Kind::Unreachable || error.kind() == VigilError::Kind::Timeout) {
+            fail(SshConnect, tr("SSH %1: %2").arg(hop, why));
+            return false;
+        }
+        report(SshConnect, Outcome::Passed, tr("%1 answered").arg(hop));
+        if (error.kind() == VigilError::Kind::Refused) {
+            if (const QString key = tunnel->unknownHostKey(); !key.isEmpty())
+                Q_EMIT hostKeyOffered(hop, key,
+                                      ssh.knownHosts.isEmpty() ? QStringLiteral("~/.ssh/known_hosts") : ssh.knownHosts);
+            fail(SshHostKey, tr("SSH %1: %2").arg(hop, forTheDialog(why)));
+            return false;
+        }
+        report(SshHostKey, Outcome::Passed, knownIn);
+        fail(SshAuth, tr("SSH %1: %2").arg(hop, why));
+        return false;
+    }
+    report(SshConnect, Outcome::Passed, tr("%1 answered").arg(hop));
+    report(SshHostKey, Outcome::Passed, knownIn);
+    report(SshAuth, Outcome::Passed,
+           tr("logged in as %1").arg(ssh.user.isEmpty() ? tr("the configured user") : ssh.user));
+    return true;
+}
+
+void ConnectionCheck::run(const SentinelTarget &target, const QString &trustHostKey)
 {
     m_plan = plan(target);
     if (target.seeds.isEmpty())
-        return fail(SentinelReached, tr("no sentinel address given"));
+        return fail(m_plan.constFirst(), tr("no sentinel address given"));
     if (target.masterName.isEmpty())
-        return fail(SentinelReached, tr("no master name given"));
+        return fail(m_plan.constFirst(), tr("no master name given"));
+    // One factory for the whole check: through a bastion, every connection below is a channel of one session.
+    m_factory = SshTunnel::factoryFor(target.ssh);
+    const auto done = qScopeGuard([this] { m_factory.reset(); });
+    if (!checkSsh(target, trustHostKey))
+        return;
 
     // 1. The first seed that opens and answers PING, with the sentinel credentials. When none does, the attempt that
     // got furthest says where it breaks (the others are in its detail only when it did not get past the connection).
@@ -159,7 +224,7 @@ void ConnectionCheck::run(const SentinelTarget &target)
     VigilError furthestError;
     QStringList unreachable;
     for (const HostPort &seed : target.seeds) {
-        auto attempt = std::make_unique<RedisConnection>(target.sentinelOptions(seed));
+        std::unique_ptr<RedisConnection> attempt = m_factory->make(target.sentinelOptions(seed));
         VigilError e = attempt->openBlocking();
         if (!e.isError()) {
             const RespResult ping = attempt->execute({"PING"});
@@ -207,7 +272,9 @@ void ConnectionCheck::run(const SentinelTarget &target)
                                : tr("at %1, reached as %2").arg(reported.toString(), address.toString()));
 
     // 3. The master's connection, TLS and credentials.
-    RedisConnection master(target.dataOptions(address, QStringLiteral("master")));
+    const std::unique_ptr<RedisConnection> masterConnection
+        = m_factory->make(target.dataOptions(address, QStringLiteral("master")));
+    RedisConnection &master = *masterConnection;
     if (!reportOpen(false, address, master, master.openBlocking()))
         return;
 
@@ -234,8 +301,10 @@ void ConnectionCheck::run(const SentinelTarget &target)
 void ConnectionCheck::listMasters(const SentinelTarget &target)
 {
     QStringList failures;
+    const ConnectionFactoryPtr factory = SshTunnel::factoryFor(target.ssh);
     for (const HostPort &seed : target.seeds) {
-        RedisConnection sentinel(target.sentinelOptions(seed));
+        const std::unique_ptr<RedisConnection> connection = factory->make(target.sentinelOptions(seed));
+        RedisConnection &sentinel = *connection;
         if (const VigilError e = sentinel.openBlocking(); e.isError()) {
             failures.append(inWords(e, true));
             continue;

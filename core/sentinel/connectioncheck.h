@@ -6,13 +6,17 @@
 #include <QObject>
 #include <QStringList>
 
+#include <memory>
+
+class ConnectionFactory;
 class RedisConnection;
 
 // "Test connection", step by step, on a worker thread, in the order a connection goes: a sentinel accepts the TCP
 // connection, its TLS handshake, its credentials; it knows the master; the master's connection, TLS and credentials;
 // its ROLE. Each step ends passed or failed, with the reason in words a user can act on, or not tried when an earlier
-// one failed: a step never tried is not a failure. The TLS steps are in the plan only where TLS is on; an SSH
-// transport will put its own steps in front. Also lists the masters a sentinel monitors.
+// one failed: a step never tried is not a failure. The TLS steps are in the plan only where TLS is on; through a
+// bastion, the SSH steps (connect, host key, login) come first, and every connection after them is a channel of that
+// one SSH session. Also lists the masters a sentinel monitors.
 class ConnectionCheck final : public QObject
 {
     Q_OBJECT
@@ -20,6 +24,9 @@ class ConnectionCheck final : public QObject
 
 public:
     enum Step {
+        SshConnect,
+        SshHostKey,
+        SshAuth,
         SentinelReached,
         SentinelTls,
         SentinelAuth,
@@ -41,7 +48,8 @@ public:
     explicit ConnectionCheck(QObject *parent = nullptr);
 
 public Q_SLOTS:
-    void run(const SentinelTarget &target);
+    // `trustHostKey`: the SHA256 fingerprint of an unknown SSH host key the user chose to trust (SshTunnel::trustHostKey).
+    void run(const SentinelTarget &target, const QString &trustHostKey = {});
     void listMasters(const SentinelTarget &target);
 
 Q_SIGNALS:
@@ -50,6 +58,8 @@ Q_SIGNALS:
     void checkFinished(bool ok);
     // A node presented a certificate that does not verify: what it is, for the user to pin it or not.
     void certificateOffered(bool sentinel, const QString &node, const QByteArray &sha256, const QString &description);
+    // The bastion offered a host key that known_hosts does not hold: "ssh-ed25519 SHA256:…", for the user to trust.
+    void hostKeyOffered(const QString &hop, const QString &key, const QString &knownHosts);
     void mastersListed(const QStringList &names, const QString &error);
 
 private:
@@ -59,7 +69,11 @@ private:
     // Fails `step`, marks the plan's later steps not tried, and ends the check.
     void fail(Step step, const QString &detail);
 
+    // The SSH steps, by opening one channel to the first sentinel; false when one failed.
+    bool checkSsh(const SentinelTarget &target, const QString &trustHostKey);
+
     QList<Step> m_plan;
+    std::shared_ptr<ConnectionFactory> m_factory; // the check's connections: through the SSH session, or direct
 };
 
 Q_DECLARE_METATYPE(SentinelTarget)

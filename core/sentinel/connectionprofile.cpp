@@ -8,6 +8,7 @@
 namespace {
 const QStringList tlsSideNames
     = {QStringLiteral("off"), QStringLiteral("both"), QStringLiteral("sentinels"), QStringLiteral("data")};
+const QStringList sshAuthNames = {QStringLiteral("agent"), QStringLiteral("key"), QStringLiteral("password")};
 
 bool isSha256(const QByteArray &hex)
 {
@@ -16,7 +17,8 @@ bool isSha256(const QByteArray &hex)
 } // namespace
 
 bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &sentinelPassword,
-                                 const QByteArray &dataPassword, QString *error, const QByteArray &keyPassphrase) const
+                                 const QByteArray &dataPassword, QString *error, const QByteArray &keyPassphrase,
+                                 const QByteArray &sshSecret) const
 {
     SentinelTarget t;
     QString bad;
@@ -84,6 +86,39 @@ bool ConnectionProfile::toTarget(SentinelTarget *target, const QByteArray &senti
             t.dataTls.pinnedSha256 = dataPin.trimmed().toLower();
         }
     }
+    if (ssh) {
+        if (sshHost.trimmed().isEmpty()) {
+            *error = QStringLiteral("Give the SSH host (or its alias in the SSH config), or turn SSH off.");
+            return false;
+        }
+        if (sshPort < 0 || sshPort > 65535) {
+            *error = QStringLiteral("The SSH port %1 is not a port number.").arg(sshPort);
+            return false;
+        }
+        t.ssh.host = sshHost.trimmed();
+        t.ssh.port = static_cast<quint16>(sshPort);
+        t.ssh.user = sshUser.trimmed();
+        t.ssh.knownHosts = sshKnownHosts.trimmed();
+        if (!sshConfig.trimmed().isEmpty()) {
+            if (!QFileInfo(sshConfig.trimmed()).isFile()) {
+                *error = QStringLiteral("The SSH config %1 does not exist.").arg(sshConfig.trimmed());
+                return false;
+            }
+            t.ssh.configFile = sshConfig.trimmed();
+        }
+        if (sshAuth == SshAuth::KeyFile) {
+            if (sshKeyFile.trimmed().isEmpty() || !QFileInfo(sshKeyFile.trimmed()).isFile()) {
+                *error = sshKeyFile.trimmed().isEmpty()
+                             ? QStringLiteral("Give the SSH key file, or log in with the agent or a password.")
+                             : QStringLiteral("The SSH key file %1 does not exist.").arg(sshKeyFile.trimmed());
+                return false;
+            }
+            t.ssh.keyFile = sshKeyFile.trimmed();
+            t.ssh.passphrase = sshSecret;
+        } else if (sshAuth == SshAuth::Password) {
+            t.ssh.password = sshSecret;
+        }
+    }
     *target = t;
     return true;
 }
@@ -117,6 +152,16 @@ ConnectionProfile ConnectionProfile::fromTarget(const SentinelTarget &target, co
     p.verifyName = target.dataTls.verifyName;
     p.sentinelPin = target.sentinelTls.pinnedSha256;
     p.dataPin = target.dataTls.pinnedSha256;
+    p.ssh = target.ssh.enabled();
+    p.sshHost = target.ssh.host;
+    p.sshUser = target.ssh.user;
+    p.sshPort = target.ssh.port;
+    p.sshKeyFile = target.ssh.keyFile;
+    p.sshConfig = target.ssh.configFile;
+    p.sshKnownHosts = target.ssh.knownHosts;
+    p.sshAuth = !target.ssh.keyFile.isEmpty()    ? SshAuth::KeyFile
+                : !target.ssh.password.isEmpty() ? SshAuth::Password
+                                                 : SshAuth::Agent;
     return p;
 }
 
@@ -145,6 +190,14 @@ ConnectionProfile ConnectionProfile::read(QSettings &settings)
     p.sentinelPin = settings.value(QStringLiteral("tlsSentinelPin")).toByteArray();
     p.dataPin = settings.value(QStringLiteral("tlsDataPin")).toByteArray();
     p.rememberSecrets = settings.value(QStringLiteral("rememberPasswords"), false).toBool();
+    p.ssh = settings.value(QStringLiteral("ssh"), false).toBool();
+    p.sshHost = settings.value(QStringLiteral("sshHost")).toString();
+    p.sshUser = settings.value(QStringLiteral("sshUser")).toString();
+    p.sshPort = settings.value(QStringLiteral("sshPort"), 0).toInt();
+    p.sshAuth = SshAuth(qMax(0, sshAuthNames.indexOf(settings.value(QStringLiteral("sshAuth")).toString())));
+    p.sshKeyFile = settings.value(QStringLiteral("sshKeyFile")).toString();
+    p.sshConfig = settings.value(QStringLiteral("sshConfig")).toString();
+    p.sshKnownHosts = settings.value(QStringLiteral("sshKnownHosts")).toString();
     return p;
 }
 
@@ -169,6 +222,14 @@ void ConnectionProfile::write(QSettings &settings) const
     settings.setValue(QStringLiteral("tlsSentinelPin"), QString::fromLatin1(sentinelPin));
     settings.setValue(QStringLiteral("tlsDataPin"), QString::fromLatin1(dataPin));
     settings.setValue(QStringLiteral("rememberPasswords"), rememberSecrets);
+    settings.setValue(QStringLiteral("ssh"), ssh);
+    settings.setValue(QStringLiteral("sshHost"), sshHost);
+    settings.setValue(QStringLiteral("sshUser"), sshUser);
+    settings.setValue(QStringLiteral("sshPort"), sshPort);
+    settings.setValue(QStringLiteral("sshAuth"), sshAuthNames.value(int(sshAuth)));
+    settings.setValue(QStringLiteral("sshKeyFile"), sshKeyFile);
+    settings.setValue(QStringLiteral("sshConfig"), sshConfig);
+    settings.setValue(QStringLiteral("sshKnownHosts"), sshKnownHosts);
 }
 
 QList<ConnectionProfile> ConnectionProfile::loadAll(QSettings &settings)

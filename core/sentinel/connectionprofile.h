@@ -36,9 +36,22 @@ struct ConnectionProfile
     QByteArray sentinelPin; // SHA-256, hex
     QByteArray dataPin;
 
+    // SSH: through a bastion. The host may be an alias of sshConfig (~/.ssh/config's Host); port 0 and an empty user
+    // leave them to that config, else 22 and the local user. The password and the key's passphrase are secrets: typed
+    // for the session (asked each time), never here.
+    enum class SshAuth { Agent, KeyFile, Password };
+    bool ssh = false;
+    QString sshHost;
+    QString sshUser;
+    int sshPort = 0;
+    SshAuth sshAuth = SshAuth::Agent;
+    QString sshKeyFile;
+    QString sshConfig;
+    QString sshKnownHosts; // empty: ~/.ssh/known_hosts
+
     // Builds the target, adding the secrets typed for this session. Returns false with *error on a bad field.
     bool toTarget(SentinelTarget *target, const QByteArray &sentinelPassword, const QByteArray &dataPassword,
-                  QString *error, const QByteArray &keyPassphrase = {}) const;
+                  QString *error, const QByteArray &keyPassphrase = {}, const QByteArray &sshSecret = {}) const;
 
     // The profile of a target, without its passwords (what a session remembers of an open deployment).
     static ConnectionProfile fromTarget(const SentinelTarget &target, const QString &separator);

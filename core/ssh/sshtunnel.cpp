@@ -29,6 +29,8 @@ struct SshTunnel::State
     std::atomic<bool> up{false};
     std::atomic<int> sessions{0};
     std::atomic<int> channels{0};
+    QString unknownHostKey;   // guarded by mutex
+    QString trustFingerprint; // guarded by mutex
 
     void wake() const
     {
@@ -443,6 +445,13 @@ private:
         return {};
     }
 
+    // Whether the user trusted exactly this unknown key (SshTunnel::trustHostKey).
+    bool trusted(const QString &offered) const
+    {
+        const std::lock_guard lock(m_state.mutex);
+        return !m_state.trustFingerprint.isEmpty() && m_state.trustFingerprint == offered;
+    }
+
     // Empty when the key is known (or newly accepted); else why it is refused, in OpenSSH's terms.
     QString checkHostKey(ssh_session session) const
     {
@@ -469,11 +478,15 @@ private:
         }
         case SSH_KNOWN_HOSTS_UNKNOWN:
         case SSH_KNOWN_HOSTS_NOT_FOUND:
-            if (m_options.acceptNew) {
+            if (m_options.acceptNew || trusted(offered)) {
                 if (ssh_session_update_known_hosts(session) != SSH_OK)
                     return QStringLiteral("the host key %1 %2 is new, and adding it to %3 failed: %4")
                         .arg(type, offered, file, lastError(session));
                 return {};
+            }
+            {
+                const std::lock_guard lock(m_state.mutex);
+                m_state.unknownHostKey = type + QLatin1Char(' ') + offered;
             }
             return QStringLiteral("the host key is not known: %1 offers %2 key %3, which %4 does not hold; check the "
                                   "fingerprint and connect again with --ssh-accept-new to add it")
@@ -633,4 +646,16 @@ int SshTunnel::sessionsStarted() const
 int SshTunnel::channelsOpened() const
 {
     return m_state->channels.load();
+}
+
+QString SshTunnel::unknownHostKey() const
+{
+    const std::lock_guard lock(m_state->mutex);
+    return m_state->unknownHostKey;
+}
+
+void SshTunnel::trustHostKey(const QString &fingerprint)
+{
+    const std::lock_guard lock(m_state->mutex);
+    m_state->trustFingerprint = fingerprint;
 }

@@ -38,6 +38,11 @@ public:
     // Sessions set up so far (a reconnect counts), and channels opened: for tests.
     int sessionsStarted() const;
     int channelsOpened() const;
+    // "ssh-ed25519 SHA256:…" of the last host key refused as unknown, for the user to check and trust; else empty.
+    QString unknownHostKey() const;
+    // Accept-new for one key: an unknown host key with exactly this fingerprint ("SHA256:…", one the user was shown) is
+    // added to known_hosts when the session is set up. Any other unknown key is still refused.
+    void trustHostKey(const QString &fingerprint);
 
     struct State;
 
