@@ -350,7 +350,7 @@ private:
     void createWithForm(const NewKey &k, QString *focus, bool *okOffAtFirst)
     {
         whenDialog([k, focus, okOffAtFirst](QWidget *dialog) {
-            *focus = QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : QString();
+            *focus = dialog->focusWidget() ? dialog->focusWidget()->objectName() : QString();
             auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("okButton"));
             *okOffAtFirst = !ok->isEnabled();
             auto *type = dialog->findChild<QComboBox *>(QStringLiteral("type"));
