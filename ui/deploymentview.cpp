@@ -55,6 +55,7 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
     m_browser->setActions(m_details->actions());
     connect(m_details->actions(), &KeyActions::keysRemoved, m_browser, &KeyBrowser::removeKeys);
     connect(m_details, &KeyDetails::keyNotPermitted, m_browser->model(), &KeyTreeModel::markNotPermitted);
+    connect(m_details, &KeyDetails::keyGone, m_browser->model(), &KeyTreeModel::markGone);
     connect(m_details->actions(), &KeyActions::keyAdded, m_browser, &KeyBrowser::addKey);
     connect(m_browser, &KeyBrowser::keySelected, this, &DeploymentView::showSelectedKey);
     connect(m_browser, &KeyBrowser::connectRequested, this, &DeploymentView::connectRequested);

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QEvent>
@@ -26,6 +27,7 @@
 #include <QValidator>
 
 #include <limits>
+#include <utility>
 
 namespace {
 QString quoted(const QByteArray &bytes)
@@ -268,6 +270,135 @@ private:
     bool m_requireChange = false;
 };
 
+// "New key…": the name, the type, the first value (with a field for a hash or a stream entry, a score for a zset) and
+// an optional TTL. OK only while everything the type needs is there and valid.
+class NewKeyForm final : public QDialog
+{
+public:
+    NewKeyForm(QWidget *parent, const QString &explanation, const QByteArray &prefix)
+        : QDialog(parent)
+    {
+        setObjectName(QStringLiteral("newKeyForm"));
+        setWindowTitle(KeyActions::tr("New key"));
+        auto *layout = new QVBoxLayout(this);
+        auto *label = new QLabel(explanation, this);
+        label->setObjectName(QStringLiteral("explanation"));
+        label->setTextFormat(Qt::PlainText);
+        label->setWordWrap(true);
+        layout->addWidget(label);
+        m_form = new QFormLayout;
+        const auto line = [this](const QString &name) {
+            auto *edit = new QLineEdit(this);
+            edit->setObjectName(name);
+            edit->setMaxLength(std::numeric_limits<int>::max());
+            connect(edit, &QLineEdit::textChanged, this, &NewKeyForm::update);
+            return edit;
+        };
+        m_name = line(QStringLiteral("name"));
+        m_type = new QComboBox(this);
+        m_type->setObjectName(QStringLiteral("type"));
+        const std::pair<QString, ValueType> types[] = {{KeyActions::tr("String"), ValueType::String},
+                                                       {KeyActions::tr("Hash"), ValueType::Hash},
+                                                       {KeyActions::tr("List"), ValueType::List},
+                                                       {KeyActions::tr("Set"), ValueType::Set},
+                                                       {KeyActions::tr("Sorted set (zset)"), ValueType::ZSet},
+                                                       {KeyActions::tr("Stream"), ValueType::Stream}};
+        for (const auto &[text, type] : types)
+            m_type->addItem(text, QVariant::fromValue(static_cast<int>(type)));
+        m_field = line(QStringLiteral("field"));
+        m_value = new QPlainTextEdit(this);
+        m_value->setObjectName(QStringLiteral("value"));
+        m_value->setMinimumHeight(90);
+        m_value->setTabChangesFocus(true);
+        connect(m_value, &QPlainTextEdit::textChanged, this, &NewKeyForm::update);
+        m_score = line(QStringLiteral("score"));
+        m_score->setText(QStringLiteral("0"));
+        m_score->setValidator(new QRegularExpressionValidator(
+            QRegularExpression(QStringLiteral("[-+]?(inf|[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?)")), m_score));
+        m_ttl = line(QStringLiteral("ttl"));
+        m_ttl->setPlaceholderText(KeyActions::tr("none (persistent); or 90s, 15m, 1h30m, 2d"));
+        m_hint = new QLabel(this);
+        m_hint->setObjectName(QStringLiteral("ttlHint"));
+        m_hint->setTextFormat(Qt::PlainText);
+        m_form->addRow(KeyActions::tr("Name:"), m_name);
+        m_form->addRow(KeyActions::tr("Type:"), m_type);
+        m_form->addRow(KeyActions::tr("Field:"), m_field);
+        m_form->addRow(KeyActions::tr("Value:"), m_value);
+        m_form->addRow(KeyActions::tr("Score:"), m_score);
+        m_form->addRow(KeyActions::tr("Expires in:"), m_ttl);
+        m_form->addRow(QString(), m_hint);
+        layout->addLayout(m_form);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+        m_ok = buttons->button(QDialogButtonBox::Ok);
+        m_ok->setText(KeyActions::tr("Create"));
+        m_ok->setObjectName(QStringLiteral("okButton"));
+        connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        layout->addWidget(buttons);
+        connect(m_type, &QComboBox::currentIndexChanged, this, &NewKeyForm::update);
+        m_name->setText(QString::fromUtf8(prefix));
+        update();
+        m_name->setFocus();
+        m_name->end(false);
+        resize(520, sizeHint().height());
+    }
+
+    QByteArray name() const { return m_name->text().toUtf8(); }
+    ValueType type() const { return static_cast<ValueType>(m_type->currentData().toInt()); }
+    QByteArray field() const { return m_field->text().toUtf8(); }
+    QByteArray value() const { return m_value->toPlainText().toUtf8(); }
+    double score() const { return m_score->text().toDouble(); }
+    qint64 ttl() const
+    {
+        return m_ttl->text().trimmed().isEmpty() ? 0 : Duration::parseSeconds(m_ttl->text()).value_or(0);
+    }
+
+private:
+    void update()
+    {
+        if (!m_ok)
+            return; // still being built
+        const ValueType t = type();
+        const bool hasField = t == ValueType::Hash || t == ValueType::Stream;
+        m_form->setRowVisible(m_field, hasField);
+        m_form->setRowVisible(m_score, t == ValueType::ZSet);
+        static_cast<QLabel *>(m_form->labelForField(m_value))
+            ->setText(t == ValueType::List                          ? KeyActions::tr("First element:")
+                      : t == ValueType::Set || t == ValueType::ZSet ? KeyActions::tr("First member:")
+                      : hasField                                    ? KeyActions::tr("Its value:")
+                                                                    : KeyActions::tr("Value:"));
+        static_cast<QLabel *>(m_form->labelForField(m_field))
+            ->setText(t == ValueType::Stream ? KeyActions::tr("First entry's field:") : KeyActions::tr("First field:"));
+        bool ok = !m_name->text().isEmpty();
+        if (hasField)
+            ok = ok && !m_field->text().isEmpty();
+        if (t == ValueType::Set || t == ValueType::ZSet)
+            ok = ok && !m_value->toPlainText().isEmpty();
+        if (t == ValueType::ZSet)
+            ok = ok && m_score->hasAcceptableInput();
+        QString why;
+        if (m_ttl->text().trimmed().isEmpty()) {
+            m_hint->setText(KeyActions::tr("No TTL: the key stays until it is deleted."));
+        } else if (const std::optional<qint64> seconds = Duration::parseSeconds(m_ttl->text(), &why)) {
+            m_hint->setText(KeyActions::tr("= %1").arg(Duration::describe(*seconds)));
+        } else {
+            m_hint->setText(why.isEmpty() ? KeyActions::tr("Type a duration.") : why);
+            ok = false;
+        }
+        m_ok->setEnabled(ok);
+    }
+
+    QFormLayout *m_form = nullptr;
+    QLineEdit *m_name = nullptr;
+    QComboBox *m_type = nullptr;
+    QLineEdit *m_field = nullptr;
+    QPlainTextEdit *m_value = nullptr;
+    QLineEdit *m_score = nullptr;
+    QLineEdit *m_ttl = nullptr;
+    QLabel *m_hint = nullptr;
+    QPushButton *m_ok = nullptr;
+};
+
 QByteArray elementName(ValueType type)
 {
     switch (type) {
@@ -368,6 +499,19 @@ bool KeyActions::confirm(const QString &question, const QString &yes)
     box.setDefaultButton(QMessageBox::Cancel);
     box.exec();
     return box.clickedButton() == ok;
+}
+
+void KeyActions::createKey(const QByteArray &prefix)
+{
+    if (refuseIfReadOnly(tr("New key")))
+        return;
+    NewKeyForm form(m_dialogParent,
+                    tr("Create a key on %1. If a key with this name exists, nothing is written.").arg(target())
+                        + roleNote(),
+                    prefix);
+    if (form.exec() != QDialog::Accepted || form.name().isEmpty())
+        return;
+    run(KeyEdit::create(form.name(), form.type(), form.field(), form.value(), form.score(), form.ttl()));
 }
 
 void KeyActions::deleteKeys(const QList<QByteArray> &keys)
@@ -584,6 +728,8 @@ QString KeyActions::describe(const KeyEdit &edit) const
     case KeyEdit::Kind::Expire:
     case KeyEdit::Kind::Persist:
         return tr("TTL of %1").arg(quoted(edit.key()));
+    case KeyEdit::Kind::Create:
+        return tr("Create %1").arg(quoted(edit.key()));
     default:
         return tr("Change %1").arg(quoted(edit.key()));
     }
@@ -611,6 +757,9 @@ void KeyActions::run(const KeyEdit &edit)
         case KeyEdit::Kind::Rename:
             Q_EMIT keysRemoved({edit.key()});
             Q_EMIT keyAdded(edit.newName());
+            break;
+        case KeyEdit::Kind::Create:
+            Q_EMIT keyAdded(edit.key());
             break;
         default:
             Q_EMIT keyChanged(edit.key());
@@ -641,6 +790,10 @@ void KeyActions::populateMenu(QMenu *menu, const QList<QByteArray> &keys, const 
 {
     const bool writable = !isReadOnly();
     const QByteArray key = keys.size() == 1 ? keys.first() : QByteArray();
+    QAction *create = menu->addAction(tr("New key…"), this, [this] { createKey(); });
+    create->setShortcut(QKeySequence::New);
+    create->setEnabled(writable);
+    menu->addSeparator();
     QAction *remove = menu->addAction(
         keys.size() > 1 ? tr("Delete %1…").arg(countOf(keys.size(), tr("key"), tr("keys"))) : tr("Delete…"), this,
         [this, keys] { deleteKeys(keys); });

@@ -33,6 +33,9 @@ public:
     bool isReadOnly() const;
     QString readOnlyReason() const;
 
+    // "New key…": a form for the name, the type, the first value and an optional TTL. The key is made only if no key
+    // has the name (checked on the server in the same step). `prefix` starts the name (the namespace selected).
+    void createKey(const QByteArray &prefix = {});
     void deleteKeys(const QList<QByteArray> &keys);
     void renameKey(const QByteArray &key);
     void setTtl(const QByteArray &key, qint64 currentSeconds = -1);

@@ -124,6 +124,14 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
     m_message->hide();
     layout->addWidget(m_message);
 
+    m_gone = new QLabel(this);
+    m_gone->setTextFormat(Qt::PlainText);
+    m_gone->setObjectName(QStringLiteral("keyGone"));
+    m_gone->setWordWrap(true);
+    m_gone->setStyleSheet(QStringLiteral("color: #dc322f; font-weight: bold;"));
+    m_gone->hide();
+    layout->addWidget(m_gone);
+
     m_value = new ValueView(m_link, m_actions, this);
     layout->addWidget(m_value, 1);
 
@@ -158,6 +166,9 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
             updateButtons();
         }
     });
+    // Reload reads the value again; whether the key is still there is asked too, so a key gone meanwhile says so
+    // instead of showing an empty value.
+    connect(m_value->button(QStringLiteral("reload")), &QPushButton::clicked, this, &KeyDetails::checkExists);
     connect(m_link, &MasterLink::masterChanged, this, &KeyDetails::handleMasterChanged);
     connect(m_link, &MasterLink::writeAccessChanged, this, &KeyDetails::updateButtons);
     updateButtons();
@@ -180,12 +191,13 @@ QPushButton *KeyDetails::button(const QString &name) const
 void KeyDetails::updateButtons()
 {
     const bool key = !m_key.isEmpty();
-    const bool writable = key && !m_actions->isReadOnly();
+    const bool gone = m_goneAt.isValid();
+    const bool writable = key && !m_actions->isReadOnly() && !gone;
     for (QPushButton *b : {m_rename, m_ttl, m_delete})
         b->setEnabled(writable);
     m_persist->setEnabled(writable && m_expiresAt.isValid());
     m_copyName->setEnabled(key);
-    const QString tip = m_actions->readOnlyReason();
+    const QString tip = gone ? goneText() : m_actions->readOnlyReason();
     for (QPushButton *b : {m_rename, m_ttl, m_persist, m_delete})
         b->setToolTip(tip);
 }
@@ -204,9 +216,50 @@ QString KeyDetails::actionMessage() const
     return m_message->isVisible() || !m_message->isHidden() ? m_message->text() : QString();
 }
 
+QString KeyDetails::goneText() const
+{
+    if (!m_goneAt.isValid())
+        return {};
+    return tr("This key no longer exists: it expired or was deleted (noticed at %1).")
+        .arg(m_goneAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+}
+
+void KeyDetails::checkExists()
+{
+    if (m_key.isEmpty() || m_goneAt.isValid())
+        return;
+    const quint64 generation = m_generation;
+    m_link->send({"EXISTS", m_key}, [this, generation](const RespResult &r) {
+        if (generation != m_generation || !r.ok() || !r.value.isInteger())
+            return;
+        if (r.value.toInteger() == 0)
+            handleGone();
+        else if (m_expiresAt.isValid() && QDateTime::currentDateTimeUtc() >= m_expiresAt)
+            query(); // still there after its TTL ran out: someone set a new one
+    });
+}
+
+void KeyDetails::handleGone()
+{
+    if (m_key.isEmpty() || m_goneAt.isValid())
+        return;
+    m_goneAt = QDateTime::currentDateTimeUtc();
+    m_ttlTimer->stop();
+    m_expiresAt = {};
+    setField(QStringLiteral("Type"), tr("none (the key is gone)"));
+    setField(QStringLiteral("TTL"), QStringLiteral("–"));
+    m_gone->setText(goneText());
+    m_gone->show();
+    m_value->setGone(goneText());
+    updateButtons();
+    Q_EMIT keyGone(m_key);
+}
+
 void KeyDetails::showNamespace(const QByteArray &prefix, qint64 keys)
 {
     ++m_generation;
+    m_goneAt = {};
+    m_gone->hide();
     m_key.clear();
     m_type = ValueType::Other;
     m_ttlTimer->stop();
@@ -224,6 +277,8 @@ void KeyDetails::showKey(const QByteArray &key)
     if (key != m_key)
         m_message->hide();
     m_key = key;
+    m_goneAt = {};
+    m_gone->hide();
     m_name->setText(KeyDisplay::escape(key) + tr("  (%1)").arg(countOf(key.size(), tr("byte"), tr("bytes"))));
     for (const QString &name : fieldNames)
         setField(name, tr("…"));
@@ -262,6 +317,7 @@ void KeyDetails::query()
         m_type = valueTypeFromName(type);
         if (type == "none") {
             m_value->clear();
+            handleGone();
             Q_EMIT detailsLoaded();
             return;
         }
@@ -288,15 +344,18 @@ void KeyDetails::query()
         if (generation != m_generation || !r.ok())
             return;
         const qint64 pttl = r.value.toInteger();
+        if (pttl == -2) {
+            handleGone();
+            return;
+        }
         if (pttl < 0) {
-            setField(QStringLiteral("TTL"), pttl == -1 ? tr("none (persistent)") : tr("none (the key is gone)"));
+            setField(QStringLiteral("TTL"), tr("none (persistent)"));
             updateButtons();
             return;
         }
         m_expiresAt = QDateTime::currentDateTimeUtc().addMSecs(pttl);
-        updateTtl();
+        updateTtl(); // starts the countdown
         updateButtons();
-        m_ttlTimer->start();
     });
     m_link->send({"OBJECT", "ENCODING", key}, [this, generation](const RespResult &r) {
         if (generation == m_generation && !Resp::isKeyDenied(r.value))
@@ -318,9 +377,12 @@ void KeyDetails::updateTtl()
     if (left <= 0) {
         setField(QStringLiteral("TTL"), tr("expired"));
         m_ttlTimer->stop();
+        checkExists(); // the server drops it on the next read; ask, and say so when it is gone
         return;
     }
     setField(QStringLiteral("TTL"), tr("expires in %1").arg(duration(left)));
+    // The last second ends at the expiry itself, not at the next whole second.
+    m_ttlTimer->start(static_cast<int>(qMin<qint64>(left + 10, 1000)));
 }
 
 void KeyDetails::setField(const QString &name, const QString &value)

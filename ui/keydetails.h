@@ -16,8 +16,10 @@ class ValueView;
 
 // The selected key: its name (escaped) and size in bytes, its type, TTL (counting down live), OBJECT ENCODING, its
 // size in elements (STRLEN, HLEN, LLEN, SCARD, ZCARD or XLEN) and MEMORY USAGE; the key's actions (rename, TTL,
-// delete, copy the name); and its value (ValueView). Everything goes to the current master through the deployment's
-// MasterLink, which follows the master when it switches.
+// delete, copy the name); and its value (ValueView). When a read finds the key gone (it expired, or someone else
+// deleted it), the pane says so and when, its actions are disabled, and keyGone() lets the tree strike it out.
+// Everything goes to the current master through the deployment's MasterLink, which follows the master when it
+// switches.
 class KeyDetails final : public QWidget
 {
     Q_OBJECT
@@ -37,6 +39,8 @@ public:
     // For tests: the value shown for a field ("Type", "TTL", "Encoding", "Size", "Memory"), the last action's message.
     QString field(const QString &name) const;
     QString actionMessage() const;
+    // "This key no longer exists…" once a read found the shown key gone; empty while it exists.
+    QString goneText() const;
     QPushButton *button(const QString &name) const;
 
 Q_SIGNALS:
@@ -44,6 +48,8 @@ Q_SIGNALS:
     void detailsLoaded();
     // The ACL user may not touch this key (NOPERM for the key: outside its key patterns).
     void keyNotPermitted(const QByteArray &key);
+    // A read found the shown key gone: TYPE none, PTTL -2, or EXISTS 0 when its TTL ran out or on Reload.
+    void keyGone(const QByteArray &key);
 
 private:
     void handleMasterChanged();
@@ -51,6 +57,8 @@ private:
     void setField(const QString &name, const QString &value);
     void updateTtl();
     void updateButtons();
+    void checkExists();
+    void handleGone();
     enum class MessageKind { Done, Warning, Failed };
     void showActionMessage(const QString &text, MessageKind kind);
 
@@ -61,6 +69,7 @@ private:
     quint64 m_generation = 0; // replies for an older selection are dropped
     QLabel *m_name = nullptr;
     QLabel *m_message = nullptr;
+    QLabel *m_gone = nullptr;
     QHash<QString, QLabel *> m_fields;
     QPushButton *m_rename = nullptr;
     QPushButton *m_ttl = nullptr;
@@ -70,4 +79,5 @@ private:
     ValueView *m_value = nullptr;
     QTimer *m_ttlTimer = nullptr;
     QDateTime m_expiresAt; // invalid: no TTL
+    QDateTime m_goneAt;    // when a read found the key gone; invalid while it exists
 };

@@ -60,6 +60,7 @@ void KeyTreeModel::clear()
     m_draining.clear();
     m_pageEnds.clear();
     m_missing.clear();
+    m_gone.clear();
     m_notPermitted.clear();
     m_spilledInto.clear();
     m_incoming.clear();
@@ -457,24 +458,35 @@ void KeyTreeModel::markMissing(const QList<QByteArray> &keys)
 {
     for (const QByteArray &key : keys) {
         m_missing.insert(key);
-        // Mark the row if it exists; rows built later look the key up in m_missing.
-        Node *node = m_root.get();
-        QByteArray rest = key;
-        while (node && node->populated) {
-            const qsizetype at = rest.indexOf(m_separator);
-            if (at < 0) {
-                for (const auto &child : node->children) {
-                    if (!child->isNamespace && child->name == rest) {
-                        child->missing = true;
-                        if (isVisibleRow(child.get()))
-                            Q_EMIT dataChanged(indexOf(child.get()), indexOf(child.get(), CountColumn));
-                    }
+        strikeOut(key);
+    }
+}
+
+void KeyTreeModel::markGone(const QByteArray &key)
+{
+    m_gone.insert(key);
+    strikeOut(key);
+}
+
+void KeyTreeModel::strikeOut(const QByteArray &key)
+{
+    // Mark the row if it exists; rows built later look the key up in m_missing.
+    Node *node = m_root.get();
+    QByteArray rest = key;
+    while (node && node->populated) {
+        const qsizetype at = rest.indexOf(m_separator);
+        if (at < 0) {
+            for (const auto &child : node->children) {
+                if (!child->isNamespace && child->name == rest) {
+                    child->missing = true;
+                    if (isVisibleRow(child.get()))
+                        Q_EMIT dataChanged(indexOf(child.get()), indexOf(child.get(), CountColumn));
                 }
-                break;
             }
-            node = node->namespaces.value(rest.left(at));
-            rest = rest.mid(at + m_separator.size());
+            break;
         }
+        node = node->namespaces.value(rest.left(at));
+        rest = rest.mid(at + m_separator.size());
     }
 }
 
@@ -485,6 +497,7 @@ int KeyTreeModel::removeKeys(const QList<QByteArray> &keys)
         if (removeBelow(m_root.get(), key))
             ++removed;
         m_missing.remove(key);
+        m_gone.remove(key);
     }
     updateSpilledWindows(); // the root's "more" row, if it has one, counts fewer keys
     return removed;
@@ -731,7 +744,9 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
             tip += QLatin1Char('\n') + countOf(node->count, tr("key"), tr("keys"));
         if (isNotPermitted(node))
             tip += tr("\nNot permitted: this user's ACL key patterns exclude this key (SCAN lists it all the same).");
-        if (node->missing)
+        if (node->missing && !m_gone.isEmpty() && m_gone.contains(fullPath(node)))
+            tip += tr("\nNo longer exists: it expired, or was deleted elsewhere, while it was listed.");
+        else if (node->missing)
             tip += tr("\nListed before the failover, and not found on the new master: a write that asynchronous "
                       "replication may have lost, or a key deleted meanwhile.");
         return tip;

@@ -35,7 +35,7 @@ public:
         KeyBytesRole = Qt::UserRole + 1, // QByteArray: the full key (or namespace prefix) as raw bytes
         IsNamespaceRole,                 // bool
         KeyCountRole,                    // qint64: keys in a namespace, 1 for a key
-        IsMissingRole,                   // bool: listed before a failover, not found on the new master
+        IsMissingRole,                   // bool: listed before a failover and not found on the new master, or gone
         IsMoreRole,                      // bool: the "N more" row of a namespace past its row limit
         IsNotPermittedRole,              // bool: the ACL user may not read this key (outside its key patterns)
     };
@@ -61,6 +61,9 @@ public:
     int removeKeys(const QList<QByteArray> &keys);
     void markMissing(const QList<QByteArray> &keys);
     QList<QByteArray> missingKeys() const;
+    // A listed key that a read found gone (it expired, or someone else deleted it): struck out like a missing key,
+    // with its own tooltip, and not one of missingKeys() (those are the failover's).
+    void markGone(const QByteArray &key);
     // A key the ACL user may not read: shown as "not permitted" (learned one key at a time, as the user selects them).
     void markNotPermitted(const QByteArray &key);
     qint64 keyCount() const;
@@ -92,6 +95,7 @@ Q_SIGNALS:
     void ingested();
 
 private:
+    void strikeOut(const QByteArray &key);
     struct Node;
 
     static bool lessThan(const Node *a, const Node *b);
@@ -145,6 +149,7 @@ private:
     qsizetype m_incomingOffset = 0;      // keys of m_incoming.first() already in the tree
     int m_sortDelay = 150;
     QSet<QByteArray> m_missing;
+    QSet<QByteArray> m_gone;
     QSet<QByteArray> m_notPermitted;
     int m_rowLimit = 10000;
     bool m_noSpill = false;

@@ -5,7 +5,9 @@
 #include "deployment/deployment.h"
 #include "deploymentpanel.h"
 #include "deploymentview.h"
+#include "keyactions.h"
 #include "keybrowser.h"
+#include "keydetails.h"
 #include "sandbox/sandboxcontroller.h"
 #include "secrets/secretstore.h"
 #include "sentinel/connectionprofile.h"
@@ -141,6 +143,20 @@ MainWindow::MainWindow(QWidget *parent)
 
     // The keys of the tab that is shown. Escape stops a scan only while one runs, so it reaches widgets otherwise.
     m_keysMenu = menuBar()->addMenu(tr("&Keys"));
+    m_keysMenu->setToolTipsVisible(true);
+    QAction *newKey = m_keysMenu->addAction(tr("&New key…"), this, [this] {
+        if (KeyDetails *d = details())
+            d->actions()->createKey();
+    });
+    newKey->setObjectName(QStringLiteral("newKeyAction"));
+    newKey->setShortcuts(QKeySequence::New);
+    // Read-only (by choice or ACL) disables it, and says why.
+    connect(m_keysMenu, &QMenu::aboutToShow, this, [this, newKey] {
+        const KeyDetails *d = details();
+        newKey->setEnabled(d && !d->actions()->isReadOnly());
+        newKey->setToolTip(d ? d->actions()->readOnlyReason() : QString());
+    });
+    m_keysMenu->addSeparator();
     m_findAction = m_keysMenu->addAction(tr("&Find keys (pattern)"), this, [this] {
         if (KeyBrowser *b = browser())
             b->focusPattern();

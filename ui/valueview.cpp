@@ -235,6 +235,7 @@ void ValueView::clear()
 {
     ++m_generation;
     m_key.clear();
+    m_gone.clear();
     m_type = ValueType::Other;
     m_total = -1;
     m_stringPager.reset();
@@ -260,6 +261,7 @@ void ValueView::showKey(const QByteArray &key, ValueType type)
     }
     ++m_generation;
     m_key = key;
+    m_gone.clear();
     m_type = type;
     if (!sameKey)
         m_total = -1;
@@ -288,8 +290,19 @@ void ValueView::showKey(const QByteArray &key, ValueType type)
 
 void ValueView::reload()
 {
-    if (!m_key.isEmpty())
+    if (!m_key.isEmpty() && m_gone.isEmpty())
         showKey(m_key, m_type);
+}
+
+void ValueView::setGone(const QString &reason)
+{
+    if (m_key.isEmpty())
+        return;
+    ++m_generation; // a page still on its way would read as an empty value
+    m_stringLoading = false;
+    m_gone = reason;
+    updateStatus();
+    updateButtons();
 }
 
 void ValueView::setTotal(qint64 total)
@@ -432,6 +445,10 @@ void ValueView::updateStatus()
                        .arg(locale.toString(shown), m_total >= 0 ? locale.toString(m_total) : tr("?"), unit());
         more = !m_model->atEnd() && !m_model->isLoading();
     }
+    if (!m_gone.isEmpty()) {
+        text = m_gone;
+        more = false;
+    }
     m_status->setText(text);
     m_more->setEnabled(more);
     m_more->setVisible(!m_key.isEmpty());
@@ -440,7 +457,7 @@ void ValueView::updateStatus()
 
 void ValueView::updateButtons()
 {
-    const bool writable = !m_actions->isReadOnly() && !m_key.isEmpty();
+    const bool writable = !m_actions->isReadOnly() && !m_key.isEmpty() && m_gone.isEmpty();
     const bool isString = m_type == ValueType::String;
     const bool collection = !isString && m_type != ValueType::Other && !m_key.isEmpty();
     const bool selected = collection && selectedRow() >= 0;
@@ -453,10 +470,10 @@ void ValueView::updateButtons()
     m_remove->setEnabled(writable && selected);
     m_copy->setVisible(isString || collection);
     m_copy->setEnabled(isString ? !m_string.isEmpty() : selected);
-    const QString readOnly = m_actions->readOnlyReason();
+    const QString readOnly = m_gone.isEmpty() ? m_actions->readOnlyReason() : m_gone;
     for (QPushButton *b : {m_add, m_edit, m_remove})
         b->setToolTip(readOnly);
-    if (!m_actions->isReadOnly() && isString && partial)
+    if (!m_actions->isReadOnly() && m_gone.isEmpty() && isString && partial)
         m_edit->setToolTip(m_stringPager && m_stringPager->atEnd()
                                ? tr("Reading the value failed part way: reload it to edit it.")
                                : tr("Load the whole value to edit it."));

@@ -43,6 +43,11 @@ public:
     void clear();
     void reload();
 
+    // The key was found gone (it expired, or was deleted elsewhere): its edit buttons are disabled with `reason` as
+    // their tooltip, the status says it, and Reload and the filter read nothing until showKey() is called again.
+    void setGone(const QString &reason);
+    QString goneReason() const { return m_gone; }
+
     void setFilter(const QString &pattern);
     void setStringMode(StringMode mode);
 
@@ -101,5 +106,6 @@ private:
     QByteArray m_string;
     bool m_stringLoading = false;
     QString m_stringError;
+    QString m_gone;
     StringMode m_shownMode = StringMode::Text;
 };

@@ -57,6 +57,41 @@ const QByteArray zsetEditScript = QByteArrayLiteral(
     "return redis.error_reply('TAKEN the new member is already in the sorted set') end "
     "redis.call('ZREM', KEYS[1], ARGV[1]) end "
     "return redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])");
+// A new key: only if no key has the name, with its first value and its TTL in the same step. ARGV: the type, the
+// value (element, member), the field (hash, stream), the score (zset), the TTL in seconds (0: none).
+const QByteArray createScript = QByteArrayLiteral(
+    "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('TAKEN a key with this name exists') end "
+    "local t = ARGV[1] "
+    "if t == 'string' then redis.call('SET', KEYS[1], ARGV[2]) "
+    "elseif t == 'hash' then redis.call('HSET', KEYS[1], ARGV[3], ARGV[2]) "
+    "elseif t == 'list' then redis.call('RPUSH', KEYS[1], ARGV[2]) "
+    "elseif t == 'set' then redis.call('SADD', KEYS[1], ARGV[2]) "
+    "elseif t == 'zset' then redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2]) "
+    "elseif t == 'stream' then redis.call('XADD', KEYS[1], '*', ARGV[3], ARGV[2]) "
+    "else return redis.error_reply('ERR no such type: ' .. t) end "
+    "if tonumber(ARGV[5]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end "
+    "return 1");
+
+QByteArray typeName(ValueType type)
+{
+    switch (type) {
+    case ValueType::String:
+        return "string";
+    case ValueType::Hash:
+        return "hash";
+    case ValueType::List:
+        return "list";
+    case ValueType::Set:
+        return "set";
+    case ValueType::ZSet:
+        return "zset";
+    case ValueType::Stream:
+        return "stream";
+    case ValueType::Other:
+        break;
+    }
+    return "other";
+}
 
 // A refusal of a guarded edit, in the words the user needs: what changed, and what to do.
 QString changed(const QByteArray &what)
@@ -254,8 +289,23 @@ RespCommand KeyEdit::command() const
         return {"ZREM", k, m_member};
     case Kind::StreamRemove:
         return {"XDEL", k, m_member};
+    case Kind::Create:
+        return {
+            "EVAL", createScript, "1", k, m_seen, m_value, m_member, scoreText(m_score), QByteArray::number(m_number)};
     }
     return {};
+}
+
+KeyEdit KeyEdit::create(QByteArray key, ValueType type, QByteArray field, QByteArray value, double score,
+                        qint64 ttlSeconds)
+{
+    KeyEdit e(Kind::Create, {std::move(key)});
+    e.m_seen = typeName(type);
+    e.m_member = std::move(field);
+    e.m_value = std::move(value);
+    e.m_score = score;
+    e.m_number = qMax<qint64>(0, ttlSeconds);
+    return e;
 }
 
 QString KeyEdit::problem(const RespValue &reply) const

@@ -2,6 +2,7 @@
 
 #include "resp/respcommand.h"
 #include "resp/respvalue.h"
+#include "values/valuepager.h"
 
 #include <QByteArray>
 #include <QList>
@@ -15,7 +16,8 @@
 // score only if it is still the score shown; renaming a set or zset member needs the old member there and the new
 // name free (else the two would merge, or a score be overwritten). Otherwise the server refuses with "CHANGED ..."
 // (or "TAKEN ...") and nothing is written. Adds never overwrite (HSETNX, ZADD NX, RENAMENX) and never recreate a key
-// deleted meanwhile (the script checks EXISTS; RPUSHX).
+// deleted meanwhile (the script checks EXISTS; RPUSHX). A new key is made only where no key has its name: the script
+// checks EXISTS, then writes its first value and its TTL, in one step (else "TAKEN", and nothing is written).
 class KeyEdit final
 {
 public:
@@ -38,6 +40,7 @@ public:
         ZSetEdit,
         ZSetRemove,
         StreamRemove,
+        Create,
     };
 
     static KeyEdit remove(QList<QByteArray> keys);
@@ -60,6 +63,10 @@ public:
     static KeyEdit zsetEdit(QByteArray key, QByteArray member, QByteArray seenScore, QByteArray newMember, double score);
     static KeyEdit zsetRemove(QByteArray key, QByteArray member);
     static KeyEdit streamRemove(QByteArray key, QByteArray id);
+    // A new key of `type` (not Other) holding one value: `value` for a string, an element for a list, a member for a
+    // set or zset (with `score`), a field's value for a hash or a stream entry (with `field`). `ttlSeconds` <= 0: none.
+    static KeyEdit create(QByteArray key, ValueType type, QByteArray field, QByteArray value, double score,
+                          qint64 ttlSeconds);
 
     Kind kind() const { return m_kind; }
     // The key changed (the first of several for Delete).
@@ -71,7 +78,7 @@ public:
     // Empty when the reply means the change was made; otherwise what went wrong, in words.
     QString problem(const RespValue &reply) const;
     // Whether the change adds or removes keys, so the key tree must follow.
-    bool changesKeys() const { return m_kind == Kind::Delete || m_kind == Kind::Rename; }
+    bool changesKeys() const { return m_kind == Kind::Delete || m_kind == Kind::Rename || m_kind == Kind::Create; }
 
 private:
     KeyEdit(Kind kind, QList<QByteArray> keys)

@@ -1,6 +1,8 @@
 #include "values/editabletext.h"
 #include "valuesfixture.h"
 
+#include <QAction>
+#include <QComboBox>
 #include <QTextCursor>
 
 // The key actions as a user meets them, against a real sandbox: each action is confirmed and changes both the server
@@ -333,6 +335,182 @@ private Q_SLOTS:
         QVERIFY(question.contains(QStringLiteral("persistent")));
         QCOMPARE(server({"TTL", key}).toInteger(), -1);
         QTRY_COMPARE(details()->field(QStringLiteral("TTL")), QStringLiteral("none (persistent)"));
+    }
+
+private:
+    // "New key…" (Ctrl+N) fills a form; the key is made with its first value and TTL, and selected in the tree.
+    struct NewKey
+    {
+        QByteArray name;
+        QString type; // the combo's text
+        QString field, value, score, ttl;
+    };
+
+    // Presses Ctrl+N, checks the form opens with typing in the name and OK off, fills it and presses Create.
+    void createWithForm(const NewKey &k, QString *focus, bool *okOffAtFirst)
+    {
+        whenDialog([k, focus, okOffAtFirst](QWidget *dialog) {
+            *focus = dialog->focusWidget() ? dialog->focusWidget()->objectName() : QString();
+            auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("okButton"));
+            *okOffAtFirst = !ok->isEnabled();
+            auto *type = dialog->findChild<QComboBox *>(QStringLiteral("type"));
+            type->setCurrentIndex(type->findText(k.type));
+            QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("name")), QString::fromUtf8(k.name));
+            if (!k.field.isEmpty())
+                QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("field")), k.field);
+            dialog->findChild<QPlainTextEdit *>(QStringLiteral("value"))->setPlainText(k.value);
+            if (!k.score.isEmpty()) {
+                auto *score = dialog->findChild<QLineEdit *>(QStringLiteral("score"));
+                score->clear();
+                QTest::keyClicks(score, k.score);
+            }
+            QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("ttl")), k.ttl);
+            if (const QString dir = qEnvironmentVariable("VIGIL_SCREENSHOTS"); !dir.isEmpty())
+                dialog->grab().save(dir + QStringLiteral("/new-key.png"));
+            ok->click();
+        });
+        auto *action = m_window->findChild<QAction *>(QStringLiteral("newKeyAction"));
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(QKeySequence::New));
+        action->trigger();
+    }
+
+private Q_SLOTS:
+    void newKeysOfEveryTypeAreCreated()
+    {
+        const QList<NewKey> keys = {
+            {"vigil:new:string", QStringLiteral("String"), {}, QStringLiteral("hello"), {}, QStringLiteral("1h")},
+            {"vigil:new:hash",
+             QStringLiteral("Hash"),
+             QStringLiteral("f"),
+             QStringLiteral("v"),
+             {},
+             QStringLiteral("1h30m")},
+            {"vigil:new:list", QStringLiteral("List"), {}, QStringLiteral("first"), {}, QStringLiteral("2h")},
+            {"vigil:new:set", QStringLiteral("Set"), {}, QStringLiteral("m"), {}, QStringLiteral("90m")},
+            {"vigil:new:zset",
+             QStringLiteral("Sorted set (zset)"),
+             {},
+             QStringLiteral("m"),
+             QStringLiteral("2.5"),
+             QStringLiteral("1d")},
+            {"vigil:new:stream",
+             QStringLiteral("Stream"),
+             QStringLiteral("f"),
+             QStringLiteral("v"),
+             {},
+             QStringLiteral("45m")},
+        };
+        const QList<qint64> ttls = {3600, 5400, 7200, 5400, 86400, 2700};
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            const NewKey &k = keys.at(i);
+            QSignalSpy added(details()->actions(), &KeyActions::keyAdded);
+            QString focus;
+            bool okOff = false;
+            createWithForm(k, &focus, &okOff);
+            QVERIFY2(added.wait(10000) || !added.isEmpty(), qPrintable(details()->actionMessage()));
+            QCOMPARE(focus, QStringLiteral("name"));
+            QVERIFY(okOff);
+            QCOMPARE(server({"TYPE", k.name}).toByteArray(),
+                     k.type == QStringLiteral("Sorted set (zset)") ? QByteArray("zset") : k.type.toLower().toUtf8());
+            const qint64 ttl = server({"TTL", k.name}).toInteger();
+            QVERIFY2(ttl > ttls.at(i) - 10 && ttl <= ttls.at(i), qPrintable(QString::number(ttl)));
+            // Selected in the tree, and shown.
+            QTRY_COMPARE(browser()->view()->currentIndex().data(KeyTreeModel::KeyBytesRole).toByteArray(), k.name);
+            QTRY_COMPARE(details()->key(), k.name);
+        }
+        QCOMPARE(server({"GET", "vigil:new:string"}).toByteArray(), QByteArray("hello"));
+        QCOMPARE(server({"HGET", "vigil:new:hash", "f"}).toByteArray(), QByteArray("v"));
+        const RespValue list = server({"LRANGE", "vigil:new:list", "0", "-1"});
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.at(0).toByteArray(), QByteArray("first"));
+        QCOMPARE(server({"SISMEMBER", "vigil:new:set", "m"}).toInteger(), 1);
+        QCOMPARE(server({"SCARD", "vigil:new:set"}).toInteger(), 1);
+        QCOMPARE(server({"ZSCORE", "vigil:new:zset", "m"}).toByteArray(), QByteArray("2.5"));
+        const RespValue stream = server({"XRANGE", "vigil:new:stream", "-", "+"});
+        QCOMPARE(stream.size(), 1);
+        QCOMPARE(stream.at(0).at(1).at(0).toByteArray(), QByteArray("f"));
+        QCOMPARE(stream.at(0).at(1).at(1).toByteArray(), QByteArray("v"));
+    }
+
+    void aNewKeyNeverOverwritesOne()
+    {
+        const QByteArray key = "vigil:new:taken";
+        QCOMPARE(server({"HSET", key, "keep", "me"}).toInteger(), 1);
+        for (const QString &type : {QStringLiteral("String"), QStringLiteral("Hash"), QStringLiteral("List")}) {
+            QSignalSpy failed(details()->actions(), &KeyActions::failed);
+            QString focus;
+            bool okOff = false;
+            createWithForm({key, type, QStringLiteral("keep"), QStringLiteral("overwritten?"), {}, QStringLiteral("1h")},
+                           &focus, &okOff);
+            QVERIFY(failed.wait(10000) || !failed.isEmpty());
+            const QString message = failed.first().first().toString();
+            QVERIFY2(message.contains(QStringLiteral("a key with this name exists; nothing was changed")),
+                     qPrintable(message));
+            QCOMPARE(server({"TYPE", key}).toByteArray(), QByteArray("hash"));
+            QCOMPARE(server({"HGETALL", key}).size(), 2);
+            QCOMPARE(server({"HGET", key, "keep"}).toByteArray(), QByteArray("me"));
+            QCOMPARE(server({"TTL", key}).toInteger(), -1);
+        }
+    }
+
+    // A key that expires while it is shown says so, with its actions disabled and the key struck out in the tree.
+    void aKeyThatExpiresWhileShownSaysSo()
+    {
+        const QByteArray key = "vigil:test:expiring";
+        QCOMPARE(server({"SET", key, "soon gone", "PX", "1500"}).toByteArray(), QByteArray("OK"));
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        QCOMPARE(details()->field(QStringLiteral("Type")), QStringLiteral("string"));
+        QTRY_VERIFY(details()->field(QStringLiteral("TTL")).startsWith(QStringLiteral("expires in")));
+        QVERIFY(details()->goneText().isEmpty());
+        QVERIFY(details()->button(QStringLiteral("deleteKey"))->isEnabled());
+
+        // The live TTL runs out: the pane asks the server and says what it found.
+        QTRY_VERIFY_WITH_TIMEOUT(!details()->goneText().isEmpty(), 5000);
+        const QString gone = details()->goneText();
+        QVERIFY2(gone.startsWith(QStringLiteral("This key no longer exists")), qPrintable(gone));
+        QVERIFY2(gone.contains(QStringLiteral("noticed at ")), qPrintable(gone));
+        const auto *label = details()->findChild<QLabel *>(QStringLiteral("keyGone"));
+        QVERIFY(label && label->isVisible());
+        QCOMPARE(label->text(), gone);
+        QCOMPARE(details()->field(QStringLiteral("Type")), QStringLiteral("none (the key is gone)"));
+        for (const char *name : {"renameKey", "setTtl", "clearTtl", "deleteKey"}) {
+            const QPushButton *b = details()->button(QString::fromLatin1(name));
+            QVERIFY2(!b->isEnabled(), name);
+            QCOMPARE(b->toolTip(), gone);
+        }
+        QVERIFY(!view()->button(QStringLiteral("editElement"))->isEnabled());
+        QCOMPARE(view()->button(QStringLiteral("editElement"))->toolTip(), gone);
+        QCOMPARE(view()->statusText(), gone);
+        // Reload reads nothing into an empty "0 bytes".
+        view()->button(QStringLiteral("reload"))->click();
+        QCOMPARE(view()->statusText(), gone);
+
+        const QModelIndex row = browser()->model()->indexOfKey(key);
+        QVERIFY(row.isValid());
+        QVERIFY(row.data(KeyTreeModel::IsMissingRole).toBool());
+        QVERIFY(row.data(Qt::FontRole).value<QFont>().strikeOut());
+        QVERIFY2(row.data(Qt::ToolTipRole).toString().contains(QStringLiteral("No longer exists")),
+                 qPrintable(row.data(Qt::ToolTipRole).toString()));
+        QVERIFY(!browser()->model()->missingKeys().contains(key)); // not one of a failover's missing keys
+        shot(QStringLiteral("key-gone"));
+    }
+
+    // A key deleted elsewhere is found gone by Reload, instead of showing an empty value.
+    void reloadFindsAKeyDeletedElsewhere()
+    {
+        const QByteArray key = "vigil:test:deleted-elsewhere";
+        QCOMPARE(server({"SET", key, "here"}).toByteArray(), QByteArray("OK"));
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        QCOMPARE(view()->stringText(), QStringLiteral("here"));
+        QCOMPARE(server({"DEL", key}).toInteger(), 1);
+        view()->button(QStringLiteral("reload"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(details()->goneText().startsWith(QStringLiteral("This key no longer exists")), 5000);
+        QCOMPARE(view()->statusText(), details()->goneText());
+        QVERIFY(!details()->button(QStringLiteral("renameKey"))->isEnabled());
+        QVERIFY(browser()->model()->indexOfKey(key).data(KeyTreeModel::IsMissingRole).toBool());
     }
 
     void aStringCanBeEdited()
@@ -801,6 +979,18 @@ private Q_SLOTS:
             QVERIFY2(!window.details()->button(name)->isEnabled(), qPrintable(name));
         QVERIFY(!window.details()->valueView()->button(QStringLiteral("addElement"))->isEnabled());
         QVERIFY(window.details()->button(QStringLiteral("copyName"))->isEnabled());
+        // "New key…" is off in the Keys menu and the tree's menu, saying why.
+        auto *newKey = window.findChild<QAction *>(QStringLiteral("newKeyAction"));
+        QVERIFY(newKey);
+        const auto *keysMenu = qobject_cast<QMenu *>(newKey->associatedObjects().value(0));
+        QVERIFY(keysMenu);
+        Q_EMIT const_cast<QMenu *>(keysMenu)->aboutToShow();
+        QVERIFY(!newKey->isEnabled());
+        QVERIFY2(newKey->toolTip().contains(QStringLiteral("read-only")), qPrintable(newKey->toolTip()));
+        QMenu treeMenu;
+        window.details()->actions()->populateMenu(&treeMenu, {"config:app"}, "config:app");
+        QVERIFY(!treeMenu.actions().value(0)->isEnabled());
+        QCOMPARE(treeMenu.actions().value(0)->text(), QStringLiteral("New key…"));
         // Even when asked directly, the action says no and the server is untouched.
         QSignalSpy failed(window.details()->actions(), &KeyActions::failed);
         window.details()->actions()->run(KeyEdit::remove({"config:app"}));
