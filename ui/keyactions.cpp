@@ -327,6 +327,16 @@ public:
         m_form->addRow(KeyActions::tr("Score:"), m_score);
         m_form->addRow(KeyActions::tr("Expires in:"), m_ttl);
         m_form->addRow(QString(), m_hint);
+        // The labels change with the type: the column is as wide as the longest of them from the start, so none is
+        // cut when the type changes ("First e…").
+        int labelWidth = 0;
+        for (const QString &label : {KeyActions::tr("First entry's field:"), KeyActions::tr("First element:"),
+                                     KeyActions::tr("First member:"), KeyActions::tr("Expires in:")})
+            labelWidth = qMax(labelWidth, fontMetrics().horizontalAdvance(label));
+        for (QWidget *field :
+             {static_cast<QWidget *>(m_name), static_cast<QWidget *>(m_type), static_cast<QWidget *>(m_field),
+              static_cast<QWidget *>(m_value), static_cast<QWidget *>(m_score), static_cast<QWidget *>(m_ttl)})
+            m_form->labelForField(field)->setMinimumWidth(labelWidth + 2);
         layout->addLayout(m_form);
         auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
         m_ok = buttons->button(QDialogButtonBox::Ok);
