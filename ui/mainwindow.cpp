@@ -405,6 +405,10 @@ void MainWindow::setSandbox(SandboxController *controller)
     updateSandboxMenu();
     showMessage(tr("Starting a local sandbox: 1 master, 2 replicas and 3 sentinels on free loopback ports, with "
                    "sample data…"));
+    connect(controller, &SandboxController::progress, this, [this](int step, int steps, const QString &what) {
+        if (deploymentCount() == 0)
+            showMessage(tr("Starting the local sandbox… step %1 of %2: %3").arg(step).arg(steps).arg(what));
+    });
 }
 
 void MainWindow::runDrill(const QString &question, const std::function<void(SandboxController *)> &drill)

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSet>
@@ -509,7 +510,12 @@ VigilError Sandbox::start()
                             missingProgramsMessage(missing));
     if (VigilError error = prepareDir(); error.isError())
         return error;
+    // The steps, for a window to show while it waits: each one takes from a few milliseconds to a few seconds.
+    const int steps = 6 + (m_options.tls ? 1 : 0) + (m_options.ssh ? 1 : 0);
+    int step = 0;
+    const auto say = [&](const QString &what) { Q_EMIT progress(++step, steps, what); };
     if (m_options.tls) {
+        say(tr("making throwaway TLS certificates"));
         TlsMaterial material(tlsDir());
         TlsMaterial::Pair server, client;
         VigilError error = material.createCa();
@@ -537,9 +543,11 @@ VigilError Sandbox::start()
     }
 
     QSet<quint16> taken;
-    if (m_options.ssh)
+    if (m_options.ssh) {
+        say(tr("starting the SSH server"));
         if (VigilError error = startSsh(&taken); error.isError())
             return stop(), error;
+    }
     // Start one node; a port taken by someone else between our probe and redis's bind gets a second chance.
     auto launch = [&](NodeKind kind, quint16 masterPort) -> VigilError {
         VigilError error;
@@ -566,23 +574,29 @@ VigilError Sandbox::start()
         return error;
     };
 
+    say(tr("starting the master"));
     if (VigilError error = launch(NodeKind::Data, 0); error.isError())
         return stop(), error;
     const quint16 masterPort = m_nodes.first().port;
+    say(m_options.replicas == 1 ? tr("starting 1 replica") : tr("starting %1 replicas").arg(m_options.replicas));
     for (int i = 0; i < m_options.replicas; ++i)
         if (VigilError error = launch(NodeKind::Data, masterPort); error.isError())
             return stop(), error;
     // Replicas first, sentinels second: a sentinel learns the replicas from the master's first INFO.
+    say(tr("waiting for the replicas to sync"));
     if (VigilError error = waitForReplicas(masterPort, m_options.readyTimeoutMs); error.isError())
         return stop(), error;
+    say(m_options.sentinels == 1 ? tr("starting 1 sentinel") : tr("starting %1 sentinels").arg(m_options.sentinels));
     for (int i = 0; i < m_options.sentinels; ++i)
         if (VigilError error = launch(NodeKind::Sentinel, masterPort); error.isError())
             return stop(), error;
     // Drop the failed attempts (dead nodes) from the list.
     m_nodes.removeIf([](const Node &n) { return !isAlive(n.pid); });
 
+    say(tr("loading %1 sample keys").arg(QLocale().toString(m_options.keys)));
     if (VigilError error = loadSampleData(masterPort); error.isError())
         return stop(), error;
+    say(tr("waiting for the sentinels to agree"));
     if (VigilError error = waitForAgreement(masterPort, m_options.readyTimeoutMs); error.isError())
         return stop(), error;
     if (m_options.detach)

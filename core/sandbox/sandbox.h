@@ -142,6 +142,10 @@ public:
     // The number of sample keys loaded (generated plus special).
     qint64 loadedKeyCount() const { return m_loadedKeys; }
 
+Q_SIGNALS:
+    // start() is at `step` of `steps` (1-based): what it does now, in words ("starting 3 sentinels").
+    void progress(int step, int steps, const QString &what);
+
 private:
     VigilError prepareDir();
     VigilError startNode(Node &node);

@@ -19,6 +19,7 @@ void SandboxController::start()
         return;
     }
     m_sandbox = std::make_unique<Sandbox>(m_options);
+    connect(m_sandbox.get(), &Sandbox::progress, this, &SandboxController::progress);
     if (const VigilError error = m_sandbox->start(); error.isError()) {
         m_sandbox.reset();
         Q_EMIT failed(error);

@@ -41,6 +41,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void started(const SandboxInfo &info);
+    // Where start() is (Sandbox::progress), for the window's "Starting the local sandbox…" page.
+    void progress(int step, int steps, const QString &what);
     // redis-server or redis-sentinel is not installed (not on PATH): nothing was started. Sandbox::installCommand()
     // says how to install them.
     void programsMissing(const QStringList &programs);

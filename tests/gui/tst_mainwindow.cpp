@@ -348,6 +348,36 @@ private Q_SLOTS:
         }
     }
 
+    // While the demo's sandbox starts, the window's page says which step it is at, as vigil --demo shows it; then the
+    // sandbox's tab opens.
+    void demoStartShowsItsSteps()
+    {
+        MainWindow window;
+        window.setRememberSession(false);
+        window.show();
+        WorkerThread thread(QStringLiteral("vigil-sandbox"));
+        SandboxOptions options;
+        options.keys = 200;
+        auto *controller = new SandboxController(options);
+        window.setSandbox(controller); // as vigil --demo does
+        QVERIFY(window.welcomeText().startsWith(QStringLiteral("Starting a local sandbox")));
+        // Connected after the window: each step reaches this slot after the window's own.
+        QStringList seen;
+        connect(controller, &SandboxController::progress, this, [&](int step, int steps, const QString &what) {
+            if (window.deploymentCount() == 0)
+                seen.append(window.welcomeText());
+            QCOMPARE(window.welcomeText(),
+                     QStringLiteral("Starting the local sandbox… step %1 of %2: %3").arg(step).arg(steps).arg(what));
+        });
+        thread.start(controller);
+        QMetaObject::invokeMethod(controller, &SandboxController::start, Qt::QueuedConnection);
+        QTRY_COMPARE_WITH_TIMEOUT(window.deploymentCount(), 1, 60000);
+        QCOMPARE(seen.size(), 6);
+        QVERIFY2(seen.last().endsWith(QStringLiteral("step 6 of 6: waiting for the sentinels to agree")),
+                 qPrintable(seen.last()));
+        QMetaObject::invokeMethod(controller, &SandboxController::stop, Qt::BlockingQueuedConnection);
+    }
+
     // At 1024×700 everything stays usable: nothing asks for more room than the window has, whichever side tab is
     // shown; the pattern box shows its whole placeholder; the two panes of the splitter keep a usable width.
     void fitsA1024x700Screen()

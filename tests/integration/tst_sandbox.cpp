@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -73,8 +74,19 @@ private Q_SLOTS:
             SandboxOptions options;
             options.keys = 2000;
             Sandbox sandbox(options);
+            // What a window shows while it waits: each step in order, numbered out of the same total.
+            QStringList steps;
+            connect(&sandbox, &Sandbox::progress, this, [&](int step, int total, const QString &what) {
+                steps.append(QStringLiteral("%1/%2 %3").arg(step).arg(total).arg(what));
+            });
             const VigilError error = sandbox.start();
             QVERIFY2(!error.isError(), qPrintable(error.toString()));
+            QCOMPARE(steps,
+                     QStringList({QStringLiteral("1/6 starting the master"), QStringLiteral("2/6 starting 2 replicas"),
+                                  QStringLiteral("3/6 waiting for the replicas to sync"),
+                                  QStringLiteral("4/6 starting 3 sentinels"),
+                                  QStringLiteral("5/6 loading %1 sample keys").arg(QLocale().toString(2000)),
+                                  QStringLiteral("6/6 waiting for the sentinels to agree")}));
             QCOMPARE(sandbox.dataPorts().size(), 3);
             QCOMPARE(sandbox.sentinelPorts().size(), 3);
             pids = sandbox.pids();
