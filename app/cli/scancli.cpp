@@ -73,55 +73,74 @@ void emitEvent(FILE *err, QJsonObject object)
 }
 } // namespace
 
-QByteArray ScanCli::formatQuoted(const QByteArray &key)
+void ScanCli::appendKey(std::string &line, QByteArrayView key, Format format)
 {
-    QByteArray out;
-    out.reserve(key.size() + 2);
-    out += '"';
-    for (const char c : key) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '"':
-            out += "\\\"";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\a':
-            out += "\\a";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        default:
-            // Printable ASCII as is; everything else (control bytes, UTF-8 and its bidi controls) escaped, so a
-            // terminal shows exactly which bytes a key holds.
-            if (u >= 0x20 && u < 0x7f) {
-                out += c;
-            } else {
-                static const char digits[] = "0123456789abcdef";
-                out += "\\x";
-                out += digits[u >> 4];
-                out += digits[u & 0xf];
+    static const char digits[] = "0123456789abcdef";
+    switch (format) {
+    case Format::Plain:
+        line.append(key.data(), static_cast<size_t>(key.size()));
+        break;
+    case Format::Hex: {
+        const size_t at = line.size();
+        line.resize(at + 2 * static_cast<size_t>(key.size()));
+        char *p = line.data() + at;
+        for (const char c : key) {
+            const auto u = static_cast<unsigned char>(c);
+            *p++ = digits[u >> 4];
+            *p++ = digits[u & 0xf];
+        }
+        break;
+    }
+    case Format::Quoted:
+        line += '"';
+        for (const char c : key) {
+            const auto u = static_cast<unsigned char>(c);
+            switch (c) {
+            case '\\':
+                line += "\\\\";
+                break;
+            case '"':
+                line += "\\\"";
+                break;
+            case '\n':
+                line += "\\n";
+                break;
+            case '\r':
+                line += "\\r";
+                break;
+            case '\t':
+                line += "\\t";
+                break;
+            case '\a':
+                line += "\\a";
+                break;
+            case '\b':
+                line += "\\b";
+                break;
+            default:
+                // Printable ASCII as is; everything else (control bytes, UTF-8 and its bidi controls) escaped, so a
+                // terminal shows exactly which bytes a key holds.
+                if (u >= 0x20 && u < 0x7f) {
+                    line += c;
+                } else {
+                    line += "\\x";
+                    line += digits[u >> 4];
+                    line += digits[u & 0xf];
+                }
             }
         }
+        line += '"';
+        break;
     }
-    out += '"';
-    return out;
+    line += '\n';
 }
 
-QByteArray ScanCli::formatHex(const QByteArray &key)
+QByteArray ScanCli::formatQuoted(QByteArrayView key)
 {
-    return key.toHex();
+    std::string line;
+    appendKey(line, key, Format::Quoted);
+    line.pop_back();
+    return QByteArray(line.data(), static_cast<qsizetype>(line.size()));
 }
 
 int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
@@ -222,16 +241,17 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
                             {QStringLiteral("role_verified"), node.roleVerified},
                             {QStringLiteral("run_id"), QString::fromLatin1(node.runId)}});
     };
-    const int mode = fmt == QLatin1String("plain") ? 0 : fmt == QLatin1String("quoted") ? 1 : 2;
-    callbacks.keys = [out, mode](const QList<QByteArray> &keys, int) {
-        for (const QByteArray &k : keys) {
-            if (mode == 0) {
-                std::fwrite(k.constData(), 1, static_cast<size_t>(k.size()), out);
-                std::fputc('\n', out);
-            } else {
-                writeLine(out, mode == 1 ? formatQuoted(k) : formatHex(k));
-            }
-        }
+    const Format keyFormat = fmt == QLatin1String("plain")    ? Format::Plain
+                             : fmt == QLatin1String("quoted") ? Format::Quoted
+                                                              : Format::Hex;
+    // A batch is formatted into one buffer, kept between batches, and written with one call: no allocation and no
+    // stdio lock a key.
+    std::string batch;
+    callbacks.keys = [out, keyFormat, &batch](const QList<QByteArray> &keys, int) {
+        batch.clear();
+        for (const QByteArray &k : keys)
+            appendKey(batch, k, keyFormat);
+        std::fwrite(batch.data(), 1, batch.size(), out);
     };
     callbacks.notice = [&](const ScanNotice &notice) {
         std::fflush(out);

@@ -5,6 +5,7 @@
 #include <QString>
 
 struct redisReader;
+struct redisReadTask;
 struct RespReaderCallbacks;
 
 // Incremental RESP2 decoder. hiredis's redisReader does the parsing; its object functions build RespValue trees and
@@ -60,6 +61,7 @@ private:
     void fail(const QString &message);
     bool charge(qint64 bytes);
     void releaseBuffer();
+    QByteArray copyOf(const redisReadTask *task, const char *str, qsizetype len);
 
     Limits m_limits;
     redisReader *m_reader = nullptr;
@@ -69,4 +71,7 @@ private:
     qsizetype m_peakBuffer = 0; // the most the read buffer has held since it was last given back
     QString m_error;
     QString m_limitError; // set by an object function that refused an item
+    QByteArray m_arena;   // small elements of big arrays, back to back (copyOf)
+    char *m_arenaFree = nullptr;
+    qsizetype m_arenaLeft = 0;
 };

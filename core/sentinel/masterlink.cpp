@@ -157,7 +157,7 @@ void MasterLink::sendWrite(const RespCommand &command, WriteHandler handler)
 {
     const int replicas = replicaCount();
     if (replicas == 0) {
-        send(command, [handler = std::move(handler)](const RespResult &result) { handler({result, 0, -1}); });
+        send(command, [handler = std::move(handler)](const RespResult &result) { handler({result, 0, -1, {}}); });
         return;
     }
     // Both go into the same queue, in order, so WAIT follows the write on its connection and counts that write.
@@ -166,7 +166,12 @@ void MasterLink::sendWrite(const RespCommand &command, WriteHandler handler)
     send({"WAIT", "1", QByteArray::number(replicaWaitMs)},
          [written, replicas, handler = std::move(handler)](const RespResult &wait) {
              const bool answered = !wait.error.isError() && wait.value.isInteger();
-             handler({*written, replicas, answered ? wait.value.toInteger() : -1});
+             QString problem;
+             if (wait.error.isError())
+                 problem = wait.error.toString();
+             else if (!answered)
+                 problem = QStringLiteral("WAIT answered %1").arg(QString::fromUtf8(wait.value.toDisplayString()));
+             handler({*written, replicas, answered ? wait.value.toInteger() : -1, problem});
          });
 }
 

@@ -42,9 +42,10 @@ public:
 
     struct WriteResult
     {
-        RespResult result; // the write's own answer
-        int replicas = 0;  // replicas the master had, as the watcher last saw them; 0: no WAIT was sent
-        qint64 acked = -1; // WAIT's answer: replicas that had the write in time; -1 when not known
+        RespResult result;   // the write's own answer
+        int replicas = 0;    // replicas the master had, as the watcher last saw them; 0: no WAIT was sent
+        qint64 acked = -1;   // WAIT's answer: replicas that had the write in time; -1 when not known
+        QString waitProblem; // why acked is not known, when WAIT was sent and gave no count
     };
     using WriteHandler = std::function<void(const WriteResult &)>;
 

@@ -12,57 +12,27 @@
 # wall time and CPU time (user + system). The whole set runs twice: on an idle machine, and with a CPU hog (a bounded
 # busy loop this script starts and stops) on the other core. The machine is shared and noisy: trust the ratios, not
 # the absolute times.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+NAME=tls_bench
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KEYS=${1:-300000}
 ROUNDS=${2:-5}
-BUILD=${VIGIL_BUILD_DIR:-build}
-
-[[ -x /usr/bin/time ]] || { echo "tls_bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 command -v redis-cli >/dev/null || { echo "tls_bench: needs redis-cli (apt-get install redis-tools)" >&2; exit 2; }
 cmake --build "$BUILD" -j2 --target bench_plainscan vigil-scan vigil-sandbox >/dev/null
 
-dir=$(mktemp -d /tmp/vigil-tlsbench-XXXXXX)
-hog_pid=
 restore_port=
-cleanup() {
-    [[ -n $hog_pid ]] && kill "$hog_pid" 2>/dev/null || true
-    # The master's process title names its port; vigil-sandbox down stops only a process whose title still names the
-    # port it was started on (a pid may have been reused), so the plain port is closed again first.
-    [[ -n $restore_port ]] && $restore_port >/dev/null 2>&1 || true
-    "$BUILD/app/vigil-sandbox" down --dir "$dir/sandbox" >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+# The master's process title names its port; vigil-sandbox down stops only a process whose title still names the
+# port it was started on (a pid may have been reused), so the plain port is closed again first.
+cleanup_extra() { [[ -z $restore_port ]] || $restore_port; }
 
 echo "loading $KEYS keys into a TLS-only sandbox..."
-"$BUILD/app/vigil-sandbox" up --tls --keys "$KEYS" --dir "$dir/sandbox" --detach >"$dir/up.txt"
-sentinels=$(awk '/^sentinels:/ {print $2}' "$dir/up.txt")
-master=$(awk '/^master:/ {print $2}' "$dir/up.txt")
-total=$(awk '/^keys:/ {print $2}' "$dir/up.txt")
-host=${master%:*}
-tls_port=${master##*:}
+sandbox_up --tls --keys "$KEYS"
+tls_port=$port
 ca="$dir/sandbox/tls/ca.crt"
 plain_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-cli --tls --cacert "$ca" -h "$host" -p "$tls_port" CONFIG SET port "$plain_port" >/dev/null
 restore_port="redis-cli --tls --cacert $ca -h $host -p $tls_port CONFIG SET port 0"
 [[ $(redis-cli -h "$host" -p "$plain_port" DBSIZE) == "$total" ]] || { echo "tls_bench: the plain port does not answer" >&2; exit 1; }
-
-expected_lines=
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-# Runs a scanner with its output read through a pipe; appends "wall cpu" to the file $1 and checks the key count.
-measure() {
-    local out=$1
-    shift
-    local lines
-    lines=$({ /usr/bin/time -f "%e %U %S" -o "$dir/time.txt" "$@" 2>"$dir/stderr.txt" || cat "$dir/stderr.txt" >&2; } | wc -l)
-    # Every scanner prints the same lines (a key with a newline in it makes two); the first run says how many.
-    [[ -n $expected_lines ]] || expected_lines=$lines
-    [[ $lines == "$expected_lines" ]] || { echo "tls_bench: $1 printed $lines lines, not $expected_lines" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
-    awk '{printf "%s %.3f\n", $1, $2 + $3}' "$dir/time.txt" >>"$out"
-}
 
 run_set() {
     local tag=$1
@@ -96,12 +66,9 @@ report() {
 }
 
 run_set idle
-# The hog: a busy loop on one core, bounded so that a killed script cannot leave it spinning.
-timeout 3600 sh -c 'while :; do :; done' &
-hog_pid=$!
+hog_start
 run_set hog
-kill "$hog_pid" 2>/dev/null || true
-hog_pid=
+hog_stop
 
 report idle "idle machine"
 report hog "with a CPU hog on the other core"

@@ -320,7 +320,8 @@ private Q_SLOTS:
             const QByteArray name = edit.command().first();
             QVERIFY2(write.result.ok(), name.constData());
             QVERIFY2(edit.problem(write.result.value).isEmpty(), qPrintable(edit.problem(write.result.value)));
-            QVERIFY2(write.acked >= 0, "WAIT answered: +wait is granted");
+            QVERIFY2(write.acked >= 0,
+                     qPrintable(QStringLiteral("WAIT answered (+wait is granted): ") + write.waitProblem));
         }
         QVERIFY(!link.isWriteDenied());
         QCOMPARE(SandboxFixture::onMaster(*m_sandbox, {"EXISTS", "acl:string", "acl:renamed", "acl:hash"}).toInteger(),

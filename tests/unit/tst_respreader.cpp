@@ -118,6 +118,45 @@ private Q_SLOTS:
         QCOMPARE(reader.next(&v), RespReader::Status::NeedMore);
     }
 
+    // The small elements of a big array share one block (RespReader::copyOf). Each must still behave as a
+    // QByteArray of its own: the right bytes, null-terminated, alive after the reader and the reply are gone, and a
+    // change to one never shows in another.
+    void bigArrayElementsAreIndependentStrings()
+    {
+        QList<QByteArray> keys;
+        {
+            RespReader reader;
+            QByteArray wire = "*2\r\n$2\r\n17\r\n*300\r\n";
+            for (int i = 0; i < 300; ++i) {
+                const QByteArray key = QByteArray("key:") + QByteArray::number(i) + (i % 7 ? "" : QByteArray(3, '\0'));
+                wire += '$' + QByteArray::number(key.size()) + "\r\n" + key + "\r\n";
+            }
+            reader.feed(wire);
+            // A second reply after the first, so the arena is written again while the first's elements live.
+            reader.feed("*20\r\n" + QByteArray("$3\r\nxyz\r\n").repeated(20));
+            RespValue scan;
+            QCOMPARE(reader.next(&scan), RespReader::Status::Reply);
+            for (const RespValue &element : scan.at(1).elements())
+                keys.append(element.toByteArray());
+            RespValue other;
+            QCOMPARE(reader.next(&other), RespReader::Status::Reply);
+            QCOMPARE(other.at(19).toByteArray(), QByteArray("xyz"));
+        }
+        QCOMPARE(keys.size(), 300);
+        for (int i = 0; i < 300; ++i) {
+            const QByteArray expected = QByteArray("key:") + QByteArray::number(i) + (i % 7 ? "" : QByteArray(3, '\0'));
+            QCOMPARE(keys.at(i), expected);
+            QCOMPARE(keys.at(i).constData()[keys.at(i).size()], '\0');
+        }
+        keys[5].append("-changed");
+        keys[6][0] = 'K';
+        QCOMPARE(keys.at(5), QByteArray("key:5-changed"));
+        QCOMPARE(keys.at(6), QByteArray("Key:6"));
+        QCOMPARE(keys.at(4), QByteArray("key:4"));
+        QCOMPARE(keys.at(7), QByteArray("key:7") + QByteArray(3, '\0'));
+        QCOMPARE(keys.at(8), QByteArray("key:8"));
+    }
+
     void refusesHugeArrayHeader_data()
     {
         QTest::addColumn<QByteArray>("wire");
