@@ -10,6 +10,7 @@
 #include <QFont>
 #include <QIcon>
 #include <QLocale>
+#include <QScopeGuard>
 #include <QStyle>
 #include <QTimer>
 
@@ -35,6 +36,10 @@ KeyTreeModel::KeyTreeModel(QObject *parent)
     m_drainTimer = new QTimer(this);
     m_drainTimer->setInterval(0);
     connect(m_drainTimer, &QTimer::timeout, this, &KeyTreeModel::workSome);
+    m_moreCountTimer = new QTimer(this);
+    m_moreCountTimer->setSingleShot(true);
+    m_moreCountTimer->setInterval(moreCountDelayMs);
+    connect(m_moreCountTimer, &QTimer::timeout, this, &KeyTreeModel::refreshMoreCounts);
 }
 
 KeyTreeModel::~KeyTreeModel() = default;
@@ -63,6 +68,8 @@ void KeyTreeModel::clear()
     m_gone.clear();
     m_notPermitted.clear();
     m_spilledInto.clear();
+    m_moreCountsDue.clear();
+    m_moreCountTimer->stop();
     m_incoming.clear();
     m_incomingOffset = 0;
     m_sortTimer->stop();
@@ -216,6 +223,8 @@ void KeyTreeModel::sortChildren(Node *node)
 void KeyTreeModel::flushSort()
 {
     m_sortTimer->stop();
+    // Sorting moves rows in and out of windows; the "more" counts follow, with the other changes still due.
+    const auto recount = qScopeGuard([this] { refreshMoreCounts(); });
     if (m_unsorted.isEmpty())
         return;
     const auto byOrder
@@ -433,8 +442,10 @@ void KeyTreeModel::workSome()
             m_incomingOffset += piece;
         }
     }
-    if (m_draining.isEmpty() && m_incoming.isEmpty())
+    if (m_draining.isEmpty() && m_incoming.isEmpty()) {
         m_drainTimer->stop();
+        refreshMoreCounts(); // the last counts of a scan show at once
+    }
     if (hadQueued && m_incoming.isEmpty())
         Q_EMIT ingested();
 }
@@ -549,6 +560,7 @@ void KeyTreeModel::removeChildRow(Node *parent, int row)
     m_unsorted.remove(child);
     m_draining.remove(child);
     m_pageEnds.remove(child);
+    m_moreCountsDue.remove(child);
     children.erase(children.begin() + row);
     if (static_cast<size_t>(row) < parent->sortedCount)
         --parent->sortedCount;

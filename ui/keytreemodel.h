@@ -115,6 +115,8 @@ private:
     void buildEntries(Node *node, const PackedEntry *entries, size_t count, QHash<Node *, std::vector<Node *>> &added);
     void updateSpilledWindows();
     QVariant moreData(const Node *parent, int column, int role) const;
+    static qint64 hiddenKeys(const Node *parent);
+    void refreshMoreCounts();
     void attach(QHash<Node *, std::vector<Node *>> &added);
     bool insertInPlace(Node *parent, std::vector<Node *> &fresh);
     void drain(Node *node, qint64 budget);
@@ -155,4 +157,9 @@ private:
     bool m_noSpill = false;
     mutable QList<QIcon> m_icons; // namespace, key, missing
     QSet<Node *> m_spilledInto;   // nodes that packed keys past their window in the current batch
+    // "More" rows whose count changed: recounted together at most every moreCountDelayMs, and when the queue drains.
+    // Recounting sums the window's rows, so doing it for every batch cost a tenth of the GUI thread's time.
+    QSet<Node *> m_moreCountsDue;
+    QTimer *m_moreCountTimer = nullptr;
+    static constexpr int moreCountDelayMs = 200;
 };

@@ -79,10 +79,6 @@ void KeyTreeModel::updateWindow(Node *parent)
     }
     const bool hidden = total > parent->shown || parent->overflow.left > 0
                         || (parent->populated && parent->pending.left > 0 && parent->shown >= parent->limit);
-    // What the "more" row says: the keys behind it (a hidden namespace row stands for all of its keys).
-    qint64 hiddenCount = parent->count;
-    for (int i = 0; i < wanted; ++i)
-        hiddenCount -= parent->children[static_cast<size_t>(i)]->count;
     if (hidden && !parent->moreShown) {
         if (!parent->more) {
             parent->more = std::make_unique<Node>();
@@ -93,7 +89,7 @@ void KeyTreeModel::updateWindow(Node *parent)
         if (announce)
             beginInsertRows(parentIndex, parent->shown, parent->shown);
         parent->moreShown = true;
-        parent->moreCount = hiddenCount;
+        parent->moreCount = hiddenKeys(parent);
         if (announce)
             endInsertRows();
     } else if (!hidden && parent->moreShown) {
@@ -102,9 +98,36 @@ void KeyTreeModel::updateWindow(Node *parent)
         parent->moreShown = false;
         if (announce)
             endRemoveRows();
-    } else if (hidden && parent->moreCount != hiddenCount) {
-        parent->moreCount = hiddenCount;
-        if (announce) {
+    } else if (hidden) {
+        // Its count is recounted with the others, soon (refreshMoreCounts).
+        m_moreCountsDue.insert(parent);
+        if (!m_moreCountTimer->isActive())
+            m_moreCountTimer->start();
+    }
+}
+
+qint64 KeyTreeModel::hiddenKeys(const Node *parent)
+{
+    // The keys behind the "more" row: all but those of the rows shown (a hidden namespace row stands for all of its
+    // keys).
+    qint64 hidden = parent->count;
+    for (int i = 0; i < parent->shown; ++i)
+        hidden -= parent->children[static_cast<size_t>(i)]->count;
+    return hidden;
+}
+
+void KeyTreeModel::refreshMoreCounts()
+{
+    m_moreCountTimer->stop();
+    const QSet<Node *> nodes = std::exchange(m_moreCountsDue, {});
+    for (Node *parent : nodes) {
+        if (!parent->moreShown)
+            continue;
+        const qint64 hidden = hiddenKeys(parent);
+        if (hidden == parent->moreCount)
+            continue;
+        parent->moreCount = hidden;
+        if (parent == m_root.get() || isVisibleRow(parent)) {
             const QModelIndex more = indexOf(parent->more.get());
             Q_EMIT dataChanged(more, indexOf(parent->more.get(), CountColumn));
         }
