@@ -3,6 +3,7 @@
 #include "common/workerthread.h"
 #include "mainwindow.h"
 #include "sandbox/sandboxcontroller.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -27,7 +28,11 @@ int main(int argc, char *argv[])
                                                  "one, with throwaway certificates)."));
     const QCommandLineOption demoKeys(QStringLiteral("demo-keys"), QStringLiteral("Sample keys in the sandbox."),
                                       QStringLiteral("N"), QStringLiteral("20000"));
-    parser.addOptions({demo, demoKeys});
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QStringLiteral("The colours for this run: system (the platform's), light or dark. "
+                                                  "View > Theme sets the one kept for the next starts."),
+                                   QStringLiteral("theme"));
+    parser.addOptions({demo, demoKeys, theme});
     DeploymentOptions deployment(DeploymentOptions::Extra::ScanPaceAlias | DeploymentOptions::Extra::ReadOnly
                                  | DeploymentOptions::Extra::Tls);
     deployment.addTo(parser);
@@ -58,6 +63,8 @@ int main(int argc, char *argv[])
             error = QStringLiteral("--demo opens a sandbox of its own: leave out --sentinel and --master");
         else if (tls && !parser.isSet(demo) && !deployment.hasTarget())
             error = QStringLiteral("--tls needs --sentinel and --master, or --demo");
+        if (parser.isSet(theme) && !Theme::parse(parser.value(theme)))
+            error = QStringLiteral("--theme is system, light or dark, not '%1'").arg(parser.value(theme));
         if (!error.isEmpty()) {
             QTextStream(stderr) << "vigil: " << error << " (see --help)\n";
             return 2;
@@ -76,6 +83,8 @@ int main(int argc, char *argv[])
         window.close();
         QCoreApplication::quit();
     });
+    if (parser.isSet(theme))
+        window.setTheme(*Theme::parse(parser.value(theme)), false);
     window.setPace(deployment.pace());
     window.setRecoveryTimeout(deployment.recoveryTimeoutMs());
     // The remembered tabs are the ones of a window started plainly; the demo's and a one-off --sentinel window's

@@ -3,6 +3,7 @@
 #include "secrets/secretstore.h"
 #include "sentinel/connectioncheck.h"
 #include "sentinel/sentineluri.h"
+#include "theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -22,6 +23,12 @@
 #include <QVBoxLayout>
 
 #include <utility>
+
+namespace {
+// A check step's outcome as a Theme::Role, or notTried; none while the step runs.
+constexpr int ToneRole = Qt::UserRole + 1;
+constexpr int notTried = -1;
+} // namespace
 
 ConnectionDialog::ConnectionDialog(QWidget *parent)
     : QDialog(parent)
@@ -62,7 +69,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_uriError = new QLabel(this);
     m_uriError->setTextFormat(Qt::PlainText);
     m_uriError->setObjectName(QStringLiteral("uriError"));
-    m_uriError->setStyleSheet(QStringLiteral("color: #dc322f"));
+    Theme::setTextColour(m_uriError, Theme::Role::Fault);
     m_uriError->setWordWrap(true);
     m_seeds = edit(QStringLiteral("sentinels"), tr("host:port, host:port, …"));
     m_master = new QComboBox(this);
@@ -268,6 +275,10 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_results->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_results->setMinimumHeight(fontMetrics().lineSpacing() * 9);
     right->addWidget(m_results, 1);
+    connect(Theme::instance(), &Theme::paletteChanged, this, [this] {
+        for (int row = 0; row < m_results->count(); ++row)
+            colourStep(m_results->item(row));
+    });
     // A certificate that does not verify, offered for pinning the way SSH offers an unknown host key. Its room is
     // kept for the same reason.
     m_offer = new QLabel(this);
@@ -281,7 +292,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_error = new QLabel(this);
     m_error->setTextFormat(Qt::PlainText);
     m_error->setObjectName(QStringLiteral("error"));
-    m_error->setStyleSheet(QStringLiteral("color: #dc322f"));
+    Theme::setTextColour(m_error, Theme::Role::Fault);
     m_error->setWordWrap(true);
     right->addWidget(m_error);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -554,6 +565,16 @@ void ConnectionDialog::testConnection()
         m_check, [check = m_check, target, trustHostKey] { check->run(target, trustHostKey); }, Qt::QueuedConnection);
 }
 
+void ConnectionDialog::colourStep(QListWidgetItem *item) const
+{
+    const QVariant tone = item->data(ToneRole);
+    if (!tone.isValid()) // not done yet
+        return;
+    // Not tried is never drawn as a failure: nothing is known about it.
+    item->setForeground(tone.toInt() == notTried ? palette().color(QPalette::Disabled, QPalette::Text)
+                                                 : Theme::colour(Theme::Role(tone.toInt())));
+}
+
 void ConnectionDialog::handleStep(int step, int outcome, const QString &detail)
 {
     QListWidgetItem *item = m_results->item(m_stepRows.value(step, -1));
@@ -563,18 +584,19 @@ void ConnectionDialog::handleStep(int step, int outcome, const QString &detail)
     switch (ConnectionCheck::Outcome(outcome)) {
     case ConnectionCheck::Outcome::Passed:
         item->setText(QStringLiteral("✓ %1: %2").arg(name, detail));
-        item->setForeground(QColor(0x2a, 0xa1, 0x98));
+        item->setData(ToneRole, int(Theme::Role::Ok));
         break;
     case ConnectionCheck::Outcome::Failed:
         item->setText(QStringLiteral("✗ %1: %2").arg(name, detail));
-        item->setForeground(QColor(0xdc, 0x32, 0x2f));
+        item->setData(ToneRole, int(Theme::Role::Fault));
         break;
     case ConnectionCheck::Outcome::NotTried:
         // Never drawn as a failure: nothing is known about it.
         item->setText(QStringLiteral("· %1: %2").arg(name, detail));
-        item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+        item->setData(ToneRole, notTried);
         break;
     }
+    colourStep(item);
     item->setToolTip(item->text());
 }
 

@@ -14,6 +14,7 @@ class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QListWidgetItem;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
@@ -54,6 +55,8 @@ private:
     void showKeychainError(const QString &error);
     void loadProfiles();
     void handleStep(int step, int outcome, const QString &detail);
+    // A step's colour: its outcome's, in the palette's light or dark value.
+    void colourStep(QListWidgetItem *item) const;
     void offerCertificate(bool sentinel, const QString &node, const QByteArray &sha256, const QString &description);
     void showTls(bool on);
     void showSshAuth();

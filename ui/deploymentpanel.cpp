@@ -3,6 +3,7 @@
 #include "deployment/deployment.h"
 #include "sentinel/masterlink.h"
 #include "sentinel/sentinelwatcher.h"
+#include "theme.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
@@ -76,6 +77,7 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
 {
     auto *layout = new QVBoxLayout(this);
     m_headline = new QLabel(this);
+    connect(Theme::instance(), &Theme::paletteChanged, this, &DeploymentPanel::showHeadline);
     m_headline->setObjectName(QStringLiteral("deploymentHeadline"));
     m_headline->setTextFormat(Qt::RichText);
     m_headline->setWordWrap(true);
@@ -93,7 +95,7 @@ DeploymentPanel::DeploymentPanel(Deployment *deployment, QWidget *parent)
     m_cleartext->setObjectName(QStringLiteral("cleartextWarning"));
     m_cleartext->setTextFormat(Qt::PlainText);
     m_cleartext->setWordWrap(true);
-    m_cleartext->setStyleSheet(QStringLiteral("color: #b58900; font-weight: bold;"));
+    Theme::setTextColour(m_cleartext, Theme::Role::Warning, QStringLiteral("font-weight: bold;"));
     m_cleartext->hide();
     layout->addWidget(m_cleartext);
     m_trust = new QPushButton(this);
@@ -166,12 +168,12 @@ void DeploymentPanel::update()
                                                      : tr("read and write (every change asks first)"));
     if (!snapshot.isValid()) {
         if (m_deployment->health() == Deployment::Health::Unreachable) {
-            setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), m_deployment->healthText());
+            setHeadline(Theme::Role::Fault, tr("Cannot reach master '%1'").arg(name), m_deployment->healthText());
             setField(fieldRole, tr("not checked: the sentinels did not name a master"));
             // The reason is on this tab and in the scan's banner: the status bar only says where things stand.
             m_status = tr("master '%1': not connected").arg(name);
         } else {
-            setHeadline(QStringLiteral("#b58900"), tr("Resolving master '%1'…").arg(name),
+            setHeadline(Theme::Role::Warning, tr("Resolving master '%1'…").arg(name),
                         tr("Asking the sentinels %1").arg(joined(m_deployment->target().seeds)));
             m_status = tr("resolving master '%1'").arg(name);
         }
@@ -205,21 +207,21 @@ void DeploymentPanel::update()
         if (m_deployment->health() == Deployment::Health::MasterDown
             || m_deployment->health() == Deployment::Health::FailingOver)
             detail += QLatin1Char(' ') + tr("Sentinel reports: %1.").arg(m_deployment->healthText());
-        setHeadline(QStringLiteral("#2aa198"), tr("Connected to master %1").arg(address), detail);
+        setHeadline(Theme::Role::Ok, tr("Connected to master %1").arg(address), detail);
     } else if (!role.isEmpty()) {
         setField(fieldRole, tr("%1 (the sentinels' master is not a master: failover in progress?)").arg(role));
         setHeadline(
-            QStringLiteral("#b58900"), tr("Master '%1' is changing").arg(name),
+            Theme::Role::Warning, tr("Master '%1' is changing").arg(name),
             tr("Sentinel %1 names %2, which says it is a %3.").arg(snapshot.polledSentinel.toString(), address, role));
     } else {
         setField(fieldRole, snapshot.master.error.isEmpty() ? tr("waiting for the master's answer")
                                                             : tr("failed: %1").arg(snapshot.master.error));
         if (snapshot.master.error.isEmpty())
             setHeadline(
-                QStringLiteral("#b58900"), tr("Connecting to master %1…").arg(address),
+                Theme::Role::Warning, tr("Connecting to master %1…").arg(address),
                 tr("Sentinel %1 named %2 as master '%3'.").arg(snapshot.polledSentinel.toString(), address, name));
         else
-            setHeadline(QStringLiteral("#dc322f"), tr("Cannot reach master '%1'").arg(name), snapshot.master.error);
+            setHeadline(Theme::Role::Fault, tr("Cannot reach master '%1'").arg(name), snapshot.master.error);
     }
     m_status = tr("master %1 (%2) · %3 sentinels known")
                    .arg(address, !role.isEmpty()                   ? role
@@ -241,7 +243,7 @@ void DeploymentPanel::update()
     setField(fieldConfirmed,
              link->isTrusted() ? tr("trusted by you for this session; %1").arg(confirmation) : confirmation);
     if (disagree && !link->isTrusted()) {
-        setHeadline(QStringLiteral("#dc322f"), tr("The sentinels disagree about master '%1'").arg(name),
+        setHeadline(Theme::Role::Fault, tr("The sentinels disagree about master '%1'").arg(name),
                     tr("%1. Vigil sends %2 neither the data password nor a write until a majority of the sentinels "
                        "name it; a sentinel that names another master may be misconfigured, or an impostor.")
                         .arg(confirmation, watched));
@@ -256,10 +258,22 @@ void DeploymentPanel::update()
     Q_EMIT statusChanged(m_status);
 }
 
-void DeploymentPanel::setHeadline(const QString &color, const QString &text, const QString &detail)
+void DeploymentPanel::setHeadline(Theme::Role role, const QString &text, const QString &detail)
 {
-    m_headline->setText(QStringLiteral("<span style=\"color:%1\">&#9679;</span> ").arg(color) + text.toHtmlEscaped());
+    m_headlineRole = role;
+    m_headlineText = text;
     m_detail->setText(detail);
+    showHeadline();
+}
+
+// The dot's colour is the palette's light or dark value of the state's: drawn again when the palette changes.
+void DeploymentPanel::showHeadline()
+{
+    if (m_headlineText.isEmpty())
+        return;
+    m_headline->setText(
+        QStringLiteral("<span style=\"color:%1\">&#9679;</span> ").arg(Theme::colour(m_headlineRole).name())
+        + m_headlineText.toHtmlEscaped());
 }
 
 void DeploymentPanel::setField(const QString &field, const QString &value)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "theme.h"
+
 #include <QHash>
 #include <QWidget>
 
@@ -42,10 +44,13 @@ Q_SIGNALS:
 private:
     void update();
     void setField(const QString &field, const QString &value);
-    void setHeadline(const QString &color, const QString &text, const QString &detail);
+    void setHeadline(Theme::Role role, const QString &text, const QString &detail);
+    void showHeadline();
 
     Deployment *m_deployment;
     QLabel *m_headline = nullptr;
+    Theme::Role m_headlineRole = Theme::Role::Muted;
+    QString m_headlineText;
     QLabel *m_detail = nullptr;
     QLabel *m_cleartext = nullptr;
     QPushButton *m_trust = nullptr; // shown while the sentinels disagree about the master

@@ -9,6 +9,7 @@
 #include "monitorpanel.h"
 #include "sentinel/masterlink.h"
 #include "sentinel/sentinelwatcher.h"
+#include "theme.h"
 
 #include <QLabel>
 #include <QSplitter>
@@ -29,7 +30,9 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
     m_productionBar->setTextFormat(Qt::PlainText);
     m_productionBar->setAlignment(Qt::AlignCenter);
     m_productionBar->setContentsMargins(6, 3, 6, 3);
-    m_productionBar->setStyleSheet(QStringLiteral("QLabel { background: #c0392b; color: white; font-weight: bold; }"));
+    // White on the bar's red is 6.5:1, in either theme.
+    m_productionBar->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; }")
+                                       .arg(Theme::colour(Theme::Role::ProductionBar).name()));
     m_productionBar->setVisible(target.production);
     layout->addWidget(m_productionBar);
     auto *splitter = new QSplitter(this);

@@ -1,6 +1,7 @@
 #include "eventtimeline.h"
 
 #include "plural.h"
+#include "theme.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -52,9 +53,9 @@ QString csvField(const QString &text)
     return QLatin1Char('"') + cell.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
 }
 
-const QColor good(0x2a, 0xa1, 0x98);
-const QColor warn(0xb5, 0x89, 0x00);
-const QColor bad(0xdc, 0x32, 0x2f);
+// The colour of an event's name, as a Theme::Role (none: the text's own colour). Kept as a role, not a colour, so the
+// table follows the palette when it turns light or dark.
+constexpr int ToneRole = Qt::UserRole + 2;
 } // namespace
 
 // Kind and instance at once. As a proxy it checks each event once, when it arrives (QSortFilterProxyModel filters
@@ -79,6 +80,10 @@ public:
     {
         if (role == Qt::ToolTipRole)
             return QSortFilterProxyModel::data(index, Qt::DisplayRole);
+        if (role == Qt::ForegroundRole) {
+            const QVariant tone = QSortFilterProxyModel::data(index, ToneRole);
+            return tone.isValid() ? QVariant(Theme::colour(Theme::Role(tone.toInt()))) : QVariant();
+        }
         return QSortFilterProxyModel::data(index, role);
     }
 
@@ -399,7 +404,10 @@ void FailoverChart::paintEvent(QPaintEvent *)
     bold.setBold(true);
     for (const Layout::Record &rec : layout.records) {
         const FailoverRecord &r = m_records.at(rec.index);
-        const QColor state = r.isAborted() ? bad : r.isFinished() ? good : warn;
+        const QColor state = Theme::colour(r.isAborted()    ? Theme::Role::Fault
+                                           : r.isFinished() ? Theme::Role::Ok
+                                                            : Theme::Role::Warning,
+                                           palette());
         // "#3" in bold, then the rest.
         const QString number = tr("#%1").arg(r.id);
         const int numberWidth = QFontMetrics(bold).horizontalAdvance(number);
@@ -428,7 +436,8 @@ void FailoverChart::paintEvent(QPaintEvent *)
                 p.drawLine(x, rec.bar.bottom() + 2, mark.x(), mark.y());
             }
             p.setPen(reached ? palette().text().color() : palette().placeholderText().color());
-            p.setBrush(reached ? QBrush(phase == FailoverRecord::Aborted ? bad : palette().text().color())
+            p.setBrush(reached ? QBrush(phase == FailoverRecord::Aborted ? Theme::colour(Theme::Role::Fault, palette())
+                                                                         : palette().text().color())
                                : QBrush(Qt::NoBrush));
             p.drawEllipse(mark, dot / 2 - 1, dot / 2 - 1);
             const QRect name(label.left(), label.top() + dot, label.width(), fm.height());
@@ -551,12 +560,12 @@ void EventTimeline::addEvent(const SentinelEvent &e)
     row[TextColumn] = new QStandardItem(QString::fromUtf8(e.raw));
     row.first()->setData(int(kindOf(e.name)), KindRole);
     const Kind kind = kindOf(e.name);
-    const QColor colour = e.name.startsWith('-') && kind != Kind::Failover ? good
-                          : kind == Kind::DownUp                           ? bad
-                          : kind == Kind::Failover                         ? warn
-                                                                           : QColor();
-    if (colour.isValid())
-        row.at(EventColumn)->setForeground(colour);
+    if (e.name.startsWith('-') && kind != Kind::Failover)
+        row.at(EventColumn)->setData(int(Theme::Role::Ok), ToneRole);
+    else if (kind == Kind::DownUp)
+        row.at(EventColumn)->setData(int(Theme::Role::Fault), ToneRole);
+    else if (kind == Kind::Failover)
+        row.at(EventColumn)->setData(int(Theme::Role::Warning), ToneRole);
     fitColumns(row);
     m_model->appendRow(row);
     dropOldest();

@@ -1,21 +1,28 @@
 #include "jsonhighlighter.h"
 
+#include "theme.h"
+
+#include <QEvent>
 #include <QRegularExpression>
+#include <QWidget>
 
 namespace {
-QTextCharFormat colored(const char *color, bool bold = false)
+QTextCharFormat colored(Theme::Role role, const QPalette &palette, bool bold = false)
 {
     QTextCharFormat format;
-    format.setForeground(QColor(QLatin1String(color)));
+    format.setForeground(Theme::colour(role, palette));
     if (bold)
         format.setFontWeight(QFont::Bold);
     return format;
 }
 } // namespace
 
-JsonHighlighter::JsonHighlighter(QTextDocument *document)
+JsonHighlighter::JsonHighlighter(QTextDocument *document, QWidget *view)
     : QSyntaxHighlighter(document)
+    , m_view(view)
+    , m_dark(Theme::isDark(view->palette()))
 {
+    view->installEventFilter(this);
 }
 
 JsonHighlighter::~JsonHighlighter() = default;
@@ -28,16 +35,30 @@ void JsonHighlighter::setEnabled(bool enabled)
     rehighlight();
 }
 
+bool JsonHighlighter::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view && event->type() == QEvent::PaletteChange) {
+        const bool dark = Theme::isDark(m_view->palette());
+        if (dark != m_dark) {
+            m_dark = dark;
+            if (m_enabled)
+                rehighlight();
+        }
+    }
+    return QSyntaxHighlighter::eventFilter(watched, event);
+}
+
 void JsonHighlighter::highlightBlock(const QString &text)
 {
-    if (!m_enabled)
+    if (!m_enabled || !m_view)
         return;
     static const QRegularExpression token(
         QStringLiteral(R"re(("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|\b(true|false|null)\b)re"));
-    static const QTextCharFormat name = colored("#268bd2", true);
-    static const QTextCharFormat string = colored("#2aa198");
-    static const QTextCharFormat number = colored("#d33682");
-    static const QTextCharFormat keyword = colored("#b58900", true);
+    const QPalette palette = m_view->palette();
+    const QTextCharFormat name = colored(Theme::Role::Accent, palette, true);
+    const QTextCharFormat string = colored(Theme::Role::Ok, palette);
+    const QTextCharFormat number = colored(Theme::Role::Emphasis, palette);
+    const QTextCharFormat keyword = colored(Theme::Role::Warning, palette, true);
     for (auto it = token.globalMatch(text); it.hasNext();) {
         const QRegularExpressionMatch m = it.next();
         if (m.capturedLength(1) > 0)

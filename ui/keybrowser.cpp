@@ -9,6 +9,7 @@
 #include "scan/scanworker.h"
 #include "scansession.h"
 #include "sentinel/sentinelwatcher.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -80,7 +81,7 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_replicaNote = new QLabel(this);
     m_replicaNote->setObjectName(QStringLiteral("replicaNote"));
     m_replicaNote->setWordWrap(true);
-    m_replicaNote->setStyleSheet(QStringLiteral("color: #6c5400;"));
+    Theme::setTextColour(m_replicaNote, Theme::Role::Warning);
     m_replicaNote->hide();
     layout->addWidget(m_replicaNote);
 

@@ -6,6 +6,7 @@
 #include "plural.h"
 #include "resp/commandpolicy.h"
 #include "sentinel/masterlink.h"
+#include "theme.h"
 #include "valueview.h"
 
 #include <QCoreApplication>
@@ -128,7 +129,7 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
     m_gone->setTextFormat(Qt::PlainText);
     m_gone->setObjectName(QStringLiteral("keyGone"));
     m_gone->setWordWrap(true);
-    m_gone->setStyleSheet(QStringLiteral("color: #dc322f; font-weight: bold;"));
+    Theme::setTextColour(m_gone, Theme::Role::Fault, QStringLiteral("font-weight: bold;"));
     m_gone->hide();
     layout->addWidget(m_gone);
 
@@ -205,9 +206,11 @@ void KeyDetails::updateButtons()
 void KeyDetails::showActionMessage(const QString &text, MessageKind kind)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(kind == MessageKind::Failed    ? QStringLiteral("color: #dc322f;")
-                             : kind == MessageKind::Warning ? QStringLiteral("color: #b58900; font-weight: bold;")
-                                                            : QStringLiteral("color: #586e75;"));
+    Theme::setTextColour(m_message,
+                         kind == MessageKind::Failed    ? Theme::Role::Fault
+                         : kind == MessageKind::Warning ? Theme::Role::Warning
+                                                        : Theme::Role::Muted,
+                         kind == MessageKind::Warning ? QStringLiteral("font-weight: bold;") : QString());
     m_message->show();
 }
 

@@ -4,6 +4,7 @@
 #include "keydisplay.h"
 #include "keytreemodel_p.h"
 #include "plural.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -765,9 +766,9 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     }
     case Qt::ForegroundRole:
         if (node->missing)
-            return QColor(0xdc, 0x32, 0x2f);
+            return Theme::colour(Theme::Role::Fault);
         if (isNotPermitted(node))
-            return QColor(0x93, 0xa1, 0xa1);
+            return Theme::colour(Theme::Role::Muted);
         return {};
     case Qt::FontRole:
         if (node->missing) {

@@ -11,7 +11,9 @@
 #include "sandbox/sandboxcontroller.h"
 #include "secrets/secretstore.h"
 #include "sentinel/connectionprofile.h"
+#include "theme.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDialog>
@@ -173,6 +175,24 @@ MainWindow::MainWindow(QWidget *parent)
     });
     m_stopAction->setShortcuts(QKeySequence::Cancel);
 
+    // View > Theme: the platform's palette, or Fusion forced light or dark; applied at once and remembered.
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    QMenu *themeMenu = viewMenu->addMenu(tr("&Theme"));
+    auto *themes = new QActionGroup(this);
+    themes->setExclusive(true);
+    for (const auto &[mode, text] :
+         {std::pair{Theme::Mode::System, tr("&System")}, std::pair{Theme::Mode::Light, tr("&Light")},
+          std::pair{Theme::Mode::Dark, tr("&Dark")}}) {
+        QAction *action = themeMenu->addAction(text);
+        action->setObjectName(QStringLiteral("theme-") + Theme::name(mode));
+        action->setCheckable(true);
+        action->setActionGroup(themes);
+        connect(action, &QAction::triggered, this, [this, mode = mode] { setTheme(mode); });
+        m_themeActions.at(static_cast<std::size_t>(mode)) = action;
+    }
+    // Colours set on the tabs' titles follow the palette.
+    connect(Theme::instance(), &Theme::paletteChanged, this, &MainWindow::updateTabs);
+
     m_sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
     m_sandboxMenu->setObjectName(QStringLiteral("sandboxMenu"));
     m_sandboxMenu->menuAction()->setVisible(false);
@@ -188,6 +208,15 @@ MainWindow::MainWindow(QWidget *parent)
     showMessage(tr("Not connected. Use File > New connection…, or start Vigil with --demo for a local sandbox."));
     updateStatus();
     restoreLayout();
+    setTheme(Theme::saved(), false);
+}
+
+void MainWindow::setTheme(Theme::Mode mode, bool remember)
+{
+    m_themeActions.at(static_cast<std::size_t>(mode))->setChecked(true);
+    if (remember)
+        Theme::save(mode);
+    Theme::apply(mode);
 }
 
 MainWindow::~MainWindow()
@@ -317,7 +346,7 @@ void MainWindow::updateTab(DeploymentView *view)
     m_tabs->setTabText(index, view->tabTitle(twin));
     m_tabs->setTabToolTip(index, view->tabToolTip());
     m_tabs->setTabIcon(index, view->isInsecure() ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
-    m_tabs->tabBar()->setTabTextColor(index, view->isProduction() ? QColor(0xc0, 0x39, 0x2b) : QColor());
+    m_tabs->tabBar()->setTabTextColor(index, view->isProduction() ? Theme::colour(Theme::Role::Production) : QColor());
     if (view == currentView())
         updateStatus();
 }
@@ -452,7 +481,10 @@ void MainWindow::handleSandboxAction(const QString &what, const VigilError &erro
 void MainWindow::showMessage(const QString &text, bool isError)
 {
     m_welcomeText->setText(text);
-    m_welcomeText->setStyleSheet(isError ? QStringLiteral("color: #dc322f;") : QString());
+    if (isError)
+        Theme::setTextColour(m_welcomeText, Theme::Role::Fault);
+    else
+        Theme::clearTextColour(m_welcomeText);
     if (m_tabs->count() == 0)
         m_stack->setCurrentWidget(m_welcome);
 }

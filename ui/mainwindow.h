@@ -2,9 +2,11 @@
 
 #include "scan/scantypes.h"
 #include "sentinel/hostport.h"
+#include "theme.h"
 
 #include <QMainWindow>
 
+#include <array>
 #include <functional>
 
 class DeploymentView;
@@ -79,6 +81,10 @@ public:
     QList<QPair<QString, QString>> shortcuts() const;
     void showShortcuts();
 
+    // View > Theme: applies the mode at once and checks its action; remember makes it the setting ("ui/theme") the
+    // next window starts with (--theme applies one for this run only).
+    void setTheme(Theme::Mode mode, bool remember = true);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -114,7 +120,8 @@ private:
     QAction *m_findAction = nullptr;
     QAction *m_rescanAction = nullptr;
     QAction *m_stopAction = nullptr;
-    QByteArray m_splitterState; // the last tab's splitters, given to each tab that opens
+    std::array<QAction *, 3> m_themeActions{}; // by Theme::Mode
+    QByteArray m_splitterState;                // the last tab's splitters, given to each tab that opens
     SandboxController *m_sandbox = nullptr;
     double m_pace = 0;
     int m_recoveryTimeoutMs = ScanOptions().recoveryTimeoutMs;

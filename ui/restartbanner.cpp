@@ -1,5 +1,7 @@
 #include "restartbanner.h"
 
+#include "theme.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -9,6 +11,7 @@ RestartBanner::RestartBanner(QWidget *parent)
     : QFrame(parent)
 {
     setObjectName(QStringLiteral("banner"));
+    connect(Theme::instance(), &Theme::paletteChanged, this, &RestartBanner::applyColours);
     setFrameShape(QFrame::StyledPanel);
     auto *layout = new QHBoxLayout(this);
     m_text = new QLabel(this);
@@ -45,9 +48,17 @@ RestartBanner::~RestartBanner() = default;
 void RestartBanner::showText(const QString &text, bool warning)
 {
     m_text->setText(text);
-    setStyleSheet(warning ? QStringLiteral("#banner { background: #fdf6e3; border: 1px solid #b58900; }")
-                          : QStringLiteral("#banner { background: #eef6fb; border: 1px solid #268bd2; }"));
+    m_warning = warning;
+    applyColours();
     show();
+}
+
+void RestartBanner::applyColours()
+{
+    setStyleSheet(
+        QStringLiteral("#banner { background: %1; border: 1px solid %2; }")
+            .arg(Theme::colour(m_warning ? Theme::Role::WarningBackground : Theme::Role::InfoBackground).name(),
+                 Theme::colour(m_warning ? Theme::Role::Warning : Theme::Role::Accent).name()));
 }
 
 QString RestartBanner::text() const

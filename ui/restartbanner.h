@@ -30,7 +30,11 @@ Q_SIGNALS:
     void dismissed();
 
 private:
+    // Amber or blue, the palette's light or dark value: set again when the palette changes.
+    void applyColours();
+
     QLabel *m_text = nullptr;
     QPushButton *m_onlyMissing = nullptr;
     QPushButton *m_copyMissing = nullptr;
+    bool m_warning = false;
 };

@@ -2,33 +2,30 @@
 
 #include "plural.h"
 #include "sentinel/masterresolver.h"
+#include "theme.h"
 
 #include <QHelpEvent>
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTextLayout>
 #include <QToolTip>
 
 namespace {
-const QColor good(0x2a, 0xa1, 0x98);
-const QColor warn(0xb5, 0x89, 0x00);
-const QColor bad(0xdc, 0x32, 0x2f);
-const QColor neutral(0x65, 0x7b, 0x83);
-
-QColor colourOf(TopologyView::State state)
+Theme::Role roleOf(TopologyView::State state)
 {
     switch (state) {
     case TopologyView::State::Good:
-        return good;
+        return Theme::Role::Ok;
     case TopologyView::State::Connecting:
-        return neutral;
+        return Theme::Role::Muted;
     case TopologyView::State::Settling:
     case TopologyView::State::Warning:
-        return warn;
+        return Theme::Role::Warning;
     case TopologyView::State::Fault:
-        return bad;
+        return Theme::Role::Fault;
     }
-    return neutral;
+    return Theme::Role::Muted;
 }
 
 QString ago(qint64 ms)
@@ -50,7 +47,7 @@ bool isDown(const QByteArray &flags)
 
 constexpr int margin = 6;
 constexpr int gap = 8;
-constexpr int quorumHeight = 20;
+constexpr int quorumPadding = 4;
 } // namespace
 
 TopologyView::TopologyView(QWidget *parent)
@@ -107,7 +104,7 @@ void TopologyView::setWatching(bool watching)
     stateChanged();
 }
 
-// The tooltip of the line under the diagram (elided when the pane is narrow) and what a screen reader reads.
+// The tooltip of the line under the diagram (wrapped when the pane is narrow) and what a screen reader reads.
 void TopologyView::stateChanged()
 {
     setToolTip(quorumText());
@@ -295,7 +292,7 @@ QString TopologyView::quorumText() const
 // need while the row has room. The address is a line of its own, so a narrow box keeps the port in view.
 QList<QRect> TopologyView::layout(const QList<Box> &all) const
 {
-    const int rowHeight = (height() - 2 * margin - quorumHeight) / 3;
+    const int rowHeight = (height() - 2 * margin - quorumHeight()) / 3;
     const int lineHeight = fontMetrics().height();
     QList<QRect> rects(all.size());
     for (int row = 0; row < 3; ++row) {
@@ -373,7 +370,7 @@ void TopologyView::paintEvent(QPaintEvent *)
             const QRect r = rects.at(i);
             if (b.row == 0) {
                 const bool alarm = b.state == State::Fault || b.state == State::Warning;
-                p.setPen(QPen(alarm ? colourOf(b.state) : neutral, 1.2, Qt::DashLine));
+                p.setPen(QPen(colourOf(alarm ? b.state : State::Connecting), 1.2, Qt::DashLine));
                 p.drawLine(r.center().x(), r.bottom(), master.center().x(), master.top());
             } else if (b.row == 2) {
                 const Qt::PenStyle style = b.state == State::Good                                 ? Qt::SolidLine
@@ -406,7 +403,7 @@ void TopologyView::paintEvent(QPaintEvent *)
                                smallMetrics.horizontalAdvance(legend) + 6, smallMetrics.height());
         p.fillRect(legendRect, palette().window());
         p.setFont(small);
-        p.setPen(palette().placeholderText().color());
+        p.setPen(colourOf(State::Connecting));
         p.drawText(legendRect, Qt::AlignCenter, legend);
 
         const QRect text = r.adjusted(11, 6, -4, -4);
@@ -418,14 +415,48 @@ void TopologyView::paintEvent(QPaintEvent *)
         p.setFont(font());
         y += lineHeight;
         for (int l = 0; l < b.lines.size() && y <= r.bottom() - 2; ++l, y += lineHeight) {
-            p.setPen(l == 0 ? colour.darker(120) : palette().text().color());
+            // The state's words in the state's colour, which reads on the box's base in either theme.
+            p.setPen(l == 0 ? colour : palette().text().color());
             p.drawText(text.left(), y, fm.elidedText(b.lines.at(l), Qt::ElideMiddle, text.width()));
         }
     }
 
-    p.setPen(!m_snapshot.isValid() ? palette().placeholderText().color()
+    // The quorum line, or while there is no snapshot what the view waits for: wrapped, never cut, so the whole
+    // sentence shows (the reason a deployment gives no picture can be long).
+    p.setPen(!m_snapshot.isValid() ? colourOf(State::Connecting)
              : m_snapshot.quorumOk ? palette().text().color()
-                                   : bad);
-    const QRect quorumLine(margin, height() - margin - quorumHeight, width() - 2 * margin, quorumHeight);
-    p.drawText(quorumLine, Qt::AlignCenter, fm.elidedText(quorumText(), Qt::ElideRight, quorumLine.width()));
+                                   : colourOf(State::Fault));
+    const QStringList lines = quorumLines();
+    int y = height() - margin - quorumHeight() + quorumPadding / 2;
+    for (const QString &line : lines) {
+        p.drawText(QRect(margin, y, width() - 2 * margin, lineHeight), Qt::AlignCenter, line);
+        y += lineHeight;
+    }
+}
+
+QColor TopologyView::colourOf(State state) const
+{
+    return Theme::colour(roleOf(state), palette());
+}
+
+QStringList TopologyView::quorumLines() const
+{
+    const QString text = quorumText();
+    QTextLayout layout(text, font());
+    QTextOption option(Qt::AlignCenter);
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    layout.setTextOption(option);
+    QStringList lines;
+    layout.beginLayout();
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(qMax(1, width() - 2 * margin));
+        lines.append(text.mid(line.textStart(), line.textLength()).trimmed());
+    }
+    layout.endLayout();
+    return lines;
+}
+
+int TopologyView::quorumHeight() const
+{
+    return static_cast<int>(qMax<qsizetype>(1, quorumLines().size())) * fontMetrics().height() + quorumPadding;
 }

@@ -43,6 +43,10 @@ public:
     // How the node at this address is drawn (the first box with it; Connecting when there is none).
     State stateOf(const HostPort &address) const;
     QString quorumText() const;
+    // The quorum line as drawn at the current width: quorumText() wrapped at word boundaries, never elided.
+    QStringList quorumLines() const;
+    // The colour a state is drawn in (its box's stripe and border, and its first line), on this widget's palette.
+    QColor colourOf(State state) const;
     // Where a node's box is drawn at the current size (empty when it is not drawn), for tests and tooltips.
     QRect nodeRect(const HostPort &address) const;
 
@@ -69,6 +73,7 @@ private:
     QList<Box> boxes() const; // sentinels, master, replicas: the order of nodeTexts()
     QList<QRect> layout(const QList<Box> &boxes) const;
     static QString text(const Box &box);
+    int quorumHeight() const;
     void stateChanged();
 
     TopologySnapshot m_snapshot;

@@ -122,7 +122,7 @@ ValueView::ValueView(MasterLink *link, KeyActions *actions, QWidget *parent)
     m_text->setReadOnly(true);
     m_text->setFont(fixed);
     m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
-    m_highlighter = new JsonHighlighter(m_text->document());
+    m_highlighter = new JsonHighlighter(m_text->document(), m_text);
     m_stack->addWidget(m_text);
 
     auto *split = new QSplitter(Qt::Vertical, m_stack);

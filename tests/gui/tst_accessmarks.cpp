@@ -3,6 +3,7 @@
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
 #include "sentinel/connectionprofile.h"
+#include "theme.h"
 
 #include <QLabel>
 #include <QSettings>
@@ -78,7 +79,9 @@ private Q_SLOTS:
         target.production = true;
         m_window->setTarget(target, 200);
         QVERIFY2(tabText().startsWith(QStringLiteral("PRODUCTION · ")), qPrintable(tabText()));
-        QCOMPARE(tabColor(), QColor(0xc0, 0x39, 0x2b));
+        // Red, in the value that reads on the tab bar's palette (light or dark).
+        QCOMPARE(tabColor(), Theme::colour(Theme::Role::Production, m_window->tabs()->tabBar()->palette()));
+        QVERIFY2(tabColor().hue() < 15 || tabColor().hue() > 345, qPrintable(tabColor().name()));
         QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("PRODUCTION – ")));
         QVERIFY(productionBar()->isVisibleTo(m_window.get()));
         QVERIFY(productionBar()->text().contains(QStringLiteral("reaches live data")));

@@ -74,6 +74,35 @@ private Q_SLOTS:
         }
     }
 
+    // At 1024×700 the Topology tab's reason is longer than the pane is wide: it wraps, and every word of it shows
+    // (it used to end in "…", the rest only in a tooltip).
+    void waitingLineShowsInFull()
+    {
+        m_window->resize(1024, 700);
+        SentinelTarget target = m_sandbox->target();
+        target.sentinelPassword.clear();
+        target.dataPassword.clear();
+        m_window->setTarget(target, 200);
+        TopologyView *topology = m_window->monitor()->topology();
+        QTRY_VERIFY_WITH_TIMEOUT(topology->quorumText().contains(QStringLiteral("none was given")), 20000);
+        QTRY_COMPARE(m_window->size(), QSize(1024, 700));
+        QVERIFY(topology->isVisible());
+        const QString text = topology->quorumText();
+        const QFontMetrics fm(topology->font());
+        const int room = topology->width() - 12; // its margins
+        QVERIFY2(fm.horizontalAdvance(text) > room, qPrintable(QStringLiteral("%1 px wide: %2").arg(room).arg(text)));
+        const QStringList lines = topology->quorumLines();
+        QVERIFY2(lines.size() > 1, qPrintable(lines.join(QLatin1Char('\n'))));
+        QString shown = lines.join(QString());
+        QString full = text;
+        QCOMPARE(shown.remove(QLatin1Char(' ')), full.remove(QLatin1Char(' ')));
+        for (const QString &line : lines) {
+            QVERIFY2(!line.contains(QStringLiteral("…")) || text.contains(line), qPrintable(line));
+            QVERIFY2(fm.horizontalAdvance(line) <= room, qPrintable(line));
+        }
+        QVERIFY(static_cast<int>(lines.size()) * fm.height() < topology->height());
+    }
+
     void noDataPassword()
     {
         SentinelTarget target = m_sandbox->target();

@@ -100,6 +100,8 @@ private Q_SLOTS:
                                     << QStringLiteral("vigil: --user needs --sentinel and --master");
         QTest::newRow("tls alone") << QStringList{QStringLiteral("--tls")}
                                    << QStringLiteral("vigil: --tls needs --sentinel and --master, or --demo");
+        QTest::newRow("bad theme") << QStringList{QStringLiteral("--theme"), QStringLiteral("purple")}
+                                   << QStringLiteral("vigil: --theme is system, light or dark, not 'purple'");
         QTest::newRow("demo with a deployment")
             << QStringList{QStringLiteral("--demo")} + target
             << QStringLiteral("vigil: --demo opens a sandbox of its own: leave out --sentinel and --master");
