@@ -750,11 +750,24 @@ VigilError Sandbox::startSsh(QSet<quint16> *taken)
     conf += "HostKey " + QFile::encodeName(dir + QStringLiteral("/host_ed25519")) + '\n';
     conf += "PidFile " + QFile::encodeName(dir + QStringLiteral("/sshd.pid")) + '\n';
     conf += "AuthorizedKeysFile " + QFile::encodeName(dir + QStringLiteral("/authorized_keys")) + '\n';
-    conf += "AllowUsers " + client.user.toUtf8() + '\n';
+    const QString &passwordUser = m_options.sshPasswordUser;
+    const QString &kbdUser = m_options.sshKbdInteractiveUser;
+    const bool passwords = !passwordUser.isEmpty() || !kbdUser.isEmpty();
+    conf += "AllowUsers " + QStringList{client.user, passwordUser, kbdUser}.join(QLatin1Char(' ')).simplified().toUtf8()
+            + '\n';
     conf += "PermitRootLogin prohibit-password\nPubkeyAuthentication yes\nPasswordAuthentication no\n"
-            "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nAllowTcpForwarding yes\nPermitOpen any\n"
+            "KbdInteractiveAuthentication no\n";
+    // Passwords go through PAM (keyboard-interactive needs it on Linux), and only for the users made for them: the
+    // client's own user still logs in with its key alone.
+    conf += passwords ? "UsePAM yes\n" : "UsePAM no\n";
+    conf += "StrictModes no\nAllowTcpForwarding yes\nPermitOpen any\n"
             "AllowAgentForwarding no\nX11Forwarding no\nPermitTTY no\nPrintMotd no\nMaxStartups 100\n"
             "MaxSessions 100\nLogLevel DEBUG1\n";
+    if (!passwordUser.isEmpty())
+        conf += "Match User " + passwordUser.toUtf8() + "\n  PasswordAuthentication yes\n";
+    if (!kbdUser.isEmpty())
+        conf += "Match User " + kbdUser.toUtf8()
+                + "\n  KbdInteractiveAuthentication yes\n  AuthenticationMethods keyboard-interactive\n";
     const QString configPath = dir + QStringLiteral("/sshd_config");
     QFile config(configPath);
     if (!config.open(QIODevice::WriteOnly | QIODevice::Truncate) || config.write(conf) != conf.size())

@@ -35,6 +35,10 @@ struct SandboxOptions
     // config, host key and authorized client key in <dir>/ssh, LogLevel DEBUG1) is the way in. Clients that run with
     // VIGIL_TEST_NO_DIRECT=127.0.0.2 can reach them only through it.
     bool ssh = false;
+    // Password logins, for their tests: these system users (the test makes and removes them) may log in to that sshd
+    // through PAM, the first with a password, the second with keyboard-interactive only (one "Password:" prompt).
+    QString sshPasswordUser;
+    QString sshKbdInteractiveUser;
     // Detached nodes outlive this process (vigil-sandbox up --detach); attached nodes die with it, whatever happens.
     bool detach = false;
     int readyTimeoutMs = 60000;

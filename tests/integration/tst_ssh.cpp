@@ -5,6 +5,7 @@
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
 #include "ssh/sshtunnel.h"
+#include "throwawayuser.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,6 +27,9 @@ class TestSsh final : public QObject
 
 private:
     static constexpr qint64 generatedKeys = 40000;
+    // Made before the sandbox and removed after it, whatever happens: members outlive cleanupTestCase.
+    ThrowawayUser m_passwordUser{QStringLiteral("vigil-ssh-pw")};
+    ThrowawayUser m_kbdUser{QStringLiteral("vigil-ssh-kbd")};
     std::unique_ptr<Sandbox> m_sandbox;
     QSet<QByteArray> m_keys;
     QTemporaryDir m_scratch;
@@ -38,9 +42,42 @@ private:
         return env;
     }
 
-    static ProcessRun vigilScan(const QStringList &arguments)
+    // `password` goes in VIGIL_SSH_PASSWORD, in the child's environment: never on its command line.
+    static ProcessRun vigilScan(const QStringList &arguments, const QByteArray &password = {})
     {
-        return ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), arguments, testEnvironment(), 60000);
+        QProcessEnvironment env = testEnvironment();
+        if (!password.isNull())
+            env.insert(QStringLiteral("VIGIL_SSH_PASSWORD"), QString::fromUtf8(password));
+        return ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), arguments, env, 60000);
+    }
+
+    // --ssh USER@127.0.0.1:PORT with no key: a login with a password, as `user`.
+    QStringList sshAs(const QString &user) const
+    {
+        const SshOptions o = m_sandbox->clientSsh();
+        return {QStringLiteral("--ssh"), user + QLatin1Char('@') + o.hop(), QStringLiteral("--ssh-known-hosts"),
+                o.knownHosts};
+    }
+
+    // A right password scans every key; a wrong one is refused naming the hop and the methods tried.
+    void checkPasswordLogin(const ThrowawayUser &user, const QString &method)
+    {
+        if (!user.exists())
+            QSKIP(qPrintable(user.whyNot()));
+        const ProcessRun run = vigilScan(deployment() + sshAs(user.name()), user.password());
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
+        // sshd logs "Accepted password for U", "Accepted keyboard-interactive/pam for U".
+        const QRegularExpression accepted(QStringLiteral("Accepted %1\\S* for %2 ").arg(method, user.name()));
+        QVERIFY2(accepted.match(QString::fromUtf8(sshLog())).hasMatch(), sshLog().right(2000).constData());
+
+        const ProcessRun wrong = vigilScan(deployment() + sshAs(user.name()), "not-" + user.password());
+        checkRefused(wrong, {QStringLiteral("SSH %1: authentication failed (").arg(m_sandbox->clientSsh().hop()),
+                             QStringLiteral("tried"), method});
+        // Nor is the password anywhere in what vigil-scan says.
+        QVERIFY(!wrong.err.contains(user.password()));
+        // Without VIGIL_SSH_PASSWORD (and no terminal to ask on), the refusal says where the password goes.
+        checkRefused(vigilScan(deployment() + sshAs(user.name())), {QStringLiteral("VIGIL_SSH_PASSWORD")});
     }
 
     QStringList deployment() const { return deploymentOf(*m_sandbox); }
@@ -119,6 +156,13 @@ private:
         return targets;
     }
 
+    static void writeFile(const QString &path, const QString &text)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text.toUtf8());
+    }
+
     void checkRefused(const ProcessRun &run, const QStringList &says)
     {
         QCOMPARE(run.exitCode, 3);
@@ -161,12 +205,19 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_scratch.isValid());
+        // ~/.ssh/config is read by default, as ssh does: a HOME of our own keeps the user's out of these tests.
+        QVERIFY(QDir(m_scratch.path()).mkpath(QStringLiteral("home/.ssh")));
+        qputenv("HOME", QFile::encodeName(m_scratch.filePath(QStringLiteral("home"))));
         // Test mode for the in-process clients too; the sandbox's own control connections do not use a factory.
         qputenv("VIGIL_TEST_NO_DIRECT", "127.0.0.2");
         qunsetenv("SSH_AUTH_SOCK");
         SandboxOptions options;
         options.keys = generatedKeys;
         options.ssh = true;
+        if (m_passwordUser.exists())
+            options.sshPasswordUser = m_passwordUser.name();
+        if (m_kbdUser.exists())
+            options.sshKbdInteractiveUser = m_kbdUser.name();
         m_sandbox = SandboxFixture::start(options);
         QVERIFY(m_sandbox);
         const SampleData data(generatedKeys);
@@ -308,6 +359,57 @@ private Q_SLOTS:
                      {QStringLiteral("SSH %1: authentication failed (publickey)").arg(o.hop())});
     }
 
+    // Without --ssh-config, ~/.ssh/config is read, as ssh reads it: an alias of the user's own config connects.
+    void theUsersSshConfigIsReadByDefault()
+    {
+        const SshOptions o = m_sandbox->clientSsh();
+        const QString config = QDir::homePath() + QStringLiteral("/.ssh/config");
+        QVERIFY(config.startsWith(m_scratch.path()));
+        writeFile(config, QStringLiteral("Host home-bastion\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n")
+                              .arg(o.host)
+                              .arg(o.port)
+                              .arg(o.user, o.keyFile));
+        const QStringList viaAlias = {QStringLiteral("--ssh"), QStringLiteral("home-bastion"),
+                                      QStringLiteral("--ssh-known-hosts"), o.knownHosts};
+        const ProcessRun run = vigilScan(deployment() + viaAlias);
+        QFile::remove(config);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
+        // --ssh-config /dev/null reads no config at all: the alias is then a host name nobody knows.
+        writeFile(config, QStringLiteral("Host home-bastion\n  HostName %1\n  Port %2\n").arg(o.host).arg(o.port));
+        const ProcessRun none = vigilScan(deployment() + viaAlias
+                                          + QStringList{QStringLiteral("--ssh-config"), QStringLiteral("/dev/null")});
+        QFile::remove(config);
+        checkRefused(none, {QStringLiteral("SSH home-bastion:22: connect failed")});
+    }
+
+    // ProxyJump, one hop: libssh 0.10 runs it as ProxyCommand "ssh -W", given the same config with -F. The sandbox's
+    // sshd is its own jump host: sshd logs two logins, and a direct-tcpip channel to itself for the second one.
+    void aProxyJumpGoesThroughTheJumpHost()
+    {
+        const SshOptions o = m_sandbox->clientSsh();
+        const QString config = m_scratch.filePath(QStringLiteral("jump_config"));
+        writeFile(config, QStringLiteral("Host sandbox-jump\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n"
+                                         "  UserKnownHostsFile %5\n  GlobalKnownHostsFile /dev/null\n"
+                                         "  StrictHostKeyChecking yes\n  BatchMode yes\n"
+                                         "Host sandbox-behind-jump\n  HostName %1\n  Port %2\n  User %3\n"
+                                         "  IdentityFile %4\n  ProxyJump sandbox-jump\n")
+                              .arg(o.host)
+                              .arg(o.port)
+                              .arg(o.user, o.keyFile, o.knownHosts));
+        const qsizetype loginsBefore = sshLog().count("Accepted publickey");
+        const QString self = QStringLiteral("%1:%2").arg(o.host).arg(o.port);
+        QVERIFY(!channelTargets().contains(self));
+        const ProcessRun run = vigilScan(deployment()
+                                         + QStringList{QStringLiteral("--ssh"), QStringLiteral("sandbox-behind-jump"),
+                                                       QStringLiteral("--ssh-config"), config,
+                                                       QStringLiteral("--ssh-known-hosts"), o.knownHosts});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
+        QCOMPARE(sshLog().count("Accepted publickey") - loginsBefore, 2); // the jump's session and ours inside it
+        QVERIFY2(channelTargets().contains(self), sshLog().right(3000).constData());
+    }
+
     // Unknown: refused in a script, naming the host and the key's fingerprint; --ssh-accept-new adds it.
     void anUnknownHostKeyIsRefusedUnlessAccepted()
     {
@@ -352,12 +454,63 @@ private Q_SLOTS:
                       QStringLiteral("man-in-the-middle"), offered, known});
     }
 
+    // Password and keyboard-interactive logins need a user with a known password: a throwaway system user, made only
+    // when the test runs as root (CI does); otherwise skipped, saying so.
+    void aPasswordLoginWorksAndAWrongOneIsRefused() { checkPasswordLogin(m_passwordUser, QStringLiteral("password")); }
+
+    void aKeyboardInteractiveLoginWorksAndAWrongOneIsRefused()
+    {
+        checkPasswordLogin(m_kbdUser, QStringLiteral("keyboard-interactive"));
+    }
+
+    // On a terminal (a pty that `script` makes), vigil-scan asks for the password as ssh does, without echo, and scans.
+    void vigilScanAsksForThePasswordOnATerminal()
+    {
+        if (!m_passwordUser.exists())
+            QSKIP(qPrintable(m_passwordUser.whyNot()));
+        const QString keysFile = m_scratch.filePath(QStringLiteral("tty_keys"));
+        QStringList words = {QStringLiteral(VIGIL_SCAN_BIN)};
+        words += deployment() + sshAs(m_passwordUser.name());
+        for (QString &word : words)
+            word = QLatin1Char('\'') + word + QLatin1Char('\'');
+        QProcess terminal;
+        terminal.setProcessEnvironment(testEnvironment()); // no VIGIL_SSH_PASSWORD
+        terminal.setProcessChannelMode(QProcess::MergedChannels);
+        terminal.start(QStringLiteral("script"),
+                       {QStringLiteral("-qec"),
+                        words.join(QLatin1Char(' ')) + QStringLiteral(" > '") + keysFile + QLatin1Char('\''),
+                        QStringLiteral("/dev/null")});
+        QVERIFY(terminal.waitForStarted());
+        QByteArray seen;
+        const QByteArray prompt
+            = m_passwordUser.name().toUtf8() + '@' + m_sandbox->clientSsh().hop().toUtf8() + "'s password: ";
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         seen += terminal.readAll();
+                         return seen.contains(prompt) || terminal.state() == QProcess::NotRunning;
+                     },
+                     30000),
+                 seen.constData());
+        QVERIFY2(seen.contains(prompt), seen.constData());
+        terminal.write(m_passwordUser.password() + '\n');
+        QVERIFY(terminal.waitForFinished(60000));
+        seen += terminal.readAll();
+        QVERIFY2(terminal.exitCode() == 0, seen.constData());
+        QVERIFY2(!seen.contains(m_passwordUser.password()), seen.constData()); // not echoed
+        QFile keys(keysFile);
+        QVERIFY(keys.open(QIODevice::ReadOnly));
+        QCOMPARE(keys.readAll().count('\n'), qsizetype(m_keys.size()));
+    }
+
     void aWrongKeyIsRefused()
     {
         const QString wrong = newKey(QStringLiteral("wrong_client"));
         QVERIFY(!wrong.isEmpty());
-        checkRefused(vigilScan(deployment() + ssh(wrong)),
+        const ProcessRun run = vigilScan(deployment() + ssh(wrong));
+        checkRefused(run,
                      {QStringLiteral("SSH %1: authentication failed (publickey)").arg(m_sandbox->clientSsh().hop())});
+        // One bastion, one refusal: said once, not once per seed sentinel.
+        QCOMPARE(run.err.count("authentication failed"), qsizetype(1));
     }
 };
 
