@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -95,6 +96,8 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     form->addRow(tr("Name:"), m_name);
     form->addRow(tr("Sentinel URI:"), m_uri);
     form->addRow(QString(), m_uriError);
+    // Its row takes room only while it says something: the dialog must fit a 700-pixel screen with the keychain note.
+    m_uriError->hide();
     form->addRow(tr("Sentinels:"), m_seeds);
     form->addRow(tr("Master name:"), masterRow);
     auto *sentinelAuth = new QHBoxLayout;
@@ -116,6 +119,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_keychainNote->setWordWrap(true);
     form->addRow(QString(), m_remember);
     form->addRow(QString(), m_keychainNote);
+    m_keychainNote->installEventFilter(this);
     connect(m_secrets, &SecretStore::stateChanged, this, &ConnectionDialog::updateKeychainNote);
     updateKeychainNote();
     // Asked again each time until it works: a keychain started after Vigil is found at the next dialog.
@@ -407,15 +411,18 @@ void ConnectionDialog::applyUri()
     const QString text = m_uri->text().trimmed();
     if (text.isEmpty()) {
         m_uriError->clear();
+        m_uriError->hide();
         return;
     }
     SentinelUri uri;
     QString error;
     if (!SentinelUri::parse(text, &uri, &error)) {
         m_uriError->setText(error);
+        m_uriError->show();
         return;
     }
     m_uriError->clear();
+    m_uriError->hide();
     // rediss: TLS on both sides; a plain URI leaves TLS as it was set (a URI names no CA file).
     if (uri.tls) {
         m_tls->setChecked(true);
@@ -720,6 +727,25 @@ void ConnectionDialog::updateKeychainNote()
         break;
     }
     m_keychainNote->setVisible(!m_keychainNote->text().isEmpty());
+    fitKeychainNote();
+}
+
+void ConnectionDialog::fitKeychainNote()
+{
+    // The note wraps, and the tab's page gives its form no more than the form's minimum, which does not ask a wrapped
+    // label how tall it is at its width: on a 700-pixel screen its second line was cut. It asks for that height.
+    const int width = m_keychainNote->width();
+    const int height = m_keychainNote->text().isEmpty() || width <= 0 ? 0 : m_keychainNote->heightForWidth(width);
+    if (m_keychainNote->minimumHeight() != height)
+        m_keychainNote->setMinimumHeight(height);
+}
+
+bool ConnectionDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    // The note's own width, once the layout gave it: a wrapped label is as tall as its lines at that width.
+    if (watched == m_keychainNote && event->type() == QEvent::Resize)
+        fitKeychainNote();
+    return QDialog::eventFilter(watched, event);
 }
 
 void ConnectionDialog::showKeychainError(const QString &error)

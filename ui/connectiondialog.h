@@ -50,6 +50,8 @@ private:
     void renameProfile();
     // The keychain block: whether passwords can be remembered, and why not.
     void updateKeychainNote();
+    void fitKeychainNote();
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void readSecrets(const ConnectionProfile &profile);
     void showKeychainError(const QString &error);
     void loadProfiles();
