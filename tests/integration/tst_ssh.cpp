@@ -4,6 +4,7 @@
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
+#include "sentinel/masterresolver.h"
 #include "ssh/sshtunnel.h"
 #include "throwawayuser.h"
 
@@ -408,6 +409,69 @@ private Q_SLOTS:
         QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
         QCOMPARE(sshLog().count("Accepted publickey") - loginsBefore, 2); // the jump's session and ours inside it
         QVERIFY2(channelTargets().contains(self), sshLog().right(3000).constData());
+    }
+
+    // Sentinel with resolve-hostnames and announce-hostnames names every node "localhost", and Vigil keeps the name.
+    // Without SSH it dials the name each time: direct connections to 127.0.0.1, the address, are refused in this run,
+    // so an address pinned from the name would fail. Through SSH the name is the channel's destination, for sshd to
+    // resolve on the bastion's side, and direct connections to the name are refused too.
+    void hostnamesStayHostnames()
+    {
+        SandboxOptions options;
+        options.keys = 500;
+        options.ssh = true;
+        options.hostname = QStringLiteral("localhost");
+        const std::unique_ptr<Sandbox> sandbox = SandboxFixture::start(options);
+        QVERIFY(sandbox);
+        const qsizetype keys = SampleData(500).count();
+        QStringList seeds;
+        for (quint16 port : sandbox->sentinelPorts())
+            seeds.append(QStringLiteral("localhost:%1").arg(port));
+        const QStringList named
+            = {QStringLiteral("--sentinel"), seeds.join(QLatin1Char(',')), QStringLiteral("--master"),
+               QStringLiteral("vigil"),      QStringLiteral("--format"),   QStringLiteral("hex")};
+        const auto refusingDirect = [](const QString &hosts) {
+            QProcessEnvironment env = testEnvironment();
+            env.insert(QStringLiteral("VIGIL_TEST_NO_DIRECT"), hosts);
+            return env;
+        };
+
+        // What the sentinels report, and what the resolver makes of it: the name.
+        SentinelTarget target = sandbox->target();
+        target.ssh = {};
+        QCOMPARE(target.seeds.first().host, QStringLiteral("localhost"));
+        qputenv("VIGIL_TEST_NO_DIRECT", "127.0.0.1");
+        MasterResolver resolver(target);
+        VigilError error;
+        const ResolvedMaster master = resolver.queryMasterAddress(&error);
+        qputenv("VIGIL_TEST_NO_DIRECT", "127.0.0.2");
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        QCOMPARE(master.address.host, QStringLiteral("localhost"));
+        QCOMPARE(master.address.port, sandbox->currentMasterPort());
+
+        const ProcessRun direct
+            = ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), named, refusingDirect(QStringLiteral("127.0.0.1")), 60000);
+        QVERIFY2(direct.exitCode == 0, direct.err.constData());
+        QCOMPARE(qsizetype(keysOf(direct).size()), keys);
+        // The refusal matches names as given: without SSH, refusing "localhost" refuses everything.
+        const ProcessRun refused
+            = ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), named, refusingDirect(QStringLiteral("localhost")), 60000);
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("direct connection to localhost refused"), refused.err.constData());
+
+        const ProcessRun tunnelled = ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), named + sshOf(*sandbox),
+                                                    refusingDirect(QStringLiteral("localhost,127.0.0.1")), 60000);
+        QVERIFY2(tunnelled.exitCode == 0, tunnelled.err.constData());
+        QCOMPARE(qsizetype(keysOf(tunnelled).size()), keys);
+        QFile log(sandbox->sshLogPath());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray text = log.readAll();
+        for (quint16 port : sandbox->sentinelPorts() + QList<quint16>{sandbox->currentMasterPort()}) {
+            QVERIFY2(text.contains(QByteArray("target localhost port " + QByteArray::number(port))),
+                     text.right(3000).constData());
+            QVERIFY2(!text.contains(QByteArray("target 127.0.0.1 port " + QByteArray::number(port))),
+                     text.right(3000).constData());
+        }
     }
 
     // Unknown: refused in a script, naming the host and the key's fingerprint; --ssh-accept-new adds it.
