@@ -3,11 +3,13 @@
 #include "secrets/secretstore.h"
 #include "sentinel/connectioncheck.h"
 #include "sentinel/sentineluri.h"
+#include "ssh/sshtunnel.h"
 #include "theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -15,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -100,6 +103,8 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     form->addRow(tr("Name:"), m_name);
     form->addRow(tr("Sentinel URI:"), m_uri);
     form->addRow(QString(), m_uriError);
+    // Its row takes room only while it says something: the dialog must fit a 700-pixel screen with the keychain note.
+    m_uriError->hide();
     form->addRow(tr("Sentinels:"), m_seeds);
     form->addRow(tr("Master name:"), masterRow);
     auto *sentinelAuth = new QHBoxLayout;
@@ -121,6 +126,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_keychainNote->setWordWrap(true);
     form->addRow(QString(), m_remember);
     form->addRow(QString(), m_keychainNote);
+    m_keychainNote->installEventFilter(this);
     connect(m_secrets, &SecretStore::stateChanged, this, &ConnectionDialog::updateKeychainNote);
     updateKeychainNote();
     // Asked again each time until it works: a keychain started after Vigil is found at the next dialog.
@@ -239,7 +245,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     sshForm->addRow(tr("Passphrase:"), m_sshSecret);
     m_sshSecretLabel = qobject_cast<QLabel *>(sshForm->labelForField(m_sshSecret));
     auto *secretNote
-        = new QLabel(tr("Not saved: the SSH password and the key's passphrase are asked each time."), m_ssh);
+        = new QLabel(tr("Kept only in the keychain, with Remember passwords; else Connect asks for it."), m_ssh);
     secretNote->setObjectName(QStringLiteral("sshSecretNote"));
     secretNote->setWordWrap(true);
     secretNote->setForegroundRole(QPalette::PlaceholderText);
@@ -358,6 +364,7 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
                                      .arg(hop, key.section(QLatin1Char(' '), 0, 0), m_offeredHostKey, knownHosts));
                 m_trustHostKey->show();
             });
+    connect(m_check, &ConnectionCheck::hostKeyChecked, this, &ConnectionDialog::handleHostKeyChecked);
     connect(m_check, &ConnectionCheck::mastersListed, this, [this](const QStringList &names, const QString &error) {
         m_listMasters->setEnabled(true);
         if (!error.isEmpty()) {
@@ -415,15 +422,18 @@ void ConnectionDialog::applyUri()
     const QString text = m_uri->text().trimmed();
     if (text.isEmpty()) {
         m_uriError->clear();
+        m_uriError->hide();
         return;
     }
     SentinelUri uri;
     QString error;
     if (!SentinelUri::parse(text, &uri, &error)) {
         m_uriError->setText(error);
+        m_uriError->show();
         return;
     }
     m_uriError->clear();
+    m_uriError->hide();
     // rediss: TLS on both sides; a plain URI leaves TLS as it was set (a URI names no CA file).
     if (uri.tls) {
         m_tls->setChecked(true);
@@ -658,6 +668,8 @@ void ConnectionDialog::saveProfile()
         secrets.sentinelPassword = m_sentinelPassword->text().toUtf8();
         secrets.dataPassword = m_dataPassword->text().toUtf8();
         secrets.keyPassphrase = m_keyPassphrase->text().toUtf8();
+        if (p.ssh && p.sshAuth != ConnectionProfile::SshAuth::Agent)
+            secrets.sshSecret = m_sshSecret->text().toUtf8();
         m_secrets->writeProfile(p.name, secrets, this, [this](const QString &error) { showKeychainError(error); });
     } else if (m_secrets->state() == SecretStore::State::Available) {
         // Unticked: forget what an earlier save remembered.
@@ -714,6 +726,8 @@ void ConnectionDialog::readSecrets(const ConnectionProfile &profile)
                                    m_dataPassword->setText(QString::fromUtf8(secrets.dataPassword));
                                if (m_keyPassphrase->text().isEmpty())
                                    m_keyPassphrase->setText(QString::fromUtf8(secrets.keyPassphrase));
+                               if (m_sshSecret->text().isEmpty())
+                                   m_sshSecret->setText(QString::fromUtf8(secrets.sshSecret));
                            });
 }
 
@@ -735,6 +749,25 @@ void ConnectionDialog::updateKeychainNote()
         break;
     }
     m_keychainNote->setVisible(!m_keychainNote->text().isEmpty());
+    fitKeychainNote();
+}
+
+void ConnectionDialog::fitKeychainNote()
+{
+    // The note wraps, and the tab's page gives its form no more than the form's minimum, which does not ask a wrapped
+    // label how tall it is at its width: on a 700-pixel screen its second line was cut. It asks for that height.
+    const int width = m_keychainNote->width();
+    const int height = m_keychainNote->text().isEmpty() || width <= 0 ? 0 : m_keychainNote->heightForWidth(width);
+    if (m_keychainNote->minimumHeight() != height)
+        m_keychainNote->setMinimumHeight(height);
+}
+
+bool ConnectionDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    // The note's own width, once the layout gave it: a wrapped label is as tall as its lines at that width.
+    if (watched == m_keychainNote && event->type() == QEvent::Resize)
+        fitKeychainNote();
+    return QDialog::eventFilter(watched, event);
 }
 
 void ConnectionDialog::showKeychainError(const QString &error)
@@ -753,7 +786,151 @@ QStringList ConnectionDialog::checkResults() const
 
 void ConnectionDialog::accept()
 {
-    if (!buildTarget(&m_target))
+    if (m_checkingHostKey || !buildTarget(&m_target))
         return;
-    QDialog::accept();
+    if (!m_target.ssh.enabled())
+        return QDialog::accept();
+    checkHostKeyThenConnect({});
+}
+
+void ConnectionDialog::checkHostKeyThenConnect(const QString &trustFingerprint)
+{
+    // Asked before anything logs in, as ssh asks: the deployment then only meets a key known_hosts holds.
+    m_checkingHostKey = true;
+    m_connect->setEnabled(false);
+    m_connectHint->setText(tr("Checking the host key of %1…").arg(m_target.ssh.hop()));
+    QMetaObject::invokeMethod(
+        m_check,
+        [check = m_check, ssh = m_target.ssh, trustFingerprint] { check->checkHostKey(ssh, trustFingerprint); },
+        Qt::QueuedConnection);
+}
+
+void ConnectionDialog::askSshSecretThenConnect()
+{
+    // The secret the login needs, when neither the field nor the keychain gave it: the password, or the passphrase
+    // of a key that has one. Asked as ssh asks, masked.
+    const auto auth = ConnectionProfile::SshAuth(m_sshAuth->currentData().toInt());
+    const bool password = auth == ConnectionProfile::SshAuth::Password;
+    const bool needed
+        = m_sshSecret->text().isEmpty()
+          && (password
+              || (auth == ConnectionProfile::SshAuth::KeyFile && SshTunnel::keyNeedsPassphrase(m_target.ssh.keyFile)));
+    if (!needed)
+        return QDialog::accept();
+
+    auto *prompt = new QDialog(this);
+    prompt->setObjectName(QStringLiteral("sshSecretPrompt"));
+    prompt->setWindowTitle(password ? tr("SSH password") : tr("SSH key passphrase"));
+    prompt->setAttribute(Qt::WA_DeleteOnClose);
+    auto *layout = new QVBoxLayout(prompt);
+    const QString who
+        = m_target.ssh.user.isEmpty() ? m_target.ssh.hop() : m_target.ssh.user + QLatin1Char('@') + m_target.ssh.hop();
+    auto *question
+        = new QLabel(password ? tr("Password for %1:").arg(who)
+                              : tr("Passphrase for the key %1 (to log in to %2):").arg(m_target.ssh.keyFile, who),
+                     prompt);
+    question->setTextFormat(Qt::PlainText);
+    question->setWordWrap(true);
+    layout->addWidget(question);
+    auto *secret = new QLineEdit(prompt);
+    secret->setObjectName(QStringLiteral("sshPromptSecret"));
+    secret->setEchoMode(QLineEdit::Password);
+    layout->addWidget(secret);
+    auto *remember = new QCheckBox(tr("Remember it in the keychain"), prompt);
+    remember->setObjectName(QStringLiteral("sshPromptRemember"));
+    const bool canRemember = m_secrets->state() == SecretStore::State::Available && !m_name->text().trimmed().isEmpty();
+    remember->setEnabled(canRemember);
+    if (!canRemember)
+        remember->setToolTip(m_secrets->state() == SecretStore::State::Available
+                                 ? tr("Give the connection a name to remember its secrets.")
+                                 : tr("No keychain: %1").arg(m_secrets->unavailableReason()));
+    layout->addWidget(remember);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, prompt);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, prompt, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, prompt, &QDialog::reject);
+    connect(prompt, &QDialog::accepted, this, [this, secret, remember] {
+        m_sshSecret->setText(secret->text());
+        if (remember->isChecked()) {
+            // Remembered as the profile's other secrets are: the profile is saved, its secrets go to the keychain.
+            m_remember->setChecked(true);
+            saveProfile();
+        }
+        if (buildTarget(&m_target))
+            QDialog::accept();
+    });
+    prompt->open();
+}
+
+namespace {
+// "ED25519" for "ssh-ed25519", as ssh names a key's type where it asks about it.
+QString keyTypeAsOpenSsh(const QString &type)
+{
+    if (type.startsWith(QLatin1String("ecdsa")))
+        return QStringLiteral("ECDSA");
+    if (type.contains(QLatin1String("rsa")))
+        return QStringLiteral("RSA");
+    QString name = type;
+    if (name.startsWith(QLatin1String("ssh-")))
+        name = name.mid(4);
+    return name.toUpper();
+}
+} // namespace
+
+void ConnectionDialog::handleHostKeyChecked(int status, const QString &hop, const QString &key, const QString &message,
+                                            const QString &knownHosts)
+{
+    if (!m_checkingHostKey)
+        return;
+    m_checkingHostKey = false;
+    updateConnectButton();
+    switch (SshHostKeyCheck::Status(status)) {
+    case SshHostKeyCheck::Status::Known:
+    case SshHostKeyCheck::Status::Failed: // not reached: the deployment's tab says why, and tries again
+        return askSshSecretThenConnect();
+    case SshHostKeyCheck::Status::Unknown: {
+        const QString type = key.section(QLatin1Char(' '), 0, 0);
+        const QString fingerprint = key.section(QLatin1Char(' '), 1);
+        auto *box = new QMessageBox(
+            QMessageBox::Question, tr("Unknown SSH host key"),
+            tr("The authenticity of host %1 can't be established.\n%2 key fingerprint is %3.\n\n%4 holds no key for "
+               "it. Trust it only if that is the fingerprint the bastion's administrator gave you: it is then added "
+               "to %4, and Vigil connects.")
+                .arg(hop, keyTypeAsOpenSsh(type), fingerprint, knownHosts),
+            QMessageBox::NoButton, this);
+        box->setObjectName(QStringLiteral("hostKeyPrompt"));
+        box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        QPushButton *trust = box->addButton(tr("Trust and connect"), QMessageBox::AcceptRole);
+        trust->setObjectName(QStringLiteral("trustAndConnect"));
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(QMessageBox::Cancel);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        // Only the key shown: it is added when the bastion still offers that very fingerprint.
+        connect(box, &QMessageBox::buttonClicked, this, [this, trust, fingerprint](QAbstractButton *clicked) {
+            if (clicked == trust)
+                checkHostKeyThenConnect(fingerprint);
+        });
+        // One question at a time: Connect waits for the answer.
+        m_connect->setEnabled(false);
+        connect(box, &QDialog::finished, this, [this] {
+            if (!m_checkingHostKey)
+                updateConnectButton();
+        });
+        box->open();
+        return;
+    }
+    case SshHostKeyCheck::Status::Changed: {
+        m_error->setText(tr("SSH %1: the host key has changed; not connected.").arg(hop));
+        // Never offered for trust: OpenSSH's warning, and the way out if the change is known to be harmless.
+        auto *box = new QMessageBox(QMessageBox::Critical, tr("SSH host key changed"),
+                                    tr("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!"), QMessageBox::Close, this);
+        box->setObjectName(QStringLiteral("hostKeyPrompt"));
+        box->setInformativeText(tr("SSH %1: %2").arg(hop, message));
+        box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return;
+    }
+    }
 }

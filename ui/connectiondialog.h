@@ -20,7 +20,7 @@ class QSpinBox;
 class QTabWidget;
 
 // Where to connect: sentinels, master name, credentials, database, separator, read-only, address remaps, TLS, an SSH
-// bastion (its password or key passphrase asked each time, never saved). A pasted
+// bastion (its password or key passphrase from the keychain, or asked on Connect; never in the settings). A pasted
 // Sentinel URI fills the fields. "Test connection" checks each step on a worker thread and shows where it breaks; a
 // certificate that does not verify is shown (subject, issuer, expiry, SHA-256) and can be pinned. Profiles are saved
 // with QSettings, without their passwords and the key's passphrase; with "Remember passwords"
@@ -51,6 +51,8 @@ private:
     void renameProfile();
     // The keychain block: whether passwords can be remembered, and why not.
     void updateKeychainNote();
+    void fitKeychainNote();
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void readSecrets(const ConnectionProfile &profile);
     void showKeychainError(const QString &error);
     void loadProfiles();
@@ -66,6 +68,14 @@ private:
     void updateConnectButton();
     void showEvent(QShowEvent *event) override;
     void accept() override;
+    // Through a bastion, Connect first checks its host key: unknown, the user is asked (Trust and connect / Cancel);
+    // changed, it is refused with OpenSSH's warning.
+    void checkHostKeyThenConnect(const QString &trustFingerprint);
+    // Then the SSH password or key passphrase, when the login needs one and none was given: a masked prompt, with a
+    // box to remember it in the keychain.
+    void askSshSecretThenConnect();
+    void handleHostKeyChecked(int status, const QString &hop, const QString &key, const QString &message,
+                              const QString &knownHosts);
 
     QListWidget *m_profiles = nullptr;
     QLineEdit *m_name = nullptr;
@@ -101,15 +111,16 @@ private:
     QSpinBox *m_sshPort = nullptr;
     QComboBox *m_sshAuth = nullptr;
     QLineEdit *m_sshKeyFile = nullptr;
-    QLineEdit *m_sshSecret = nullptr; // the key's passphrase or the password: this session only
+    QLineEdit *m_sshSecret = nullptr; // the key's passphrase or the password: the keychain's, never the settings
     QLabel *m_sshSecretLabel = nullptr;
     QLineEdit *m_sshConfig = nullptr;
     QLineEdit *m_sshKnownHosts = nullptr;
     QLabel *m_offer = nullptr;
     QPushButton *m_trust = nullptr;
     QPushButton *m_trustHostKey = nullptr;
-    QString m_offeredHostKey;   // "SHA256:…" of the unknown host key shown
-    QString m_trustFingerprint; // the one the user trusted, for the next check
+    QString m_offeredHostKey;       // "SHA256:…" of the unknown host key shown
+    QString m_trustFingerprint;     // the one the user trusted, for the next check
+    bool m_checkingHostKey = false; // Connect waits for the bastion's host key
     bool m_offerForSentinels = false;
     QByteArray m_offeredSha256;
     QHash<int, int> m_stepRows; // step -> row of the results list

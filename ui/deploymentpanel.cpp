@@ -285,23 +285,25 @@ void DeploymentPanel::setField(const QString &field, const QString &value)
 QString DeploymentPanel::cleartextWarning() const
 {
     const SentinelTarget &target = m_deployment->target();
+    // Through a bastion the SSH session protects the way to it, not the way from it to the nodes.
+    const QString via = target.ssh.enabled() ? tr(" via the bastion %1").arg(target.ssh.hop()) : QString();
     QStringList where;
     if (!target.sentinelPassword.isEmpty() && !target.sentinelTls.enabled) {
         for (const HostPort &seed : target.seeds) {
             if (!isLoopback(seed)) {
-                where.append(tr("the sentinel password goes to %1").arg(seed.toString()));
+                where.append(tr("the sentinel password goes to %1%2").arg(seed.toString(), via));
                 break;
             }
         }
     }
     const HostPort master = m_deployment->lastSnapshot().master.address;
     if (!target.dataPassword.isEmpty() && !target.dataTls.enabled && master.isValid() && !isLoopback(master))
-        where.append(tr("the data password goes to %1").arg(master.toString()));
+        where.append(tr("the data password goes to %1%2").arg(master.toString(), via));
     if (where.isEmpty())
         return {};
-    return tr("⚠ Passwords in clear text: %1 without TLS, readable by anyone on the network path. Turn TLS on if the "
-              "servers offer it.")
-        .arg(where.join(tr(", and ")));
+    return tr("⚠ Passwords in clear text: %1 without TLS, readable by anyone on the network path%2. Turn TLS on if "
+              "the servers offer it.")
+        .arg(where.join(tr(", and ")), target.ssh.enabled() ? tr(" beyond the bastion") : QString());
 }
 
 QString DeploymentPanel::headline() const

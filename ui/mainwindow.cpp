@@ -612,6 +612,9 @@ bool MainWindow::restoreSession()
                     target.sentinelTls.keyPassphrase = secrets.keyPassphrase;
                     target.dataTls.keyPassphrase = secrets.keyPassphrase;
                 }
+                // The SSH secret is what the login method needs: the key's passphrase, or the password.
+                if (!secrets.sshSecret.isEmpty() && target.ssh.enabled())
+                    (target.ssh.keyFile.isEmpty() ? target.ssh.password : target.ssh.passphrase) = secrets.sshSecret;
                 if (--*pending == 0)
                     openAll();
             });

@@ -100,8 +100,9 @@ DeploymentOptions::DeploymentOptions(Extras extras)
     , m_sshKey(QStringLiteral("ssh-key"), QStringLiteral("The private key to log in to the bastion with."),
                QStringLiteral("F"))
     , m_sshConfig(QStringLiteral("ssh-config"),
-                  QStringLiteral("Read HostName, Port, User and IdentityFile for the --ssh host from this OpenSSH "
-                                 "client config (~/.ssh/config is not read unless given here)."),
+                  QStringLiteral("Read the --ssh host's HostName, Port, User, IdentityFile, ProxyCommand and "
+                                 "ProxyJump from this OpenSSH client config instead of ~/.ssh/config (/dev/null: "
+                                 "none)."),
                   QStringLiteral("F"))
     , m_sshKnownHosts(QStringLiteral("ssh-known-hosts"),
                       QStringLiteral("Check the bastion's host key against F instead of ~/.ssh/known_hosts."),
@@ -207,7 +208,7 @@ bool DeploymentOptions::readSsh(const QCommandLineParser &parser, SentinelTarget
         if (!parser.isSet(*option))
             continue;
         *path = parser.value(*option);
-        if (!QFileInfo(*path).isFile()) {
+        if (const QFileInfo file(*path); !file.exists() || file.isDir()) { // /dev/null is fine: no config
             *error = QStringLiteral("%1 %2: no such file").arg(dashed(*option), *path);
             return false;
         }

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 
 #include <atomic>
 #include <csignal>
@@ -216,6 +217,11 @@ int ScanCli::run(const QStringList &arguments, FILE *out, FILE *err)
     // Ask only once the command line is known to be good.
     if (!target.dataUser.isEmpty() && !deployment.hasDataPassword() && ::isatty(STDIN_FILENO))
         target.dataPassword = promptSecret("Password for the data nodes: ");
+    // The SSH password or key passphrase, as ssh asks for them: on the terminal, when the login needs one that
+    // VIGIL_SSH_PASSWORD / VIGIL_SSH_PASSPHRASE did not give. Never without a terminal: the refusal then names them.
+    if (target.ssh.enabled() && ::isatty(STDIN_FILENO))
+        SshTunnel::setSecretPrompt([](const QString &prompt) { return promptSecret(prompt.toLocal8Bit().constData()); });
+    const auto noPrompt = qScopeGuard([] { SshTunnel::setSecretPrompt({}); });
 
     // The watcher runs on its own thread and tells the scan about switches through the shared epoch. Both make
     // their connections through one factory: with --ssh, one SSH session carries them all.

@@ -244,7 +244,9 @@ QString Sandbox::writeDataConfig(quint16 port, quint16 masterPort) const
     conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/redis.log")) + '\n';
     conf += "save \"\"\nappendonly no\nrepl-diskless-sync yes\nrepl-diskless-sync-delay 0\n";
     if (port != masterPort)
-        conf += "replicaof " + nodeHost().toLatin1() + ' ' + QByteArray::number(masterPort) + '\n';
+        conf += "replicaof " + announcedHost().toLatin1() + ' ' + QByteArray::number(masterPort) + '\n';
+    if (!m_options.hostname.isEmpty())
+        conf += "replica-announce-ip " + m_options.hostname.toLatin1() + '\n';
     switch (m_options.auth) {
     case SandboxOptions::Auth::None:
         break;
@@ -272,7 +274,10 @@ QString Sandbox::writeSentinelConfig(quint16 port, quint16 masterPort) const
     QByteArray conf;
     conf += listenConfig(nodeHost(), port, m_options.tls) + tlsConfig();
     conf += "dir " + quoted(nodeDir) + "\nlogfile " + quoted(nodeDir + QStringLiteral("/sentinel.log")) + '\n';
-    conf += "sentinel monitor " + name + ' ' + nodeHost().toLatin1() + ' ' + QByteArray::number(masterPort) + ' '
+    if (!m_options.hostname.isEmpty())
+        conf += "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\nsentinel announce-ip "
+                + m_options.hostname.toLatin1() + '\n';
+    conf += "sentinel monitor " + name + ' ' + announcedHost().toLatin1() + ' ' + QByteArray::number(masterPort) + ' '
             + QByteArray::number(quorum) + '\n';
     conf += "sentinel down-after-milliseconds " + name + ' ' + QByteArray::number(m_options.downAfterMs) + '\n';
     conf += "sentinel failover-timeout " + name + ' ' + QByteArray::number(m_options.failoverTimeoutMs) + '\n';
@@ -649,7 +654,12 @@ void Sandbox::stop()
 
 QString Sandbox::nodeHost() const
 {
-    return m_options.ssh ? QStringLiteral("127.0.0.2") : QStringLiteral("127.0.0.1");
+    return m_options.ssh && m_options.hostname.isEmpty() ? QStringLiteral("127.0.0.2") : QStringLiteral("127.0.0.1");
+}
+
+QString Sandbox::announcedHost() const
+{
+    return m_options.hostname.isEmpty() ? nodeHost() : m_options.hostname;
 }
 
 QString Sandbox::sshDir() const
@@ -750,11 +760,24 @@ VigilError Sandbox::startSsh(QSet<quint16> *taken)
     conf += "HostKey " + QFile::encodeName(dir + QStringLiteral("/host_ed25519")) + '\n';
     conf += "PidFile " + QFile::encodeName(dir + QStringLiteral("/sshd.pid")) + '\n';
     conf += "AuthorizedKeysFile " + QFile::encodeName(dir + QStringLiteral("/authorized_keys")) + '\n';
-    conf += "AllowUsers " + client.user.toUtf8() + '\n';
+    const QString &passwordUser = m_options.sshPasswordUser;
+    const QString &kbdUser = m_options.sshKbdInteractiveUser;
+    const bool passwords = !passwordUser.isEmpty() || !kbdUser.isEmpty();
+    conf += "AllowUsers " + QStringList{client.user, passwordUser, kbdUser}.join(QLatin1Char(' ')).simplified().toUtf8()
+            + '\n';
     conf += "PermitRootLogin prohibit-password\nPubkeyAuthentication yes\nPasswordAuthentication no\n"
-            "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nAllowTcpForwarding yes\nPermitOpen any\n"
+            "KbdInteractiveAuthentication no\n";
+    // Passwords go through PAM (keyboard-interactive needs it on Linux), and only for the users made for them: the
+    // client's own user still logs in with its key alone.
+    conf += passwords ? "UsePAM yes\n" : "UsePAM no\n";
+    conf += "StrictModes no\nAllowTcpForwarding yes\nPermitOpen any\n"
             "AllowAgentForwarding no\nX11Forwarding no\nPermitTTY no\nPrintMotd no\nMaxStartups 100\n"
             "MaxSessions 100\nLogLevel DEBUG1\n";
+    if (!passwordUser.isEmpty())
+        conf += "Match User " + passwordUser.toUtf8() + "\n  PasswordAuthentication yes\n";
+    if (!kbdUser.isEmpty())
+        conf += "Match User " + kbdUser.toUtf8()
+                + "\n  KbdInteractiveAuthentication yes\n  AuthenticationMethods keyboard-interactive\n";
     const QString configPath = dir + QStringLiteral("/sshd_config");
     QFile config(configPath);
     if (!config.open(QIODevice::WriteOnly | QIODevice::Truncate) || config.write(conf) != conf.size())
@@ -820,7 +843,7 @@ SentinelTarget Sandbox::target() const
 {
     SentinelTarget t;
     for (quint16 port : sentinelPorts())
-        t.seeds.append({nodeHost(), port});
+        t.seeds.append({announcedHost(), port});
     t.masterName = m_options.masterName;
     t.sentinelUser = m_sentinelUser;
     t.sentinelPassword = m_sentinelPassword;

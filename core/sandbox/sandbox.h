@@ -35,6 +35,14 @@ struct SandboxOptions
     // config, host key and authorized client key in <dir>/ssh, LogLevel DEBUG1) is the way in. Clients that run with
     // VIGIL_TEST_NO_DIRECT=127.0.0.2 can reach them only through it.
     bool ssh = false;
+    // Password logins, for their tests: these system users (the test makes and removes them) may log in to that sshd
+    // through PAM, the first with a password, the second with keyboard-interactive only (one "Password:" prompt).
+    QString sshPasswordUser;
+    QString sshKbdInteractiveUser;
+    // Names, not addresses: the sentinels run with resolve-hostnames and announce-hostnames, monitor the master by this
+    // name, and the replicas announce it (e.g. "localhost"), so Sentinel reports it for every node. The nodes then
+    // listen on 127.0.0.1 even with `ssh` (the name must resolve to them on the bastion's side).
+    QString hostname;
     // Detached nodes outlive this process (vigil-sandbox up --detach); attached nodes die with it, whatever happens.
     bool detach = false;
     int readyTimeoutMs = 60000;
@@ -99,6 +107,8 @@ public:
 
     // Where the nodes listen: 127.0.0.1, or 127.0.0.2 with SSH (out of reach for a client in test mode).
     QString nodeHost() const;
+    // What the nodes are known by to Sentinel and clients: options().hostname, else nodeHost().
+    QString announcedHost() const;
     // The sandbox's sshd (options().ssh): its port on 127.0.0.1, the listener's pid, the children that serve one
     // session each, its folder (keys, config, known_hosts) and its log (every direct-tcpip channel and its target).
     quint16 sshPort() const { return m_sshPort; }

@@ -10,7 +10,8 @@
 
 namespace {
 
-constexpr std::array roles{SecretRole::SentinelPassword, SecretRole::DataPassword, SecretRole::KeyPassphrase};
+constexpr std::array roles{SecretRole::SentinelPassword, SecretRole::DataPassword, SecretRole::KeyPassphrase,
+                           SecretRole::SshSecret};
 
 QString roleKey(SecretRole role)
 {
@@ -21,6 +22,8 @@ QString roleKey(SecretRole role)
         return QStringLiteral("data-password");
     case SecretRole::KeyPassphrase:
         return QStringLiteral("tls-key-passphrase");
+    case SecretRole::SshSecret:
+        return QStringLiteral("ssh-secret");
     }
     return {};
 }
@@ -34,6 +37,8 @@ QString roleWords(SecretRole role)
         return QStringLiteral("data password");
     case SecretRole::KeyPassphrase:
         return QStringLiteral("TLS key passphrase");
+    case SecretRole::SshSecret:
+        return QStringLiteral("SSH password or key passphrase");
     }
     return {};
 }
@@ -66,6 +71,8 @@ QByteArray ProfileSecrets::value(SecretRole role) const
         return dataPassword;
     case SecretRole::KeyPassphrase:
         return keyPassphrase;
+    case SecretRole::SshSecret:
+        return sshSecret;
     }
     return {};
 }
@@ -81,6 +88,9 @@ void ProfileSecrets::setValue(SecretRole role, const QByteArray &secret)
         break;
     case SecretRole::KeyPassphrase:
         keyPassphrase = secret;
+        break;
+    case SecretRole::SshSecret:
+        sshSecret = secret;
         break;
     }
 }

@@ -7,17 +7,21 @@
 #include <functional>
 
 // The secrets a profile may remember, one keychain entry each.
-enum class SecretRole { SentinelPassword, DataPassword, KeyPassphrase };
+enum class SecretRole { SentinelPassword, DataPassword, KeyPassphrase, SshSecret };
 
 struct ProfileSecrets
 {
     QByteArray sentinelPassword;
     QByteArray dataPassword;
     QByteArray keyPassphrase; // the TLS client key's
+    QByteArray sshSecret;     // the SSH password, or the SSH key's passphrase: what the profile's login method needs
 
     QByteArray value(SecretRole role) const;
     void setValue(SecretRole role, const QByteArray &secret);
-    bool isEmpty() const { return sentinelPassword.isEmpty() && dataPassword.isEmpty() && keyPassphrase.isEmpty(); }
+    bool isEmpty() const
+    {
+        return sentinelPassword.isEmpty() && dataPassword.isEmpty() && keyPassphrase.isEmpty() && sshSecret.isEmpty();
+    }
 };
 
 // Where remembered passwords live: the OS keychain (KeychainSecretStore), or memory (MemorySecretStore, for tests).

@@ -36,6 +36,8 @@ QString forTheDialog(QString message)
         {QLatin1String("use --tls"), ConnectionCheck::tr("turn on Use TLS")},
         {QLatin1String("connect again with --ssh-accept-new to add it"),
          ConnectionCheck::tr("add it with Trust this host key")},
+        {QLatin1String("give it in VIGIL_SSH_PASSWORD"), ConnectionCheck::tr("give it in the SSH tab")},
+        {QLatin1String("(give it in VIGIL_SSH_PASSPHRASE)"), ConnectionCheck::tr("(give it in the SSH tab)")},
     };
     for (const auto &[option, field] : options)
         message.replace(option, field);
@@ -194,7 +196,7 @@ bool ConnectionCheck::checkSsh(const SentinelTarget &target, const QString &trus
             return false;
         }
         report(SshHostKey, Outcome::Passed, knownIn);
-        fail(SshAuth, tr("SSH %1: %2").arg(hop, why));
+        fail(SshAuth, tr("SSH %1: %2").arg(hop, forTheDialog(why)));
         return false;
     }
     report(SshConnect, Outcome::Passed, tr("%1 answered").arg(hop));
@@ -296,6 +298,12 @@ void ConnectionCheck::run(const SentinelTarget &target, const QString &trustHost
                     tr("%1 says it is a %2 (failover in progress?)").arg(address.toString(), QString::fromUtf8(said)));
     report(MasterRole, Outcome::Passed, tr("master"));
     Q_EMIT checkFinished(true);
+}
+
+void ConnectionCheck::checkHostKey(const SshOptions &ssh, const QString &trustFingerprint)
+{
+    const SshHostKeyCheck check = SshTunnel::checkHostKey(ssh, trustFingerprint);
+    Q_EMIT hostKeyChecked(int(check.status), check.hop, check.key, check.message, check.knownHosts);
 }
 
 void ConnectionCheck::listMasters(const SentinelTarget &target)

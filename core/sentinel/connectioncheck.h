@@ -51,6 +51,8 @@ public Q_SLOTS:
     // `trustHostKey`: the SHA256 fingerprint of an unknown SSH host key the user chose to trust (SshTunnel::trustHostKey).
     void run(const SentinelTarget &target, const QString &trustHostKey = {});
     void listMasters(const SentinelTarget &target);
+    // Before Connect: the bastion's host key only (no login), then hostKeyChecked. `trustFingerprint` as for run().
+    void checkHostKey(const SshOptions &ssh, const QString &trustFingerprint = {});
 
 Q_SIGNALS:
     // `outcome` is an Outcome.
@@ -60,6 +62,9 @@ Q_SIGNALS:
     void certificateOffered(bool sentinel, const QString &node, const QByteArray &sha256, const QString &description);
     // The bastion offered a host key that known_hosts does not hold: "ssh-ed25519 SHA256:…", for the user to trust.
     void hostKeyOffered(const QString &hop, const QString &key, const QString &knownHosts);
+    // `status` is an SshHostKeyCheck::Status; `key` "ssh-ed25519 SHA256:…"; `message` the refusal or failure.
+    void hostKeyChecked(int status, const QString &hop, const QString &key, const QString &message,
+                        const QString &knownHosts);
     void mastersListed(const QStringList &names, const QString &error);
 
 private:

@@ -90,6 +90,11 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
     // Every seed's failure, by what it tells us. Only seeds that answered say something definite about the name or
     // the password; a dead seed says nothing, and must not hide what the live ones said.
     QStringList failures;
+    // Through a bastion, a failure of the SSH session is the same for every seed: said once, not once per sentinel.
+    const auto addFailure = [&failures](const QString &failure) {
+        if (!failures.contains(failure))
+            failures.append(failure);
+    };
     QList<VigilError> authErrors;
     QList<VigilError> protocolErrors; // sentinels that answered what no sentinel would
     QStringList unknownName;
@@ -103,35 +108,35 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
                 authErrors.append(e);
             if (e.kind() == VigilError::Kind::Protocol)
                 protocolErrors.append(e);
-            failures.append(e.toString());
+            addFailure(e.toString());
             continue;
         }
         const RespResult reply = sentinel.execute(ask);
         if (reply.error.isError()) {
             if (reply.error.kind() == VigilError::Kind::Protocol)
                 protocolErrors.append(reply.error);
-            failures.append(reply.error.toString());
+            addFailure(reply.error.toString());
             continue;
         }
         if (reply.value.isError()) {
             const VigilError e = sentinel.errorFor(ask, reply.value);
             if (e.kind() == VigilError::Kind::Auth) {
                 authErrors.append(e);
-                failures.append(e.toString());
+                addFailure(e.toString());
             } else if (reply.value.toByteArray().contains("unknown command")) {
                 notSentinel.append(seed.toString());
-                failures.append(
+                addFailure(
                     QStringLiteral("%1: not a sentinel (it answered: %2)")
                         .arg(seed.toString(), QString::fromUtf8(RespValue::printable(reply.value.toByteArray(), 200))));
             } else {
-                failures.append(e.toString());
+                addFailure(e.toString());
             }
             continue;
         }
         if (reply.value.isNil()) {
             // The spec: this sentinel does not know the master; ask the next one.
             unknownName.append(seed.toString());
-            failures.append(
+            addFailure(
                 QStringLiteral("sentinel %1: does not know master '%2'").arg(seed.toString(), m_target.masterName));
             continue;
         }
@@ -140,7 +145,7 @@ ResolvedMaster MasterResolver::queryMasterAddress(VigilError *error)
         if (!readMasterAddress(reply.value, &reported, &problem)) {
             const VigilError e(VigilError::Kind::Protocol, sentinel.nodeName(), Resp::describe(ask), problem);
             protocolErrors.append(e);
-            failures.append(e.toString());
+            addFailure(e.toString());
             continue;
         }
         // Found it: this sentinel goes to the front for next time.

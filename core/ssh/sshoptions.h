@@ -12,7 +12,7 @@ struct SshOptions
     quint16 port = 0;          // 0: the config's Port, else 22
     QString user;              // empty: the config's User, else the local user
     QString keyFile;           // a private key to offer after the agent's
-    QString configFile;        // an OpenSSH client config to read for `host` (HostName, Port, User, IdentityFile)
+    QString configFile;        // the OpenSSH client config to read for `host`; empty: ~/.ssh/config (/dev/null: none)
     QString knownHosts;        // empty: ~/.ssh/known_hosts
     bool acceptNew = false;    // StrictHostKeyChecking=accept-new: an unknown host key is added, a changed one refused
     QByteArray password;       // password and keyboard-interactive logins

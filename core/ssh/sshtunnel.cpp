@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <cerrno>
@@ -40,6 +41,22 @@ struct SshTunnel::State
 };
 
 namespace {
+std::mutex promptMutex;
+SshTunnel::SecretPrompt secretPrompt; // guarded by promptMutex
+
+// The answer of the program's prompt (SshTunnel::setSecretPrompt), or empty when there is none.
+QByteArray askSecret(const QString &prompt)
+{
+    const std::lock_guard lock(promptMutex);
+    return secretPrompt ? secretPrompt(prompt) : QByteArray();
+}
+
+bool canAskSecret()
+{
+    const std::lock_guard lock(promptMutex);
+    return bool(secretPrompt);
+}
+
 constexpr int chunkBytes = 64 * 1024;
 constexpr int firstBackoffMs = 250;
 constexpr int maxBackoffMs = 5000;
@@ -104,6 +121,30 @@ QString knownKeys(const QString &file, const QString &name)
     return keys.isEmpty() ? QStringLiteral("another key") : keys.join(QStringLiteral(", "));
 }
 
+// The OpenSSH client config to read: the one given, else ~/.ssh/config when it exists, else none.
+QString configPath(const SshOptions &options)
+{
+    if (!options.configFile.isEmpty())
+        return options.configFile;
+    const QString user = QDir::homePath() + QStringLiteral("/.ssh/config");
+    return QFile::exists(user) ? user : QString();
+}
+
+// Whether a ProxyCommand is the one libssh 0.10 makes of a ProxyJump: "ssh [-l U] [-p P] -W '[%h]:%p' HOST".
+bool isProxyJump(const QString &command)
+{
+    static const QRegularExpression jump(QStringLiteral("^ssh( -[lpJ] \\S+)* -W '\\[%h\\]:%p' \\S+$"));
+    return jump.match(command).hasMatch();
+}
+
+// A word for /bin/sh -c: in single quotes, each ' as '\''.
+QString shellQuoted(const QString &word)
+{
+    QString quoted = word;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
 struct Bridge
 {
     ssh_channel channel = nullptr;
@@ -120,6 +161,141 @@ struct Opening
     ssh_channel channel = nullptr;
     std::shared_ptr<TunnelRequest> request;
 };
+
+// A session to the bastion, connected (no host key check, no login yet): the OpenSSH config read, with the host and
+// port it resolves an alias to written back into `options` (errors name the hop so). Null with `error` set on failure.
+ssh_session connectedSession(SshOptions &options, VigilError *error)
+{
+    QString node = sshNode(options);
+    ssh_session session = ssh_new();
+    if (!session) {
+        *error = {VigilError::Kind::OutOfMemory, node, {}, QStringLiteral("no memory for an SSH session")};
+        return nullptr;
+    }
+    const auto fail = [&](VigilError::Kind kind, const QString &message) -> ssh_session {
+        ssh_disconnect(session);
+        ssh_free(session);
+        *error = VigilError(kind, node, {}, message);
+        return nullptr;
+    };
+    const QByteArray host = options.host.toUtf8();
+    ssh_options_set(session, SSH_OPTIONS_HOST, host.constData());
+    // The OpenSSH client config as ssh reads it: --ssh-config F instead of ~/.ssh/config, else ~/.ssh/config
+    // (when there is one). libssh's own reading is off: it would also take /etc/ssh/ssh_config, and read the
+    // home folder from the password database rather than HOME.
+    const int noConfig = 0;
+    ssh_options_set(session, SSH_OPTIONS_PROCESS_CONFIG, &noConfig);
+    const QString config = configPath(options);
+    if (!config.isEmpty() && ssh_options_parse_config(session, QFile::encodeName(config).constData()) != SSH_OK)
+        return fail(VigilError::Kind::Usage,
+                    QStringLiteral("cannot read the SSH config %1: %2").arg(config, lastError(session)));
+    if (!config.isEmpty()) {
+        // Errors name the hop as the config resolved it ("SSH 10.0.0.1:2222"), not as the alias.
+        char *resolved = nullptr;
+        if (ssh_options_get(session, SSH_OPTIONS_HOST, &resolved) == SSH_OK && resolved) {
+            options.host = QString::fromUtf8(resolved);
+            ssh_string_free_char(resolved);
+        }
+        unsigned int port = 0;
+        if (!options.port && ssh_options_get_port(session, &port) == SSH_OK && port > 0 && port < 65536)
+            options.port = static_cast<quint16>(port);
+        node = sshNode(options);
+        // libssh 0.10 turns ProxyJump into ProxyCommand "ssh [-l U] [-p P] -W '[%h]:%p' JUMP". Like OpenSSH, the
+        // jump's ssh reads the same config file as this hop when one was given (-F), or it would look for the
+        // jump host's alias in ~/.ssh/config.
+        char *proxy = nullptr;
+        if (!options.configFile.isEmpty() && ssh_options_get(session, SSH_OPTIONS_PROXYCOMMAND, &proxy) == SSH_OK
+            && proxy) {
+            const QString command = QString::fromUtf8(proxy);
+            ssh_string_free_char(proxy);
+            if (isProxyJump(command)) {
+                const QByteArray withConfig
+                    = (QStringLiteral("ssh -F ")
+                       + shellQuoted(options.configFile).replace(QLatin1Char('%'), QStringLiteral("%%"))
+                       + command.mid(3))
+                          .toUtf8();
+                ssh_options_set(session, SSH_OPTIONS_PROXYCOMMAND, withConfig.constData());
+            }
+        }
+    }
+    if (options.port) {
+        const unsigned int port = options.port;
+        ssh_options_set(session, SSH_OPTIONS_PORT, &port);
+    }
+    if (!options.user.isEmpty())
+        ssh_options_set(session, SSH_OPTIONS_USER, options.user.toUtf8().constData());
+    const QByteArray knownHosts = QFile::encodeName(knownHostsPath(options));
+    ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, knownHosts.constData());
+    // Only the file given (or ~/.ssh/known_hosts): a system-wide file could vouch for a key the user never saw.
+    ssh_options_set(session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+    // Every SCAN is a round trip: Nagle's algorithm against the peer's delayed ACK would add 40 ms to each.
+    const int noDelay = 1;
+    ssh_options_set(session, SSH_OPTIONS_NODELAY, &noDelay);
+    const long timeoutSeconds = qMax(1, (options.connectTimeoutMs + 999) / 1000);
+    ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &timeoutSeconds);
+
+    if (ssh_connect(session) != SSH_OK)
+        return fail(VigilError::Kind::Unreachable, QStringLiteral("connect failed: %1").arg(lastError(session)));
+    return session;
+}
+
+// The bastion's host key against known_hosts, as OpenSSH checks it. An unknown key is added when acceptNew, or when
+// it has exactly the fingerprint `trust` ("SHA256:…", one the user was shown); a changed key never is.
+SshHostKeyCheck verifyHostKey(ssh_session session, const SshOptions &options, const QString &trust)
+{
+    SshHostKeyCheck check;
+    check.hop = options.hop();
+    check.knownHosts = knownHostsPath(options);
+    ssh_key key = nullptr;
+    if (ssh_get_server_publickey(session, &key) != SSH_OK) {
+        check.message = QStringLiteral("the server sent no host key: %1").arg(lastError(session));
+        return check;
+    }
+    const QString offered = fingerprint(key);
+    const QString type = keyType(key);
+    ssh_key_free(key);
+    check.key = type + QLatin1Char(' ') + offered;
+    const QString &file = check.knownHosts;
+    const QString name = knownHostsName(options);
+    switch (ssh_session_is_known_server(session)) {
+    case SSH_KNOWN_HOSTS_OK:
+        check.status = SshHostKeyCheck::Status::Known;
+        return check;
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER: {
+        const QString known = knownKeys(file, name);
+        check.status = SshHostKeyCheck::Status::Changed;
+        check.message
+            = QStringLiteral("the host key has changed (REMOTE HOST IDENTIFICATION HAS CHANGED): %1 now offers "
+                             "%2 key %3, but %4 holds %5 for it. Someone could be eavesdropping on you right "
+                             "now (a man-in-the-middle attack), or the host key has just been changed; "
+                             "refused. If you know the key was changed, remove the old one with: ssh-keygen "
+                             "-f '%4' -R '%1'")
+                  .arg(name, type, offered, file, known);
+        return check;
+    }
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+        if (options.acceptNew || (!trust.isEmpty() && trust == offered)) {
+            if (ssh_session_update_known_hosts(session) != SSH_OK) {
+                check.message = QStringLiteral("the host key %1 %2 is new, and adding it to %3 failed: %4")
+                                    .arg(type, offered, file, lastError(session));
+                return check;
+            }
+            check.status = SshHostKeyCheck::Status::Known;
+            return check;
+        }
+        check.status = SshHostKeyCheck::Status::Unknown;
+        check.message = QStringLiteral("the host key is not known: %1 offers %2 key %3, which %4 does not hold; check "
+                                       "the fingerprint and connect again with --ssh-accept-new to add it")
+                            .arg(name, type, offered, file);
+        return check;
+    case SSH_KNOWN_HOSTS_ERROR:
+        break;
+    }
+    check.message = QStringLiteral("cannot check the host key against %1: %2").arg(file, lastError(session));
+    return check;
+}
 
 int recordEvents(socket_t, int revents, void *userdata)
 {
@@ -371,54 +547,16 @@ private:
 
     VigilError connectSession()
     {
-        QString node = sshNode(m_options);
-        ssh_session session = ssh_new();
+        VigilError error;
+        ssh_session session = connectedSession(m_options, &error);
         if (!session)
-            return {VigilError::Kind::OutOfMemory, node, {}, QStringLiteral("no memory for an SSH session")};
+            return error;
+        const QString node = sshNode(m_options);
         const auto fail = [&](VigilError::Kind kind, const QString &message) {
             ssh_disconnect(session);
             ssh_free(session);
             return VigilError(kind, node, {}, message);
         };
-        const QByteArray host = m_options.host.toUtf8();
-        ssh_options_set(session, SSH_OPTIONS_HOST, host.constData());
-        // ~/.ssh/config only when asked for with --ssh-config (for now): nothing changes behind the user's back.
-        const int noConfig = 0;
-        ssh_options_set(session, SSH_OPTIONS_PROCESS_CONFIG, &noConfig);
-        if (!m_options.configFile.isEmpty()
-            && ssh_options_parse_config(session, QFile::encodeName(m_options.configFile).constData()) != SSH_OK)
-            return fail(VigilError::Kind::Usage,
-                        QStringLiteral("cannot read --ssh-config %1: %2").arg(m_options.configFile, lastError(session)));
-        if (!m_options.configFile.isEmpty()) {
-            // Errors name the hop as the config resolved it ("SSH 10.0.0.1:2222"), not as the alias.
-            char *resolved = nullptr;
-            if (ssh_options_get(session, SSH_OPTIONS_HOST, &resolved) == SSH_OK && resolved) {
-                m_options.host = QString::fromUtf8(resolved);
-                ssh_string_free_char(resolved);
-            }
-            unsigned int port = 0;
-            if (!m_options.port && ssh_options_get_port(session, &port) == SSH_OK && port > 0 && port < 65536)
-                m_options.port = static_cast<quint16>(port);
-            node = sshNode(m_options);
-        }
-        if (m_options.port) {
-            const unsigned int port = m_options.port;
-            ssh_options_set(session, SSH_OPTIONS_PORT, &port);
-        }
-        if (!m_options.user.isEmpty())
-            ssh_options_set(session, SSH_OPTIONS_USER, m_options.user.toUtf8().constData());
-        const QByteArray knownHosts = QFile::encodeName(knownHostsPath(m_options));
-        ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, knownHosts.constData());
-        // Only the file given (or ~/.ssh/known_hosts): a system-wide file could vouch for a key the user never saw.
-        ssh_options_set(session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
-        // Every SCAN is a round trip: Nagle's algorithm against the peer's delayed ACK would add 40 ms to each.
-        const int noDelay = 1;
-        ssh_options_set(session, SSH_OPTIONS_NODELAY, &noDelay);
-        const long timeoutSeconds = qMax(1, (m_options.connectTimeoutMs + 999) / 1000);
-        ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &timeoutSeconds);
-
-        if (ssh_connect(session) != SSH_OK)
-            return fail(VigilError::Kind::Unreachable, QStringLiteral("connect failed: %1").arg(lastError(session)));
         if (const QString refusal = checkHostKey(session); !refusal.isEmpty())
             return fail(VigilError::Kind::Refused, refusal);
         if (const QString refusal = authenticate(session); !refusal.isEmpty())
@@ -445,60 +583,25 @@ private:
         return {};
     }
 
-    // Whether the user trusted exactly this unknown key (SshTunnel::trustHostKey).
-    bool trusted(const QString &offered) const
-    {
-        const std::lock_guard lock(m_state.mutex);
-        return !m_state.trustFingerprint.isEmpty() && m_state.trustFingerprint == offered;
-    }
-
-    // Empty when the key is known (or newly accepted); else why it is refused, in OpenSSH's terms.
+    // Empty when the key is known (or newly accepted); else why it is refused, in OpenSSH's terms. An unknown key is
+    // kept for the user to check (SshTunnel::unknownHostKey).
     QString checkHostKey(ssh_session session) const
     {
-        ssh_key key = nullptr;
-        if (ssh_get_server_publickey(session, &key) != SSH_OK)
-            return QStringLiteral("the server sent no host key: %1").arg(lastError(session));
-        const QString offered = fingerprint(key);
-        const QString type = keyType(key);
-        ssh_key_free(key);
-        const QString file = knownHostsPath(m_options);
-        const QString name = knownHostsName(m_options);
-        switch (ssh_session_is_known_server(session)) {
-        case SSH_KNOWN_HOSTS_OK:
-            return {};
-        case SSH_KNOWN_HOSTS_CHANGED:
-        case SSH_KNOWN_HOSTS_OTHER: {
-            const QString known = knownKeys(file, name);
-            return QStringLiteral("the host key has changed (REMOTE HOST IDENTIFICATION HAS CHANGED): %1 now offers "
-                                  "%2 key %3, but %4 holds %5 for it. Someone could be eavesdropping on you right "
-                                  "now (a man-in-the-middle attack), or the host key has just been changed; refused. "
-                                  "If you know the key was changed, remove the old one with: ssh-keygen -f '%4' -R "
-                                  "'%1'")
-                .arg(name, type, offered, file, known);
+        QString trust;
+        {
+            const std::lock_guard lock(m_state.mutex);
+            trust = m_state.trustFingerprint;
         }
-        case SSH_KNOWN_HOSTS_UNKNOWN:
-        case SSH_KNOWN_HOSTS_NOT_FOUND:
-            if (m_options.acceptNew || trusted(offered)) {
-                if (ssh_session_update_known_hosts(session) != SSH_OK)
-                    return QStringLiteral("the host key %1 %2 is new, and adding it to %3 failed: %4")
-                        .arg(type, offered, file, lastError(session));
-                return {};
-            }
-            {
-                const std::lock_guard lock(m_state.mutex);
-                m_state.unknownHostKey = type + QLatin1Char(' ') + offered;
-            }
-            return QStringLiteral("the host key is not known: %1 offers %2 key %3, which %4 does not hold; check the "
-                                  "fingerprint and connect again with --ssh-accept-new to add it")
-                .arg(name, type, offered, file);
-        case SSH_KNOWN_HOSTS_ERROR:
-            break;
+        const SshHostKeyCheck check = verifyHostKey(session, m_options, trust);
+        if (check.status == SshHostKeyCheck::Status::Unknown) {
+            const std::lock_guard lock(m_state.mutex);
+            m_state.unknownHostKey = check.key;
         }
-        return QStringLiteral("cannot check the host key against %1: %2").arg(file, lastError(session));
+        return check.status == SshHostKeyCheck::Status::Known ? QString() : check.message;
     }
 
     // Empty once logged in; else the refusal, naming the methods the server offers like OpenSSH does.
-    QString authenticate(ssh_session session) const
+    QString authenticate(ssh_session session)
     {
         if (ssh_userauth_none(session, nullptr) == SSH_AUTH_SUCCESS)
             return {};
@@ -511,7 +614,7 @@ private:
         if (methods & SSH_AUTH_METHOD_INTERACTIVE)
             offered.append(QStringLiteral("keyboard-interactive"));
         QStringList tried;
-        const QByteArray passphrase = m_options.passphrase;
+        QByteArray &passphrase = m_options.passphrase; // what a prompt answers is kept for the next session
         if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
             if (!qEnvironmentVariableIsEmpty("SSH_AUTH_SOCK")) {
                 tried.append(QStringLiteral("ssh-agent"));
@@ -521,10 +624,18 @@ private:
             if (!m_options.keyFile.isEmpty()) {
                 ssh_key key = nullptr;
                 const QByteArray path = QFile::encodeName(m_options.keyFile);
-                if (ssh_pki_import_privkey_file(path.constData(),
-                                                passphrase.isEmpty() ? nullptr : passphrase.constData(), nullptr,
-                                                nullptr, &key)
-                    != SSH_OK)
+                const auto import = [&] {
+                    return ssh_pki_import_privkey_file(path.constData(),
+                                                       passphrase.isEmpty() ? nullptr : passphrase.constData(), nullptr,
+                                                       nullptr, &key);
+                };
+                int imported = import();
+                if (imported != SSH_OK && passphrase.isEmpty() && canAskSecret()
+                    && !(passphrase
+                         = askSecret(QStringLiteral("Enter passphrase for key '%1': ").arg(m_options.keyFile)))
+                            .isEmpty())
+                    imported = import();
+                if (imported != SSH_OK)
                     return QStringLiteral("cannot read the key %1: %2")
                         .arg(m_options.keyFile, QFile::exists(m_options.keyFile)
                                                     ? QStringLiteral("not a private key, or its passphrase is wrong "
@@ -542,6 +653,17 @@ private:
                     == SSH_AUTH_SUCCESS)
                     return {};
             }
+        }
+        // The password, asked (as ssh asks) when none was given and the server takes one.
+        if ((methods & (SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE)) && m_options.password.isEmpty()
+            && canAskSecret()) {
+            char *user = nullptr;
+            QString who = m_options.user;
+            if (who.isEmpty() && ssh_options_get(session, SSH_OPTIONS_USER, &user) == SSH_OK && user) {
+                who = QString::fromUtf8(user);
+                ssh_string_free_char(user);
+            }
+            m_options.password = askSecret(QStringLiteral("%1@%2's password: ").arg(who, m_options.hop()));
         }
         if ((methods & SSH_AUTH_METHOD_PASSWORD) && !m_options.password.isEmpty()) {
             tried.append(QStringLiteral("password"));
@@ -562,10 +684,14 @@ private:
             if (rc == SSH_AUTH_SUCCESS)
                 return {};
         }
-        return QStringLiteral("authentication failed (%1): tried %2")
-            .arg(offered.join(QLatin1Char(',')), tried.isEmpty()
-                                                     ? QStringLiteral("nothing (no key, and no VIGIL_SSH_PASSWORD)")
-                                                     : tried.join(QStringLiteral(", ")));
+        QString refusal = QStringLiteral("authentication failed (%1): tried %2")
+                              .arg(offered.join(QLatin1Char(',')),
+                                   tried.isEmpty() ? QStringLiteral("nothing (no key, and no VIGIL_SSH_PASSWORD)")
+                                                   : tried.join(QStringLiteral(", ")));
+        if ((methods & (SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE)) && m_options.password.isEmpty()
+            && !tried.isEmpty())
+            refusal += QStringLiteral("; to log in with a password, give it in VIGIL_SSH_PASSWORD");
+        return refusal;
     }
 
     SshTunnel::State &m_state;
@@ -652,6 +778,41 @@ QString SshTunnel::unknownHostKey() const
 {
     const std::lock_guard lock(m_state->mutex);
     return m_state->unknownHostKey;
+}
+
+void SshTunnel::setSecretPrompt(SecretPrompt prompt)
+{
+    const std::lock_guard lock(promptMutex);
+    secretPrompt = std::move(prompt);
+}
+
+bool SshTunnel::keyNeedsPassphrase(const QString &keyFile)
+{
+    if (!QFile::exists(keyFile))
+        return false;
+    // Without a passphrase and without a callback, libssh reads a plain key and refuses an encrypted one (no prompt).
+    ssh_key key = nullptr;
+    const int rc = ssh_pki_import_privkey_file(QFile::encodeName(keyFile).constData(), nullptr, nullptr, nullptr, &key);
+    ssh_key_free(key);
+    return rc != SSH_OK;
+}
+
+SshHostKeyCheck SshTunnel::checkHostKey(const SshOptions &options, const QString &trustFingerprint)
+{
+    SshOptions resolved = options;
+    VigilError error;
+    ssh_session session = connectedSession(resolved, &error);
+    if (!session) {
+        SshHostKeyCheck failed;
+        failed.hop = resolved.hop();
+        failed.knownHosts = knownHostsPath(resolved);
+        failed.message = error.message();
+        return failed;
+    }
+    SshHostKeyCheck check = verifyHostKey(session, resolved, trustFingerprint);
+    ssh_disconnect(session);
+    ssh_free(session);
+    return check;
 }
 
 void SshTunnel::trustHostKey(const QString &fingerprint)

@@ -5,9 +5,27 @@
 #include "sshoptions.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QThread;
+
+// The bastion's host key against known_hosts, checked before any login (SshTunnel::checkHostKey): what the GUI asks
+// the user about on Connect.
+struct SshHostKeyCheck
+{
+    enum class Status {
+        Known,   // known_hosts holds it (or it was just added)
+        Unknown, // known_hosts holds no key for the host: ask, showing `key`
+        Changed, // known_hosts holds another key: refused, never offered for trust
+        Failed,  // the bastion could not be reached or asked: `message` says why
+    };
+    Status status = Status::Failed;
+    QString hop;        // "bastion.example:22", as the SSH config resolved it
+    QString key;        // "ssh-ed25519 SHA256:…", the key offered
+    QString message;    // why it is refused or failed, in OpenSSH's words
+    QString knownHosts; // the file checked
+};
 
 // One SSH session to a bastion for one deployment, on a thread of its own ("vigil-ssh"), and a direct-tcpip channel
 // through it for each connection: the channel is bridged to one end of a local socket pair, the other end goes to
@@ -43,6 +61,16 @@ public:
     // Accept-new for one key: an unknown host key with exactly this fingerprint ("SHA256:…", one the user was shown) is
     // added to known_hosts when the session is set up. Any other unknown key is still refused.
     void trustHostKey(const QString &fingerprint);
+    // Connects to the bastion and checks its host key, without logging in; blocks up to options.connectTimeoutMs. An
+    // unknown key with exactly `trustFingerprint` ("SHA256:…") is added to known_hosts, as trustHostKey() does.
+    // How a program on a terminal asks for the SSH password or the key's passphrase when the options hold none and the
+    // login needs one (vigil-scan on a tty: core itself never touches a terminal). Called on the session's thread and
+    // blocking; an empty answer gives none. The answer is kept for the tunnel's later sessions. Unset: never asked.
+    using SecretPrompt = std::function<QByteArray(const QString &prompt)>;
+    static void setSecretPrompt(SecretPrompt prompt);
+    // Whether the private key file is encrypted: it needs a passphrase to be read.
+    static bool keyNeedsPassphrase(const QString &keyFile);
+    static SshHostKeyCheck checkHostKey(const SshOptions &options, const QString &trustFingerprint = {});
 
     struct State;
 

@@ -192,6 +192,13 @@ private Q_SLOTS:
         QCOMPARE(note->text(),
                  QStringLiteral("Passwords are not remembered: no secret service (keychain) is running. Vigil asks for "
                                 "them each time."));
+        // Whole, not cut: as tall as its wrapped lines need at the width it has, at the dialog's size on a 1024x700 screen.
+        dialog.resize(dialog.width(), qMin(dialog.height(), 700));
+        QTRY_VERIFY2(note->height() >= note->heightForWidth(note->width()),
+                     qPrintable(QStringLiteral("%1 < %2 at width %3")
+                                    .arg(note->height())
+                                    .arg(note->heightForWidth(note->width()))
+                                    .arg(note->width())));
 
         QTest::keyClicks(field<QLineEdit>(dialog, "name"), QStringLiteral("sandbox"));
         QTest::keyClicks(field<QLineEdit>(dialog, "sentinels"), seeds(*m_sandbox));

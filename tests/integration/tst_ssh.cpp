@@ -4,7 +4,9 @@
 #include "sandbox/sampledata.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
+#include "sentinel/masterresolver.h"
 #include "ssh/sshtunnel.h"
+#include "throwawayuser.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,6 +28,9 @@ class TestSsh final : public QObject
 
 private:
     static constexpr qint64 generatedKeys = 40000;
+    // Made before the sandbox and removed after it, whatever happens: members outlive cleanupTestCase.
+    ThrowawayUser m_passwordUser{QStringLiteral("vigil-ssh-pw")};
+    ThrowawayUser m_kbdUser{QStringLiteral("vigil-ssh-kbd")};
     std::unique_ptr<Sandbox> m_sandbox;
     QSet<QByteArray> m_keys;
     QTemporaryDir m_scratch;
@@ -38,9 +43,42 @@ private:
         return env;
     }
 
-    static ProcessRun vigilScan(const QStringList &arguments)
+    // `password` goes in VIGIL_SSH_PASSWORD, in the child's environment: never on its command line.
+    static ProcessRun vigilScan(const QStringList &arguments, const QByteArray &password = {})
     {
-        return ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), arguments, testEnvironment(), 60000);
+        QProcessEnvironment env = testEnvironment();
+        if (!password.isNull())
+            env.insert(QStringLiteral("VIGIL_SSH_PASSWORD"), QString::fromUtf8(password));
+        return ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), arguments, env, 60000);
+    }
+
+    // --ssh USER@127.0.0.1:PORT with no key: a login with a password, as `user`.
+    QStringList sshAs(const QString &user) const
+    {
+        const SshOptions o = m_sandbox->clientSsh();
+        return {QStringLiteral("--ssh"), user + QLatin1Char('@') + o.hop(), QStringLiteral("--ssh-known-hosts"),
+                o.knownHosts};
+    }
+
+    // A right password scans every key; a wrong one is refused naming the hop and the methods tried.
+    void checkPasswordLogin(const ThrowawayUser &user, const QString &method)
+    {
+        if (!user.exists())
+            QSKIP(qPrintable(user.whyNot()));
+        const ProcessRun run = vigilScan(deployment() + sshAs(user.name()), user.password());
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
+        // sshd logs "Accepted password for U", "Accepted keyboard-interactive/pam for U".
+        const QRegularExpression accepted(QStringLiteral("Accepted %1\\S* for %2 ").arg(method, user.name()));
+        QVERIFY2(accepted.match(QString::fromUtf8(sshLog())).hasMatch(), sshLog().right(2000).constData());
+
+        const ProcessRun wrong = vigilScan(deployment() + sshAs(user.name()), "not-" + user.password());
+        checkRefused(wrong, {QStringLiteral("SSH %1: authentication failed (").arg(m_sandbox->clientSsh().hop()),
+                             QStringLiteral("tried"), method});
+        // Nor is the password anywhere in what vigil-scan says.
+        QVERIFY(!wrong.err.contains(user.password()));
+        // Without VIGIL_SSH_PASSWORD (and no terminal to ask on), the refusal says where the password goes.
+        checkRefused(vigilScan(deployment() + sshAs(user.name())), {QStringLiteral("VIGIL_SSH_PASSWORD")});
     }
 
     QStringList deployment() const { return deploymentOf(*m_sandbox); }
@@ -119,6 +157,13 @@ private:
         return targets;
     }
 
+    static void writeFile(const QString &path, const QString &text)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text.toUtf8());
+    }
+
     void checkRefused(const ProcessRun &run, const QStringList &says)
     {
         QCOMPARE(run.exitCode, 3);
@@ -161,12 +206,19 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_scratch.isValid());
+        // ~/.ssh/config is read by default, as ssh does: a HOME of our own keeps the user's out of these tests.
+        QVERIFY(QDir(m_scratch.path()).mkpath(QStringLiteral("home/.ssh")));
+        qputenv("HOME", QFile::encodeName(m_scratch.filePath(QStringLiteral("home"))));
         // Test mode for the in-process clients too; the sandbox's own control connections do not use a factory.
         qputenv("VIGIL_TEST_NO_DIRECT", "127.0.0.2");
         qunsetenv("SSH_AUTH_SOCK");
         SandboxOptions options;
         options.keys = generatedKeys;
         options.ssh = true;
+        if (m_passwordUser.exists())
+            options.sshPasswordUser = m_passwordUser.name();
+        if (m_kbdUser.exists())
+            options.sshKbdInteractiveUser = m_kbdUser.name();
         m_sandbox = SandboxFixture::start(options);
         QVERIFY(m_sandbox);
         const SampleData data(generatedKeys);
@@ -308,6 +360,120 @@ private Q_SLOTS:
                      {QStringLiteral("SSH %1: authentication failed (publickey)").arg(o.hop())});
     }
 
+    // Without --ssh-config, ~/.ssh/config is read, as ssh reads it: an alias of the user's own config connects.
+    void theUsersSshConfigIsReadByDefault()
+    {
+        const SshOptions o = m_sandbox->clientSsh();
+        const QString config = QDir::homePath() + QStringLiteral("/.ssh/config");
+        QVERIFY(config.startsWith(m_scratch.path()));
+        writeFile(config, QStringLiteral("Host home-bastion\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n")
+                              .arg(o.host)
+                              .arg(o.port)
+                              .arg(o.user, o.keyFile));
+        const QStringList viaAlias = {QStringLiteral("--ssh"), QStringLiteral("home-bastion"),
+                                      QStringLiteral("--ssh-known-hosts"), o.knownHosts};
+        const ProcessRun run = vigilScan(deployment() + viaAlias);
+        QFile::remove(config);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
+        // --ssh-config /dev/null reads no config at all: the alias is then a host name nobody knows.
+        writeFile(config, QStringLiteral("Host home-bastion\n  HostName %1\n  Port %2\n").arg(o.host).arg(o.port));
+        const ProcessRun none = vigilScan(deployment() + viaAlias
+                                          + QStringList{QStringLiteral("--ssh-config"), QStringLiteral("/dev/null")});
+        QFile::remove(config);
+        checkRefused(none, {QStringLiteral("SSH home-bastion:22: connect failed")});
+    }
+
+    // ProxyJump, one hop: libssh 0.10 runs it as ProxyCommand "ssh -W", given the same config with -F. The sandbox's
+    // sshd is its own jump host: sshd logs two logins, and a direct-tcpip channel to itself for the second one.
+    void aProxyJumpGoesThroughTheJumpHost()
+    {
+        const SshOptions o = m_sandbox->clientSsh();
+        const QString config = m_scratch.filePath(QStringLiteral("jump_config"));
+        writeFile(config, QStringLiteral("Host sandbox-jump\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n"
+                                         "  UserKnownHostsFile %5\n  GlobalKnownHostsFile /dev/null\n"
+                                         "  StrictHostKeyChecking yes\n  BatchMode yes\n"
+                                         "Host sandbox-behind-jump\n  HostName %1\n  Port %2\n  User %3\n"
+                                         "  IdentityFile %4\n  ProxyJump sandbox-jump\n")
+                              .arg(o.host)
+                              .arg(o.port)
+                              .arg(o.user, o.keyFile, o.knownHosts));
+        const qsizetype loginsBefore = sshLog().count("Accepted publickey");
+        const QString self = QStringLiteral("%1:%2").arg(o.host).arg(o.port);
+        QVERIFY(!channelTargets().contains(self));
+        const ProcessRun run = vigilScan(deployment()
+                                         + QStringList{QStringLiteral("--ssh"), QStringLiteral("sandbox-behind-jump"),
+                                                       QStringLiteral("--ssh-config"), config,
+                                                       QStringLiteral("--ssh-known-hosts"), o.knownHosts});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(qsizetype(keysOf(run).size()), qsizetype(m_keys.size()));
+        QCOMPARE(sshLog().count("Accepted publickey") - loginsBefore, 2); // the jump's session and ours inside it
+        QVERIFY2(channelTargets().contains(self), sshLog().right(3000).constData());
+    }
+
+    // Sentinel with resolve-hostnames and announce-hostnames names every node "localhost", and Vigil keeps the name.
+    // Without SSH it dials the name each time: direct connections to 127.0.0.1, the address, are refused in this run,
+    // so an address pinned from the name would fail. Through SSH the name is the channel's destination, for sshd to
+    // resolve on the bastion's side, and direct connections to the name are refused too.
+    void hostnamesStayHostnames()
+    {
+        SandboxOptions options;
+        options.keys = 500;
+        options.ssh = true;
+        options.hostname = QStringLiteral("localhost");
+        const std::unique_ptr<Sandbox> sandbox = SandboxFixture::start(options);
+        QVERIFY(sandbox);
+        const qsizetype keys = SampleData(500).count();
+        QStringList seeds;
+        for (quint16 port : sandbox->sentinelPorts())
+            seeds.append(QStringLiteral("localhost:%1").arg(port));
+        const QStringList named
+            = {QStringLiteral("--sentinel"), seeds.join(QLatin1Char(',')), QStringLiteral("--master"),
+               QStringLiteral("vigil"),      QStringLiteral("--format"),   QStringLiteral("hex")};
+        const auto refusingDirect = [](const QString &hosts) {
+            QProcessEnvironment env = testEnvironment();
+            env.insert(QStringLiteral("VIGIL_TEST_NO_DIRECT"), hosts);
+            return env;
+        };
+
+        // What the sentinels report, and what the resolver makes of it: the name.
+        SentinelTarget target = sandbox->target();
+        target.ssh = {};
+        QCOMPARE(target.seeds.first().host, QStringLiteral("localhost"));
+        qputenv("VIGIL_TEST_NO_DIRECT", "127.0.0.1");
+        MasterResolver resolver(target);
+        VigilError error;
+        const ResolvedMaster master = resolver.queryMasterAddress(&error);
+        qputenv("VIGIL_TEST_NO_DIRECT", "127.0.0.2");
+        QVERIFY2(!error.isError(), qPrintable(error.toString()));
+        QCOMPARE(master.address.host, QStringLiteral("localhost"));
+        QCOMPARE(master.address.port, sandbox->currentMasterPort());
+
+        const ProcessRun direct
+            = ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), named, refusingDirect(QStringLiteral("127.0.0.1")), 60000);
+        QVERIFY2(direct.exitCode == 0, direct.err.constData());
+        QCOMPARE(qsizetype(keysOf(direct).size()), keys);
+        // The refusal matches names as given: without SSH, refusing "localhost" refuses everything.
+        const ProcessRun refused
+            = ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), named, refusingDirect(QStringLiteral("localhost")), 60000);
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("direct connection to localhost refused"), refused.err.constData());
+
+        const ProcessRun tunnelled = ProcessRun::of(QStringLiteral(VIGIL_SCAN_BIN), named + sshOf(*sandbox),
+                                                    refusingDirect(QStringLiteral("localhost,127.0.0.1")), 60000);
+        QVERIFY2(tunnelled.exitCode == 0, tunnelled.err.constData());
+        QCOMPARE(qsizetype(keysOf(tunnelled).size()), keys);
+        QFile log(sandbox->sshLogPath());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray text = log.readAll();
+        for (quint16 port : sandbox->sentinelPorts() + QList<quint16>{sandbox->currentMasterPort()}) {
+            QVERIFY2(text.contains(QByteArray("target localhost port " + QByteArray::number(port))),
+                     text.right(3000).constData());
+            QVERIFY2(!text.contains(QByteArray("target 127.0.0.1 port " + QByteArray::number(port))),
+                     text.right(3000).constData());
+        }
+    }
+
     // Unknown: refused in a script, naming the host and the key's fingerprint; --ssh-accept-new adds it.
     void anUnknownHostKeyIsRefusedUnlessAccepted()
     {
@@ -352,12 +518,63 @@ private Q_SLOTS:
                       QStringLiteral("man-in-the-middle"), offered, known});
     }
 
+    // Password and keyboard-interactive logins need a user with a known password: a throwaway system user, made only
+    // when the test runs as root (CI does); otherwise skipped, saying so.
+    void aPasswordLoginWorksAndAWrongOneIsRefused() { checkPasswordLogin(m_passwordUser, QStringLiteral("password")); }
+
+    void aKeyboardInteractiveLoginWorksAndAWrongOneIsRefused()
+    {
+        checkPasswordLogin(m_kbdUser, QStringLiteral("keyboard-interactive"));
+    }
+
+    // On a terminal (a pty that `script` makes), vigil-scan asks for the password as ssh does, without echo, and scans.
+    void vigilScanAsksForThePasswordOnATerminal()
+    {
+        if (!m_passwordUser.exists())
+            QSKIP(qPrintable(m_passwordUser.whyNot()));
+        const QString keysFile = m_scratch.filePath(QStringLiteral("tty_keys"));
+        QStringList words = {QStringLiteral(VIGIL_SCAN_BIN)};
+        words += deployment() + sshAs(m_passwordUser.name());
+        for (QString &word : words)
+            word = QLatin1Char('\'') + word + QLatin1Char('\'');
+        QProcess terminal;
+        terminal.setProcessEnvironment(testEnvironment()); // no VIGIL_SSH_PASSWORD
+        terminal.setProcessChannelMode(QProcess::MergedChannels);
+        terminal.start(QStringLiteral("script"),
+                       {QStringLiteral("-qec"),
+                        words.join(QLatin1Char(' ')) + QStringLiteral(" > '") + keysFile + QLatin1Char('\''),
+                        QStringLiteral("/dev/null")});
+        QVERIFY(terminal.waitForStarted());
+        QByteArray seen;
+        const QByteArray prompt
+            = m_passwordUser.name().toUtf8() + '@' + m_sandbox->clientSsh().hop().toUtf8() + "'s password: ";
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         seen += terminal.readAll();
+                         return seen.contains(prompt) || terminal.state() == QProcess::NotRunning;
+                     },
+                     30000),
+                 seen.constData());
+        QVERIFY2(seen.contains(prompt), seen.constData());
+        terminal.write(m_passwordUser.password() + '\n');
+        QVERIFY(terminal.waitForFinished(60000));
+        seen += terminal.readAll();
+        QVERIFY2(terminal.exitCode() == 0, seen.constData());
+        QVERIFY2(!seen.contains(m_passwordUser.password()), seen.constData()); // not echoed
+        QFile keys(keysFile);
+        QVERIFY(keys.open(QIODevice::ReadOnly));
+        QCOMPARE(keys.readAll().count('\n'), qsizetype(m_keys.size()));
+    }
+
     void aWrongKeyIsRefused()
     {
         const QString wrong = newKey(QStringLiteral("wrong_client"));
         QVERIFY(!wrong.isEmpty());
-        checkRefused(vigilScan(deployment() + ssh(wrong)),
+        const ProcessRun run = vigilScan(deployment() + ssh(wrong));
+        checkRefused(run,
                      {QStringLiteral("SSH %1: authentication failed (publickey)").arg(m_sandbox->clientSsh().hop())});
+        // One bastion, one refusal: said once, not once per seed sentinel.
+        QCOMPARE(run.err.count("authentication failed"), qsizetype(1));
     }
 };
 
