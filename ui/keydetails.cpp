@@ -246,8 +246,9 @@ void KeyDetails::handleGone()
     m_goneAt = QDateTime::currentDateTimeUtc();
     m_ttlTimer->stop();
     m_expiresAt = {};
-    setField(QStringLiteral("Type"), tr("none (the key is gone)"));
-    setField(QStringLiteral("TTL"), QStringLiteral("–"));
+    // Said once, by the line below the facts; the facts of the key that was are cleared, not left standing.
+    for (const QString &name : fieldNames)
+        setField(name, QStringLiteral("–"));
     m_gone->setText(goneText());
     m_gone->show();
     m_value->setGone(goneText());
@@ -325,7 +326,7 @@ void KeyDetails::query()
         const QByteArray sizeCmd = sizeCommand(type);
         if (!sizeCmd.isEmpty()) {
             m_link->send({sizeCmd, key}, [this, generation, type](const RespResult &size) {
-                if (generation != m_generation)
+                if (generation != m_generation || m_goneAt.isValid())
                     return;
                 const QString unit = type == "string"   ? tr("bytes")
                                      : type == "hash"   ? tr("fields")
@@ -358,11 +359,11 @@ void KeyDetails::query()
         updateButtons();
     });
     m_link->send({"OBJECT", "ENCODING", key}, [this, generation](const RespResult &r) {
-        if (generation == m_generation && !Resp::isKeyDenied(r.value))
+        if (generation == m_generation && !m_goneAt.isValid() && !Resp::isKeyDenied(r.value))
             setField(QStringLiteral("Encoding"), r.ok() ? QString::fromLatin1(r.value.toByteArray()) : tr("unknown"));
     });
     m_link->send({"MEMORY", "USAGE", key}, [this, generation](const RespResult &r) {
-        if (generation == m_generation && !Resp::isKeyDenied(r.value))
+        if (generation == m_generation && !m_goneAt.isValid() && !Resp::isKeyDenied(r.value))
             setField(QStringLiteral("Memory"), r.ok() && r.value.isInteger() ? QLocale().formattedDataSize(
                                                    r.value.toInteger(), 1, QLocale::DataSizeTraditionalFormat)
                                                                              : tr("unknown"));
