@@ -154,6 +154,11 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
         if (key == m_key)
             showKey(key);
     });
+    // The shown key, found gone, made again (New key…): read it afresh, as the tree keeps it selected.
+    connect(m_actions, &KeyActions::keyAdded, this, [this](const QByteArray &key) {
+        if (key == m_key && m_goneAt.isValid())
+            showKey(key);
+    });
     connect(m_actions, &KeyActions::keysRemoved, this, [this](const QList<QByteArray> &keys) {
         if (!m_key.isEmpty() && keys.contains(m_key)) {
             ++m_generation;
@@ -226,8 +231,13 @@ QString KeyDetails::goneText() const
 
 void KeyDetails::checkExists()
 {
-    if (m_key.isEmpty() || m_goneAt.isValid())
+    if (m_key.isEmpty())
         return;
+    if (m_goneAt.isValid()) {
+        // Reload on a key found gone reads it afresh: it may have been made again meanwhile.
+        showKey(m_key);
+        return;
+    }
     const quint64 generation = m_generation;
     m_link->send({"EXISTS", m_key}, [this, generation](const RespResult &r) {
         if (generation != m_generation || !r.ok() || !r.value.isInteger())
@@ -322,6 +332,7 @@ void KeyDetails::query()
             Q_EMIT detailsLoaded();
             return;
         }
+        Q_EMIT keyTypeRead(key, type);
         m_value->showKey(key, m_type);
         const QByteArray sizeCmd = sizeCommand(type);
         if (!sizeCmd.isEmpty()) {

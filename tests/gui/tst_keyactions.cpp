@@ -1,4 +1,5 @@
 #include "values/editabletext.h"
+#include "values/keyedit.h"
 #include "valuesfixture.h"
 
 #include <QAction>
@@ -528,6 +529,50 @@ private Q_SLOTS:
         QCOMPARE(details()->field(QStringLiteral("Size")), QStringLiteral("–"));
         QVERIFY(!details()->button(QStringLiteral("renameKey"))->isEnabled());
         QVERIFY(browser()->model()->indexOfKey(key).data(KeyTreeModel::IsMissingRole).toBool());
+    }
+
+    // A key struck out as gone that exists again is un-struck: made again with New key…, or found by Reload.
+    void aGoneKeyThatExistsAgainIsUnstruck()
+    {
+        const QByteArray key = "vigil:test:back-again";
+        QCOMPARE(server({"SET", key, "first"}).toByteArray(), QByteArray("OK"));
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        const auto struck = [this, key] {
+            const QModelIndex row = browser()->model()->indexOfKey(key);
+            return row.data(KeyTreeModel::IsMissingRole).toBool() && row.data(Qt::FontRole).value<QFont>().strikeOut();
+        };
+        const auto rowsNamed = [this, key] {
+            const QModelIndex row = browser()->model()->indexOfKey(key);
+            int n = 0;
+            for (int r = 0; r < browser()->model()->rowCount(row.parent()); ++r)
+                n += browser()->model()->index(r, 0, row.parent()).data(KeyTreeModel::KeyBytesRole).toByteArray()
+                     == key;
+            return n;
+        };
+        QCOMPARE(server({"DEL", key}).toInteger(), 1);
+        view()->button(QStringLiteral("reload"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(struck(), 5000);
+
+        // New key… makes it again: one row, no longer struck out.
+        QSignalSpy added(details()->actions(), &KeyActions::keyAdded);
+        details()->actions()->run(KeyEdit::create(key, ValueType::Hash, "f", "v", 0, 0));
+        QVERIFY(added.wait(10000));
+        QVERIFY(!struck());
+        QCOMPARE(rowsNamed(), 1);
+        QTRY_COMPARE(details()->field(QStringLiteral("Type")), QStringLiteral("hash"));
+
+        // Gone again, then made elsewhere: Reload finds it and the tree un-strikes it.
+        QCOMPARE(server({"DEL", key}).toInteger(), 1);
+        view()->button(QStringLiteral("reload"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(struck(), 5000);
+        QCOMPARE(server({"RPUSH", key, "x"}).toInteger(), 1);
+        view()->button(QStringLiteral("reload"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!struck(), 5000);
+        QVERIFY(details()->goneText().isEmpty());
+        QTRY_COMPARE(details()->field(QStringLiteral("Type")), QStringLiteral("list"));
+        QVERIFY(details()->button(QStringLiteral("renameKey"))->isEnabled());
+        QCOMPARE(rowsNamed(), 1);
     }
 
     void aStringCanBeEdited()
