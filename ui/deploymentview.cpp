@@ -60,6 +60,9 @@ DeploymentView::DeploymentView(const SentinelTarget &target, int pollIntervalMs,
     connect(m_details, &KeyDetails::keyNotPermitted, m_browser->model(), &KeyTreeModel::markNotPermitted);
     connect(m_details, &KeyDetails::keyGone, m_browser->model(), &KeyTreeModel::markGone);
     connect(m_details->actions(), &KeyActions::keyAdded, m_browser, &KeyBrowser::addKey);
+    connect(m_details->actions(), &KeyActions::keyRenamed, m_browser, &KeyBrowser::moveKeyType);
+    connect(m_details->actions(), &KeyActions::keyTypeKnown, m_browser, &KeyBrowser::learnKeyType);
+    connect(m_details, &KeyDetails::keyTypeRead, m_browser, &KeyBrowser::learnKeyType);
     connect(m_browser, &KeyBrowser::keySelected, this, &DeploymentView::showSelectedKey);
     connect(m_browser, &KeyBrowser::connectRequested, this, &DeploymentView::connectRequested);
     connect(m_browser, &KeyBrowser::scanStatusChanged, this, &DeploymentView::statusChanged);

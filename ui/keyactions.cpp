@@ -765,10 +765,12 @@ void KeyActions::run(const KeyEdit &edit)
             done = tr("%1: done (%2 removed).").arg(what, countOf(result.value.toInteger(), tr("key"), tr("keys")));
             break;
         case KeyEdit::Kind::Rename:
+            Q_EMIT keyRenamed(edit.key(), edit.newName());
             Q_EMIT keysRemoved({edit.key()});
             Q_EMIT keyAdded(edit.newName());
             break;
         case KeyEdit::Kind::Create:
+            Q_EMIT keyTypeKnown(edit.key(), edit.createdType());
             Q_EMIT keyAdded(edit.key());
             break;
         default:

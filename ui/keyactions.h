@@ -59,6 +59,10 @@ public:
 Q_SIGNALS:
     void keysRemoved(const QList<QByteArray> &keys);
     void keyAdded(const QByteArray &key);
+    // Emitted before keysRemoved/keyAdded: the tree moves the key's type (its badge) to the new name.
+    void keyRenamed(const QByteArray &from, const QByteArray &to);
+    // The type of a key this made (New key…), emitted before keyAdded.
+    void keyTypeKnown(const QByteArray &key, const QByteArray &type);
     void keyChanged(const QByteArray &key);
     void succeeded(const QString &message);
     // The write was made, but no replica had it within MasterLink::replicaWaitMs.

@@ -4,12 +4,14 @@
 #include "keyactions.h"
 #include "keydisplay.h"
 #include "keytreemodel.h"
+#include "keytypeloader.h"
 #include "plural.h"
 #include "restartbanner.h"
 #include "scan/scanworker.h"
 #include "scansession.h"
 #include "sentinel/sentinelwatcher.h"
 #include "theme.h"
+#include "typebadge.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -93,6 +95,8 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     m_view->setModel(m_model);
     m_view->setUniformRowHeights(true);
     m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->setItemDelegateForColumn(KeyTreeModel::NameColumn, new TypeBadgeDelegate(m_view));
+    m_typeLoader = new KeyTypeLoader(m_view, m_model, this);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(KeyTreeModel::NameColumn, QHeaderView::Stretch);
@@ -205,6 +209,7 @@ void KeyBrowser::setDeployment(Deployment *deployment)
     connect(watcher, &SentinelWatcher::sentinelLost, this, &KeyBrowser::updateSentinelStatus);
     connect(watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateSentinelStatus);
     connect(watcher, &SentinelWatcher::snapshotUpdated, this, &KeyBrowser::updateReplicaNote);
+    m_typeLoader->setLink(deployment->link());
     startScan();
 }
 
@@ -472,15 +477,30 @@ void KeyBrowser::removeKeys(const QList<QByteArray> &keys)
 
 void KeyBrowser::addKey(const QByteArray &key)
 {
-    m_model->addKeys({key});
-    m_model->flushSort();
+    // A key listed already (struck out as gone, and made again) keeps its one row, no longer struck out.
+    QModelIndex index = m_model->indexOfKey(key);
+    if (!index.isValid()) {
+        m_model->addKeys({key});
+        m_model->flushSort();
+    }
+    m_model->markPresent(key);
     if (m_view->model() != m_model)
         return;
-    const QModelIndex index = m_model->indexOfKey(key);
+    index = m_model->indexOfKey(key);
     if (!index.isValid())
         return;
     m_view->scrollTo(index);
     m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void KeyBrowser::learnKeyType(const QByteArray &key, const QByteArray &type)
+{
+    m_model->setKeyType(key, type);
+}
+
+void KeyBrowser::moveKeyType(const QByteArray &from, const QByteArray &to)
+{
+    m_model->setKeyType(to, m_model->keyType(from));
 }
 
 void KeyBrowser::showContextMenu(const QPoint &position)
@@ -619,7 +639,9 @@ QString KeyBrowser::emptyText() const
 
 bool KeyBrowser::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
         m_empty->setGeometry(m_view->viewport()->rect());
+        m_typeLoader->schedule(); // more rows in view
+    }
     return QWidget::eventFilter(watched, event);
 }

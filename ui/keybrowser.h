@@ -10,6 +10,7 @@
 class Deployment;
 class KeyActions;
 class KeyTreeModel;
+class KeyTypeLoader;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -63,6 +64,11 @@ public:
     // The tree follows what the user changed: deleted or renamed keys go, new names come.
     void removeKeys(const QList<QByteArray> &keys);
     void addKey(const QByteArray &key);
+    // Types learned elsewhere (the key pane's read, New key…) and a renamed key's, for the badges.
+    void learnKeyType(const QByteArray &key, const QByteArray &type);
+    void moveKeyType(const QByteArray &from, const QByteArray &to);
+    // Loads the types of the rows in view, for their badges.
+    KeyTypeLoader *typeLoader() const { return m_typeLoader; }
     // Shows only the keys missing after the last failover (a tree of its own), or everything again.
     void setShowOnlyMissing(bool only);
     bool isShowingOnlyMissing() const;
@@ -122,6 +128,7 @@ private:
     QString m_idleText;        // what the empty tree says once a scan has ended
     QString m_failure;         // why the last scan failed, while it is the last
     KeyTreeModel *m_missingModel = nullptr;
+    KeyTypeLoader *m_typeLoader = nullptr;
     KeyActions *m_actions = nullptr;
     QByteArray m_scannedMatch; // the MATCH of the last scan started
     QString m_scanStatus;

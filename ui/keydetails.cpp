@@ -155,6 +155,11 @@ KeyDetails::KeyDetails(Deployment *deployment, QWidget *parent)
         if (key == m_key)
             showKey(key);
     });
+    // The shown key, found gone, made again (New key…): read it afresh, as the tree keeps it selected.
+    connect(m_actions, &KeyActions::keyAdded, this, [this](const QByteArray &key) {
+        if (key == m_key && m_goneAt.isValid())
+            showKey(key);
+    });
     connect(m_actions, &KeyActions::keysRemoved, this, [this](const QList<QByteArray> &keys) {
         if (!m_key.isEmpty() && keys.contains(m_key)) {
             ++m_generation;
@@ -229,8 +234,13 @@ QString KeyDetails::goneText() const
 
 void KeyDetails::checkExists()
 {
-    if (m_key.isEmpty() || m_goneAt.isValid())
+    if (m_key.isEmpty())
         return;
+    if (m_goneAt.isValid()) {
+        // Reload on a key found gone reads it afresh: it may have been made again meanwhile.
+        showKey(m_key);
+        return;
+    }
     const quint64 generation = m_generation;
     m_link->send({"EXISTS", m_key}, [this, generation](const RespResult &r) {
         if (generation != m_generation || !r.ok() || !r.value.isInteger())
@@ -249,8 +259,9 @@ void KeyDetails::handleGone()
     m_goneAt = QDateTime::currentDateTimeUtc();
     m_ttlTimer->stop();
     m_expiresAt = {};
-    setField(QStringLiteral("Type"), tr("none (the key is gone)"));
-    setField(QStringLiteral("TTL"), QStringLiteral("–"));
+    // Said once, by the line below the facts; the facts of the key that was are cleared, not left standing.
+    for (const QString &name : fieldNames)
+        setField(name, QStringLiteral("–"));
     m_gone->setText(goneText());
     m_gone->show();
     m_value->setGone(goneText());
@@ -324,11 +335,12 @@ void KeyDetails::query()
             Q_EMIT detailsLoaded();
             return;
         }
+        Q_EMIT keyTypeRead(key, type);
         m_value->showKey(key, m_type);
         const QByteArray sizeCmd = sizeCommand(type);
         if (!sizeCmd.isEmpty()) {
             m_link->send({sizeCmd, key}, [this, generation, type](const RespResult &size) {
-                if (generation != m_generation)
+                if (generation != m_generation || m_goneAt.isValid())
                     return;
                 const QString unit = type == "string"   ? tr("bytes")
                                      : type == "hash"   ? tr("fields")
@@ -361,11 +373,11 @@ void KeyDetails::query()
         updateButtons();
     });
     m_link->send({"OBJECT", "ENCODING", key}, [this, generation](const RespResult &r) {
-        if (generation == m_generation && !Resp::isKeyDenied(r.value))
+        if (generation == m_generation && !m_goneAt.isValid() && !Resp::isKeyDenied(r.value))
             setField(QStringLiteral("Encoding"), r.ok() ? QString::fromLatin1(r.value.toByteArray()) : tr("unknown"));
     });
     m_link->send({"MEMORY", "USAGE", key}, [this, generation](const RespResult &r) {
-        if (generation == m_generation && !Resp::isKeyDenied(r.value))
+        if (generation == m_generation && !m_goneAt.isValid() && !Resp::isKeyDenied(r.value))
             setField(QStringLiteral("Memory"), r.ok() && r.value.isInteger() ? QLocale().formattedDataSize(
                                                    r.value.toInteger(), 1, QLocale::DataSizeTraditionalFormat)
                                                                              : tr("unknown"));

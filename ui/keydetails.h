@@ -50,6 +50,8 @@ Q_SIGNALS:
     void keyNotPermitted(const QByteArray &key);
     // A read found the shown key gone: TYPE none, PTTL -2, or EXISTS 0 when its TTL ran out or on Reload.
     void keyGone(const QByteArray &key);
+    // TYPE answered for the shown key: it exists, with this type (the tree's badge, and the end of a gone mark).
+    void keyTypeRead(const QByteArray &key, const QByteArray &type);
 
 private:
     void handleMasterChanged();

@@ -68,6 +68,7 @@ void KeyTreeModel::clear()
     m_missing.clear();
     m_gone.clear();
     m_notPermitted.clear();
+    m_listedType.clear(); // m_types stays: the same deployment's keys keep their types across a rescan
     m_spilledInto.clear();
     m_moreCountsDue.clear();
     m_moreCountTimer->stop();
@@ -99,7 +100,9 @@ void KeyTreeModel::setSeparator(const QByteArray &separator)
     keys.reserve(m_root->count);
     collectKeys(m_root.get(), {}, &keys);
     const QSet<QByteArray> missing = m_missing;
+    const QByteArray listed = m_listedType;
     clear();
+    m_listedType = listed;
     m_separator = separator;
     addKeys(keys);
     markMissing(QList<QByteArray>(missing.cbegin(), missing.cend()));
@@ -398,8 +401,9 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
     updateSpilledWindows();
 }
 
-void KeyTreeModel::enqueueKeys(const QList<QByteArray> &keys)
+void KeyTreeModel::enqueueKeys(const QList<QByteArray> &keys, const QByteArray &type)
 {
+    m_listedType = type;
     m_incoming.append(keys);
     if (!m_drainTimer->isActive())
         m_drainTimer->start();
@@ -477,29 +481,88 @@ void KeyTreeModel::markMissing(const QList<QByteArray> &keys)
 void KeyTreeModel::markGone(const QByteArray &key)
 {
     m_gone.insert(key);
+    m_types.remove(key); // no badge on a key that is not there
     strikeOut(key);
+}
+
+void KeyTreeModel::markPresent(const QByteArray &key)
+{
+    if (!m_gone.remove(key) || m_missing.contains(key))
+        return;
+    if (Node *node = findKeyNode(key)) {
+        node->missing = false;
+        if (isVisibleRow(node))
+            Q_EMIT dataChanged(indexOf(node), indexOf(node, CountColumn));
+    }
+}
+
+KeyTreeModel::Node *KeyTreeModel::findKeyNode(const QByteArray &key) const
+{
+    Node *node = m_root.get();
+    QByteArrayView rest = key;
+    while (node && node->populated) {
+        const qsizetype at = rest.indexOf(m_separator);
+        if (at < 0) {
+            for (const auto &child : node->children)
+                if (!child->isNamespace && child->name == rest)
+                    return child.get();
+            return nullptr;
+        }
+        node = node->namespaces.value(rest.first(at).toByteArray());
+        rest = rest.sliced(at + m_separator.size());
+    }
+    return nullptr;
 }
 
 void KeyTreeModel::strikeOut(const QByteArray &key)
 {
     // Mark the row if it exists; rows built later look the key up in m_missing.
-    Node *node = m_root.get();
-    QByteArray rest = key;
-    while (node && node->populated) {
-        const qsizetype at = rest.indexOf(m_separator);
-        if (at < 0) {
-            for (const auto &child : node->children) {
-                if (!child->isNamespace && child->name == rest) {
-                    child->missing = true;
-                    if (isVisibleRow(child.get()))
-                        Q_EMIT dataChanged(indexOf(child.get()), indexOf(child.get(), CountColumn));
-                }
-            }
-            break;
-        }
-        node = node->namespaces.value(rest.left(at));
-        rest = rest.mid(at + m_separator.size());
+    if (Node *node = findKeyNode(key)) {
+        node->missing = true;
+        if (isVisibleRow(node))
+            Q_EMIT dataChanged(indexOf(node), indexOf(node, CountColumn));
     }
+}
+
+void KeyTreeModel::setKeyType(const QByteArray &key, const QByteArray &type)
+{
+    if (type.isEmpty() || type == "none") {
+        m_types.remove(key);
+    } else {
+        qsizetype at = m_typeNames.indexOf(type);
+        if (at < 0) {
+            if (m_typeNames.size() > 255) // a hostile server inventing types: no badge rather than a wrong one
+                return;
+            at = m_typeNames.size();
+            m_typeNames.append(type);
+        }
+        const auto index = static_cast<quint8>(at);
+        if (m_types.value(key) == index && !m_gone.contains(key))
+            return;
+        // About 190 bytes a key (tree_bench.sh): bounded, so scrolling through ten million keys cannot grow it without
+        // end. Starting over costs the rows in view one more TYPE round, which the loader sends as it finds them.
+        if (m_types.size() >= typeCacheLimit)
+            m_types.clear();
+        m_types.insert(key, index);
+        markPresent(key); // a key with a type exists
+    }
+    if (Node *node = findKeyNode(key); node && isVisibleRow(node))
+        Q_EMIT dataChanged(indexOf(node), indexOf(node));
+}
+
+QByteArray KeyTreeModel::keyType(const QByteArray &key) const
+{
+    return m_typeNames.value(m_types.value(key));
+}
+
+QByteArray KeyTreeModel::typeOf(const Node *node) const
+{
+    if (node->isNamespace || node->missing)
+        return {};
+    if (!m_types.isEmpty())
+        if (const quint8 index = m_types.value(fullPath(node)))
+            return m_typeNames.at(index);
+    return m_listedType;
 }
 
 int KeyTreeModel::removeKeys(const QList<QByteArray> &keys)
@@ -510,6 +573,7 @@ int KeyTreeModel::removeKeys(const QList<QByteArray> &keys)
             ++removed;
         m_missing.remove(key);
         m_gone.remove(key);
+        m_types.remove(key);
     }
     updateSpilledWindows(); // the root's "more" row, if it has one, counts fewer keys
     return removed;
@@ -755,6 +819,8 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         QString tip = KeyDisplay::escape(fullPath(node));
         if (node->isNamespace)
             tip += QLatin1Char('\n') + countOf(node->count, tr("key"), tr("keys"));
+        else if (const QByteArray type = typeOf(node); !type.isEmpty())
+            tip += tr("\nType: %1").arg(QString::fromUtf8(type));
         if (isNotPermitted(node))
             tip += tr("\nNot permitted: this user's ACL key patterns exclude this key (SCAN lists it all the same).");
         if (node->missing && !m_gone.isEmpty() && m_gone.contains(fullPath(node)))
@@ -794,6 +860,16 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         return isNotPermitted(node);
     case IsMoreRole:
         return false;
+    case KeyTypeRole:
+        return typeOf(node);
+    case Qt::AccessibleTextRole:
+        // A screen reader hears the badge's word with the name: "user:1, hash".
+        if (index.column() == NameColumn && !node->isNamespace) {
+            const QByteArray type = typeOf(node);
+            if (!type.isEmpty())
+                return tr("%1, %2").arg(data(index, Qt::DisplayRole).toString(), QString::fromUtf8(type));
+        }
+        return {};
     default:
         return {};
     }

@@ -38,6 +38,7 @@ public:
         IsMissingRole,                   // bool: listed before a failover and not found on the new master, or gone
         IsMoreRole,                      // bool: the "N more" row of a namespace past its row limit
         IsNotPermittedRole,              // bool: the ACL user may not read this key (outside its key patterns)
+        KeyTypeRole, // QByteArray: a key's type as TYPE names it ("hash", "ReJSON-RL"); empty while not known
     };
     enum Column { NameColumn, CountColumn, ColumnCount };
 
@@ -52,7 +53,8 @@ public:
     // Queues a batch from a scan. Queued keys go into the tree from the event loop, in the same time budget per turn
     // (about 5 ms) as the rows of expanding namespaces, so a backlog never becomes one long stall; ingested() is
     // emitted when the queue is empty again.
-    void enqueueKeys(const QList<QByteArray> &keys);
+    // `type`: the scan's TYPE filter, which every key of the batch has (shown as its badge without asking the server).
+    void enqueueKeys(const QList<QByteArray> &keys, const QByteArray &type = {});
     // Moves everything queued into the tree now (a scan that failed keeps what it found).
     void ingestQueued();
     bool hasQueuedKeys() const { return !m_incoming.isEmpty(); }
@@ -64,9 +66,23 @@ public:
     // A listed key that a read found gone (it expired, or someone else deleted it): struck out like a missing key,
     // with its own tooltip, and not one of missingKeys() (those are the failover's).
     void markGone(const QByteArray &key);
+    // A key that was struck out as gone and is seen to exist again (created anew, or read): no longer struck out.
+    void markPresent(const QByteArray &key);
     // A key the ACL user may not read: shown as "not permitted" (learned one key at a time, as the user selects them).
     void markNotPermitted(const QByteArray &key);
     qint64 keyCount() const;
+
+    // Key types, for the badges (TypeBadgeDelegate). Learned for the rows in view (KeyTypeLoader), from New key…, a
+    // rename and the key pane's reads, and kept across clear(): a rescan of the same deployment shows a key seen again
+    // with its badge at once. A key removed or found gone forgets its type. Empty or "none" forgets it too. A known
+    // type also un-strikes a key marked gone: it exists again.
+    void setKeyType(const QByteArray &key, const QByteArray &type);
+    // The cached type; empty when not known (listedType() may still say it).
+    QByteArray keyType(const QByteArray &key) const;
+    // The TYPE filter of the scan that filled the tree: every key listed has this type. Empty for all types.
+    QByteArray listedType() const { return m_listedType; }
+    qsizetype cachedTypeCount() const { return m_types.size(); }
+    static constexpr qsizetype typeCacheLimit = 100000; // then the cache starts over (see setKeyType)
     // Sorts the rows that arrived since the last sort now, instead of when the timer fires.
     void flushSort();
     void setSortDelay(int milliseconds);
@@ -97,6 +113,9 @@ Q_SIGNALS:
 private:
     void strikeOut(const QByteArray &key);
     struct Node;
+    // The row object of a key, if it has one (nothing is built).
+    Node *findKeyNode(const QByteArray &key) const;
+    QByteArray typeOf(const Node *node) const;
 
     static bool lessThan(const Node *a, const Node *b);
     static void mergeNewRows(Node *node, size_t from);
@@ -153,6 +172,9 @@ private:
     QSet<QByteArray> m_missing;
     QSet<QByteArray> m_gone;
     QSet<QByteArray> m_notPermitted;
+    QHash<QByteArray, quint8> m_types; // key -> index in m_typeNames; survives clear()
+    QList<QByteArray> m_typeNames{QByteArray()};
+    QByteArray m_listedType;
     int m_rowLimit = 10000;
     bool m_noSpill = false;
     mutable QList<QIcon> m_icons; // namespace, key, missing

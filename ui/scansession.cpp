@@ -43,7 +43,7 @@ void ScanSession::cancel()
 void ScanSession::handleBatch(const KeyBatch &batch)
 {
     if (batch.scanId == m_scanId)
-        m_model->enqueueKeys(batch.keys);
+        m_model->enqueueKeys(batch.keys, batch.type);
 }
 
 void ScanSession::handleNotice(const ScanNotice &notice, bool restarted)

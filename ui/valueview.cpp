@@ -446,7 +446,7 @@ void ValueView::updateStatus()
         more = !m_model->atEnd() && !m_model->isLoading();
     }
     if (!m_gone.isEmpty()) {
-        text = m_gone;
+        text.clear(); // the key pane says it once, above; the buttons' tooltips say why they are off
         more = false;
     }
     m_status->setText(text);

@@ -33,6 +33,7 @@ struct KeyBatch
     quint64 scanId = 0; // which request these belong to: late batches of a cancelled scan are told apart
     QList<QByteArray> keys;
     int pass = 1;
+    QByteArray type; // the SCAN TYPE filter: every key of the batch has this type; empty when the scan lists every type
 };
 
 // The node a scan reads from. A SCAN cursor is only valid on the same process with the same data set.

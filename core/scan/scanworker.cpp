@@ -50,6 +50,7 @@ void ScanWorker::run(const ScanRequest &request)
     }
     KeyBatch batch;
     batch.scanId = id;
+    batch.type = request.options.type;
     bool firstSent = false;
     QElapsedTimer sinceBatch;
     sinceBatch.start();

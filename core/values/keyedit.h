@@ -73,6 +73,8 @@ public:
     QByteArray key() const { return m_keys.value(0); }
     const QList<QByteArray> &keys() const { return m_keys; }
     const QByteArray &newName() const { return m_value; }
+    // Create: the type made, as TYPE names it ("hash").
+    QByteArray createdType() const { return m_kind == Kind::Create ? m_seen : QByteArray(); }
 
     RespCommand command() const;
     // Empty when the reply means the change was made; otherwise what went wrong, in words.

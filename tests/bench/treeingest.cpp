@@ -3,20 +3,28 @@
 //
 //   bench_treeingest HOST:PORT[,...] MASTER          (BENCH_EXPAND=biggest for the worst case below)
 //
+// BENCH_SCROLL=N: once the scan is complete, expand the namespace BENCH_SCROLL_NS ("session" by default) and scroll
+// through N pages of it, a page every 20 ms, then wait for the type badges' last TYPE round. BENCH_BADGES=0 turns the
+// badges' loader off, the baseline the scrolled case is compared with.
+//
 // Prints one line: keys, seconds, the longest GUI-thread stall (the largest gap between ticks of a 1 ms timer), and
 // resident memory growth in bytes a key. scan_bench.sh and tree_bench.sh compare it with the plain loop.
 #include "deployment/deployment.h"
 #include "keybrowser.h"
 #include "keytreemodel.h"
+#include "keytypeloader.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScrollBar>
 #include <QTimer>
 #include <QTreeView>
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
+#include <malloc.h>
 #include <unistd.h>
 
 namespace {
@@ -29,6 +37,18 @@ qint64 statusField(const QByteArray &name) // kB fields of /proc/self/status, in
         if (line.startsWith(QByteArray(name + ':')))
             return line.mid(name.size() + 1).trimmed().split(' ').first().toLongLong() * 1024;
     return 0;
+}
+
+double threadCpuMs()
+{
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1000.0 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+qint64 heapBytes()
+{
+    return static_cast<qint64>(::mallinfo2().uordblks);
 }
 
 qint64 residentBytes()
@@ -57,6 +77,8 @@ int main(int argc, char *argv[])
     KeyBrowser browser;
     if (const int limit = qEnvironmentVariableIntValue("BENCH_ROW_LIMIT"); limit > 0)
         browser.model()->setRowLimit(limit); // to measure what the window size costs
+    if (qgetenv("BENCH_BADGES") == "0")
+        browser.typeLoader()->setEnabled(false);
     browser.resize(1000, 800);
     browser.show();
     QCoreApplication::processEvents();
@@ -98,8 +120,63 @@ int main(int argc, char *argv[])
 
     const qint64 before = residentBytes();
     QElapsedTimer clock;
+    // The scrolled case: after the scan, N pages of one namespace, a page every 20 ms, while the badges' types load.
+    const int scrollPages = qEnvironmentVariableIntValue("BENCH_SCROLL");
+    const QByteArray scrollNamespace
+        = qEnvironmentVariableIsSet("BENCH_SCROLL_NS") ? qgetenv("BENCH_SCROLL_NS") : QByteArray("session");
+    double scanSeconds = 0, scrollCpuMs = 0, scrollSeconds = 0;
+    qint64 scrollStallMs = 0, scrollHeap = 0, scanStallMs = 0;
+    int pagesDone = 0;
+    QElapsedTimer scrollClock;
+    double cpuAtScroll = 0;
+    qint64 heapAtScroll = 0;
+    QTimer pager;
+    pager.setInterval(20);
+    QTimer settle;
+    settle.setInterval(10);
+    QObject::connect(&settle, &QTimer::timeout, &app, [&] {
+        if (browser.typeLoader()->isLoading())
+            return;
+        settle.stop();
+        scrollCpuMs = threadCpuMs() - cpuAtScroll;
+        scrollSeconds = static_cast<double>(scrollClock.elapsed()) / 1000.0;
+        scrollStallMs = longestStallMs;
+        scrollHeap = heapBytes() - heapAtScroll;
+        QCoreApplication::quit();
+    });
+    QObject::connect(&pager, &QTimer::timeout, &app, [&] {
+        QScrollBar *bar = browser.view()->verticalScrollBar();
+        bar->setValue(bar->value() + bar->pageStep());
+        if (++pagesDone >= scrollPages) {
+            pager.stop();
+            settle.start();
+        }
+    });
+    const auto startScrolling = [&] {
+        scanSeconds = static_cast<double>(clock.elapsed()) / 1000.0;
+        scanStallMs = longestStallMs;
+        QModelIndex target;
+        for (int row = 0; row < browser.model()->rowCount(); ++row)
+            if (browser.model()->index(row, 0).data(KeyTreeModel::KeyBytesRole).toByteArray() == scrollNamespace + ':')
+                target = browser.model()->index(row, 0);
+        if (!target.isValid()) {
+            std::fprintf(stderr, "no namespace %s to scroll\n", scrollNamespace.constData());
+            QCoreApplication::quit();
+            return;
+        }
+        browser.view()->expand(target);
+        browser.view()->scrollTo(target, QAbstractItemView::PositionAtTop);
+        QCoreApplication::processEvents();
+        longestStallMs = 0;
+        cpuAtScroll = threadCpuMs();
+        heapAtScroll = heapBytes();
+        scrollClock.start();
+        pager.start();
+    };
     QObject::connect(&browser, &KeyBrowser::scanStatusChanged, &app, [&](const QString &status) {
-        if (status.startsWith(QStringLiteral("Scan complete")) || status.startsWith(QStringLiteral("Scan failed")))
+        if (status.startsWith(QStringLiteral("Scan complete")) && scrollPages > 0)
+            QTimer::singleShot(0, &app, startScrolling);
+        else if (status.startsWith(QStringLiteral("Scan complete")) || status.startsWith(QStringLiteral("Scan failed")))
             QTimer::singleShot(0, &app, &QCoreApplication::quit);
     });
     clock.start();
@@ -110,7 +187,9 @@ int main(int argc, char *argv[])
     deployment.start();
     browser.setDeployment(&deployment);
     QApplication::exec();
-    const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    const double seconds = scrollPages > 0 ? scanSeconds : static_cast<double>(clock.elapsed()) / 1000.0;
+    if (scrollPages > 0)
+        longestStallMs = scanStallMs;
     browser.model()->flushSort();
     const qint64 keys = browser.model()->keyCount();
     const qint64 growth = residentBytes() - before;
@@ -123,5 +202,12 @@ int main(int argc, char *argv[])
                 keys ? static_cast<double>(growth) / static_cast<double>(keys) : 0.0,
                 keys ? static_cast<double>(peakGrowth) / static_cast<double>(keys) : 0.0,
                 static_cast<double>(statusField("VmHWM")) / 1e6, browser.scanStatus().toUtf8().constData());
+    if (scrollPages > 0)
+        std::printf("scroll_pages %d scroll_seconds %.3f scroll_cpu_ms %.1f scroll_stall_ms %lld types_requested %lld "
+                    "type_rounds %lld cached_types %lld scroll_heap_bytes %lld\n",
+                    pagesDone, scrollSeconds, scrollCpuMs, static_cast<long long>(scrollStallMs),
+                    static_cast<long long>(browser.typeLoader()->typesRequested()),
+                    static_cast<long long>(browser.typeLoader()->rounds()),
+                    static_cast<long long>(browser.model()->cachedTypeCount()), static_cast<long long>(scrollHeap));
     return 0;
 }

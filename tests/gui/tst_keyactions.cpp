@@ -1,4 +1,5 @@
 #include "values/editabletext.h"
+#include "values/keyedit.h"
 #include "valuesfixture.h"
 
 #include <QAction>
@@ -338,6 +339,18 @@ private Q_SLOTS:
     }
 
 private:
+    // The labels of the key pane a user can see that say the key is gone.
+    QStringList goneMentions() const
+    {
+        QStringList texts;
+        for (const QLabel *label : details()->findChildren<QLabel *>())
+            if (label->isVisibleTo(details())
+                && (label->text().contains(QStringLiteral("gone"), Qt::CaseInsensitive)
+                    || label->text().contains(QStringLiteral("no longer exists"))))
+                texts.append(label->text());
+        return texts;
+    }
+
     // "New key…" (Ctrl+N) fills a form; the key is made with its first value and TTL, and selected in the tree.
     struct NewKey
     {
@@ -474,7 +487,10 @@ private Q_SLOTS:
         const auto *label = details()->findChild<QLabel *>(QStringLiteral("keyGone"));
         QVERIFY(label && label->isVisible());
         QCOMPARE(label->text(), gone);
-        QCOMPARE(details()->field(QStringLiteral("Type")), QStringLiteral("none (the key is gone)"));
+        // Said once, and the facts of the key that was are cleared, not left standing as if it were there.
+        QCOMPARE(goneMentions(), QStringList{gone});
+        for (const char *field : {"Type", "TTL", "Encoding", "Size", "Memory"})
+            QCOMPARE(details()->field(QString::fromLatin1(field)), QStringLiteral("–"));
         for (const char *name : {"renameKey", "setTtl", "clearTtl", "deleteKey"}) {
             const QPushButton *b = details()->button(QString::fromLatin1(name));
             QVERIFY2(!b->isEnabled(), name);
@@ -482,10 +498,11 @@ private Q_SLOTS:
         }
         QVERIFY(!view()->button(QStringLiteral("editElement"))->isEnabled());
         QCOMPARE(view()->button(QStringLiteral("editElement"))->toolTip(), gone);
-        QCOMPARE(view()->statusText(), gone);
-        // Reload reads nothing into an empty "0 bytes".
+        // Reload reads the key afresh: still gone, it says so again (once), never an empty "0 bytes".
         view()->button(QStringLiteral("reload"))->click();
-        QCOMPARE(view()->statusText(), gone);
+        QTRY_VERIFY(!details()->goneText().isEmpty());
+        QCOMPARE(goneMentions(), QStringList{details()->goneText()});
+        QVERIFY(!view()->statusText().contains(QStringLiteral("0 bytes")));
 
         const QModelIndex row = browser()->model()->indexOfKey(key);
         QVERIFY(row.isValid());
@@ -508,9 +525,54 @@ private Q_SLOTS:
         QCOMPARE(server({"DEL", key}).toInteger(), 1);
         view()->button(QStringLiteral("reload"))->click();
         QTRY_VERIFY_WITH_TIMEOUT(details()->goneText().startsWith(QStringLiteral("This key no longer exists")), 5000);
-        QCOMPARE(view()->statusText(), details()->goneText());
+        QCOMPARE(goneMentions(), QStringList{details()->goneText()});
+        QCOMPARE(details()->field(QStringLiteral("Size")), QStringLiteral("–"));
         QVERIFY(!details()->button(QStringLiteral("renameKey"))->isEnabled());
         QVERIFY(browser()->model()->indexOfKey(key).data(KeyTreeModel::IsMissingRole).toBool());
+    }
+
+    // A key struck out as gone that exists again is un-struck: made again with New key…, or found by Reload.
+    void aGoneKeyThatExistsAgainIsUnstruck()
+    {
+        const QByteArray key = "vigil:test:back-again";
+        QCOMPARE(server({"SET", key, "first"}).toByteArray(), QByteArray("OK"));
+        browser()->addKey(key);
+        QVERIFY(select(key));
+        const auto struck = [this, key] {
+            const QModelIndex row = browser()->model()->indexOfKey(key);
+            return row.data(KeyTreeModel::IsMissingRole).toBool() && row.data(Qt::FontRole).value<QFont>().strikeOut();
+        };
+        const auto rowsNamed = [this, key] {
+            const QModelIndex row = browser()->model()->indexOfKey(key);
+            int n = 0;
+            for (int r = 0; r < browser()->model()->rowCount(row.parent()); ++r)
+                n += browser()->model()->index(r, 0, row.parent()).data(KeyTreeModel::KeyBytesRole).toByteArray()
+                     == key;
+            return n;
+        };
+        QCOMPARE(server({"DEL", key}).toInteger(), 1);
+        view()->button(QStringLiteral("reload"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(struck(), 5000);
+
+        // New key… makes it again: one row, no longer struck out.
+        QSignalSpy added(details()->actions(), &KeyActions::keyAdded);
+        details()->actions()->run(KeyEdit::create(key, ValueType::Hash, "f", "v", 0, 0));
+        QVERIFY(added.wait(10000));
+        QVERIFY(!struck());
+        QCOMPARE(rowsNamed(), 1);
+        QTRY_COMPARE(details()->field(QStringLiteral("Type")), QStringLiteral("hash"));
+
+        // Gone again, then made elsewhere: Reload finds it and the tree un-strikes it.
+        QCOMPARE(server({"DEL", key}).toInteger(), 1);
+        view()->button(QStringLiteral("reload"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(struck(), 5000);
+        QCOMPARE(server({"RPUSH", key, "x"}).toInteger(), 1);
+        view()->button(QStringLiteral("reload"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!struck(), 5000);
+        QVERIFY(details()->goneText().isEmpty());
+        QTRY_COMPARE(details()->field(QStringLiteral("Type")), QStringLiteral("list"));
+        QVERIFY(details()->button(QStringLiteral("renameKey"))->isEnabled());
+        QCOMPARE(rowsNamed(), 1);
     }
 
     void aStringCanBeEdited()

@@ -490,6 +490,92 @@ private Q_SLOTS:
                     .toString()
                     .contains(QStringLiteral("not found on the new master")));
     }
+
+    // Types for the badges: cached per key, kept across a rescan (clear), dropped with the key, never on a key gone.
+    void keyTypesFollowTheirKeys()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"a", "b", "ns:c"});
+        model.flushSort();
+        QVERIFY(model.indexOfKey("a").data(KeyTreeModel::KeyTypeRole).toByteArray().isEmpty());
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setKeyType("a", "hash");
+        QCOMPARE(changed.size(), 1); // the row repaints with its badge
+        QCOMPARE(model.indexOfKey("a").data(KeyTreeModel::KeyTypeRole).toByteArray(), QByteArray("hash"));
+        QCOMPARE(model.indexOfKey("a").data(Qt::AccessibleTextRole).toString(), QStringLiteral("a, hash"));
+        QVERIFY(model.indexOfKey("a").data(Qt::ToolTipRole).toString().contains(QStringLiteral("Type: hash")));
+        // Namespaces have no type.
+        QVERIFY(model.index(0, 0).data(KeyTreeModel::IsNamespaceRole).toBool());
+        QVERIFY(model.index(0, 0).data(KeyTreeModel::KeyTypeRole).toByteArray().isEmpty());
+        model.setKeyType("b", "string");
+        model.setKeyType("ns:c", "MBbloom--"); // a module's type, kept as named
+
+        // A rescan of the same deployment: the rows go, the types stay, and a key seen again shows its type at once.
+        model.clear();
+        QCOMPARE(model.keyType("a"), QByteArray("hash"));
+        model.addKeys({"a", "ns:c"});
+        model.flushSort();
+        QCOMPARE(model.indexOfKey("a").data(KeyTreeModel::KeyTypeRole).toByteArray(), QByteArray("hash"));
+        QCOMPARE(model.indexOfKey("ns:c").data(KeyTreeModel::KeyTypeRole).toByteArray(), QByteArray("MBbloom--"));
+
+        // Removed (deleted, or the old name of a rename): forgotten.
+        model.removeKeys({"a"});
+        QVERIFY(model.keyType("a").isEmpty());
+        model.addKeys({"a"});
+        model.flushSort();
+        QVERIFY(model.indexOfKey("a").data(KeyTreeModel::KeyTypeRole).toByteArray().isEmpty());
+
+        // Found gone: struck out, no badge, type forgotten; seen to exist again (a type read): un-struck.
+        model.markGone("ns:c");
+        QVERIFY(model.keyType("ns:c").isEmpty());
+        QVERIFY(model.indexOfKey("ns:c").data(KeyTreeModel::IsMissingRole).toBool());
+        QVERIFY(model.indexOfKey("ns:c").data(KeyTreeModel::KeyTypeRole).toByteArray().isEmpty());
+        model.setKeyType("ns:c", "list");
+        QVERIFY(!model.indexOfKey("ns:c").data(KeyTreeModel::IsMissingRole).toBool());
+        QVERIFY(!model.indexOfKey("ns:c").data(Qt::FontRole).value<QFont>().strikeOut());
+        QCOMPARE(model.indexOfKey("ns:c").data(KeyTreeModel::KeyTypeRole).toByteArray(), QByteArray("list"));
+        // "none" forgets.
+        model.setKeyType("ns:c", "none");
+        QVERIFY(model.keyType("ns:c").isEmpty());
+    }
+
+    // A key struck out as gone and then made again is un-struck; a failover's missing key is not touched by it.
+    void presentKeysAreUnstruck()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        model.addKeys({"x", "y"});
+        model.flushSort();
+        model.markGone("x");
+        model.markMissing({"y"});
+        QVERIFY(model.indexOfKey("x").data(KeyTreeModel::IsMissingRole).toBool());
+        model.markPresent("x");
+        model.markPresent("y");
+        QVERIFY(!model.indexOfKey("x").data(KeyTreeModel::IsMissingRole).toBool());
+        QVERIFY(model.indexOfKey("y").data(KeyTreeModel::IsMissingRole).toBool());
+        QCOMPARE(model.missingKeys(), QList<QByteArray>{"y"});
+    }
+
+    // A scan filtered by type lists keys of that type only: every row has it, with no TYPE asked.
+    void aTypeFilteredScanSaysTheType()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QSignalSpy ingested(&model, &KeyTreeModel::ingested);
+        model.enqueueKeys({"h1", "h2"}, "hash");
+        QVERIFY(ingested.wait(5000));
+        model.flushSort();
+        QCOMPARE(model.listedType(), QByteArray("hash"));
+        QCOMPARE(model.indexOfKey("h2").data(KeyTreeModel::KeyTypeRole).toByteArray(), QByteArray("hash"));
+        model.setKeyType("h1", "string"); // a key known otherwise (made with New key… while filtered) says its own
+        QCOMPARE(model.indexOfKey("h1").data(KeyTreeModel::KeyTypeRole).toByteArray(), QByteArray("string"));
+        model.clear();
+        QVERIFY(model.listedType().isEmpty());
+    }
 };
 
 QTEST_MAIN(TestKeyTreeModel)
