@@ -342,13 +342,13 @@ void KeyDetails::query()
             m_link->send({sizeCmd, key}, [this, generation, type](const RespResult &size) {
                 if (generation != m_generation || m_goneAt.isValid())
                     return;
-                const QString unit = type == "string"   ? tr("bytes")
-                                     : type == "hash"   ? tr("fields")
-                                     : type == "stream" ? tr("entries")
-                                                        : tr("members");
-                setField(QStringLiteral("Size"),
-                         size.ok() ? QLocale().toString(size.value.toInteger()) + QLatin1Char(' ') + unit
-                                   : tr("unknown"));
+                const qint64 n = size.value.toInteger();
+                const QString unit = type == "string"   ? countOf(n, tr("byte"), tr("bytes"))
+                                     : type == "hash"   ? countOf(n, tr("field"), tr("fields"))
+                                     : type == "stream" ? countOf(n, tr("entry"), tr("entries"))
+                                     : type == "list"   ? countOf(n, tr("element"), tr("elements"))
+                                                        : countOf(n, tr("member"), tr("members"));
+                setField(QStringLiteral("Size"), size.ok() ? unit : tr("unknown"));
                 if (size.ok())
                     m_value->setTotal(size.value.toInteger());
             });

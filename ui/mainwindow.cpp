@@ -683,6 +683,10 @@ void MainWindow::showShortcuts()
     table->setObjectName(QStringLiteral("shortcutsTable"));
     table->setHorizontalHeaderLabels({tr("Action"), tr("Keys")});
     table->verticalHeader()->hide();
+    // Rows as tall as a line of text needs, not the style's default of about twice that.
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+    table->setShowGrid(false);
+    table->setAlternatingRowColors(true);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);

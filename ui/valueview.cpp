@@ -397,17 +397,18 @@ int ValueView::selectedRow() const
     return rows.isEmpty() ? -1 : rows.first().row();
 }
 
-QString ValueView::unit() const
+QString ValueView::unit(qint64 n) const
 {
+    const bool one = n == 1;
     switch (m_type) {
     case ValueType::Hash:
-        return tr("fields");
+        return one ? tr("field") : tr("fields");
     case ValueType::List:
-        return tr("elements");
+        return one ? tr("element") : tr("elements");
     case ValueType::Stream:
-        return tr("entries");
+        return one ? tr("entry") : tr("entries");
     default:
-        return tr("members");
+        return one ? tr("member") : tr("members");
     }
 }
 
@@ -439,10 +440,10 @@ void ValueView::updateStatus()
                                           .arg(locale.toString(shown), locale.toString(m_model->fetched()),
                                                m_total >= 0 ? locale.toString(m_total) : tr("?"));
         else if (m_model->atEnd())
-            text = tr("All %1 %2").arg(locale.toString(shown), unit());
+            text = tr("All %1 %2").arg(locale.toString(shown), unit(shown));
         else
             text = tr("%1 of %2 %3 loaded")
-                       .arg(locale.toString(shown), m_total >= 0 ? locale.toString(m_total) : tr("?"), unit());
+                       .arg(locale.toString(shown), m_total >= 0 ? locale.toString(m_total) : tr("?"), unit(m_total));
         more = !m_model->atEnd() && !m_model->isLoading();
     }
     if (!m_gone.isEmpty()) {

@@ -76,7 +76,7 @@ private:
     void updateButtons();
     void updatePreview();
     int selectedRow() const;
-    QString unit() const;
+    QString unit(qint64 n) const; // "fields", or "field" for one
 
     MasterLink *m_link;
     KeyActions *m_actions;

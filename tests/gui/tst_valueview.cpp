@@ -205,6 +205,22 @@ private Q_SLOTS:
         QCOMPARE(view()->previewText(), QStringLiteral("Field:\ntheme\n\nValue:\ndark"));
     }
 
+    // "1 entry", never "1 entries": in the Size field and below the table.
+    void aCountOfOneIsSingular()
+    {
+        QCOMPARE(SandboxFixture::onMaster(*m_sandbox, {"XADD", "single:stream", "*", "f", "v"}).isString(), true);
+        QCOMPARE(SandboxFixture::onMaster(*m_sandbox, {"HSET", "single:hash", "f", "v"}).toInteger(), 1);
+        browser()->startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(browser()->scanStatus().startsWith(QStringLiteral("Scan complete")), 30000);
+        QVERIFY(select("single:stream"));
+        QTRY_COMPARE(details()->field(QStringLiteral("Size")), QStringLiteral("1 entry"));
+        QTRY_COMPARE(view()->statusText(), QStringLiteral("All 1 entry"));
+        QVERIFY(select("single:hash"));
+        QTRY_COMPARE(details()->field(QStringLiteral("Size")), QStringLiteral("1 field"));
+        QTRY_COMPARE(view()->statusText(), QStringLiteral("All 1 field"));
+        SandboxFixture::onMaster(*m_sandbox, {"DEL", "single:stream", "single:hash"});
+    }
+
     void filtersUseTheServerWhereItCan()
     {
         QVERIFY(select("leaderboard:global"));
