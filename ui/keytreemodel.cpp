@@ -426,17 +426,22 @@ void KeyTreeModel::workSome()
     constexpr qsizetype piece = 2000;
     QElapsedTimer spent;
     spent.start();
+    // Between two turns the view lays out and paints, in time that grows with the rows of the expanded namespaces (it
+    // asks every row for its flags). A turn is given at least as long as that took, so that the layouts cannot take
+    // most of the thread (with 1M keys and the biggest namespaces expanded they took a third of it, in 5 ms turns).
+    const qint64 budget
+        = std::clamp<qint64>(m_sinceTurn.isValid() ? m_sinceTurn.elapsed() : 0, turnBudgetMs, maxTurnBudgetMs);
     const QList<Node *> nodes(m_draining.cbegin(), m_draining.cend());
     for (Node *node : nodes) {
-        while (node->pending.left > 0 && spent.elapsed() < turnBudgetMs)
+        while (node->pending.left > 0 && spent.elapsed() < budget)
             drain(node, piece);
         if (node->pending.left == 0)
             m_draining.remove(node);
-        if (spent.elapsed() >= turnBudgetMs)
+        if (spent.elapsed() >= budget)
             break;
     }
     const bool hadQueued = !m_incoming.isEmpty();
-    while (!m_incoming.isEmpty() && spent.elapsed() < turnBudgetMs) {
+    while (!m_incoming.isEmpty() && spent.elapsed() < budget) {
         const QList<QByteArray> &head = m_incoming.first();
         if (head.size() - m_incomingOffset <= piece) {
             addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
@@ -449,7 +454,10 @@ void KeyTreeModel::workSome()
     }
     if (m_draining.isEmpty() && m_incoming.isEmpty()) {
         m_drainTimer->stop();
+        m_sinceTurn.invalidate();
         refreshMoreCounts(); // the last counts of a scan show at once
+    } else {
+        m_sinceTurn.start();
     }
     if (hadQueued && m_incoming.isEmpty())
         Q_EMIT ingested();

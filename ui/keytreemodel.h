@@ -2,6 +2,7 @@
 
 #include <QAbstractItemModel>
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QIcon>
 #include <QSet>
@@ -58,7 +59,8 @@ public:
     // Moves everything queued into the tree now (a scan that failed keeps what it found).
     void ingestQueued();
     bool hasQueuedKeys() const { return !m_incoming.isEmpty(); }
-    static constexpr int turnBudgetMs = 5;
+    static constexpr int turnBudgetMs = 5;     // a turn's work, at least
+    static constexpr int maxTurnBudgetMs = 10; // and at most, however long the view took since the last turn
     // Removes keys (a user deleted or renamed them); namespaces left empty go too. Returns how many were found.
     int removeKeys(const QList<QByteArray> &keys);
     void markMissing(const QList<QByteArray> &keys);
@@ -139,7 +141,8 @@ private:
     void attach(QHash<Node *, std::vector<Node *>> &added);
     bool insertInPlace(Node *parent, std::vector<Node *> &fresh);
     void drain(Node *node, qint64 budget);
-    // One turn of the event loop's work: rows of expanding namespaces, then queued keys, within turnBudgetMs.
+    // One turn of the event loop's work: rows of expanding namespaces, then queued keys, within a budget of
+    // turnBudgetMs, or as long as the view took between the last turn and this one (up to maxTurnBudgetMs).
     void workSome();
     static constexpr qint64 drainSlice = 20000; // rows built per event-loop turn
     Node *nodeOf(const QModelIndex &index) const;
@@ -165,6 +168,7 @@ private:
         bool isNamespace = false;
     };
     QHash<Node *, PageEnd> m_pageEnds;   // the last row of a first page still being built (see buildFirstPage)
+    QElapsedTimer m_sinceTurn;           // since the end of the last turn; invalid when the queue was empty
     QTimer *m_drainTimer = nullptr;      // workSome(), while something is draining or queued
     QList<QList<QByteArray>> m_incoming; // batches queued by enqueueKeys()
     qsizetype m_incomingOffset = 0;      // keys of m_incoming.first() already in the tree

@@ -12,61 +12,79 @@
 # (a page every 20 ms) while the badges' TYPE rounds load, once with the badges and once with their loader off (the
 # baseline, in the same run): the GUI thread's CPU time over the scroll, the longest stall, the TYPE commands sent,
 # and the heap the type cache adds per key it holds.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# Every case runs on an idle machine and again with a CPU hog on the other core (common.sh); each process is timed
+# whole, with its CPU time (user + system, every thread) beside the wall time.
+NAME=tree_bench
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KEYS=${1:-1000000}
 ROUNDS=${2:-3}
 SCROLL=${SCROLL:-100}
-BUILD=${VIGIL_BUILD_DIR:-build}
-[[ -x /usr/bin/time ]] || { echo "tree_bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 cmake --build "$BUILD" -j2 --target bench_plainscan bench_treeingest vigil-sandbox >/dev/null
 
-dir=$(mktemp -d /tmp/vigil-bench-XXXXXX)
-cleanup() { "$BUILD/app/vigil-sandbox" down --dir "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-
 echo "loading $KEYS keys into a sandbox..."
-"$BUILD/app/vigil-sandbox" up --keys "$KEYS" --dir "$dir" --detach >"$dir/up.txt"
-sentinels=$(awk '/^sentinels:/ {print $2}' "$dir/up.txt")
-master=$(awk '/^master:/ {print $2}' "$dir/up.txt")
+sandbox_up --keys "$KEYS"
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 field() { grep -o "$1 [0-9.]*" | awk '{print $2}'; }
 
-for ((i = 1; i <= ROUNDS; i++)); do
-    /usr/bin/time -f "%e" -o "$dir/t" "$BUILD/tests/bench/bench_plainscan" "${master%:*}" "${master##*:}" 1000 >/dev/null 2>&1
-    cat "$dir/t" >>"$dir/plain"
-    QT_QPA_PLATFORM=offscreen "$BUILD/tests/bench/bench_treeingest" "$sentinels" vigil 2>/dev/null >>"$dir/collapsed"
-    QT_QPA_PLATFORM=offscreen BENCH_EXPAND=biggest "$BUILD/tests/bench/bench_treeingest" "$sentinels" vigil 2>/dev/null >>"$dir/expanded"
-    QT_QPA_PLATFORM=offscreen BENCH_SCROLL=$SCROLL "$BUILD/tests/bench/bench_treeingest" "$sentinels" vigil 2>/dev/null >>"$dir/badges"
-    QT_QPA_PLATFORM=offscreen BENCH_SCROLL=$SCROLL BENCH_BADGES=0 "$BUILD/tests/bench/bench_treeingest" "$sentinels" vigil 2>/dev/null >>"$dir/nobadges"
-    echo "round $i/$ROUNDS done"
-done
+# tree FILE [VAR=VALUE...]: one bench_treeingest run; appends its line with "cpu_s N" (the whole process) to FILE.
+tree() {
+    local out=$1
+    shift
+    env QT_QPA_PLATFORM=offscreen "$@" /usr/bin/time -f "%U %S" -o "$dir/time.txt" \
+        "$BUILD/tests/bench/bench_treeingest" "$sentinels" vigil 2>/dev/null >"$dir/line.txt"
+    echo "$(cat "$dir/line.txt") cpu_s $(awk '{printf "%.3f", $1 + $2}' "$dir/time.txt")" >>"$out"
+}
 
-plain=$(median <"$dir/plain")
+run_set() {
+    local tag=$1
+    for ((i = 1; i <= ROUNDS; i++)); do
+        measure "$dir/$tag.plain" "$BUILD/tests/bench/bench_plainscan" "$host" "$port" 1000
+        tree "$dir/$tag.collapsed"
+        tree "$dir/$tag.expanded" BENCH_EXPAND=biggest
+        tree "$dir/$tag.badges" BENCH_SCROLL="$SCROLL"
+        tree "$dir/$tag.nobadges" BENCH_SCROLL="$SCROLL" BENCH_BADGES=0
+        echo "$tag round $i/$ROUNDS done"
+    done
+}
+
+report() {
+local tag=$1
+echo
+echo "$2: $total keys, $ROUNDS rounds each, medians"
+plain=$(column "$dir/$tag.plain" 1)
+plain_cpu=$(column "$dir/$tag.plain" 2)
 for case in collapsed expanded; do
-    t=$(field seconds <"$dir/$case" | median)
-    stall=$(field longest_stall_ms <"$dir/$case" | median)
-    bpk=$(field bytes_per_key <"$dir/$case" | median)
-    peak=$(field peak_bytes_per_key <"$dir/$case" | median)
-    awk -v c="$case" -v t="$t" -v p="$plain" -v s="$stall" -v b="$bpk" -v pk="$peak" 'BEGIN {
-        printf "%-10s ingestion %.2f s = %.2fx the plain loop (%.2f s; goal at most 1.5x), longest stall %d ms (goal at most 50), memory %.0f bytes a key after the scan, %.0f at the peak (goal at most 150)\n", c, t, t/p, p, s, b, pk
+    t=$(field seconds <"$dir/$tag.$case" | median)
+    cpu=$(field cpu_s <"$dir/$tag.$case" | median)
+    stall=$(field longest_stall_ms <"$dir/$tag.$case" | median)
+    bpk=$(field bytes_per_key <"$dir/$tag.$case" | median)
+    peak=$(field peak_bytes_per_key <"$dir/$tag.$case" | median)
+    awk -v c="$case" -v t="$t" -v p="$plain" -v cpu="$cpu" -v pc="$plain_cpu" -v s="$stall" -v b="$bpk" -v pk="$peak" 'BEGIN {
+        printf "%-10s ingestion %.2f s = %.2fx the plain loop (%.2f s; goal at most 1.5x), CPU %.2f s (the plain loop: %.2f s), longest stall %d ms (goal at most 50), memory %.0f bytes a key after the scan, %.0f at the peak (goal at most 150)\n", c, t, t/p, p, cpu, pc, s, b, pk
     }'
 done
 
 declare -A cpu stall mem heap
 for case in badges nobadges; do
-    cpu[$case]=$(field scroll_cpu_ms <"$dir/$case" | median)
-    stall[$case]=$(field scroll_stall_ms <"$dir/$case" | median)
-    mem[$case]=$(field bytes_per_key <"$dir/$case" | head -n "$ROUNDS" | median)
-    heap[$case]=$(field scroll_heap_bytes <"$dir/$case" | median)
+    cpu[$case]=$(field scroll_cpu_ms <"$dir/$tag.$case" | median)
+    stall[$case]=$(field scroll_stall_ms <"$dir/$tag.$case" | median)
+    mem[$case]=$(field bytes_per_key <"$dir/$tag.$case" | median)
+    heap[$case]=$(field scroll_heap_bytes <"$dir/$tag.$case" | median)
 done
-types=$(field types_requested <"$dir/badges" | median)
-typeRounds=$(field type_rounds <"$dir/badges" | median)
-cached=$(field cached_types <"$dir/badges" | median)
+types=$(field types_requested <"$dir/$tag.badges" | median)
+typeRounds=$(field type_rounds <"$dir/$tag.badges" | median)
+cached=$(field cached_types <"$dir/$tag.badges" | median)
 awk -v p="$SCROLL" -v c="${cpu[badges]}" -v c0="${cpu[nobadges]}" -v s="${stall[badges]}" -v s0="${stall[nobadges]}" \
     -v t="$types" -v r="$typeRounds" -v k="$cached" -v h="${heap[badges]}" -v h0="${heap[nobadges]}" \
     -v m="${mem[badges]}" -v m0="${mem[nobadges]}" -v n="$KEYS" 'BEGIN {
     printf "badges     scrolling %d pages: GUI thread %.0f ms = %.2fx the same scroll without badges (%.0f ms), longest stall %d ms (without: %d ms); %d TYPE in %d rounds for a %d-key keyspace; the type cache %.0f bytes a typed key (heap growth over the scroll less the run without badges, %d keys cached); after the scan %.0f bytes a key with badges, %.0f without\n", p, c, (c0 > 0 ? c/c0 : 0), c0, s, s0, t, r, n, (k > 0 ? (h-h0)/k : 0), k, m, m0
 }'
+}
+
+run_set idle
+hog_start
+run_set hog
+hog_stop
+report idle "idle machine"
+report hog "with a CPU hog on the other core"
