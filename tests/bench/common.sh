@@ -63,3 +63,14 @@ measure() {
     }
     awk -v l="$lines" '{printf "%s %.3f %s %s\n", $1, $2 + $3, $4, l}' "$dir/time.txt" >>"$out"
 }
+
+# Every benchmark defines run_set TAG (its rounds, its files named after TAG) and report TAG LABEL; this runs them idle
+# and with the hog, then reports both.
+run_idle_and_hog() {
+    run_set idle
+    hog_start
+    run_set hog
+    hog_stop
+    report idle "idle machine"
+    report hog "with a CPU hog on the other core"
+}

@@ -65,10 +65,4 @@ report() {
     }'
 }
 
-run_set idle
-hog_start
-run_set hog
-hog_stop
-
-report idle "idle machine"
-report hog "with a CPU hog on the other core"
+run_idle_and_hog

@@ -49,42 +49,37 @@ run_set() {
 }
 
 report() {
-local tag=$1
-echo
-echo "$2: $total keys, $ROUNDS rounds each, medians"
-plain=$(column "$dir/$tag.plain" 1)
-plain_cpu=$(column "$dir/$tag.plain" 2)
-for case in collapsed expanded; do
-    t=$(field seconds <"$dir/$tag.$case" | median)
-    cpu=$(field cpu_s <"$dir/$tag.$case" | median)
-    stall=$(field longest_stall_ms <"$dir/$tag.$case" | median)
-    bpk=$(field bytes_per_key <"$dir/$tag.$case" | median)
-    peak=$(field peak_bytes_per_key <"$dir/$tag.$case" | median)
-    awk -v c="$case" -v t="$t" -v p="$plain" -v cpu="$cpu" -v pc="$plain_cpu" -v s="$stall" -v b="$bpk" -v pk="$peak" 'BEGIN {
-        printf "%-10s ingestion %.2f s = %.2fx the plain loop (%.2f s; goal at most 1.5x), CPU %.2f s (the plain loop: %.2f s), longest stall %d ms (goal at most 50), memory %.0f bytes a key after the scan, %.0f at the peak (goal at most 150)\n", c, t, t/p, p, cpu, pc, s, b, pk
-    }'
-done
+    local tag=$1
+    echo
+    echo "$2: $total keys, $ROUNDS rounds each, medians"
+    plain=$(column "$dir/$tag.plain" 1)
+    plain_cpu=$(column "$dir/$tag.plain" 2)
+    for case in collapsed expanded; do
+        t=$(field seconds <"$dir/$tag.$case" | median)
+        cpu=$(field cpu_s <"$dir/$tag.$case" | median)
+        stall=$(field longest_stall_ms <"$dir/$tag.$case" | median)
+        bpk=$(field bytes_per_key <"$dir/$tag.$case" | median)
+        peak=$(field peak_bytes_per_key <"$dir/$tag.$case" | median)
+        awk -v c="$case" -v t="$t" -v p="$plain" -v cpu="$cpu" -v pc="$plain_cpu" -v s="$stall" -v b="$bpk" -v pk="$peak" 'BEGIN {
+            printf "%-10s ingestion %.2f s = %.2fx the plain loop (%.2f s; goal at most 1.5x), CPU %.2f s (the plain loop: %.2f s), longest stall %d ms (goal at most 50), memory %.0f bytes a key after the scan, %.0f at the peak (goal at most 150)\n", c, t, t/p, p, cpu, pc, s, b, pk
+        }'
+    done
 
-declare -A cpu stall mem heap
-for case in badges nobadges; do
-    cpu[$case]=$(field scroll_cpu_ms <"$dir/$tag.$case" | median)
-    stall[$case]=$(field scroll_stall_ms <"$dir/$tag.$case" | median)
-    mem[$case]=$(field bytes_per_key <"$dir/$tag.$case" | median)
-    heap[$case]=$(field scroll_heap_bytes <"$dir/$tag.$case" | median)
-done
-types=$(field types_requested <"$dir/$tag.badges" | median)
-typeRounds=$(field type_rounds <"$dir/$tag.badges" | median)
-cached=$(field cached_types <"$dir/$tag.badges" | median)
-awk -v p="$SCROLL" -v c="${cpu[badges]}" -v c0="${cpu[nobadges]}" -v s="${stall[badges]}" -v s0="${stall[nobadges]}" \
-    -v t="$types" -v r="$typeRounds" -v k="$cached" -v h="${heap[badges]}" -v h0="${heap[nobadges]}" \
-    -v m="${mem[badges]}" -v m0="${mem[nobadges]}" -v n="$KEYS" 'BEGIN {
-    printf "badges     scrolling %d pages: GUI thread %.0f ms = %.2fx the same scroll without badges (%.0f ms), longest stall %d ms (without: %d ms); %d TYPE in %d rounds for a %d-key keyspace; the type cache %.0f bytes a typed key (heap growth over the scroll less the run without badges, %d keys cached); after the scan %.0f bytes a key with badges, %.0f without\n", p, c, (c0 > 0 ? c/c0 : 0), c0, s, s0, t, r, n, (k > 0 ? (h-h0)/k : 0), k, m, m0
-}'
+    declare -A cpu stall mem heap
+    for case in badges nobadges; do
+        cpu[$case]=$(field scroll_cpu_ms <"$dir/$tag.$case" | median)
+        stall[$case]=$(field scroll_stall_ms <"$dir/$tag.$case" | median)
+        mem[$case]=$(field bytes_per_key <"$dir/$tag.$case" | median)
+        heap[$case]=$(field scroll_heap_bytes <"$dir/$tag.$case" | median)
+    done
+    types=$(field types_requested <"$dir/$tag.badges" | median)
+    typeRounds=$(field type_rounds <"$dir/$tag.badges" | median)
+    cached=$(field cached_types <"$dir/$tag.badges" | median)
+    awk -v p="$SCROLL" -v c="${cpu[badges]}" -v c0="${cpu[nobadges]}" -v s="${stall[badges]}" -v s0="${stall[nobadges]}" \
+        -v t="$types" -v r="$typeRounds" -v k="$cached" -v h="${heap[badges]}" -v h0="${heap[nobadges]}" \
+        -v m="${mem[badges]}" -v m0="${mem[nobadges]}" -v n="$KEYS" 'BEGIN {
+        printf "badges     scrolling %d pages: GUI thread %.0f ms = %.2fx the same scroll without badges (%.0f ms), longest stall %d ms (without: %d ms); %d TYPE in %d rounds for a %d-key keyspace; the type cache %.0f bytes a typed key (heap growth over the scroll less the run without badges, %d keys cached); after the scan %.0f bytes a key with badges, %.0f without\n", p, c, (c0 > 0 ? c/c0 : 0), c0, s, s0, t, r, n, (k > 0 ? (h-h0)/k : 0), k, m, m0
+    }'
 }
 
-run_set idle
-hog_start
-run_set hog
-hog_stop
-report idle "idle machine"
-report hog "with a CPU hog on the other core"
+run_idle_and_hog
