@@ -385,11 +385,20 @@ void KeyBrowser::handleFailed(const VigilError &error)
     // The resolver found no majority for any address: only the user can settle that, on the Deployment tab.
     if (error.step() == QLatin1String("confirm the master"))
         text += tr(". To scan anyway, trust one of them on the Deployment tab, then rescan (F5).");
-    // A password missing or refused: what to do, and where.
-    if (error.kind() == VigilError::Kind::Auth)
+    // A password missing or refused, or a bastion's host key not known yet: what to do, and where.
+    // The bastion's refusal may come wrapped in the step that met it ("reach a sentinel failed: … SSH host:22: …").
+    const bool bastion = error.node().startsWith(QLatin1String("SSH ")) || text.contains(QLatin1String(": SSH "));
+    const QLatin1String cliAdvice("; check the fingerprint and connect again with --ssh-accept-new to add it");
+    if (bastion && text.contains(QLatin1String("host key is not known"))) {
+        text.remove(cliAdvice); // the command line's way, not the window's
+        text += tr(". To trust it, open File > Connect this tab to… (Ctrl+O) and press Connect: it shows that "
+                   "fingerprint and asks.");
+    } else if (bastion && error.kind() == VigilError::Kind::Auth)
+        text += tr(". Check the login on the SSH tab of the connection dialog (File > Connect this tab to…, Ctrl+O).");
+    else if (error.kind() == VigilError::Kind::Auth)
         text += error.node().startsWith(QLatin1String("sentinel"))
-                    ? tr(". Set the sentinel password in the connection dialog (File > Connect…).")
-                    : tr(". Set the data-node password in the connection dialog (File > Connect…).");
+                    ? tr(". Set the sentinel password in the connection dialog (File > Connect this tab to…).")
+                    : tr(". Set the data-node password in the connection dialog (File > Connect this tab to…).");
     // Said once, in the banner above the tree; the empty tree points to it (and says it once the banner is closed).
     m_failure = text;
     setIdleText(tr("<b>The scan failed</b><br>The message above says why."));

@@ -375,6 +375,40 @@ private Q_SLOTS:
         QVERIFY(!warning->isHidden());
     }
 
+    // A tab opened on the bastion without the dialog (a restored session, `vigil --ssh`) cannot ask: its banner names
+    // the key and says where it is asked about and trusted. A refused login says to look at the SSH tab, not at a
+    // Redis password.
+    void aTabOpenedWithoutTheDialogSaysHowToTrustTheKey()
+    {
+        const QString knownHosts = m_scratch.filePath(QStringLiteral("tab_known_hosts"));
+        QFile::remove(knownHosts);
+        SentinelTarget target = m_sandbox->target();
+        target.ssh = m_sandbox->clientSsh();
+        target.ssh.knownHosts = knownHosts;
+        {
+            MainWindow window;
+            window.show();
+            window.setTarget(target);
+            QTRY_VERIFY_WITH_TIMEOUT(window.browser()->scanStatus().startsWith(QStringLiteral("Scan failed")), 20000);
+            const QString banner = window.browser()->bannerText();
+            QVERIFY2(banner.contains(hostFingerprint()), qPrintable(banner));
+            QVERIFY2(banner.contains(QStringLiteral("open File > Connect this tab to… (Ctrl+O) and press Connect")),
+                     qPrintable(banner));
+            QVERIFY2(!banner.contains(QStringLiteral("password")), qPrintable(banner));
+            QVERIFY2(!banner.contains(QStringLiteral("--ssh-accept-new")), qPrintable(banner)); // no CLI advice here
+        }
+        target.ssh = m_sandbox->clientSsh();
+        target.ssh.user = QStringLiteral("nobody-here"); // the sandbox's key, for a user sshd does not have
+        MainWindow window;
+        window.show();
+        window.setTarget(target);
+        QTRY_VERIFY_WITH_TIMEOUT(window.browser()->scanStatus().startsWith(QStringLiteral("Scan failed")), 20000);
+        const QString banner = window.browser()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("authentication failed")), qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("Check the login on the SSH tab")), qPrintable(banner));
+        QVERIFY2(!banner.contains(QStringLiteral("data-node password")), qPrintable(banner));
+    }
+
     // The SSH fields are saved with the profile, and the passphrase or password is not.
     void theSshSectionIsSavedWithoutItsSecret()
     {
