@@ -776,9 +776,13 @@ void KeyActions::run(const KeyEdit &edit)
         default:
             Q_EMIT keyChanged(edit.key());
         }
-        if (write.acked == 0)
+        if (write.acked == 0 && write.replicas > 0)
             Q_EMIT warned(tr("%1: saved on %2, but not yet on any of its %3: a failover now would lose it.")
                               .arg(what, target(), countOf(write.replicas, tr("replica"), tr("replicas"))));
+        else if (write.acked == 0)
+            Q_EMIT warned(tr("%1: saved on %2, but no replica had it within %3 s: a failover now would lose it.")
+                              .arg(what, target())
+                              .arg(MasterLink::replicaWaitMs / 1000));
         else
             Q_EMIT succeeded(done);
     });

@@ -28,6 +28,8 @@ MasterLink::MasterLink(SentinelWatcher *watcher, ConnectionFactoryPtr connection
     });
     connect(watcher, &SentinelWatcher::masterChanged, this, &MasterLink::setMaster);
     connect(watcher, &SentinelWatcher::masterConfirmationChanged, this, &MasterLink::handleConfirmation);
+    connect(watcher, &SentinelWatcher::snapshotUpdated, this, &MasterLink::learnReplicas);
+    learnReplicas(watcher->lastSnapshot());
 }
 
 MasterLink::~MasterLink()
@@ -74,6 +76,9 @@ void MasterLink::setMaster(const HostPort &master)
         return;
     m_master = master;
     m_trusted = {};
+    m_replicas = -1;
+    if (m_watcher)
+        learnReplicas(m_watcher->lastSnapshot());
     drop();
     m_masterTimeout->stop();
     // A deployment that may write connects at once, so the write probe has answered before the user looks: a user
@@ -141,38 +146,45 @@ void MasterLink::send(const RespCommand &command, RedisConnection::ReplyHandler 
         connectToMaster();
 }
 
-int MasterLink::replicaCount() const
+void MasterLink::learnReplicas(const TopologySnapshot &snapshot)
 {
-    if (!m_watcher)
-        return 0;
-    const TopologySnapshot &snapshot = m_watcher->lastSnapshot();
-    if (snapshot.master.address != m_master)
-        return 0;
+    if (!m_master.isValid() || snapshot.master.address != m_master)
+        return;
     // The master's own count when it answered; else every replica Sentinel knows, down ones included (a down replica
-    // has nothing either, which is what the user should hear).
-    return snapshot.master.connectedReplicas >= 0 ? snapshot.master.connectedReplicas : int(snapshot.replicas.size());
+    // has nothing either, which is what the user should hear). An empty list is no answer: Sentinel keeps the
+    // replicas it has seen, and a poll whose SENTINEL REPLICAS failed lists none.
+    if (snapshot.master.connectedReplicas >= 0)
+        m_replicas = snapshot.master.connectedReplicas;
+    else if (!snapshot.replicas.isEmpty())
+        m_replicas = int(snapshot.replicas.size());
 }
 
 void MasterLink::sendWrite(const RespCommand &command, WriteHandler handler)
 {
-    const int replicas = replicaCount();
-    if (replicas == 0) {
+    if (m_replicas == 0) {
         send(command, [handler = std::move(handler)](const RespResult &result) { handler({result, 0, -1, {}}); });
         return;
     }
-    // Both go into the same queue, in order, so WAIT follows the write on its connection and counts that write.
+    // Both go into the same queue, in order, so WAIT follows the write on its connection and counts that write. When
+    // the count is not known yet (no poll has described this master, and the connection has not asked ROLE), WAIT
+    // goes anyway: without replicas it costs replicaWaitMs, but a write the replicas may not have is never reported
+    // as safe.
     auto written = std::make_shared<RespResult>();
     send(command, [written](const RespResult &result) { *written = result; });
-    send({"WAIT", "1", QByteArray::number(replicaWaitMs)},
-         [written, replicas, handler = std::move(handler)](const RespResult &wait) {
-             const bool answered = !wait.error.isError() && wait.value.isInteger();
-             QString problem;
-             if (wait.error.isError())
-                 problem = wait.error.toString();
-             else if (!answered)
-                 problem = QStringLiteral("WAIT answered %1").arg(QString::fromUtf8(wait.value.toDisplayString()));
-             handler({*written, replicas, answered ? wait.value.toInteger() : -1, problem});
-         });
+    send({"WAIT", "1", QByteArray::number(replicaWaitMs)}, [this, written,
+                                                            handler = std::move(handler)](const RespResult &wait) {
+        const bool answered = !wait.error.isError() && wait.value.isInteger();
+        if (answered && m_replicas == 0) {
+            handler({*written, 0, -1, {}}); // learned meanwhile (the connection's ROLE): there was nothing to wait for
+            return;
+        }
+        QString problem;
+        if (wait.error.isError())
+            problem = wait.error.toString();
+        else if (!answered)
+            problem = QStringLiteral("WAIT answered %1").arg(QString::fromUtf8(wait.value.toDisplayString()));
+        handler({*written, m_replicas, answered ? wait.value.toInteger() : -1, problem});
+    });
 }
 
 void MasterLink::connectToMaster()
@@ -234,20 +246,30 @@ void MasterLink::checkRole(const QByteArray &command)
             if (command == "ROLE")
                 checkRole("INFO");
             else
-                handleRole({});
+                handleRole({}, -1);
             return;
         }
-        if (command == "ROLE")
-            handleRole(result.value.size() > 0 ? result.value.at(0).toByteArray() : result.value.toByteArray());
-        else
-            handleRole(InfoParser::field(result.value.toByteArray(), "role"));
+        if (command == "ROLE") {
+            // A master's ROLE: "master", its offset, and one entry for each replica connected to it.
+            const RespValue &value = result.value;
+            const bool listed = value.size() >= 3 && value.at(2).isArray();
+            handleRole(value.size() > 0 ? value.at(0).toByteArray() : value.toByteArray(),
+                       listed ? int(value.at(2).size()) : -1);
+        } else {
+            const QByteArray info = result.value.toByteArray();
+            bool ok = false;
+            const int connected = InfoParser::field(info, "connected_slaves").toInt(&ok);
+            handleRole(InfoParser::field(info, "role"), ok ? connected : -1);
+        }
     });
 }
 
-void MasterLink::handleRole(const QByteArray &role)
+void MasterLink::handleRole(const QByteArray &role, int replicas)
 {
     if (role.isEmpty() || role == "master") {
         m_roleChecked = true;
+        if (replicas >= 0)
+            m_replicas = replicas;
         if (!m_target.readOnly)
             probeWriteAccess();
         flush();

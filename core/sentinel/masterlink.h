@@ -9,6 +9,7 @@
 
 class QTimer;
 class SentinelWatcher;
+struct TopologySnapshot;
 
 // The GUI thread's connection to the current master of one deployment, for everything a user reads or changes by hand
 // (key details, value viewers, key actions). It follows the deployment's SentinelWatcher: when the watcher's master
@@ -27,10 +28,12 @@ class SentinelWatcher;
 // (ROLE, or INFO replication; neither when the ACL refuses both) before anything of the user's is sent on it: a node
 // that says it is a replica gets nothing, and the waiting commands fail with words that say why.
 //
-// sendWrite() is send() for the writes a user makes: where the master has replicas, it sends WAIT right behind the
-// write, on the same connection (the two are queued together, so they cannot be split across a reconnect), and says
-// how many replicas had the write within replicaWaitMs. Zero means a failover now would lose it: asynchronous
-// replication's risk, told at the moment it matters.
+// sendWrite() is send() for the writes a user makes: unless the master is known to have no replicas, it sends WAIT
+// right behind the write, on the same connection (the two are queued together, so they cannot be split across a
+// reconnect), and says how many replicas had the write within replicaWaitMs. Zero means a failover now would lose
+// it: asynchronous replication's risk, told at the moment it matters. The count of replicas is learned from the
+// master's own ROLE answer on each new connection and from every watcher poll that describes this master; a poll
+// that lists none proves nothing (its SENTINEL REPLICAS may have failed), so it does not make the count zero.
 class MasterLink final : public QObject
 {
     Q_OBJECT
@@ -43,7 +46,7 @@ public:
     struct WriteResult
     {
         RespResult result;   // the write's own answer
-        int replicas = 0;    // replicas the master had, as the watcher last saw them; 0: no WAIT was sent
+        int replicas = 0;    // replicas the master had, as last learned; 0: none, no WAIT was sent; -1: not known
         qint64 acked = -1;   // WAIT's answer: replicas that had the write in time; -1 when not known
         QString waitProblem; // why acked is not known, when WAIT was sent and gave no count
     };
@@ -95,7 +98,7 @@ private:
     void handleConfirmation();
     void connectToMaster();
     void checkRole(const QByteArray &command);
-    void handleRole(const QByteArray &role);
+    void handleRole(const QByteArray &role, int replicas);
     bool mayConnect() const;
     VigilError notConfirmedError() const;
     void drop();
@@ -104,7 +107,7 @@ private:
     void probeWriteAccess();
     void learn(const RespCommand &command, const RespResult &result);
 
-    int replicaCount() const;
+    void learnReplicas(const TopologySnapshot &snapshot);
 
     SentinelTarget m_target;
     QPointer<SentinelWatcher> m_watcher;
@@ -113,6 +116,7 @@ private:
     QTimer *m_masterTimeout = nullptr; // commands wait this long for the sentinels to name the master
     QPointer<RedisConnection> m_connection;
     bool m_roleChecked = false; // on m_connection: the node said it is the master (or may not be asked)
+    int m_replicas = -1;        // m_master's replicas, as last learned (ROLE, or the watcher); -1: not known
     HostPort m_trusted;
     QList<Waiting> m_waiting;
     bool m_destroying = false;

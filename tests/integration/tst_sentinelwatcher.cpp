@@ -157,6 +157,35 @@ private Q_SLOTS:
         QVERIFY(SandboxFixture::onMaster(*second, {"GET", key}).isNil());
     }
 
+    // A write sent before the watcher's first poll has described the master (a tab that writes as it opens) still
+    // waits for the replicas: the master's own ROLE, asked on the new connection, says how many it has. A deployment
+    // without replicas is told nothing about them.
+    void aWriteBeforeTheFirstPollWaitsForTheReplicas()
+    {
+        const std::unique_ptr<Sandbox> lonely = otherDeployment(0);
+        QVERIFY(lonely);
+        for (const auto &[sandbox, replicas] :
+             {std::pair<const Sandbox *, int>{m_sandbox.get(), 2}, std::pair<const Sandbox *, int>{lonely.get(), 0}}) {
+            SentinelWatcher watcher(sandbox->target());
+            MasterLink link(&watcher, ConnectionFactory::standalone());
+            std::optional<MasterLink::WriteResult> result;
+            link.sendWrite({"SET", "vigil:written-before-the-first-poll", "1"},
+                           [&](const MasterLink::WriteResult &r) { result = r; });
+            QVERIFY(!watcher.lastSnapshot().isValid());
+            watcher.setPollInterval(200);
+            watcher.start();
+            QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 15000);
+            QVERIFY2(result->result.ok(), qPrintable(result->result.error.toString()));
+            QCOMPARE(result->replicas, replicas);
+            if (replicas > 0)
+                QVERIFY2(result->acked >= 1, qPrintable(result->waitProblem));
+            else
+                QCOMPARE(result->acked, -1);
+            QCOMPARE(SandboxFixture::onMaster(*sandbox, {"GET", "vigil:written-before-the-first-poll"}).toByteArray(),
+                     QByteArray("1"));
+        }
+    }
+
     void snapshotShowsTheTopology()
     {
         SentinelWatcher watcher(target());
