@@ -129,10 +129,15 @@ private:
     bool spills(const Node *node, const QByteArray &rest) const;
     // Builds the rows packed past a node's window: all of them, or the first `rows` in order.
     void unspill(Node *node, qint64 rows = 0, bool sortNow = true);
-    // A first page chosen exactly up to this many members (a linear selection); past it, built in slices as they come.
+    // A first page chosen exactly up to this many members (a linear selection, a slice per turn); past it, built in
+    // slices as they come.
     static constexpr qint64 exactFirstPageUpTo = 100000;
+    static constexpr qint64 choiceSlice = 4096;  // members a first page's choice reads at a time
+    static constexpr qint64 choiceNow = 8192;    // read at once when the namespace is expanded: a small one is done
     static constexpr qint64 firstRowsNow = 2000; // rows of a first page built at once; the rest on the next turns
-    void buildFirstPage(Node *node);
+    void choose(Node *node, qint64 members);
+    void finishChoice(Node *node);
+    void buildFirstPage(Node *node, const std::vector<PackedEntry> &page);
     void buildEntries(Node *node, const PackedEntry *entries, size_t count, QHash<Node *, std::vector<Node *>> &added);
     void updateSpilledWindows();
     QVariant moreData(const Node *parent, int column, int role) const;
@@ -162,6 +167,7 @@ private:
     QSet<Node *> m_unsorted;
     QTimer *m_sortTimer = nullptr;
     QSet<Node *> m_draining; // populated namespaces whose pending keys are still becoming rows
+    QSet<Node *> m_choosing; // expanded namespaces whose first page is being chosen (Node::choice)
     struct PageEnd
     {
         QByteArray segment;

@@ -96,7 +96,40 @@ struct PackedList
         return found;
     }
 
+    // Moves past the next `n` entries without reading them; the chunks are freed once everything is read.
+    void skip(qint64 n)
+    {
+        for (qint64 i = 0; i < n && left > 0; ++i) {
+            peek(&readChunk, &readOffset);
+            --left;
+        }
+        if (left == 0)
+            release();
+    }
     void release() { *this = {}; }
+};
+
+// The first page of a big namespace, chosen a slice at a time (KeyTreeModel::choose): the rows that sort first among
+// the members read so far, each with its members, and the members that can no longer make the page. Each member is
+// copied at most twice (into a candidate row, then maybe out to the overflow), so the whole choice is linear, and no
+// turn of it is longer than its slice.
+struct PageChoice
+{
+    PackedList keys;                          // candidate key rows: the key's rest
+    QHash<QByteArray, PackedList> namespaces; // candidate namespace rows: the rest of each member below
+    qint64 rowLimit = 0;
+    // Once the candidates have been cut down to rowLimit rows, the last of them: a member sorting after it is out.
+    bool bounded = false;
+    QByteArray boundary;
+    bool boundaryIsNamespace = false;
+
+    qint64 rows() const { return keys.left + namespaces.size(); }
+    // Reads the next `count` members of `from`; those that can no longer make the page go to `out`.
+    void read(PackedList &from, qint64 count, QByteArrayView separator, PackedList &out);
+    // Keeps the first rowLimit rows; the members of the others go to `out`.
+    void cut(PackedList &out);
+    // Drops one member (a key the user deleted while the page was chosen); false if it is not a candidate.
+    bool remove(QByteArrayView rest, QByteArrayView separator);
 };
 
 struct KeyTreeModel::Node
@@ -126,6 +159,9 @@ struct KeyTreeModel::Node
     // Populated, with a full window: the rest of each key that sorts past the window's last row, packed instead of
     // built (no row object, no hash entry). They become rows when the user opens the next page.
     PackedList overflow;
+    // A big namespace just expanded: its first page is being chosen from `pending`, a slice per turn. Not populated
+    // yet; its keys still go to `pending` meanwhile.
+    std::unique_ptr<PageChoice> choice;
 };
 
 // A packed entry seen as the row it would make: its first segment, and whether that is a namespace.

@@ -197,18 +197,55 @@ void KeyTreeModel::buildEntries(Node *node, const PackedEntry *entries, size_t c
     m_noSpill = false;
 }
 
-void KeyTreeModel::buildFirstPage(Node *node)
+void KeyTreeModel::choose(Node *node, qint64 members)
+{
+    node->choice->read(node->pending, members, m_separator, node->overflow);
+    if (node->pending.left == 0)
+        finishChoice(node);
+}
+
+void KeyTreeModel::finishChoice(Node *node)
+{
+    const std::unique_ptr<PageChoice> choice = std::move(node->choice);
+    m_choosing.remove(node);
+    choice->read(node->pending, node->pending.left, m_separator, node->overflow);
+    choice->cut(node->overflow);
+    // The page's rows in order, then each row's members (all of a namespace's, together).
+    std::vector<PackedEntry> rows;
+    rows.reserve(static_cast<size_t>(choice->rows()));
+    choice->keys.forEach([&](QByteArrayView rest) { rows.push_back({rest, rest, false}); });
+    for (auto it = choice->namespaces.cbegin(); it != choice->namespaces.cend(); ++it)
+        rows.push_back({{}, it.key(), true});
+    std::sort(rows.begin(), rows.end(), KeyTreeStorage::entryBefore);
+    std::vector<PackedEntry> page;
+    for (const PackedEntry &row : rows) {
+        if (!row.isNamespace) {
+            page.push_back(row);
+            continue;
+        }
+        choice->namespaces.constFind(QByteArray::fromRawData(row.segment.data(), row.segment.size()))
+            ->forEach([&](QByteArrayView rest) {
+                page.push_back({rest, row.segment, true});
+            });
+    }
+    node->populated = true;
+    buildFirstPage(node, page);
+}
+
+void KeyTreeModel::buildFirstPage(Node *node, const std::vector<PackedEntry> &entries)
 {
     // The first page is exactly the rows that sort first, so the window's last row is a true boundary and the keys
     // the scan still brings almost all sort past it and stay packed. (A page of whatever came first ends near the
     // namespace's largest name: nearly every later key lands inside the window, to be built and sorted in.) Only the
     // top of the page is built now; the rest, already in order, is drained a slice per turn and appended without a
     // re-sort, and meanwhile the page's last entry is the boundary for the keys the scan brings (m_pageEnds). No
-    // sort of other namespaces here: this runs from the view's fetchMore, inside its layout.
-    const PackedList members = std::exchange(node->pending, {});
-    std::vector<PackedEntry> entries = KeyTreeStorage::entriesOf(members, m_separator);
-    const size_t page = KeyTreeStorage::selectFirstRows(entries, m_rowLimit);
-    std::sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(page), KeyTreeStorage::entryBefore);
+    // sort of other namespaces here: this may run from the view's fetchMore, inside its layout.
+    const size_t page = entries.size();
+    m_spilledInto.insert(node);
+    if (page == 0) { // every candidate was deleted meanwhile
+        updateSpilledWindows();
+        return;
+    }
     size_t now = qMin(page, static_cast<size_t>(qBound<qint64>(qint64(1), qint64(m_rowLimit / 4), firstRowsNow)));
     while (now < page && KeyTreeStorage::sameRow(entries[now - 1], entries[now]))
         ++now;
@@ -216,8 +253,6 @@ void KeyTreeModel::buildFirstPage(Node *node)
     buildEntries(node, entries.data(), now, added);
     for (size_t i = now; i < page; ++i)
         node->pending.append(entries[i].rest);
-    for (size_t i = page; i < entries.size(); ++i)
-        node->overflow.append(entries[i].rest);
     attach(added);
     if (node->pending.left > 0) {
         const PackedEntry &last = entries[page - 1];
@@ -226,7 +261,6 @@ void KeyTreeModel::buildFirstPage(Node *node)
         if (!m_drainTimer->isActive())
             m_drainTimer->start();
     }
-    m_spilledInto.insert(node);
     updateSpilledWindows();
 }
 

@@ -18,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QScrollBar>
+#include <QThread>
 #include <QTimer>
 #include <QTreeView>
 
@@ -51,6 +52,38 @@ qint64 heapBytes()
     return static_cast<qint64>(::mallinfo2().uordblks);
 }
 
+// BENCH_STALL_LOG=MS: every event the GUI thread took at least MS milliseconds to handle, printed to stderr with its
+// time, receiver (and the receiver's parent) and type: what a stall was.
+class TimedApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    const int logAtMs = qEnvironmentVariableIntValue("BENCH_STALL_LOG");
+    QElapsedTimer sinceStart;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (logAtMs <= 0 || m_depth > 0 || QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        ++m_depth;
+        QElapsedTimer timer;
+        timer.start();
+        const bool handled = QApplication::notify(receiver, event);
+        --m_depth;
+        if (const qint64 ms = timer.elapsed(); ms >= logAtMs) {
+            const QObject *parent = receiver->parent();
+            std::fprintf(stderr, "stall %lld ms at %.3f s: event %d to %s \"%s\" (parent %s)\n",
+                         static_cast<long long>(ms), static_cast<double>(sinceStart.elapsed()) / 1000.0,
+                         int(event->type()), receiver->metaObject()->className(),
+                         receiver->objectName().toUtf8().constData(), parent ? parent->metaObject()->className() : "-");
+        }
+        return handled;
+    }
+
+private:
+    int m_depth = 0; // the GUI thread's nesting: only the outermost event is timed
+};
+
 qint64 residentBytes()
 {
     QFile statm(QStringLiteral("/proc/self/statm"));
@@ -64,7 +97,8 @@ qint64 residentBytes()
 int main(int argc, char *argv[])
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
+    app.sinceStart.start();
     if (argc < 3) {
         std::fprintf(stderr, "usage: bench_treeingest HOST:PORT[,...] MASTER\n");
         return 2;

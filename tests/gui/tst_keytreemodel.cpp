@@ -254,6 +254,91 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 30000);
     }
 
+    void aBigNamespaceChoosesItsFirstPageAcrossTurns()
+    {
+        // Expanding a namespace of tens of thousands of keys chooses its first page a slice per turn, so the window
+        // never waits for all of them at once. Meanwhile the scan adds keys to it and the user deletes some: the page
+        // is still exactly the first rows in order, the "more" row counts the rest, and no key is lost.
+        KeyTreeModel model;
+        model.setRowLimit(50);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QRandomGenerator random(7);
+        QList<QByteArray> keys;
+        QSet<QByteArray> present;
+        for (int i = 0; i < 30000; ++i) {
+            const QByteArray key
+                = i % 3 == 0
+                      ? QByteArray("big:sub" + QByteArray::number(random.bounded(400)) + ':' + QByteArray::number(i))
+                      : QByteArray("big:k" + QByteArray::number(random.bounded(1000000)));
+            if (!present.contains(key)) {
+                present.insert(key);
+                keys.append(key);
+            }
+        }
+        model.addKeys(keys);
+        const QModelIndex big = model.index(0, 0);
+        model.fetchMore(big);
+        QCOMPARE(model.rowCount(big), 0); // the choice is under way: what follows happens during it
+        QVERIFY(!model.canFetchMore(big));
+
+        const QList<QByteArray> later = {"big:a1", "big:k", "big:sub0:first", "big:zzz", "big:sub99999:x", "big:j0"};
+        for (const QByteArray &key : later)
+            QVERIFY2(!present.contains(key), key.constData());
+        model.addKeys(later);
+        present.unite(QSet<QByteArray>(later.cbegin(), later.cend()));
+        // Deleted: one read into the choice already (among the first members), one not read yet, one just added.
+        const QList<QByteArray> gone = {keys.at(5), keys.last(), "big:a1"};
+        QCOMPARE(model.removeKeys(gone), gone.size());
+        for (const QByteArray &key : gone)
+            present.remove(key);
+        QCOMPARE(model.keyCount(), present.size());
+        // A separator change meanwhile rebuilds from every key, the ones being chosen among included.
+        KeyTreeModel copy;
+        copy.addKeys(keys);
+        copy.fetchMore(copy.index(0, 0));
+        copy.setSeparator("/");
+        QCOMPARE(copy.keyCount(), keys.size());
+
+        QTRY_COMPARE(model.rowCount(big), 51); // the page and its "more" row
+        model.flushSort();
+        // The page expected: the namespace's rows (sub-namespaces first, then keys, each natural), the first 50.
+        QList<QPair<bool, QByteArray>> rows; // (is a key, segment)
+        QSet<QByteArray> namespaces;
+        for (const QByteArray &key : std::as_const(present)) {
+            const QByteArray rest = key.mid(4);
+            const qsizetype at = rest.indexOf(':');
+            if (at < 0)
+                rows.append({true, rest});
+            else if (!namespaces.contains(rest.left(at))) {
+                namespaces.insert(rest.left(at));
+                rows.append({false, rest.left(at)});
+            }
+        }
+        std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? b.first : NaturalOrder::compare(a.second, b.second) < 0;
+        });
+        QStringList expected;
+        for (qsizetype i = 0; i < 50; ++i)
+            expected.append(QString::fromUtf8(rows.at(i).second));
+        QCOMPARE(shownTexts(model, big).mid(0, 50), expected);
+        qint64 inPage = 0;
+        for (int row = 0; row < 50; ++row)
+            inPage += model.index(row, 0, big).data(KeyTreeModel::KeyCountRole).toLongLong();
+        QTRY_COMPARE(model.index(50, 0, big).data(KeyTreeModel::KeyCountRole).toLongLong(), present.size() - inPage);
+        // Every key is there once; the ones added during the choice, and a sample of the rest, are reachable, and
+        // the deleted ones are not.
+        QCOMPARE(model.keyCount(), present.size());
+        QList<QByteArray> sample = later;
+        sample.removeAll("big:a1");
+        for (int i = 0; i < 40; ++i)
+            sample.append(keys.at(random.bounded(keys.size())));
+        for (const QByteArray &key : std::as_const(sample))
+            QVERIFY2(model.indexOfKey(key).isValid() == present.contains(key), key.constData());
+        for (const QByteArray &key : gone)
+            QVERIFY2(!model.indexOfKey(key).isValid(), key.constData());
+    }
+
     void hugeNamespacesShowAWindowOfRows()
     {
         KeyTreeModel model;
