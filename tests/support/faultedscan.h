@@ -22,6 +22,9 @@ struct Outcome
     QList<ScanNotice> restarts;
     QList<ScanNotice> resumes;
     ScanSummary summary;
+    // The master the sentinels named (the watcher's view) when the scan finished. Where the scan ended is checked
+    // against it, not against the sandbox's master read later: a loaded machine may see one more failover by then.
+    HostPort masterAtEnd;
     VigilError error;
     bool finished = false;
     bool faulted = false;
@@ -55,6 +58,7 @@ inline void run(QObject *context, const SentinelTarget &target, const ScanOption
     QObject::connect(worker, &ScanWorker::scanResumed, context, [&](const ScanNotice &n) { outcome.resumes.append(n); });
     QObject::connect(worker, &ScanWorker::finished, context, [&](const ScanSummary &s) {
         outcome.summary = s;
+        outcome.masterAtEnd = watcher.currentMaster();
         outcome.finished = true;
     });
     QObject::connect(worker, &ScanWorker::failed, context, [&](quint64, const VigilError &e) {
