@@ -21,6 +21,8 @@ bool KeyTreeModel::lessThan(const Node *a, const Node *b)
 {
     if (a->isNamespace != b->isNamespace)
         return a->isNamespace;
+    if (a->value >= 0 && b->value >= 0 && a->value != b->value)
+        return a->value < b->value;
     return NaturalOrder::compare(a->name, b->name) < 0;
 }
 
@@ -35,7 +37,14 @@ KeyTreeModel::KeyTreeModel(QObject *parent)
     m_sortTimer->setObjectName(QStringLiteral("sort"));
     m_sortTimer->setSingleShot(true);
     m_sortTimer->setInterval(m_sortDelay);
-    connect(m_sortTimer, &QTimer::timeout, this, &KeyTreeModel::flushSort);
+    // While the scan's keys are being taken in, the sort is a turn of workSome() of its own: when both timers fired in
+    // one pass of the event loop, the sort, the turn and the view's relayout came back to back, with no input between.
+    connect(m_sortTimer, &QTimer::timeout, this, [this] {
+        if (m_drainTimer->isActive())
+            m_sortDue = true;
+        else
+            flushSort();
+    });
     m_drainTimer = new QTimer(this);
     m_drainTimer->setObjectName(QStringLiteral("work"));
     m_drainTimer->setInterval(0);
@@ -69,7 +78,6 @@ void KeyTreeModel::clear()
     m_unsorted.clear();
     m_draining.clear();
     m_choosing.clear();
-    m_pageEnds.clear();
     m_missing.clear();
     m_gone.clear();
     m_notPermitted.clear();
@@ -89,11 +97,8 @@ void KeyTreeModel::collectKeys(const Node *node, const QByteArray &prefix, QList
     const auto add = [&](QByteArrayView rest) { out->append(prefix + rest.toByteArray()); };
     node->pending.forEach(add);
     node->overflow.forEach(add);
-    if (node->choice) {
-        node->choice->keys.forEach(add);
-        for (const PackedList &members : std::as_const(node->choice->namespaces))
-            members.forEach(add);
-    }
+    if (node->choice)
+        node->choice->forEach(add);
     for (const auto &child : node->children) {
         if (child->isNamespace)
             collectKeys(child.get(), prefix + child->name + m_separator, out);
@@ -118,16 +123,18 @@ void KeyTreeModel::setSeparator(const QByteArray &separator)
     markMissing(QList<QByteArray>(missing.cbegin(), missing.cend()));
 }
 
-KeyTreeModel::Node *KeyTreeModel::namespaceChild(Node *node, const QByteArray &segment,
+KeyTreeModel::Node *KeyTreeModel::namespaceChild(Node *node, QByteArrayView segment,
                                                  QHash<Node *, std::vector<Node *>> &added)
 {
-    if (Node *existing = node->namespaces.value(segment))
+    // Looked up without a copy of the name: this runs for every key the scan brings into an expanded namespace.
+    if (Node *existing = node->namespaces.value(QByteArray::fromRawData(segment.data(), segment.size())))
         return existing;
     auto *child = new Node;
     child->parent = node;
-    child->name = segment;
+    child->name = segment.toByteArray();
+    child->value = NaturalOrder::valueOf(segment);
     child->isNamespace = true;
-    node->namespaces.insert(segment, child);
+    node->namespaces.insert(child->name, child);
     added[node].push_back(child);
     return child;
 }
@@ -150,12 +157,13 @@ void KeyTreeModel::route(Node *node, const QByteArray &rest, QHash<Node *, std::
             auto *leaf = new Node;
             leaf->parent = node;
             leaf->name = rest;
+            leaf->value = NaturalOrder::valueOf(rest);
             leaf->count = 1;
             leaf->missing = !m_missing.isEmpty() && m_missing.contains(fullPath(node) + rest);
             added[node].push_back(leaf);
             return;
         }
-        Node *child = namespaceChild(node, rest.left(at), added);
+        Node *child = namespaceChild(node, QByteArrayView(rest).first(at), added);
         return route(child, rest.mid(at + m_separator.size()), added);
     }
 }
@@ -169,21 +177,22 @@ void KeyTreeModel::addKeys(const QList<QByteArray> &keys)
     QSet<Node *> touched;
     for (const QByteArray &key : keys) {
         Node *node = m_root.get();
-        QByteArray rest = key;
+        qsizetype from = 0; // where the rest of the key below `node` starts
         // Walk the populated part here to note the visible namespaces whose count changes; route() does the rest.
+        // The names are looked up in place: no copy of a segment for each key.
         while (node->populated) {
-            const qsizetype at = rest.indexOf(m_separator);
+            const qsizetype at = key.indexOf(m_separator, from);
             if (at < 0)
                 break;
-            Node *child = node->namespaces.value(rest.left(at));
+            Node *child = node->namespaces.value(QByteArray::fromRawData(key.constData() + from, at - from));
             if (!child || !child->attached)
                 break;
             touched.insert(child);
             ++node->count;
             node = child;
-            rest = rest.mid(at + m_separator.size());
+            from = at + m_separator.size();
         }
-        route(node, rest, added);
+        route(node, from == 0 ? key : key.sliced(from), added);
     }
     attach(added);
     for (Node *node : std::as_const(touched))
@@ -205,7 +214,7 @@ void KeyTreeModel::scheduleSort(Node *node)
         m_sortTimer->start(m_sortDelay);
 }
 
-void KeyTreeModel::mergeNewRows(Node *node, size_t from)
+void KeyTreeModel::mergeNewRows(Node *node, size_t from, bool newRowsSorted)
 {
     // Sort what arrived since the last sort and merge it into the sorted rows from `from` on. Only the stretch of
     // rows that the new ones fall among is compared: the rows after the largest new one just move along (in a huge
@@ -215,7 +224,8 @@ void KeyTreeModel::mergeNewRows(Node *node, size_t from)
     auto &c = node->children;
     const auto first = c.begin() + static_cast<std::ptrdiff_t>(from);
     const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
-    std::sort(middle, c.end(), byOrder);
+    if (!newRowsSorted)
+        std::sort(middle, c.end(), byOrder);
     if (middle != c.end() && first != middle) {
         const auto newRows = c.end() - middle;
         const auto after = std::upper_bound(first, middle, c.back(), byOrder);
@@ -237,18 +247,23 @@ void KeyTreeModel::sortChildren(Node *node)
 void KeyTreeModel::flushSort()
 {
     m_sortTimer->stop();
+    m_sortDue = false;
     // Sorting moves rows in and out of windows; the "more" counts follow, with the other changes still due.
     const auto recount = qScopeGuard([this] { refreshMoreCounts(); });
     if (m_unsorted.isEmpty())
         return;
+    // Rows wait for their sort to enter a window that has room (updateWindow): the windows grow now.
+    const auto grow = qScopeGuard([this, sorted = QList<Node *>(m_unsorted.cbegin(), m_unsorted.cend())] {
+        for (Node *node : sorted)
+            updateWindow(node);
+    });
     const auto byOrder
         = [](const std::unique_ptr<Node> &a, const std::unique_ptr<Node> &b) { return lessThan(a.get(), b.get()); };
     // Where every new row lands past the window (the common case in a huge namespace), the rows the view sees do not
-    // change: sort without telling it, so it does not lay out every visible row again.
+    // change: sort without telling it, so it does not lay out every visible row again. The new rows are sorted once.
+    QSet<Node *> newRowsSorted;
     for (auto it = m_unsorted.begin(); it != m_unsorted.end();) {
         Node *node = *it;
-        if (node->pending.left == 0)
-            m_pageEnds.remove(node); // the page is built; once sorted, its window's last row is the boundary
         auto &c = node->children;
         if (node != m_root.get() && !isVisibleRow(node)) {
             sortChildren(node); // not a row: nothing the view shows can move
@@ -262,11 +277,12 @@ void KeyTreeModel::flushSort()
         const auto middle = c.begin() + static_cast<std::ptrdiff_t>(node->sortedCount);
         std::sort(middle, c.end(), byOrder);
         if (node->shown > 0 && middle != c.end() && !byOrder(*middle, c[static_cast<size_t>(node->shown) - 1])) {
-            mergeNewRows(node, static_cast<size_t>(node->shown));
+            mergeNewRows(node, static_cast<size_t>(node->shown), true);
             it = m_unsorted.erase(it);
             continue;
         }
-        ++it; // new rows land inside the window: sorted below, with the view told
+        newRowsSorted.insert(node);
+        ++it; // new rows land inside the window: merged below, with the view told
     }
     if (m_unsorted.isEmpty())
         return;
@@ -280,7 +296,7 @@ void KeyTreeModel::flushSort()
     for (const QModelIndex &index : before)
         held.append({nodeOf(index), index.column()});
     for (Node *node : std::as_const(m_unsorted))
-        sortChildren(node);
+        mergeNewRows(node, 0, newRowsSorted.contains(node));
     QModelIndexList after;
     after.reserve(held.size());
     for (const auto &[node, column] : std::as_const(held))
@@ -299,8 +315,10 @@ void KeyTreeModel::attach(QHash<Node *, std::vector<Node *>> &added)
         if (!firstFill && insertInPlace(parent, fresh))
             continue;
         if (firstFill) {
-            // A namespace's first rows are shown sorted at once.
-            std::sort(fresh.begin(), fresh.end(), [](const Node *a, const Node *b) { return lessThan(a, b); });
+            // A namespace's first rows are shown sorted at once (a chosen first page comes sorted already).
+            const auto byOrder = [](const Node *a, const Node *b) { return lessThan(a, b); };
+            if (!std::is_sorted(fresh.begin(), fresh.end(), byOrder))
+                std::sort(fresh.begin(), fresh.end(), byOrder);
         }
         // Rows that arrive in order after the last one (the rest of a first page) need no sort, so no layout change.
         const auto byOrder = [](const Node *a, const Node *b) { return lessThan(a, b); };
@@ -313,11 +331,11 @@ void KeyTreeModel::attach(QHash<Node *, std::vector<Node *>> &added)
             child->attached = true;
             parent->children.emplace_back(child);
         }
-        updateWindow(parent);
         if (firstFill || inOrder)
             parent->sortedCount = parent->children.size();
         else
             scheduleSort(parent);
+        updateWindow(parent);
     }
 }
 
@@ -361,12 +379,14 @@ void KeyTreeModel::populate(Node *node)
 {
     if (node->populated || node->choice)
         return;
-    if (node->pending.left > m_rowLimit && node->pending.left <= exactFirstPageUpTo) {
-        // Its first page is chosen from all its members, a slice now and a slice per turn after: expanding three
-        // namespaces of 60,000 keys at once took 40 ms in one go. A small one is done at once.
+    if (node->pending.left > 0 && node->pending.left <= exactFirstPageUpTo) {
+        // Its first page is chosen from all its members, a slice per turn, and shown whole and in order: expanding
+        // three namespaces of 60,000 keys at once took 40 ms in one go. A small one is done here and now.
         node->choice = std::make_unique<PageChoice>();
         node->choice->rowLimit = m_rowLimit;
-        choose(node, choiceNow);
+        node->choice->separator = m_separator;
+        if (node->pending.left <= choiceNow)
+            finishChoice(node);
         if (node->choice) {
             m_choosing.insert(node);
             if (!m_drainTimer->isActive())
@@ -377,8 +397,8 @@ void KeyTreeModel::populate(Node *node)
     node->populated = true;
     if (node->pending.left == 0)
         return;
-    // Build the first slice now, so the expanded namespace shows rows at once; the rest follows from the event
-    // loop, a slice at a time, so a namespace of a million keys never freezes the window.
+    // Too big to choose from in a moment: build a first slice now, so the expanded namespace shows rows at once; the
+    // rest follows from the event loop, a slice at a time, so a namespace of a million keys never freezes the window.
     drain(node, qMin<qint64>(drainSlice, m_rowLimit));
     if (node->pending.left > 0) {
         m_draining.insert(node);
@@ -404,12 +424,13 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
             auto *leaf = new Node;
             leaf->parent = node;
             leaf->name = rest;
+            leaf->value = NaturalOrder::valueOf(rest);
             leaf->count = 1;
             leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + rest);
             added[node].push_back(leaf);
             continue;
         }
-        Node *child = namespaceChild(node, rest.left(at), added);
+        Node *child = namespaceChild(node, QByteArrayView(rest).first(at), added);
         if (child->attached)
             touched.insert(child);
         route(child, rest.mid(at + m_separator.size()), added);
@@ -450,17 +471,31 @@ void KeyTreeModel::workSome()
     // most of the thread (with 1M keys and the biggest namespaces expanded they took a third of it, in 5 ms turns).
     const qint64 budget
         = std::clamp<qint64>(m_sinceTurn.isValid() ? m_sinceTurn.elapsed() : 0, turnBudgetMs, maxTurnBudgetMs);
+    if (m_sortDue) {
+        // The namespaces one at a time, as many as the budget allows; the rest on the next turns.
+        while (!m_unsorted.isEmpty() && spent.elapsed() < budget) {
+            QSet<Node *> later = std::exchange(m_unsorted, {});
+            m_unsorted.insert(*later.cbegin());
+            later.erase(later.cbegin());
+            flushSort();
+            m_unsorted = std::move(later);
+        }
+        m_sortDue = !m_unsorted.isEmpty();
+        m_sinceTurn.start();
+        return;
+    }
     const QList<Node *> choosing(m_choosing.cbegin(), m_choosing.cend());
     for (Node *node : choosing) {
+        // Reading is sliced; each cut, the sort and the build are a step of their own, at the start of a turn.
         while (node->choice && spent.elapsed() < budget) {
-            if (node->pending.left > 0) {
-                node->choice->read(node->pending, choiceSlice, m_separator, node->overflow);
-                continue;
-            }
-            // Everything read: the page's sort and its first rows are a step of their own, at the start of a turn.
-            if (spent.elapsed() > 0)
+            const PageChoice &choice = *node->choice;
+            const bool reading
+                = choice.stage == PageChoice::Stage::Reading && node->pending.left > 0 && !choice.needsCut();
+            if (!reading && spent.elapsed() > 0)
                 break;
-            finishChoice(node);
+            stepChoice(node);
+            if (!reading)
+                break;
         }
         if (spent.elapsed() >= budget)
             break;
@@ -648,8 +683,8 @@ bool KeyTreeModel::removeBelow(Node *node, const QByteArray &rest)
     }
     // Not a row yet: still packed in the namespace's pending members (collapsed, or being drained).
     if (!found)
-        found = node->pending.remove(rest) || node->overflow.remove(rest)
-                || (node->choice && node->choice->remove(rest, m_separator));
+        found
+            = node->pending.remove(rest) || node->overflow.remove(rest) || (node->choice && node->choice->remove(rest));
     if (found)
         --node->count;
     return found;
@@ -668,7 +703,6 @@ void KeyTreeModel::removeChildRow(Node *parent, int row)
     m_unsorted.remove(child);
     m_draining.remove(child);
     m_choosing.remove(child);
-    m_pageEnds.remove(child);
     m_moreCountsDue.remove(child);
     children.erase(children.begin() + row);
     if (static_cast<size_t>(row) < parent->sortedCount)

@@ -120,7 +120,8 @@ private:
     QByteArray typeOf(const Node *node) const;
 
     static bool lessThan(const Node *a, const Node *b);
-    static void mergeNewRows(Node *node, size_t from);
+    // Sorts the rows that arrived since the last sort (unless they are in order already) into the sorted ones.
+    static void mergeNewRows(Node *node, size_t from, bool newRowsSorted = false);
     static void sortChildren(Node *node);
     bool isVisibleRow(const Node *node) const;
     void updateWindow(Node *parent);
@@ -132,12 +133,10 @@ private:
     // A first page chosen exactly up to this many members (a linear selection, a slice per turn); past it, built in
     // slices as they come.
     static constexpr qint64 exactFirstPageUpTo = 100000;
-    static constexpr qint64 choiceSlice = 4096;  // members a first page's choice reads at a time
-    static constexpr qint64 choiceNow = 8192;    // read at once when the namespace is expanded: a small one is done
-    static constexpr qint64 firstRowsNow = 2000; // rows of a first page built at once; the rest on the next turns
-    void choose(Node *node, qint64 members);
-    void finishChoice(Node *node);
-    void buildFirstPage(Node *node, const std::vector<PackedEntry> &page);
+    static constexpr qint64 choiceSlice = 4096; // members a first page's choice reads at a time
+    static constexpr qint64 choiceNow = 8192;   // a namespace up to this big is chosen at once when it is expanded
+    void stepChoice(Node *node);   // the next step of a choice: a slice read, the cut, the sort, or the build
+    void finishChoice(Node *node); // what is left of a choice at once, and the build
     void buildEntries(Node *node, const PackedEntry *entries, size_t count, QHash<Node *, std::vector<Node *>> &added);
     void updateSpilledWindows();
     QVariant moreData(const Node *parent, int column, int role) const;
@@ -149,13 +148,13 @@ private:
     // One turn of the event loop's work: rows of expanding namespaces, then queued keys, within a budget of
     // turnBudgetMs, or as long as the view took between the last turn and this one (up to maxTurnBudgetMs).
     void workSome();
-    static constexpr qint64 drainSlice = 20000; // rows built per event-loop turn
+    static constexpr qint64 drainSlice = 2000; // rows built at once when a namespace too big to choose from opens
     Node *nodeOf(const QModelIndex &index) const;
     QModelIndex indexOf(Node *node, int column = 0) const;
     QByteArray fullPath(const Node *node) const;
     bool isNotPermitted(const Node *node) const;
     void route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added);
-    Node *namespaceChild(Node *node, const QByteArray &segment, QHash<Node *, std::vector<Node *>> &added);
+    Node *namespaceChild(Node *node, QByteArrayView segment, QHash<Node *, std::vector<Node *>> &added);
     void populate(Node *node);
     bool removeBelow(Node *node, const QByteArray &rest);
     void removeChildRow(Node *parent, int row);
@@ -166,14 +165,9 @@ private:
     std::unique_ptr<Node> m_root;
     QSet<Node *> m_unsorted;
     QTimer *m_sortTimer = nullptr;
-    QSet<Node *> m_draining; // populated namespaces whose pending keys are still becoming rows
-    QSet<Node *> m_choosing; // expanded namespaces whose first page is being chosen (Node::choice)
-    struct PageEnd
-    {
-        QByteArray segment;
-        bool isNamespace = false;
-    };
-    QHash<Node *, PageEnd> m_pageEnds;   // the last row of a first page still being built (see buildFirstPage)
+    bool m_sortDue = false;              // the sort timer fired while workSome() runs: the next turn is the sort
+    QSet<Node *> m_draining;             // populated namespaces whose pending keys are still becoming rows
+    QSet<Node *> m_choosing;             // expanded namespaces whose first page is being chosen (Node::choice)
     QElapsedTimer m_sinceTurn;           // since the end of the last turn; invalid when the queue was empty
     QTimer *m_drainTimer = nullptr;      // workSome(), while something is draining or queued
     QList<QList<QByteArray>> m_incoming; // batches queued by enqueueKeys()

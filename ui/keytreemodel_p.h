@@ -109,34 +109,77 @@ struct PackedList
     void release() { *this = {}; }
 };
 
-// The first page of a big namespace, chosen a slice at a time (KeyTreeModel::choose): the rows that sort first among
-// the members read so far, each with its members, and the members that can no longer make the page. Each member is
-// copied at most twice (into a candidate row, then maybe out to the overflow), so the whole choice is linear, and no
-// turn of it is longer than its slice.
+// A packed entry seen as the row it would make: its first segment, and whether that is a namespace.
+struct PackedEntry
+{
+    QByteArrayView rest;
+    QByteArrayView segment;
+    bool isNamespace;
+    qint64 value = -1; // NaturalOrder::valueOf(segment) where it was worked out (numeric IDs compare without reading)
+};
+
+// The first page of a big namespace, chosen a step at a time (KeyTreeModel::stepChoice): the rows that sort first
+// among the members read so far, and the members that can no longer make the page (sent to the overflow). A candidate
+// namespace row keeps its members as they will be packed below it, so building it moves them in one go. Each member
+// is copied at most twice (into a candidate row, then maybe out to the overflow): the whole choice is linear, and no
+// step is longer than a slice read, one cut, one sort of a page, or one build of a page.
 struct PageChoice
 {
+    // Reading (in slices, with a cut whenever the candidates reach twice the page), then one step each: the last cut,
+    // the sort, the build. Members that arrive after the reading stay in the namespace's pending list, for after.
+    enum class Stage { Reading, Cut, Sorted };
+    Stage stage = Stage::Reading;
+    struct Row
+    {
+        PackedEntry entry;
+        PackedList *members; // a namespace row's, in `namespaces`
+    };
+    std::vector<Row> order; // Sorted: the page's rows in order (views into keys and namespaces)
+
     PackedList keys;                          // candidate key rows: the key's rest
-    QHash<QByteArray, PackedList> namespaces; // candidate namespace rows: the rest of each member below
+    QHash<QByteArray, PackedList> namespaces; // candidate namespace rows: each member's rest below the namespace
+    QByteArray separator;
     qint64 rowLimit = 0;
     // Once the candidates have been cut down to rowLimit rows, the last of them: a member sorting after it is out.
     bool bounded = false;
     QByteArray boundary;
     bool boundaryIsNamespace = false;
+    qint64 boundaryValue = -1;
 
     qint64 rows() const { return keys.left + namespaces.size(); }
+    bool needsCut() const { return rows() >= 2 * qMax<qint64>(rowLimit, 1024); }
     // Reads the next `count` members of `from`; those that can no longer make the page go to `out`.
-    void read(PackedList &from, qint64 count, QByteArrayView separator, PackedList &out);
+    void read(PackedList &from, qint64 count, PackedList &out);
     // Keeps the first rowLimit rows; the members of the others go to `out`.
     void cut(PackedList &out);
+    // Sorts the page's rows into `order`.
+    void sortRows();
     // Drops one member (a key the user deleted while the page was chosen); false if it is not a candidate.
-    bool remove(QByteArrayView rest, QByteArrayView separator);
+    bool remove(QByteArrayView rest);
+    // Every member, as the namespace packs it.
+    template<typename F>
+    void forEach(F f) const
+    {
+        keys.forEach(f);
+        QByteArray full;
+        for (auto it = namespaces.cbegin(); it != namespaces.cend(); ++it) {
+            const qsizetype prefix = it.key().size() + separator.size();
+            full = it.key() + separator;
+            it.value().forEach([&](QByteArrayView rest) {
+                full.truncate(prefix);
+                full.append(rest);
+                f(QByteArrayView(full));
+            });
+        }
+    }
 };
 
 struct KeyTreeModel::Node
 {
     Node *parent = nullptr;
-    QByteArray name;  // this segment only
-    qint64 count = 0; // keys at or below; 1 for a key
+    QByteArray name;   // this segment only
+    qint64 value = -1; // NaturalOrder::valueOf(name): rows named by numbers sort without reading their names
+    qint64 count = 0;  // keys at or below; 1 for a key
     bool isNamespace = false;
     bool populated = false; // its rows exist (fetchMore ran)
     bool attached = false;  // it is in its parent's children (a row, or hidden past the parent's window)
@@ -162,14 +205,6 @@ struct KeyTreeModel::Node
     // A big namespace just expanded: its first page is being chosen from `pending`, a slice per turn. Not populated
     // yet; its keys still go to `pending` meanwhile.
     std::unique_ptr<PageChoice> choice;
-};
-
-// A packed entry seen as the row it would make: its first segment, and whether that is a namespace.
-struct PackedEntry
-{
-    QByteArrayView rest;
-    QByteArrayView segment;
-    bool isNamespace;
 };
 
 namespace KeyTreeStorage {

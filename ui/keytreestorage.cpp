@@ -9,7 +9,8 @@ std::vector<PackedEntry> KeyTreeStorage::entriesOf(const PackedList &list, QByte
     entries.reserve(static_cast<size_t>(list.left));
     list.forEach([&](QByteArrayView rest) {
         const qsizetype at = rest.indexOf(separator);
-        entries.push_back({rest, at >= 0 ? rest.first(at) : rest, at >= 0});
+        const QByteArrayView segment = at >= 0 ? rest.first(at) : rest;
+        entries.push_back({rest, segment, at >= 0, NaturalOrder::valueOf(segment)});
     });
     return entries;
 }
@@ -18,6 +19,8 @@ bool KeyTreeStorage::entryBefore(const PackedEntry &a, const PackedEntry &b)
 {
     if (a.isNamespace != b.isNamespace)
         return a.isNamespace;
+    if (a.value >= 0 && b.value >= 0 && a.value != b.value)
+        return a.value < b.value;
     return NaturalOrder::compare(a.segment, b.segment) < 0;
 }
 
@@ -37,28 +40,30 @@ size_t KeyTreeStorage::selectFirstRows(std::vector<PackedEntry> &entries, qint64
     return static_cast<size_t>(split - entries.begin());
 }
 
-void PageChoice::read(PackedList &from, qint64 count, QByteArrayView separator, PackedList &out)
+void PageChoice::read(PackedList &from, qint64 count, PackedList &out)
 {
     count = qMin(count, from.left);
     size_t chunk = from.readChunk;
     qsizetype offset = from.readOffset;
-    const PackedEntry last{boundary, boundary, boundaryIsNamespace};
+    const PackedEntry last{boundary, boundary, boundaryIsNamespace, boundaryValue};
     for (qint64 i = 0; i < count; ++i) {
         const QByteArrayView rest = from.peek(&chunk, &offset);
         const qsizetype at = rest.indexOf(separator);
-        const PackedEntry entry{rest, at >= 0 ? rest.first(at) : rest, at >= 0};
+        const QByteArrayView segment = at >= 0 ? rest.first(at) : rest;
+        const PackedEntry entry{rest, segment, at >= 0, bounded ? NaturalOrder::valueOf(segment) : -1};
+        const QByteArrayView below = at >= 0 ? rest.sliced(at + separator.size()) : QByteArrayView();
         if (entry.isNamespace) {
             // A candidate namespace row takes all its members: the row is in the page or not as a whole.
             const auto row = namespaces.find(QByteArray::fromRawData(entry.segment.data(), entry.segment.size()));
             if (row != namespaces.end()) {
-                row->append(rest);
+                row->append(below);
                 continue;
             }
         }
         if (bounded && KeyTreeStorage::entryBefore(last, entry))
             out.append(rest);
         else if (entry.isNamespace)
-            namespaces[entry.segment.toByteArray()].append(rest);
+            namespaces[entry.segment.toByteArray()].append(below);
         else
             keys.append(rest);
     }
@@ -68,9 +73,6 @@ void PageChoice::read(PackedList &from, qint64 count, QByteArrayView separator, 
     from.left -= count;
     if (from.left == 0)
         from.release();
-    // Cut when the candidates are twice the page: each cut costs the candidates, so this keeps the cuts linear.
-    if (rows() >= 2 * qMax<qint64>(rowLimit, 1024))
-        cut(out);
 }
 
 void PageChoice::cut(PackedList &out)
@@ -79,15 +81,16 @@ void PageChoice::cut(PackedList &out)
         return;
     std::vector<PackedEntry> rowsNow;
     rowsNow.reserve(static_cast<size_t>(rows()));
-    keys.forEach([&](QByteArrayView rest) { rowsNow.push_back({rest, rest, false}); });
+    keys.forEach([&](QByteArrayView rest) { rowsNow.push_back({rest, rest, false, NaturalOrder::valueOf(rest)}); });
     for (auto it = namespaces.cbegin(); it != namespaces.cend(); ++it)
-        rowsNow.push_back({{}, it.key(), true});
+        rowsNow.push_back({{}, it.key(), true, NaturalOrder::valueOf(it.key())});
     // Every row is there once (a key once, a namespace once): the first rowLimit are the page.
     const auto page = rowsNow.begin() + static_cast<std::ptrdiff_t>(rowLimit);
     std::nth_element(rowsNow.begin(), page, rowsNow.end(), KeyTreeStorage::entryBefore);
     const PackedEntry &last = *std::max_element(rowsNow.begin(), page, KeyTreeStorage::entryBefore);
     boundary = last.segment.toByteArray();
     boundaryIsNamespace = last.isNamespace;
+    boundaryValue = last.value;
     bounded = true;
     PackedList kept;
     QList<QByteArray> dropped; // copied before any is erased: erasing moves the others' keys
@@ -102,20 +105,43 @@ void PageChoice::cut(PackedList &out)
     }
     rowsNow.clear();
     keys = std::move(kept);
+    QByteArray full;
     for (const QByteArray &segment : std::as_const(dropped)) {
         const auto row = namespaces.find(segment);
-        row->forEach([&](QByteArrayView rest) { out.append(rest); });
+        full = segment + separator;
+        row->forEach([&](QByteArrayView rest) {
+            full.truncate(segment.size() + separator.size());
+            full.append(rest);
+            out.append(full);
+        });
         namespaces.erase(row);
     }
 }
 
-bool PageChoice::remove(QByteArrayView rest, QByteArrayView separator)
+void PageChoice::sortRows()
 {
+    order.clear();
+    order.reserve(static_cast<size_t>(rows()));
+    keys.forEach([&](QByteArrayView rest) {
+        order.push_back({{rest, rest, false, NaturalOrder::valueOf(rest)}, nullptr});
+    });
+    for (auto it = namespaces.begin(); it != namespaces.end(); ++it)
+        order.push_back({{{}, it.key(), true, NaturalOrder::valueOf(it.key())}, &it.value()});
+    std::sort(order.begin(), order.end(),
+              [](const Row &a, const Row &b) { return KeyTreeStorage::entryBefore(a.entry, b.entry); });
+}
+
+bool PageChoice::remove(QByteArrayView rest)
+{
+    if (stage == Stage::Sorted) { // the sorted rows point into what is about to change
+        order.clear();
+        stage = Stage::Cut;
+    }
     const qsizetype at = rest.indexOf(separator);
     if (at < 0)
         return keys.remove(rest);
     const auto row = namespaces.find(rest.first(at).toByteArray());
-    if (row == namespaces.end() || !row->remove(rest))
+    if (row == namespaces.end() || !row->remove(rest.sliced(at + separator.size())))
         return false;
     if (row->left == 0)
         namespaces.erase(row);

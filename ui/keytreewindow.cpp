@@ -59,7 +59,11 @@ void KeyTreeModel::updateWindow(Node *parent)
     if (parent->limit == 0)
         parent->limit = m_rowLimit;
     const int total = static_cast<int>(parent->children.size());
-    const int wanted = qMin(total, parent->limit);
+    int wanted = qMin(total, parent->limit);
+    // Rows that arrived out of order enter the window once sorted (flushSort grows it then): the view lays out its
+    // rows again once a sort, not once a batch, and no row shows at the end only to move a moment later.
+    if (wanted > parent->shown)
+        wanted = qMax(parent->shown, qMin(wanted, static_cast<int>(parent->sortedCount)));
     // A namespace that is not a row itself (pushed out of its parent's window) changes silently: the view has no
     // index under it, and inserting "under" its invalid index would mean the root.
     const bool announce = parent == m_root.get() || isVisibleRow(parent);
@@ -77,7 +81,7 @@ void KeyTreeModel::updateWindow(Node *parent)
         if (announce)
             endRemoveRows();
     }
-    const bool hidden = total > parent->shown || parent->overflow.left > 0
+    const bool hidden = total > parent->limit || parent->overflow.left > 0
                         || (parent->populated && parent->pending.left > 0 && parent->shown >= parent->limit);
     if (hidden && !parent->moreShown) {
         if (!parent->more) {
@@ -138,19 +142,6 @@ bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
 {
     if (m_noSpill)
         return false;
-    if (!m_pageEnds.isEmpty()) {
-        // A first page still being built, or built but not sorted yet: its last entry is the boundary.
-        if (const auto end = m_pageEnds.constFind(const_cast<Node *>(node)); end != m_pageEnds.cend()) {
-            const qsizetype at = rest.indexOf(m_separator);
-            const bool isNamespace = at >= 0;
-            const QByteArrayView segment = isNamespace ? QByteArrayView(rest).first(at) : QByteArrayView(rest);
-            if (isNamespace && node->namespaces.contains(segment.toByteArray()))
-                return false;
-            if (isNamespace != end->isNamespace)
-                return !isNamespace;
-            return NaturalOrder::compare(segment, end->segment) > 0;
-        }
-    }
     // Only past a full window whose rows are in order: its last row is the boundary.
     if (node->limit == 0 || node->shown < node->limit || node->sortedCount < static_cast<size_t>(node->shown))
         return false;
@@ -158,7 +149,7 @@ bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
     const qsizetype at = rest.indexOf(m_separator);
     const bool isNamespace = at >= 0;
     const QByteArrayView segment = isNamespace ? QByteArrayView(rest).first(at) : QByteArrayView(rest);
-    if (isNamespace && node->namespaces.contains(segment.toByteArray()))
+    if (isNamespace && node->namespaces.contains(QByteArray::fromRawData(segment.data(), segment.size())))
         return false; // a namespace that has a row object already counts its own keys
     if (isNamespace != last->isNamespace)
         return !isNamespace; // namespaces sort before keys
@@ -167,7 +158,6 @@ bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
 
 void KeyTreeModel::unspill(Node *node, qint64 rows, bool sortNow)
 {
-    m_pageEnds.remove(node); // rows past the page exist now: only the window's last row can be the boundary
     if (node->overflow.left == 0)
         return;
     // Build only the first `rows` rows' worth; the rest stay packed.
@@ -197,70 +187,85 @@ void KeyTreeModel::buildEntries(Node *node, const PackedEntry *entries, size_t c
     m_noSpill = false;
 }
 
-void KeyTreeModel::choose(Node *node, qint64 members)
+void KeyTreeModel::stepChoice(Node *node)
 {
-    node->choice->read(node->pending, members, m_separator, node->overflow);
-    if (node->pending.left == 0)
+    PageChoice &choice = *node->choice;
+    switch (choice.stage) {
+    case PageChoice::Stage::Reading:
+        if (choice.needsCut())
+            choice.cut(node->overflow);
+        else if (node->pending.left > 0)
+            choice.read(node->pending, choiceSlice, node->overflow);
+        else {
+            choice.cut(node->overflow);
+            choice.stage = PageChoice::Stage::Cut;
+        }
+        return;
+    case PageChoice::Stage::Cut:
+        choice.sortRows();
+        choice.stage = PageChoice::Stage::Sorted;
+        return;
+    case PageChoice::Stage::Sorted:
         finishChoice(node);
+        return;
+    }
 }
 
 void KeyTreeModel::finishChoice(Node *node)
 {
-    const std::unique_ptr<PageChoice> choice = std::move(node->choice);
-    m_choosing.remove(node);
-    choice->read(node->pending, node->pending.left, m_separator, node->overflow);
-    choice->cut(node->overflow);
-    // The page's rows in order, then each row's members (all of a namespace's, together).
-    std::vector<PackedEntry> rows;
-    rows.reserve(static_cast<size_t>(choice->rows()));
-    choice->keys.forEach([&](QByteArrayView rest) { rows.push_back({rest, rest, false}); });
-    for (auto it = choice->namespaces.cbegin(); it != choice->namespaces.cend(); ++it)
-        rows.push_back({{}, it.key(), true});
-    std::sort(rows.begin(), rows.end(), KeyTreeStorage::entryBefore);
-    std::vector<PackedEntry> page;
-    for (const PackedEntry &row : rows) {
-        if (!row.isNamespace) {
-            page.push_back(row);
-            continue;
-        }
-        choice->namespaces.constFind(QByteArray::fromRawData(row.segment.data(), row.segment.size()))
-            ->forEach([&](QByteArrayView rest) {
-                page.push_back({rest, row.segment, true});
-            });
-    }
-    node->populated = true;
-    buildFirstPage(node, page);
-}
-
-void KeyTreeModel::buildFirstPage(Node *node, const std::vector<PackedEntry> &entries)
-{
     // The first page is exactly the rows that sort first, so the window's last row is a true boundary and the keys
     // the scan still brings almost all sort past it and stay packed. (A page of whatever came first ends near the
-    // namespace's largest name: nearly every later key lands inside the window, to be built and sorted in.) Only the
-    // top of the page is built now; the rest, already in order, is drained a slice per turn and appended without a
-    // re-sort, and meanwhile the page's last entry is the boundary for the keys the scan brings (m_pageEnds). No
-    // sort of other namespaces here: this may run from the view's fetchMore, inside its layout.
-    const size_t page = entries.size();
-    m_spilledInto.insert(node);
-    if (page == 0) { // every candidate was deleted meanwhile
-        updateSpilledWindows();
-        return;
+    // namespace's largest name: nearly every later key lands inside the window, to be built and sorted in.)
+    const std::unique_ptr<PageChoice> choice = std::move(node->choice);
+    m_choosing.remove(node);
+    if (choice->stage == PageChoice::Stage::Reading) {
+        while (node->pending.left > 0) {
+            choice->read(node->pending, choiceSlice, node->overflow);
+            if (choice->needsCut())
+                choice->cut(node->overflow);
+        }
     }
-    size_t now = qMin(page, static_cast<size_t>(qBound<qint64>(qint64(1), qint64(m_rowLimit / 4), firstRowsNow)));
-    while (now < page && KeyTreeStorage::sameRow(entries[now - 1], entries[now]))
-        ++now;
+    if (choice->stage != PageChoice::Stage::Sorted) {
+        choice->cut(node->overflow);
+        choice->sortRows();
+    }
+    // The whole page at once, in order: a key row is a leaf; a namespace row takes its members as they are packed.
+    node->populated = true;
+    const QByteArray prefix = m_missing.isEmpty() ? QByteArray() : fullPath(node);
     QHash<Node *, std::vector<Node *>> added;
-    buildEntries(node, entries.data(), now, added);
-    for (size_t i = now; i < page; ++i)
-        node->pending.append(entries[i].rest);
-    attach(added);
+    std::vector<Node *> &rows = added[node];
+    rows.reserve(choice->order.size());
+    node->namespaces.reserve(static_cast<qsizetype>(choice->namespaces.size()));
+    for (const PageChoice::Row &page : choice->order) {
+        const PackedEntry &row = page.entry;
+        if (!row.isNamespace) {
+            auto *leaf = new Node;
+            leaf->parent = node;
+            leaf->name = row.rest.toByteArray();
+            leaf->value = row.value;
+            leaf->count = 1;
+            leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + leaf->name);
+            rows.push_back(leaf);
+            continue;
+        }
+        auto *child = new Node;
+        child->parent = node;
+        child->name = row.segment.toByteArray();
+        child->value = row.value;
+        child->isNamespace = true;
+        child->pending = std::move(*page.members);
+        child->count = child->pending.left;
+        node->namespaces.insert(child->name, child);
+        rows.push_back(child);
+    }
+    // Members that came while the page was cut, sorted and built: drained from the next turn on, against the window.
     if (node->pending.left > 0) {
-        const PackedEntry &last = entries[page - 1];
-        m_pageEnds.insert(node, {last.segment.toByteArray(), last.isNamespace});
         m_draining.insert(node);
         if (!m_drainTimer->isActive())
             m_drainTimer->start();
     }
+    attach(added);
+    m_spilledInto.insert(node);
     updateSpilledWindows();
 }
 

@@ -189,3 +189,16 @@ int NaturalOrder::compare(QByteArrayView a, QByteArrayView b)
         return x.atEnd() ? -1 : 1;
     return zeros;
 }
+
+qint64 NaturalOrder::valueOf(QByteArrayView name)
+{
+    if (name.isEmpty() || name.size() > 18)
+        return -1;
+    qint64 value = 0;
+    for (const char c : name) {
+        if (!isDigit(c))
+            return -1;
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}

@@ -17,4 +17,9 @@ inline constexpr qsizetype hexWordLength = 6;
 
 // <0, 0 or >0.
 int compare(QByteArrayView a, QByteArrayView b);
+
+// The value of a name that is all ASCII digits (at most 18 of them), else -1. Two such names of different values
+// compare as their values do, which a sort of many numeric IDs can use to compare without reading the names again;
+// equal values (leading zeros) still need compare().
+qint64 valueOf(QByteArrayView name);
 } // namespace NaturalOrder

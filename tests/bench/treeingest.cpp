@@ -70,7 +70,13 @@ public:
         timer.start();
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
-        if (const qint64 ms = timer.elapsed(); ms >= logAtMs) {
+        const qint64 ms = timer.elapsed();
+        if (ms >= 2 && since.size() < 64)
+            since.append(QStringLiteral("%1 ms %2 to %3 \"%4\"")
+                             .arg(ms)
+                             .arg(int(event->type()))
+                             .arg(QString::fromLatin1(receiver->metaObject()->className()), receiver->objectName()));
+        if (ms >= logAtMs) {
             const QObject *parent = receiver->parent();
             std::fprintf(stderr, "stall %lld ms at %.3f s: event %d to %s \"%s\" (parent %s)\n",
                          static_cast<long long>(ms), static_cast<double>(sinceStart.elapsed()) / 1000.0,
@@ -79,6 +85,8 @@ public:
         }
         return handled;
     }
+
+    QStringList since; // the events of 2 ms or more since the ticker last ran
 
 private:
     int m_depth = 0; // the GUI thread's nesting: only the outermost event is timed
@@ -127,6 +135,11 @@ int main(int argc, char *argv[])
     ticker.setTimerType(Qt::PreciseTimer);
     ticker.setInterval(1);
     QObject::connect(&ticker, &QTimer::timeout, &app, [&] {
+        if (app.logAtMs > 0 && sinceTick.elapsed() >= 2 * app.logAtMs)
+            std::fprintf(stderr, "gap %lld ms at %.3f s: %s\n", static_cast<long long>(sinceTick.elapsed()),
+                         static_cast<double>(sinceStart.elapsed()) / 1000.0,
+                         app.since.join(QStringLiteral(", ")).toUtf8().constData());
+        app.since.clear();
         if (sinceTick.elapsed() > longestStallMs) {
             longestStallMs = sinceTick.elapsed();
             longestStallAtMs = sinceStart.elapsed();

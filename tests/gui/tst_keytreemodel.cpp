@@ -242,10 +242,8 @@ private Q_SLOTS:
         const QModelIndex big = model.index(0, 0);
         QCOMPARE(big.data(KeyTreeModel::KeyCountRole).toLongLong(), 30000);
         model.fetchMore(big);
-        // The first slice at once, the rest from the event loop.
-        QVERIFY(model.rowCount(big) > 0);
+        // Chosen from the event loop, a slice a turn, then shown whole and already in order.
         QTRY_COMPARE(model.rowCount(big), 30000);
-        model.flushSort();
         QCOMPARE(model.index(0, 0, big).data().toString(), QStringLiteral("000000"));
         QCOMPARE(model.index(29999, 0, big).data().toString(), QStringLiteral("029999"));
         // Every member survived the chunks: a separator change rebuilds from them.
@@ -352,7 +350,7 @@ private Q_SLOTS:
         const QModelIndex a = model.index(0, 0);
         QCOMPARE(a.data(KeyTreeModel::KeyCountRole).toLongLong(), 10); // the count is always the whole namespace
         const QString more7 = QStringLiteral("… 7 more keys: click to show 3 more rows");
-        // Expanding builds the top of the first page at once and the rest of it on the next turns, in order.
+        // Expanding a namespace this small builds its first page at once, in order.
         model.fetchMore(a);
         QVERIFY(model.rowCount(a) >= 1);
         QCOMPARE(model.index(0, 0, a).data().toString(), QStringLiteral("k0"));

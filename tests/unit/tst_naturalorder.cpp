@@ -187,6 +187,38 @@ private Q_SLOTS:
         // Numbered names around them stay natural.
         QVERIFY(NaturalOrder::compare("session:item2", "session:item10") < 0);
     }
+
+    // The key tree compares two names of digits only by their values (valueOf) when those differ, without reading
+    // the names: that must be exactly what compare() says, leading zeros and all. Anything else has no value.
+    void valuesOrderNumericNamesAsCompareDoes()
+    {
+        QCOMPARE(NaturalOrder::valueOf("0"), 0);
+        QCOMPARE(NaturalOrder::valueOf("007"), 7);
+        QCOMPARE(NaturalOrder::valueOf("999999999999999999"), 999999999999999999); // 18 digits
+        for (const QByteArray &name : {QByteArray(), QByteArray("1234567890123456789"), QByteArray("12a"),
+                                       QByteArray("-1"), QByteArray("1 "), QByteArray("+1"), QByteArray("1.5")})
+            QCOMPARE(NaturalOrder::valueOf(name), -1);
+        QRandomGenerator random(20261130);
+        const auto number = [&] {
+            QByteArray digits(random.bounded(4), '0'); // leading zeros, sometimes
+            const int length = 1 + random.bounded(18 - digits.size());
+            for (int i = 0; i < length; ++i)
+                digits.append(char('0' + random.bounded(i == 0 && random.bounded(2) ? 3 : 10)));
+            return digits;
+        };
+        for (int i = 0; i < 100000; ++i) {
+            const QByteArray a = number();
+            const QByteArray b = number();
+            const qint64 x = NaturalOrder::valueOf(a);
+            const qint64 y = NaturalOrder::valueOf(b);
+            const QByteArray pair = a + ' ' + b;
+            QVERIFY2(x >= 0 && y >= 0, pair.constData());
+            if (x != y)
+                QVERIFY2((x < y) == (NaturalOrder::compare(a, b) < 0), pair.constData());
+            else
+                QVERIFY2(a == b || NaturalOrder::compare(a, b) != 0, pair.constData()); // leading zeros still decide
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNaturalOrder)
