@@ -79,43 +79,48 @@ void PageChoice::cut(PackedList &out)
 {
     if (rows() <= rowLimit)
         return;
-    std::vector<PackedEntry> rowsNow;
+    std::vector<Row> rowsNow;
     rowsNow.reserve(static_cast<size_t>(rows()));
-    keys.forEach([&](QByteArrayView rest) { rowsNow.push_back({rest, rest, false, NaturalOrder::valueOf(rest)}); });
-    for (auto it = namespaces.cbegin(); it != namespaces.cend(); ++it)
-        rowsNow.push_back({{}, it.key(), true, NaturalOrder::valueOf(it.key())});
+    keys.forEach(
+        [&](QByteArrayView rest) { rowsNow.push_back({{rest, rest, false, NaturalOrder::valueOf(rest)}, nullptr}); });
+    for (auto it = namespaces.begin(); it != namespaces.end(); ++it)
+        rowsNow.push_back({{{}, it.key(), true, NaturalOrder::valueOf(it.key())}, &it.value()});
     // Every row is there once (a key once, a namespace once): the first rowLimit are the page.
+    const auto before = [](const Row &a, const Row &b) { return KeyTreeStorage::entryBefore(a.entry, b.entry); };
     const auto page = rowsNow.begin() + static_cast<std::ptrdiff_t>(rowLimit);
-    std::nth_element(rowsNow.begin(), page, rowsNow.end(), KeyTreeStorage::entryBefore);
-    const PackedEntry &last = *std::max_element(rowsNow.begin(), page, KeyTreeStorage::entryBefore);
+    std::nth_element(rowsNow.begin(), page, rowsNow.end(), before);
+    const PackedEntry &last = std::max_element(rowsNow.begin(), page, before)->entry;
     boundary = last.segment.toByteArray();
     boundaryIsNamespace = last.isNamespace;
     boundaryValue = last.value;
     bounded = true;
-    PackedList kept;
-    QList<QByteArray> dropped; // copied before any is erased: erasing moves the others' keys
+    // The page's rows move to new lists (a namespace's members by moving its list); the others' members go out.
+    PackedList keptKeys;
+    QHash<QByteArray, PackedList> keptNamespaces;
+    keptNamespaces.reserve(rowLimit);
+    QByteArray full;
     for (auto it = rowsNow.begin(); it != rowsNow.end(); ++it) {
         const bool inPage = it < page;
-        if (it->isNamespace) {
-            if (!inPage)
-                dropped.append(it->segment.toByteArray());
-        } else {
-            (inPage ? kept : out).append(it->rest);
+        if (!it->entry.isNamespace) {
+            (inPage ? keptKeys : out).append(it->entry.rest);
+            continue;
         }
-    }
-    rowsNow.clear();
-    keys = std::move(kept);
-    QByteArray full;
-    for (const QByteArray &segment : std::as_const(dropped)) {
-        const auto row = namespaces.find(segment);
+        // The segment is a view of the hash's own key: copying that QByteArray shares it.
+        const QByteArray segment = QByteArray::fromRawData(it->entry.segment.data(), it->entry.segment.size());
+        if (inPage) {
+            keptNamespaces.insert(namespaces.find(segment).key(), std::move(*it->members));
+            continue;
+        }
         full = segment + separator;
-        row->forEach([&](QByteArrayView rest) {
+        it->members->forEach([&](QByteArrayView rest) {
             full.truncate(segment.size() + separator.size());
             full.append(rest);
             out.append(full);
         });
-        namespaces.erase(row);
     }
+    rowsNow.clear();
+    keys = std::move(keptKeys);
+    namespaces = std::move(keptNamespaces);
 }
 
 void PageChoice::sortRows()
