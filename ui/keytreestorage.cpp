@@ -81,8 +81,9 @@ void PageChoice::cut(PackedList &out)
         return;
     std::vector<Row> rowsNow;
     rowsNow.reserve(static_cast<size_t>(rows()));
-    keys.forEach(
-        [&](QByteArrayView rest) { rowsNow.push_back({{rest, rest, false, NaturalOrder::valueOf(rest)}, nullptr}); });
+    keys.forEach([&](QByteArrayView rest) {
+        rowsNow.push_back({{rest, rest, false, NaturalOrder::valueOf(rest)}, nullptr});
+    });
     for (auto it = namespaces.begin(); it != namespaces.end(); ++it)
         rowsNow.push_back({{{}, it.key(), true, NaturalOrder::valueOf(it.key())}, &it.value()});
     // Every row is there once (a key once, a namespace once): the first rowLimit are the page.
