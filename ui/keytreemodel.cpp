@@ -88,6 +88,7 @@ void KeyTreeModel::clear()
     m_incoming.clear();
     m_incomingOffset = 0;
     m_sortTimer->stop();
+    m_sortDue = false;
     m_drainTimer->stop();
     endResetModel();
 }
