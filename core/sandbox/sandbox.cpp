@@ -871,7 +871,35 @@ VigilError Sandbox::restoreAndSettle(int timeoutMs)
                                 QStringLiteral("no sentinel names a master"));
         QThread::msleep(100);
     }
-    return waitForAgreement(master, static_cast<int>(qMax<qint64>(1000, deadline.remainingTime())));
+    if (VigilError error = waitForAgreement(master, static_cast<int>(qMax<qint64>(1000, deadline.remainingTime())));
+        error.isError())
+        return error;
+    // The sentinels agreeing is not enough for the next fault: a node restarted after kill -9 comes back empty and
+    // is a replica in the middle of its full sync for a while, and a failover that promotes it loses the keys it has
+    // not received yet (a scan across it then misses keys Redis itself no longer has). Wait, for a bounded time, until
+    // every replica says its link is up and no sync is in progress; a node that cannot say (paused) is not waited for.
+    const QDeadlineTimer synced(qMin<qint64>(15000, deadline.remainingTime()));
+    master = currentMasterPort();
+    for (const quint16 port : dataPorts()) {
+        if (port == master)
+            continue;
+        ConnectionOptions o = dataOptions(port);
+        o.commandTimeoutMs = 1000;
+        RedisConnection replica(o);
+        if (replica.openBlocking().isError())
+            continue;
+        while (!synced.hasExpired()) {
+            const RespResult reply = replica.execute({"INFO", "replication"});
+            if (!reply.ok())
+                break;
+            const QByteArray info = reply.value.toByteArray();
+            if (InfoParser::field(info, "master_link_status") == "up"
+                && InfoParser::field(info, "master_sync_in_progress") == "0")
+                break;
+            QThread::msleep(100);
+        }
+    }
+    return {};
 }
 
 quint16 Sandbox::currentMasterPort() const
