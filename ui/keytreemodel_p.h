@@ -154,6 +154,8 @@ struct PageChoice
     void cut(PackedList &out);
     // Sorts the page's rows into `order`.
     void sortRows();
+    // Every candidate row, each with its value and (a namespace's) member list; points into keys and namespaces.
+    std::vector<Row> candidateRows();
     // Drops one member (a key the user deleted while the page was chosen); false if it is not a candidate.
     bool remove(QByteArrayView rest);
     // Every member, as the namespace packs it.

@@ -79,13 +79,7 @@ void PageChoice::cut(PackedList &out)
 {
     if (rows() <= rowLimit)
         return;
-    std::vector<Row> rowsNow;
-    rowsNow.reserve(static_cast<size_t>(rows()));
-    keys.forEach([&](QByteArrayView rest) {
-        rowsNow.push_back({{rest, rest, false, NaturalOrder::valueOf(rest)}, nullptr});
-    });
-    for (auto it = namespaces.begin(); it != namespaces.end(); ++it)
-        rowsNow.push_back({{{}, it.key(), true, NaturalOrder::valueOf(it.key())}, &it.value()});
+    std::vector<Row> rowsNow = candidateRows();
     // Every row is there once (a key once, a namespace once): the first rowLimit are the page.
     const auto before = [](const Row &a, const Row &b) { return KeyTreeStorage::entryBefore(a.entry, b.entry); };
     const auto page = rowsNow.begin() + static_cast<std::ptrdiff_t>(rowLimit);
@@ -124,15 +118,21 @@ void PageChoice::cut(PackedList &out)
     namespaces = std::move(keptNamespaces);
 }
 
-void PageChoice::sortRows()
+std::vector<PageChoice::Row> PageChoice::candidateRows()
 {
-    order.clear();
-    order.reserve(static_cast<size_t>(rows()));
+    std::vector<Row> all;
+    all.reserve(static_cast<size_t>(rows()));
     keys.forEach([&](QByteArrayView rest) {
-        order.push_back({{rest, rest, false, NaturalOrder::valueOf(rest)}, nullptr});
+        all.push_back({{rest, rest, false, NaturalOrder::valueOf(rest)}, nullptr});
     });
     for (auto it = namespaces.begin(); it != namespaces.end(); ++it)
-        order.push_back({{{}, it.key(), true, NaturalOrder::valueOf(it.key())}, &it.value()});
+        all.push_back({{{}, it.key(), true, NaturalOrder::valueOf(it.key())}, &it.value()});
+    return all;
+}
+
+void PageChoice::sortRows()
+{
+    order = candidateRows();
     std::sort(order.begin(), order.end(),
               [](const Row &a, const Row &b) { return KeyTreeStorage::entryBefore(a.entry, b.entry); });
 }
