@@ -96,7 +96,7 @@ QString EditableText::escape(QByteArrayView bytes, bool multiLine)
                    + QString::number(static_cast<uint>(c), 16).toUpper().rightJustified(4, QLatin1Char('0'))
                    + QLatin1Char('}');
         else
-            out += QString::fromUcs4(&c, 1);
+            out += QChar::fromUcs4(c); // QString::fromUcs4 would drop a U+FEFF as a byte order mark
         i += length;
     }
     return out;

@@ -95,7 +95,8 @@ QByteArray unescape(const QString &text)
             bool ok = false;
             const char32_t code = text.mid(i + 2, close - i - 2).toUInt(&ok, 16);
             FUZZ_CHECK(ok, "a bad \\u{} escape in" << text);
-            out += QString::fromUcs4(&code, 1).toUtf8();
+            // Not QString::fromUcs4: it reads a leading U+FEFF as a byte order mark and drops it.
+            out += QStringView(QChar::fromUcs4(code)).toUtf8();
             i = close;
         }
     }

@@ -30,6 +30,9 @@ private Q_SLOTS:
         QTest::newRow("NUL") << QByteArray("a\0b", 3) << QStringLiteral("a\\x00b") << QStringLiteral("NUL bytes");
         QTest::newRow("bidi") << QByteArray("x\xe2\x80\xaey") << QStringLiteral("x\\u{202E}y")
                               << QStringLiteral("invisible characters");
+        // A lone U+FEFF, which QString::fromUcs4 would drop as a byte order mark.
+        QTest::newRow("U+FEFF alone") << QByteArray("\xef\xbb\xbf") << QStringLiteral("\\u{FEFF}")
+                                      << QStringLiteral("invisible characters");
         QTest::newRow("several") << QByteArray("\r\0\xff", 3) << QStringLiteral("\\r\\x00\\xff")
                                  << QStringLiteral("carriage returns, NUL bytes and bytes that are not UTF-8");
         QTest::newRow("plain text") << QByteArray("línea 1\n\tlínea 2 \\ ok")
