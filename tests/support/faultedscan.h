@@ -22,13 +22,34 @@ struct Outcome
     QList<ScanNotice> restarts;
     QList<ScanNotice> resumes;
     ScanSummary summary;
-    // The master the sentinels named (the watcher's view) when the scan finished. Where the scan ended is checked
-    // against it, not against the sandbox's master read later: a loaded machine may see one more failover by then.
+    // The master the sentinels named (the watcher's view) when the scan finished.
     HostPort masterAtEnd;
+    // Every master the watcher named during the run, in order. The scan's last node is checked against this, not
+    // against masterAtEnd alone: on a loaded machine a failover can time out and a second one promote another
+    // replica while the scan finishes on the first one's (which held every key while the scan read it).
+    QList<HostPort> mastersNamed;
     VigilError error;
     bool finished = false;
     bool faulted = false;
 };
+
+// Whether the sentinels named the node on `port` master at some point of the run.
+inline bool named(const Outcome &outcome, quint16 port)
+{
+    for (const HostPort &master : outcome.mastersNamed)
+        if (master.port == port)
+            return true;
+    return false;
+}
+
+// "41071, 43455": the masters named during the run, for a failure message.
+inline QString namedList(const Outcome &outcome)
+{
+    QStringList ports;
+    for (const HostPort &master : outcome.mastersNamed)
+        ports << QString::number(master.port);
+    return ports.join(QStringLiteral(", "));
+}
 
 // Runs `options` against `target`; calls `fault` (from the test's thread) once `faultAfter` keys are in, and waits
 // up to `timeoutMs` for the end. `context` is the test object the worker's signals are delivered to. `connections`,
@@ -65,7 +86,11 @@ inline void run(QObject *context, const SentinelTarget &target, const ScanOption
         outcome.error = e;
         outcome.finished = true;
     });
+    QObject::connect(&watcher, &SentinelWatcher::masterChanged, context,
+                     [&](const HostPort &master) { outcome.mastersNamed.append(master); });
     QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 30000);
+    if (outcome.mastersNamed.isEmpty() || outcome.mastersNamed.last().port != watcher.currentMaster().port)
+        outcome.mastersNamed.append(watcher.currentMaster());
 
     ScanRequest request;
     request.target = target;
@@ -75,6 +100,16 @@ inline void run(QObject *context, const SentinelTarget &target, const ScanOption
     worker->request(request);
     QTRY_VERIFY_WITH_TIMEOUT(outcome.finished, timeoutMs);
     QVERIFY2(outcome.faulted, "the fault was injected during the scan");
+    // The scan may hear of a switch (its own resolver asks the sentinels) before the watcher's next poll does.
+    if (!outcome.error.isError() && outcome.summary.node.role != "slave") {
+        QTRY_VERIFY2_WITH_TIMEOUT(named(outcome, outcome.summary.node.address.port),
+                                  qPrintable(QStringLiteral("the scan ended on %1, which the sentinels never named "
+                                                            "master (they named %2)")
+                                                 .arg(outcome.summary.node.address.port)
+                                                 .arg(namedList(outcome))),
+                                  15000);
+        outcome.masterAtEnd = watcher.currentMaster();
+    }
 }
 
 } // namespace FaultedScan
