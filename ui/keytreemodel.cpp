@@ -149,7 +149,7 @@ void KeyTreeModel::route(Node *node, const QByteArray &rest, QHash<Node *, std::
             return;
         }
         if (spills(node, rest)) {
-            node->overflow.append(rest);
+            node->spillTarget().append(rest);
             m_spilledInto.insert(node);
             return;
         }
@@ -416,7 +416,7 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
     while (node->pending.left > 0 && budget-- > 0) {
         const QByteArray rest = node->pending.take();
         if (spills(node, rest)) {
-            node->overflow.append(rest);
+            node->spillTarget().append(rest);
             m_spilledInto.insert(node);
             continue;
         }
@@ -459,6 +459,22 @@ void KeyTreeModel::ingestQueued()
     }
 }
 
+void KeyTreeModel::sortOnly(Node *node)
+{
+    const bool timerWasActive = m_sortTimer->isActive();
+    const bool wasDue = m_sortDue;
+    QSet<Node *> later = std::exchange(m_unsorted, {node});
+    later.remove(node);
+    flushSort();
+    m_unsorted.unite(later);
+    // The others' sort stays as it was: due, or waiting for the timer.
+    if (!m_unsorted.isEmpty()) {
+        m_sortDue = wasDue;
+        if (timerWasActive)
+            m_sortTimer->start();
+    }
+}
+
 void KeyTreeModel::workSome()
 {
     // One budget a turn for everything the model does from the event loop, in pieces of 2,000: first the rows of the
@@ -474,13 +490,8 @@ void KeyTreeModel::workSome()
         = std::clamp<qint64>(m_sinceTurn.isValid() ? m_sinceTurn.elapsed() : 0, turnBudgetMs, maxTurnBudgetMs);
     if (m_sortDue) {
         // The namespaces one at a time, as many as the budget allows; the rest on the next turns.
-        while (!m_unsorted.isEmpty() && spent.elapsed() < budget) {
-            QSet<Node *> later = std::exchange(m_unsorted, {});
-            m_unsorted.insert(*later.cbegin());
-            later.erase(later.cbegin());
-            flushSort();
-            m_unsorted = std::move(later);
-        }
+        while (!m_unsorted.isEmpty() && spent.elapsed() < budget)
+            sortOnly(*m_unsorted.cbegin());
         m_sortDue = !m_unsorted.isEmpty();
         m_sinceTurn.start();
         return;
@@ -491,7 +502,7 @@ void KeyTreeModel::workSome()
         while (node->choice && spent.elapsed() < budget) {
             const PageChoice &choice = *node->choice;
             const bool reading
-                = choice.stage == PageChoice::Stage::Reading && node->pending.left > 0 && !choice.needsCut();
+                = choice.stage == PageChoice::Stage::Reading && node->choiceSource().left > 0 && !choice.needsCut();
             if (!reading && spent.elapsed() > 0)
                 break;
             stepChoice(node);

@@ -12,6 +12,7 @@
 
 class QTimer;
 struct PackedEntry;
+struct PageChoice;
 
 // The namespace tree of a keyspace, fed in batches while a scan runs.
 //
@@ -137,6 +138,9 @@ private:
     static constexpr qint64 choiceNow = 8192;   // a namespace up to this big is chosen at once when it is expanded
     void stepChoice(Node *node);   // the next step of a choice: a slice read, the cut, the sort, or the build
     void finishChoice(Node *node); // what is left of a choice at once, and the build
+    void buildNextPage(Node *node, PageChoice &choice); // the build of a page chosen after a "more" click
+    void sortOnly(Node *node);                          // flushSort() of one namespace, the others left for later
+    void openNextPage(Node *node, int clicksQueued);    // showMore()'s work: a page, and `clicksQueued` more after it
     void buildEntries(Node *node, const PackedEntry *entries, size_t count, QHash<Node *, std::vector<Node *>> &added);
     void updateSpilledWindows();
     QVariant moreData(const Node *parent, int column, int role) const;

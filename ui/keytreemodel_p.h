@@ -136,6 +136,13 @@ struct PageChoice
     };
     std::vector<Row> order; // Sorted: the page's rows in order (views into keys and namespaces)
 
+    // The next page of a populated namespace (the user clicked its "more" row): the members are read from `source`,
+    // its overflow moved here, instead of from its pending list; members that spill past its window meanwhile are
+    // appended to `source` too. The page's rows are built next to the rows the namespace has already.
+    bool more = false;
+    PackedList source;
+    int clicksQueued = 0; // "more" clicked again meanwhile: a page each, once this one is built
+
     PackedList keys;                          // candidate key rows: the key's rest
     QHash<QByteArray, PackedList> namespaces; // candidate namespace rows: each member's rest below the namespace
     QByteArray separator;
@@ -162,6 +169,7 @@ struct PageChoice
     template<typename F>
     void forEach(F f) const
     {
+        source.forEach(f);
         keys.forEach(f);
         QByteArray full;
         for (auto it = namespaces.cbegin(); it != namespaces.cend(); ++it) {
@@ -205,8 +213,14 @@ struct KeyTreeModel::Node
     // built (no row object, no hash entry). They become rows when the user opens the next page.
     PackedList overflow;
     // A big namespace just expanded: its first page is being chosen from `pending`, a slice per turn. Not populated
-    // yet; its keys still go to `pending` meanwhile.
+    // yet; its keys still go to `pending` meanwhile. Or, populated, the next page after a "more" click is being
+    // chosen from its overflow (PageChoice::more).
     std::unique_ptr<PageChoice> choice;
+
+    // Where a member that sorts past the full window goes: the overflow, or the page being chosen from it.
+    PackedList &spillTarget() { return choice && choice->more ? choice->source : overflow; }
+    // What a choice reads from.
+    PackedList &choiceSource() { return choice->more ? choice->source : pending; }
 };
 
 namespace KeyTreeStorage {

@@ -139,6 +139,8 @@ void PageChoice::sortRows()
 
 bool PageChoice::remove(QByteArrayView rest)
 {
+    if (source.remove(rest))
+        return true;
     if (stage == Stage::Sorted) { // the sorted rows point into what is about to change
         order.clear();
         stage = Stage::Cut;

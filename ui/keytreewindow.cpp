@@ -81,7 +81,7 @@ void KeyTreeModel::updateWindow(Node *parent)
         if (announce)
             endRemoveRows();
     }
-    const bool hidden = total > parent->limit || parent->overflow.left > 0
+    const bool hidden = total > parent->limit || parent->overflow.left > 0 || (parent->choice && parent->choice->more)
                         || (parent->populated && parent->pending.left > 0 && parent->shown >= parent->limit);
     if (hidden && !parent->moreShown) {
         if (!parent->more) {
@@ -194,8 +194,8 @@ void KeyTreeModel::stepChoice(Node *node)
     case PageChoice::Stage::Reading:
         if (choice.needsCut())
             choice.cut(node->overflow);
-        else if (node->pending.left > 0)
-            choice.read(node->pending, choiceSlice, node->overflow);
+        else if (node->choiceSource().left > 0)
+            choice.read(node->choiceSource(), choiceSlice, node->overflow);
         else {
             choice.cut(node->overflow);
             choice.stage = PageChoice::Stage::Cut;
@@ -216,18 +216,23 @@ void KeyTreeModel::finishChoice(Node *node)
     // The first page is exactly the rows that sort first, so the window's last row is a true boundary and the keys
     // the scan still brings almost all sort past it and stay packed. (A page of whatever came first ends near the
     // namespace's largest name: nearly every later key lands inside the window, to be built and sorted in.)
-    const std::unique_ptr<PageChoice> choice = std::move(node->choice);
-    m_choosing.remove(node);
-    if (choice->stage == PageChoice::Stage::Reading) {
-        while (node->pending.left > 0) {
-            choice->read(node->pending, choiceSlice, node->overflow);
-            if (choice->needsCut())
-                choice->cut(node->overflow);
+    if (node->choice->stage == PageChoice::Stage::Reading) {
+        PackedList &from = node->choiceSource();
+        while (from.left > 0) {
+            node->choice->read(from, choiceSlice, node->overflow);
+            if (node->choice->needsCut())
+                node->choice->cut(node->overflow);
         }
     }
-    if (choice->stage != PageChoice::Stage::Sorted) {
-        choice->cut(node->overflow);
-        choice->sortRows();
+    if (node->choice->stage != PageChoice::Stage::Sorted) {
+        node->choice->cut(node->overflow);
+        node->choice->sortRows();
+    }
+    const std::unique_ptr<PageChoice> choice = std::move(node->choice);
+    m_choosing.remove(node);
+    if (choice->more) {
+        buildNextPage(node, *choice);
+        return;
     }
     // The whole page at once, in order: a key row is a leaf; a namespace row takes its members as they are packed.
     node->populated = true;
@@ -269,21 +274,106 @@ void KeyTreeModel::finishChoice(Node *node)
     updateSpilledWindows();
 }
 
+void KeyTreeModel::buildNextPage(Node *node, PageChoice &choice)
+{
+    // The chosen rows are built beside the namespace's rows: a key is a new leaf; a namespace takes its members as
+    // they are packed, or, when it has a row already (made by the drain after its first members had spilled), they
+    // are routed into that row.
+    const QByteArray prefix = m_missing.isEmpty() ? QByteArray() : fullPath(node);
+    QHash<Node *, std::vector<Node *>> added;
+    std::vector<Node *> rows;
+    rows.reserve(choice.order.size());
+    for (const PageChoice::Row &page : choice.order) {
+        const PackedEntry &row = page.entry;
+        if (!row.isNamespace) {
+            auto *leaf = new Node;
+            leaf->parent = node;
+            leaf->name = row.rest.toByteArray();
+            leaf->value = row.value;
+            leaf->count = 1;
+            leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + leaf->name);
+            rows.push_back(leaf);
+            continue;
+        }
+        const QByteArray name = row.segment.toByteArray();
+        if (Node *existing = node->namespaces.value(name)) {
+            page.members->forEach([&](QByteArrayView rest) { route(existing, rest.toByteArray(), added); });
+            m_spilledInto.insert(existing);
+            announceCount(existing);
+            continue;
+        }
+        auto *child = new Node;
+        child->parent = node;
+        child->name = name;
+        child->value = row.value;
+        child->isNamespace = true;
+        child->pending = std::move(*page.members);
+        child->count = child->pending.left;
+        node->namespaces.insert(child->name, child);
+        rows.push_back(child);
+    }
+    if (!rows.empty()) {
+        std::vector<Node *> &fresh = added[node];
+        fresh.insert(fresh.end(), rows.begin(), rows.end());
+    }
+    // Members that spilled while the page was cut, sorted and built: drained from the next turn on, against the
+    // window the page makes.
+    choice.source.forEach([&](QByteArrayView rest) { node->pending.append(rest); });
+    if (node->pending.left > 0) {
+        m_draining.insert(node);
+        if (!m_drainTimer->isActive())
+            m_drainTimer->start();
+    }
+    attach(added);
+    if (m_unsorted.contains(node))
+        sortOnly(node);
+    node->limit = node->shown + m_rowLimit;
+    updateWindow(node);
+    m_spilledInto.insert(node);
+    updateSpilledWindows();
+    if (choice.clicksQueued > 0 && node->moreShown)
+        openNextPage(node, choice.clicksQueued - 1);
+}
+
 void KeyTreeModel::showMore(const QModelIndex &parent)
 {
     Node *node = nodeOf(parent);
     if (!node->isNamespace || !node->moreShown)
         return;
-    // Rows become visible in order: what is still to be drained first (mostly packed past the window, cheaply),
-    // then the next page's worth of packed entries, sorted in with the hidden rows.
-    if (node->pending.left > 0) {
-        drain(node, node->pending.left);
-        m_draining.remove(node);
+    if (node->choice) {
+        // A click while the next page is being chosen: one more page once it is built.
+        if (node->choice->more)
+            ++node->choice->clicksQueued;
+        return;
     }
-    unspill(node, m_rowLimit);
+    openNextPage(node, 0);
+}
+
+void KeyTreeModel::openNextPage(Node *node, int clicksQueued)
+{
+    if (node->overflow.left > 0) {
+        // The next page is chosen from the keys packed past the window, as a first page is: a slice per turn when
+        // there are many (choosing it at once from a namespace of a million keys froze the window for most of a
+        // second), and sorted in with the rows built but hidden. Keys still draining go on meanwhile.
+        node->choice = std::make_unique<PageChoice>();
+        node->choice->more = true;
+        node->choice->rowLimit = m_rowLimit;
+        node->choice->separator = m_separator;
+        node->choice->source = std::exchange(node->overflow, {});
+        node->choice->clicksQueued = clicksQueued;
+        if (node->choice->source.left <= choiceNow) {
+            finishChoice(node);
+            return;
+        }
+        m_choosing.insert(node);
+        if (!m_drainTimer->isActive())
+            m_drainTimer->start();
+        return;
+    }
+    // Only rows built already wait behind the "more" row, or keys still draining (the window grows as they come).
     if (node->sortedCount != node->children.size())
-        flushSort();
-    node->limit = node->shown + m_rowLimit;
+        sortOnly(node);
+    node->limit = node->shown + (1 + clicksQueued) * m_rowLimit;
     updateWindow(node);
 }
 

@@ -8,6 +8,8 @@
 # 1 ms timer) and resident memory growth per key. Two cases:
 #   - collapsed: the tree fills while the user watches (namespaces collapsed, as it opens);
 #   - worst case: while the scan runs, the three biggest namespaces and their first children are expanded.
+# And clicking "more": after the scan the biggest namespace is expanded and its "more" row clicked 5 times, 100 ms
+# apart (BENCH_MORE), for the longest stall of those clicks.
 # And the type badges' cost: after the scan, the "session" namespace is expanded and scrolled through SCROLL pages
 # (a page every 20 ms) while the badges' TYPE rounds load, once with the badges and once with their loader off (the
 # baseline, in the same run): the GUI thread's CPU time over the scroll, the longest stall, the TYPE commands sent,
@@ -44,6 +46,7 @@ run_set() {
         tree "$dir/$tag.expanded" BENCH_EXPAND=biggest
         tree "$dir/$tag.badges" BENCH_SCROLL="$SCROLL"
         tree "$dir/$tag.nobadges" BENCH_SCROLL="$SCROLL" BENCH_BADGES=0
+        tree "$dir/$tag.more" BENCH_MORE=5
         echo "$tag round $i/$ROUNDS done"
     done
 }
@@ -80,6 +83,9 @@ report() {
         -v m="${mem[badges]}" -v m0="${mem[nobadges]}" -v n="$KEYS" 'BEGIN {
         printf "badges     scrolling %d pages: GUI thread %.0f ms = %.2fx the same scroll without badges (%.0f ms), longest stall %d ms (without: %d ms); %d TYPE in %d rounds for a %d-key keyspace; the type cache %.0f bytes a typed key (heap growth over the scroll less the run without badges, %d keys cached); after the scan %.0f bytes a key with badges, %.0f without\n", p, c, (c0 > 0 ? c/c0 : 0), c0, s, s0, t, r, n, (k > 0 ? (h-h0)/k : 0), k, m, m0
     }'
+    more=$(field more_stall_ms <"$dir/$tag.more" | median)
+    moreRows=$(field more_rows_shown <"$dir/$tag.more" | median)
+    echo "more       the biggest namespace expanded after the scan, its \"more\" row clicked 5 times, 100 ms apart: longest stall $more ms (goal at most 50), $moreRows rows shown at the end"
 }
 
 run_idle_and_hog

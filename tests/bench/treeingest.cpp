@@ -7,6 +7,10 @@
 // through N pages of it, a page every 20 ms, then wait for the type badges' last TYPE round. BENCH_BADGES=0 turns the
 // badges' loader off, the baseline the scrolled case is compared with.
 //
+// BENCH_MORE=N: once the scan is complete, expand the biggest namespace and click its "N more" row N times, one
+// click every 100 ms: the longest stall of those clicks (each builds and sorts in the next 10,000 rows), printed on a
+// second line.
+//
 // Prints one line: keys, seconds, the longest GUI-thread stall (the largest gap between ticks of a 1 ms timer), and
 // resident memory growth in bytes a key. scan_bench.sh and tree_bench.sh compare it with the plain loop.
 #include "deployment/deployment.h"
@@ -220,9 +224,54 @@ int main(int argc, char *argv[])
         scrollClock.start();
         pager.start();
     };
+    // The "more" case: the biggest namespace expanded, its "N more" row clicked every 100 ms.
+    const int moreClicks = qEnvironmentVariableIntValue("BENCH_MORE");
+    int clicksDone = 0, waits = 0;
+    qint64 moreStallMs = 0, moreRowsShown = 0;
+    QPersistentModelIndex biggest;
+    QTimer clicker;
+    clicker.setInterval(100);
+    QObject::connect(&clicker, &QTimer::timeout, &app, [&] {
+        KeyTreeModel *model = browser.model();
+        const int rows = model->rowCount(biggest);
+        const QModelIndex more = rows > 0 ? model->index(rows - 1, 0, biggest) : QModelIndex();
+        if (clicksDone >= moreClicks || !more.data(KeyTreeModel::IsMoreRole).toBool()) {
+            // Done once every page clicked for is shown (a click during a page's choice is queued), or after 10 s.
+            const bool allShown = rows > (1 + clicksDone) * model->rowLimit() || !more.isValid()
+                                  || !more.data(KeyTreeModel::IsMoreRole).toBool();
+            if (!allShown && ++waits < 100)
+                return;
+            clicker.stop();
+            moreStallMs = longestStallMs;
+            moreRowsShown = rows;
+            QCoreApplication::quit();
+            return;
+        }
+        ++clicksDone;
+        Q_EMIT browser.view()->clicked(more);
+    });
+    const auto startClicking = [&] {
+        scanSeconds = static_cast<double>(clock.elapsed()) / 1000.0;
+        scanStallMs = longestStallMs;
+        KeyTreeModel *model = browser.model();
+        qint64 most = -1;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const qint64 count = model->index(row, 0).data(KeyTreeModel::KeyCountRole).toLongLong();
+            if (count > most) {
+                most = count;
+                biggest = model->index(row, 0);
+            }
+        }
+        browser.view()->expand(biggest);
+        QCoreApplication::processEvents();
+        longestStallMs = 0;
+        clicker.start();
+    };
     QObject::connect(&browser, &KeyBrowser::scanStatusChanged, &app, [&](const QString &status) {
         if (status.startsWith(QStringLiteral("Scan complete")) && scrollPages > 0)
             QTimer::singleShot(0, &app, startScrolling);
+        else if (status.startsWith(QStringLiteral("Scan complete")) && moreClicks > 0)
+            QTimer::singleShot(0, &app, startClicking);
         else if (status.startsWith(QStringLiteral("Scan complete")) || status.startsWith(QStringLiteral("Scan failed")))
             QTimer::singleShot(0, &app, &QCoreApplication::quit);
     });
@@ -234,8 +283,9 @@ int main(int argc, char *argv[])
     deployment.start();
     browser.setDeployment(&deployment);
     QApplication::exec();
-    const double seconds = scrollPages > 0 ? scanSeconds : static_cast<double>(clock.elapsed()) / 1000.0;
-    if (scrollPages > 0)
+    const double seconds
+        = scrollPages > 0 || moreClicks > 0 ? scanSeconds : static_cast<double>(clock.elapsed()) / 1000.0;
+    if (scrollPages > 0 || moreClicks > 0)
         longestStallMs = scanStallMs;
     browser.model()->flushSort();
     const qint64 keys = browser.model()->keyCount();
@@ -256,5 +306,8 @@ int main(int argc, char *argv[])
                     static_cast<long long>(browser.typeLoader()->typesRequested()),
                     static_cast<long long>(browser.typeLoader()->rounds()),
                     static_cast<long long>(browser.model()->cachedTypeCount()), static_cast<long long>(scrollHeap));
+    if (moreClicks > 0)
+        std::printf("more_clicks %d more_stall_ms %lld more_rows_shown %lld\n", clicksDone,
+                    static_cast<long long>(moreStallMs), static_cast<long long>(moreRowsShown));
     return 0;
 }

@@ -337,6 +337,114 @@ private Q_SLOTS:
             QVERIFY2(!model.indexOfKey(key).isValid(), key.constData());
     }
 
+    void aBigNamespaceOpensItsNextPageAcrossTurns()
+    {
+        // Clicking "more" in a namespace with tens of thousands of keys packed past its window chooses the next page
+        // a slice per turn, as a first page is: the click returns at once and the "more" row stays until the page
+        // is there. Meanwhile the scan adds keys (some sorting into the page being chosen), the user deletes some and
+        // clicks again: each window is exactly the first rows in order, every click is a page, no key is lost.
+        KeyTreeModel model;
+        model.setRowLimit(50);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QRandomGenerator random(11);
+        QList<QByteArray> keys;
+        QSet<QByteArray> present;
+        for (int i = 0; i < 30000; ++i) {
+            const QByteArray key
+                = i % 4 == 0
+                      ? QByteArray("big:sub" + QByteArray::number(random.bounded(60)) + ':' + QByteArray::number(i))
+                      : QByteArray("big:k" + QByteArray::number(random.bounded(1000000)));
+            if (!present.contains(key)) {
+                present.insert(key);
+                keys.append(key);
+            }
+        }
+        model.addKeys(keys);
+        const QModelIndex big = model.index(0, 0);
+        model.fetchMore(big);
+        QTRY_COMPARE(model.rowCount(big), 51);
+        // The "more" row is never taken away while a page is chosen (it would blink).
+        int moreRowsRemoved = 0;
+        connect(&model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+                [&](const QModelIndex &parent, int first, int last) {
+                    for (int row = first; row <= last; ++row)
+                        moreRowsRemoved += model.index(row, 0, parent).data(KeyTreeModel::IsMoreRole).toBool();
+                });
+        model.flushSort();
+        const auto expectedRows = [&](qsizetype count) {
+            QList<QPair<bool, QByteArray>> rows; // (is a key, segment)
+            QSet<QByteArray> namespaces;
+            for (const QByteArray &key : std::as_const(present)) {
+                const QByteArray rest = key.mid(4);
+                const qsizetype at = rest.indexOf(':');
+                if (at < 0)
+                    rows.append({true, rest});
+                else if (!namespaces.contains(rest.left(at))) {
+                    namespaces.insert(rest.left(at));
+                    rows.append({false, rest.left(at)});
+                }
+            }
+            std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
+                return a.first != b.first ? b.first : NaturalOrder::compare(a.second, b.second) < 0;
+            });
+            QStringList texts;
+            for (qsizetype i = 0; i < count; ++i)
+                texts.append(QString::fromUtf8(rows.at(i).second));
+            return texts;
+        };
+        QCOMPARE(shownTexts(model, big).mid(0, 50), expectedRows(50));
+
+        model.showMore(big);
+        // The choice is under way: the window and its "more" row are as they were.
+        QCOMPARE(model.rowCount(big), 51);
+        QVERIFY(model.index(50, 0, big).data(KeyTreeModel::IsMoreRole).toBool());
+
+        // Keys the scan brings meanwhile: sorting inside the old window, inside the page being chosen, past it.
+        const QList<QByteArray> later = {"big:k0", "big:k1", "big:sub0:new", "big:k999999999", "big:aaa:x"};
+        for (const QByteArray &key : later)
+            QVERIFY2(!present.contains(key), key.constData());
+        model.addKeys(later);
+        present.unite(QSet<QByteArray>(later.cbegin(), later.cend()));
+        // Deleted: a key being chosen among, and the first key of the next page that was there before the click.
+        const QStringList next = expectedRows(100).mid(50);
+        QByteArray firstKeyOfNext;
+        for (const QString &segment : next) {
+            const QByteArray key = "big:" + segment.toUtf8();
+            if (firstKeyOfNext.isEmpty() && present.contains(key) && !later.contains(key))
+                firstKeyOfNext = key;
+        }
+        QVERIFY(!firstKeyOfNext.isEmpty());
+        const QList<QByteArray> gone = {keys.last(), firstKeyOfNext};
+        QCOMPARE(model.removeKeys(gone), gone.size());
+        for (const QByteArray &key : gone)
+            present.remove(key);
+        QCOMPARE(model.keyCount(), present.size());
+
+        QTRY_COMPARE(model.rowCount(big), 101);
+        model.flushSort();
+        QCOMPARE(shownTexts(model, big).mid(0, 100), expectedRows(100));
+        QVERIFY(model.index(100, 0, big).data(KeyTreeModel::IsMoreRole).toBool());
+
+        // Two quick clicks: two pages.
+        model.showMore(big);
+        model.showMore(big);
+        QTRY_COMPARE(model.rowCount(big), 201);
+        model.flushSort();
+        QCOMPARE(shownTexts(model, big).mid(0, 200), expectedRows(200));
+        qint64 inWindow = 0;
+        for (int row = 0; row < 200; ++row)
+            inWindow += model.index(row, 0, big).data(KeyTreeModel::KeyCountRole).toLongLong();
+        QTRY_COMPARE(model.index(200, 0, big).data(KeyTreeModel::KeyCountRole).toLongLong(), present.size() - inWindow);
+        QCOMPARE(model.keyCount(), present.size());
+        QCOMPARE(moreRowsRemoved, 0);
+        // (Looking a key up opens the window up to it: the last one takes the "more" row away.)
+        for (const QByteArray &key : later)
+            QVERIFY2(model.indexOfKey(key).isValid(), key.constData());
+        for (const QByteArray &key : gone)
+            QVERIFY2(!model.indexOfKey(key).isValid(), key.constData());
+    }
+
     void hugeNamespacesShowAWindowOfRows()
     {
         KeyTreeModel model;
