@@ -144,10 +144,12 @@ build() {
     cmake --build "$dir" -j "$JOBS" "${targets[@]}"
 }
 
+# Two tests at a time (most of a test's time is spent waiting for servers and failovers), except those marked
+# SERIAL in tests/CMakeLists.txt, which run alone.
 run_ctest() {
     local dir=$1
     shift
-    QT_QPA_PLATFORM=offscreen ctest --test-dir "$dir" --output-on-failure --no-tests=error -j1 "$@"
+    QT_QPA_PLATFORM=offscreen ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2 "$@"
 }
 
 # The tests of the code that runs threads of its own: the scan worker (tst_scaniterator), the key set it fills

@@ -153,6 +153,18 @@ int main(int argc, char *argv[])
 
     // The worst case a user can make: while the scan runs, expand the three biggest namespaces (and their first
     // children), so hundreds of thousands of rows must be built and kept sorted while keys stream in.
+    // How long an expanded namespace shows no rows: from its first expand to its first rows, the longest of them.
+    QHash<QPersistentModelIndex, qint64> expandedAt;
+    qint64 longestWaitForRowsMs = 0;
+    QObject::connect(browser.model(), &QAbstractItemModel::rowsInserted, &app,
+                     [&](const QModelIndex &parent, int first) {
+                         const auto it = expandedAt.find(QPersistentModelIndex(parent));
+                         if (it == expandedAt.end() || it.value() < 0
+                             || browser.model()->index(first, 0, parent).data(KeyTreeModel::IsMoreRole).toBool())
+                             return;
+                         longestWaitForRowsMs = qMax(longestWaitForRowsMs, sinceStart.elapsed() - it.value());
+                         it.value() = -1;
+                     });
     QTimer expander;
     expander.setInterval(200);
     QObject::connect(&expander, &QTimer::timeout, &app, [&] {
@@ -163,6 +175,8 @@ int main(int argc, char *argv[])
         std::sort(sizes.begin(), sizes.end(), std::greater<>());
         for (qsizetype i = 0; i < qMin<qsizetype>(3, sizes.size()); ++i) {
             const QModelIndex ns = model->index(sizes.at(i).second, 0);
+            if (!expandedAt.contains(QPersistentModelIndex(ns)))
+                expandedAt.insert(QPersistentModelIndex(ns), model->rowCount(ns) > 0 ? -1 : sinceStart.elapsed());
             browser.view()->expand(ns);
             if (model->rowCount(ns) > 0)
                 browser.view()->expand(model->index(0, 0, ns));
@@ -293,9 +307,10 @@ int main(int argc, char *argv[])
     const qint64 peakGrowth = statusField("VmHWM") - before;
     std::fprintf(stderr, "longest stall ended %.1f s after start (scan took %.1f s)\n", longestStallAtMs / 1000.0,
                  seconds);
-    std::printf("keys %lld seconds %.3f longest_stall_ms %lld bytes_per_key %.1f peak_bytes_per_key %.1f "
-                "peak_rss_mb %.0f status \"%s\"\n",
+    std::printf("keys %lld seconds %.3f longest_stall_ms %lld first_rows_wait_ms %lld bytes_per_key %.1f "
+                "peak_bytes_per_key %.1f peak_rss_mb %.0f status \"%s\"\n",
                 static_cast<long long>(keys), seconds, static_cast<long long>(longestStallMs),
+                static_cast<long long>(longestWaitForRowsMs),
                 keys ? static_cast<double>(growth) / static_cast<double>(keys) : 0.0,
                 keys ? static_cast<double>(peakGrowth) / static_cast<double>(keys) : 0.0,
                 static_cast<double>(statusField("VmHWM")) / 1e6, browser.scanStatus().toUtf8().constData());
