@@ -125,7 +125,7 @@ struct PackedEntry
 // step is longer than a slice read, one cut, one sort of a page, or one build of a page.
 struct PageChoice
 {
-    // Reading (in slices, with a cut whenever the candidates reach twice the page), then one step each: the last cut,
+    // Reading (in slices, with a cut whenever the candidates reach 1.5 pages), then one step each: the last cut,
     // the sort, the build. Members that arrive after the reading stay in the namespace's pending list, for after.
     enum class Stage { Reading, Cut, Sorted };
     Stage stage = Stage::Reading;
@@ -154,7 +154,7 @@ struct PageChoice
     qint64 boundaryValue = -1;
 
     qint64 rows() const { return keys.left + namespaces.size(); }
-    bool needsCut() const { return rows() >= 2 * qMax<qint64>(rowLimit, 1024); }
+    bool needsCut() const { return rows() >= rowLimit + qMax<qint64>(rowLimit, 1024) / 2; }
     // Reads the next `count` members of `from`; those that can no longer make the page go to `out`.
     void read(PackedList &from, qint64 count, PackedList &out);
     // Keeps the first rowLimit rows; the members of the others go to `out`.

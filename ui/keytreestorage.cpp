@@ -89,10 +89,11 @@ void PageChoice::cut(PackedList &out)
     boundaryIsNamespace = last.isNamespace;
     boundaryValue = last.value;
     bounded = true;
-    // The page's rows move to new lists (a namespace's members by moving its list); the others' members go out.
+    // The page's keys move to a new list; the other rows' members go out, and their namespaces leave the hash (in
+    // place: moving the kept ones to a new hash, and freeing the old, was most of a cut's time).
     PackedList keptKeys;
-    QHash<QByteArray, PackedList> keptNamespaces;
-    keptNamespaces.reserve(rowLimit);
+    std::vector<QByteArray> dropped; // views of the hash's own keys, each valid until its entry is removed
+    dropped.reserve(rowsNow.end() - page);
     QByteArray full;
     for (auto it = rowsNow.begin(); it != rowsNow.end(); ++it) {
         const bool inPage = it < page;
@@ -100,22 +101,21 @@ void PageChoice::cut(PackedList &out)
             (inPage ? keptKeys : out).append(it->entry.rest);
             continue;
         }
-        // The segment is a view of the hash's own key: copying that QByteArray shares it.
-        const QByteArray segment = QByteArray::fromRawData(it->entry.segment.data(), it->entry.segment.size());
-        if (inPage) {
-            keptNamespaces.insert(namespaces.find(segment).key(), std::move(*it->members));
+        if (inPage)
             continue;
-        }
+        const QByteArray segment = QByteArray::fromRawData(it->entry.segment.data(), it->entry.segment.size());
         full = segment + separator;
         it->members->forEach([&](QByteArrayView rest) {
             full.truncate(segment.size() + separator.size());
             full.append(rest);
             out.append(full);
         });
+        dropped.push_back(segment);
     }
-    rowsNow.clear();
+    rowsNow.clear(); // its views of the hash go before the hash changes
     keys = std::move(keptKeys);
-    namespaces = std::move(keptNamespaces);
+    for (const QByteArray &name : dropped)
+        namespaces.remove(name);
 }
 
 std::vector<PageChoice::Row> PageChoice::candidateRows()

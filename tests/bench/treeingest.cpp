@@ -57,7 +57,8 @@ qint64 heapBytes()
 }
 
 // BENCH_STALL_LOG=MS: every event the GUI thread took at least MS milliseconds to handle, printed to stderr with its
-// time, receiver (and the receiver's parent) and type: what a stall was.
+// time, the GUI thread's CPU time in it (less than the time: the thread waited for a core), receiver (and the
+// receiver's parent) and type: what a stall was.
 class TimedApplication : public QApplication
 {
 public:
@@ -72,9 +73,11 @@ public:
         ++m_depth;
         QElapsedTimer timer;
         timer.start();
+        const double cpuBefore = threadCpuMs();
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
         const qint64 ms = timer.elapsed();
+        const double cpuMs = threadCpuMs() - cpuBefore;
         if (ms >= 2 && since.size() < 64)
             since.append(QStringLiteral("%1 ms %2 to %3 \"%4\"")
                              .arg(ms)
@@ -82,8 +85,8 @@ public:
                              .arg(QString::fromLatin1(receiver->metaObject()->className()), receiver->objectName()));
         if (ms >= logAtMs) {
             const QObject *parent = receiver->parent();
-            std::fprintf(stderr, "stall %lld ms at %.3f s: event %d to %s \"%s\" (parent %s)\n",
-                         static_cast<long long>(ms), static_cast<double>(sinceStart.elapsed()) / 1000.0,
+            std::fprintf(stderr, "stall %lld ms (%.1f ms of CPU) at %.3f s: event %d to %s \"%s\" (parent %s)\n",
+                         static_cast<long long>(ms), cpuMs, static_cast<double>(sinceStart.elapsed()) / 1000.0,
                          int(event->type()), receiver->metaObject()->className(),
                          receiver->objectName().toUtf8().constData(), parent ? parent->metaObject()->className() : "-");
         }
