@@ -37,13 +37,13 @@ KeyTreeModel::KeyTreeModel(QObject *parent)
     m_sortTimer->setObjectName(QStringLiteral("sort"));
     m_sortTimer->setSingleShot(true);
     m_sortTimer->setInterval(m_sortDelay);
-    // While the scan's keys are being taken in, the sort is a turn of workSome() of its own: when both timers fired in
-    // one pass of the event loop, the sort, the turn and the view's relayout came back to back, with no input between.
+    // The sort is a turn of workSome() of its own, one namespace at a time within the turn's budget: when both timers
+    // fired in one pass of the event loop, the sort, the turn and the view's relayout came back to back, with no input
+    // between; and a sort of every namespace at once, from this timer between two batches, took 15-19 ms at 10M keys.
     connect(m_sortTimer, &QTimer::timeout, this, [this] {
-        if (m_drainTimer->isActive())
-            m_sortDue = true;
-        else
-            flushSort();
+        m_sortDue = true;
+        if (!m_drainTimer->isActive())
+            m_drainTimer->start();
     });
     m_drainTimer = new QTimer(this);
     m_drainTimer->setObjectName(QStringLiteral("work"));
@@ -84,6 +84,7 @@ void KeyTreeModel::clear()
     m_listedType.clear(); // m_types stays: the same deployment's keys keep their types across a rescan
     m_spilledInto.clear();
     m_moreCountsDue.clear();
+    m_countsDue.clear();
     m_moreCountTimer->stop();
     m_incoming.clear();
     m_incomingOffset = 0;
@@ -196,8 +197,7 @@ void KeyTreeModel::addKeys(const QList<QByteArray> &keys)
         route(node, from == 0 ? key : key.sliced(from), added);
     }
     attach(added);
-    for (Node *node : std::as_const(touched))
-        announceCount(node);
+    countsChanged(touched);
     updateSpilledWindows();
 }
 
@@ -437,8 +437,7 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
         route(child, rest.mid(at + m_separator.size()), added);
     }
     attach(added);
-    for (Node *n : std::as_const(touched))
-        announceCount(n);
+    countsChanged(touched);
     updateSpilledWindows();
 }
 
@@ -720,6 +719,7 @@ void KeyTreeModel::removeChildRow(Node *parent, int row)
     m_draining.remove(child);
     m_choosing.remove(child);
     m_moreCountsDue.remove(child);
+    m_countsDue.remove(child);
     children.erase(children.begin() + row);
     if (static_cast<size_t>(row) < parent->sortedCount)
         --parent->sortedCount;

@@ -120,9 +120,22 @@ qint64 KeyTreeModel::hiddenKeys(const Node *parent)
     return hidden;
 }
 
+void KeyTreeModel::countsChanged(const QSet<Node *> &nodes)
+{
+    if (nodes.isEmpty())
+        return;
+    m_countsDue.unite(nodes);
+    if (!m_moreCountTimer->isActive())
+        m_moreCountTimer->start();
+}
+
 void KeyTreeModel::refreshMoreCounts()
 {
     m_moreCountTimer->stop();
+    // The namespaces' own counts first: announcing one may make its "more" row due too.
+    const QSet<Node *> counted = std::exchange(m_countsDue, {});
+    for (Node *node : counted)
+        announceCount(node);
     const QSet<Node *> nodes = std::exchange(m_moreCountsDue, {});
     for (Node *parent : nodes) {
         if (!parent->moreShown)
@@ -333,6 +346,16 @@ void KeyTreeModel::buildNextPage(Node *node, PageChoice &choice)
     updateSpilledWindows();
     if (choice.clicksQueued > 0 && node->moreShown)
         openNextPage(node, choice.clicksQueued - 1);
+    else
+        announceMoreRow(node); // no longer finding
+}
+
+void KeyTreeModel::announceMoreRow(Node *node)
+{
+    if (!node->moreShown || (node != m_root.get() && !isVisibleRow(node)))
+        return;
+    const QModelIndex more = indexOf(node->more.get());
+    Q_EMIT dataChanged(more, more, {Qt::DisplayRole});
 }
 
 void KeyTreeModel::showMore(const QModelIndex &parent)
@@ -368,6 +391,7 @@ void KeyTreeModel::openNextPage(Node *node, int clicksQueued)
         m_choosing.insert(node);
         if (!m_drainTimer->isActive())
             m_drainTimer->start();
+        announceMoreRow(node); // it says it is finding them
         return;
     }
     // Only rows built already wait behind the "more" row, or keys still draining (the window grows as they come).
@@ -382,6 +406,9 @@ QVariant KeyTreeModel::moreData(const Node *parent, int column, int role) const
     const qint64 hidden = parent->moreCount;
     switch (role) {
     case Qt::DisplayRole:
+        if (column == NameColumn && parent->choice && parent->choice->more)
+            return tr("… %1 more %2: finding the next %3 rows")
+                .arg(QLocale().toString(hidden), hidden == 1 ? tr("key") : tr("keys"), QLocale().toString(m_rowLimit));
         if (column == NameColumn)
             return tr("… %1 more %2: click to show %3 more rows")
                 .arg(QLocale().toString(hidden), hidden == 1 ? tr("key") : tr("keys"), QLocale().toString(m_rowLimit));

@@ -66,6 +66,8 @@ report() {
         awk -v c="$case" -v t="$t" -v p="$plain" -v cpu="$cpu" -v pc="$plain_cpu" -v s="$stall" -v b="$bpk" -v pk="$peak" 'BEGIN {
             printf "%-10s ingestion %.2f s = %.2fx the plain loop (%.2f s; goal at most 1.5x), CPU %.2f s (the plain loop: %.2f s), longest stall %d ms (goal at most 50), memory %.0f bytes a key after the scan, %.0f at the peak (goal at most 150)\n", c, t, t/p, p, cpu, pc, s, b, pk
         }'
+        # Each round, in order: a median hides how far apart the rounds were.
+        echo "           rounds: seconds $(field seconds <"$dir/$tag.$case" | xargs), the plain loop $(awk '{print $1}' "$dir/$tag.plain" | xargs), stalls $(field longest_stall_ms <"$dir/$tag.$case" | xargs) ms"
     done
 
     declare -A cpu stall mem heap

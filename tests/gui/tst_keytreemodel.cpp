@@ -396,9 +396,11 @@ private Q_SLOTS:
         QCOMPARE(shownTexts(model, big).mid(0, 50), expectedRows(50));
 
         model.showMore(big);
-        // The choice is under way: the window and its "more" row are as they were.
+        // The choice is under way: the window and its "more" row are as they were, the row saying what it does.
         QCOMPARE(model.rowCount(big), 51);
         QVERIFY(model.index(50, 0, big).data(KeyTreeModel::IsMoreRole).toBool());
+        QVERIFY2(model.index(50, 0, big).data().toString().endsWith(QStringLiteral(": finding the next 50 rows")),
+                 qPrintable(model.index(50, 0, big).data().toString()));
 
         // Keys the scan brings meanwhile: sorting inside the old window, inside the page being chosen, past it.
         const QList<QByteArray> later = {"big:k0", "big:k1", "big:sub0:new", "big:k999999999", "big:aaa:x"};
@@ -425,6 +427,8 @@ private Q_SLOTS:
         model.flushSort();
         QCOMPARE(shownTexts(model, big).mid(0, 100), expectedRows(100));
         QVERIFY(model.index(100, 0, big).data(KeyTreeModel::IsMoreRole).toBool());
+        QVERIFY2(model.index(100, 0, big).data().toString().endsWith(QStringLiteral(": click to show 50 more rows")),
+                 qPrintable(model.index(100, 0, big).data().toString()));
 
         // Two quick clicks: two pages.
         model.showMore(big);
