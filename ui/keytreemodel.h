@@ -13,6 +13,7 @@
 class QTimer;
 struct PackedEntry;
 struct PageChoice;
+struct PackedList;
 
 // The namespace tree of a keyspace, fed in batches while a scan runs.
 //
@@ -139,9 +140,11 @@ private:
     void stepChoice(Node *node);   // the next step of a choice: a slice read, the cut, the sort, or the build
     void finishChoice(Node *node); // what is left of a choice at once, and the build
     void buildNextPage(Node *node, PageChoice &choice); // the build of a page chosen after a "more" click
-    void sortOnly(Node *node);                          // flushSort() of one namespace, the others left for later
-    void openNextPage(Node *node, int clicksQueued);    // showMore()'s work: a page, and `clicksQueued` more after it
-    void announceMoreRow(Node *node);                   // its "more" row's text changed
+    // A chosen row of a page, new under `parent` (`prefix`: its path, when missing keys are marked).
+    Node *newPageRow(Node *parent, const PackedEntry &row, PackedList *members, const QByteArray &prefix);
+    void sortOnly(Node *node);                       // flushSort() of one namespace, the others left for later
+    void openNextPage(Node *node, int clicksQueued); // showMore()'s work: a page, and `clicksQueued` more after it
+    void announceMoreRow(Node *node);                // its "more" row's text changed
     void buildEntries(Node *node, const PackedEntry *entries, size_t count, QHash<Node *, std::vector<Node *>> &added);
     void updateSpilledWindows();
     QVariant moreData(const Node *parent, int column, int role) const;

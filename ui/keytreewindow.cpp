@@ -254,28 +254,8 @@ void KeyTreeModel::finishChoice(Node *node)
     std::vector<Node *> &rows = added[node];
     rows.reserve(choice->order.size());
     node->namespaces.reserve(static_cast<qsizetype>(choice->namespaces.size()));
-    for (const PageChoice::Row &page : choice->order) {
-        const PackedEntry &row = page.entry;
-        if (!row.isNamespace) {
-            auto *leaf = new Node;
-            leaf->parent = node;
-            leaf->name = row.rest.toByteArray();
-            leaf->value = row.value;
-            leaf->count = 1;
-            leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + leaf->name);
-            rows.push_back(leaf);
-            continue;
-        }
-        auto *child = new Node;
-        child->parent = node;
-        child->name = row.segment.toByteArray();
-        child->value = row.value;
-        child->isNamespace = true;
-        child->pending = std::move(*page.members);
-        child->count = child->pending.left;
-        node->namespaces.insert(child->name, child);
-        rows.push_back(child);
-    }
+    for (const PageChoice::Row &page : choice->order)
+        rows.push_back(newPageRow(node, page.entry, page.members, prefix));
     // Members that came while the page was cut, sorted and built: drained from the next turn on, against the window.
     if (node->pending.left > 0) {
         m_draining.insert(node);
@@ -285,6 +265,27 @@ void KeyTreeModel::finishChoice(Node *node)
     attach(added);
     m_spilledInto.insert(node);
     updateSpilledWindows();
+}
+
+KeyTreeModel::Node *KeyTreeModel::newPageRow(Node *parent, const PackedEntry &row, PackedList *members,
+                                             const QByteArray &prefix)
+{
+    // A key row is a leaf; a namespace row takes its members as they are packed (moving the list).
+    auto *node = new Node;
+    node->parent = parent;
+    node->value = row.value;
+    if (!row.isNamespace) {
+        node->name = row.rest.toByteArray();
+        node->count = 1;
+        node->missing = !m_missing.isEmpty() && m_missing.contains(prefix + node->name);
+        return node;
+    }
+    node->name = row.segment.toByteArray();
+    node->isNamespace = true;
+    node->pending = std::move(*members);
+    node->count = node->pending.left;
+    parent->namespaces.insert(node->name, node);
+    return node;
 }
 
 void KeyTreeModel::buildNextPage(Node *node, PageChoice &choice)
@@ -298,32 +299,14 @@ void KeyTreeModel::buildNextPage(Node *node, PageChoice &choice)
     rows.reserve(choice.order.size());
     for (const PageChoice::Row &page : choice.order) {
         const PackedEntry &row = page.entry;
-        if (!row.isNamespace) {
-            auto *leaf = new Node;
-            leaf->parent = node;
-            leaf->name = row.rest.toByteArray();
-            leaf->value = row.value;
-            leaf->count = 1;
-            leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + leaf->name);
-            rows.push_back(leaf);
+        Node *existing = row.isNamespace ? node->namespaces.value(row.segment.toByteArray()) : nullptr;
+        if (!existing) {
+            rows.push_back(newPageRow(node, page.entry, page.members, prefix));
             continue;
         }
-        const QByteArray name = row.segment.toByteArray();
-        if (Node *existing = node->namespaces.value(name)) {
-            page.members->forEach([&](QByteArrayView rest) { route(existing, rest.toByteArray(), added); });
-            m_spilledInto.insert(existing);
-            announceCount(existing);
-            continue;
-        }
-        auto *child = new Node;
-        child->parent = node;
-        child->name = name;
-        child->value = row.value;
-        child->isNamespace = true;
-        child->pending = std::move(*page.members);
-        child->count = child->pending.left;
-        node->namespaces.insert(child->name, child);
-        rows.push_back(child);
+        page.members->forEach([&](QByteArrayView rest) { route(existing, rest.toByteArray(), added); });
+        m_spilledInto.insert(existing);
+        announceCount(existing);
     }
     if (!rows.empty()) {
         std::vector<Node *> &fresh = added[node];

@@ -43,6 +43,50 @@ private:
         return texts;
     }
 
+    // `count` keys of a namespace "big": every `every`-th below one of `subs` sub-namespaces, the others keys of
+    // their own, in random order (each once). Adds them to *present and returns them in that order.
+    static QList<QByteArray> bigNamespace(quint32 seed, int count, int every, int subs, QSet<QByteArray> *present)
+    {
+        QRandomGenerator random(seed);
+        QList<QByteArray> keys;
+        for (int i = 0; i < count; ++i) {
+            const QByteArray key
+                = i % every == 0
+                      ? QByteArray("big:sub" + QByteArray::number(random.bounded(subs)) + ':' + QByteArray::number(i))
+                      : QByteArray("big:k" + QByteArray::number(random.bounded(1000000)));
+            if (!present->contains(key)) {
+                present->insert(key);
+                keys.append(key);
+            }
+        }
+        return keys;
+    }
+
+    // The first `count` rows "big" should show for the keys in `present`: its sub-namespaces, then its keys, each in
+    // natural order.
+    static QStringList firstRowsOfBig(const QSet<QByteArray> &present, qsizetype count)
+    {
+        QList<QPair<bool, QByteArray>> rows; // (is a key, segment)
+        QSet<QByteArray> namespaces;
+        for (const QByteArray &key : present) {
+            const QByteArray rest = key.mid(4);
+            const qsizetype at = rest.indexOf(':');
+            if (at < 0)
+                rows.append({true, rest});
+            else if (!namespaces.contains(rest.left(at))) {
+                namespaces.insert(rest.left(at));
+                rows.append({false, rest.left(at)});
+            }
+        }
+        std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? b.first : NaturalOrder::compare(a.second, b.second) < 0;
+        });
+        QStringList texts;
+        for (qsizetype i = 0; i < count; ++i)
+            texts.append(QString::fromUtf8(rows.at(i).second));
+        return texts;
+    }
+
     static QModelIndex child(KeyTreeModel &model, const QModelIndex &parent, const QString &text)
     {
         if (model.canFetchMore(parent))
@@ -261,19 +305,9 @@ private Q_SLOTS:
         model.setRowLimit(50);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         noFetching(tester);
-        QRandomGenerator random(7);
-        QList<QByteArray> keys;
         QSet<QByteArray> present;
-        for (int i = 0; i < 30000; ++i) {
-            const QByteArray key
-                = i % 3 == 0
-                      ? QByteArray("big:sub" + QByteArray::number(random.bounded(400)) + ':' + QByteArray::number(i))
-                      : QByteArray("big:k" + QByteArray::number(random.bounded(1000000)));
-            if (!present.contains(key)) {
-                present.insert(key);
-                keys.append(key);
-            }
-        }
+        const QList<QByteArray> keys = bigNamespace(7, 30000, 3, 400, &present);
+        QRandomGenerator random(7);
         model.addKeys(keys);
         const QModelIndex big = model.index(0, 0);
         model.fetchMore(big);
@@ -301,25 +335,7 @@ private Q_SLOTS:
         QTRY_COMPARE(model.rowCount(big), 51); // the page and its "more" row
         model.flushSort();
         // The page expected: the namespace's rows (sub-namespaces first, then keys, each natural), the first 50.
-        QList<QPair<bool, QByteArray>> rows; // (is a key, segment)
-        QSet<QByteArray> namespaces;
-        for (const QByteArray &key : std::as_const(present)) {
-            const QByteArray rest = key.mid(4);
-            const qsizetype at = rest.indexOf(':');
-            if (at < 0)
-                rows.append({true, rest});
-            else if (!namespaces.contains(rest.left(at))) {
-                namespaces.insert(rest.left(at));
-                rows.append({false, rest.left(at)});
-            }
-        }
-        std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
-            return a.first != b.first ? b.first : NaturalOrder::compare(a.second, b.second) < 0;
-        });
-        QStringList expected;
-        for (qsizetype i = 0; i < 50; ++i)
-            expected.append(QString::fromUtf8(rows.at(i).second));
-        QCOMPARE(shownTexts(model, big).mid(0, 50), expected);
+        QCOMPARE(shownTexts(model, big).mid(0, 50), firstRowsOfBig(present, 50));
         qint64 inPage = 0;
         for (int row = 0; row < 50; ++row)
             inPage += model.index(row, 0, big).data(KeyTreeModel::KeyCountRole).toLongLong();
@@ -347,19 +363,8 @@ private Q_SLOTS:
         model.setRowLimit(50);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         noFetching(tester);
-        QRandomGenerator random(11);
-        QList<QByteArray> keys;
         QSet<QByteArray> present;
-        for (int i = 0; i < 30000; ++i) {
-            const QByteArray key
-                = i % 4 == 0
-                      ? QByteArray("big:sub" + QByteArray::number(random.bounded(60)) + ':' + QByteArray::number(i))
-                      : QByteArray("big:k" + QByteArray::number(random.bounded(1000000)));
-            if (!present.contains(key)) {
-                present.insert(key);
-                keys.append(key);
-            }
-        }
+        const QList<QByteArray> keys = bigNamespace(11, 30000, 4, 60, &present);
         model.addKeys(keys);
         const QModelIndex big = model.index(0, 0);
         model.fetchMore(big);
@@ -372,27 +377,7 @@ private Q_SLOTS:
                         moreRowsRemoved += model.index(row, 0, parent).data(KeyTreeModel::IsMoreRole).toBool();
                 });
         model.flushSort();
-        const auto expectedRows = [&](qsizetype count) {
-            QList<QPair<bool, QByteArray>> rows; // (is a key, segment)
-            QSet<QByteArray> namespaces;
-            for (const QByteArray &key : std::as_const(present)) {
-                const QByteArray rest = key.mid(4);
-                const qsizetype at = rest.indexOf(':');
-                if (at < 0)
-                    rows.append({true, rest});
-                else if (!namespaces.contains(rest.left(at))) {
-                    namespaces.insert(rest.left(at));
-                    rows.append({false, rest.left(at)});
-                }
-            }
-            std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
-                return a.first != b.first ? b.first : NaturalOrder::compare(a.second, b.second) < 0;
-            });
-            QStringList texts;
-            for (qsizetype i = 0; i < count; ++i)
-                texts.append(QString::fromUtf8(rows.at(i).second));
-            return texts;
-        };
+        const auto expectedRows = [&](qsizetype count) { return firstRowsOfBig(present, count); };
         QCOMPARE(shownTexts(model, big).mid(0, 50), expectedRows(50));
 
         model.showMore(big);
