@@ -788,14 +788,53 @@ QModelIndex KeyTreeModel::indexOfKey(const QByteArray &key)
 
 KeyTreeModel::Node *KeyTreeModel::nodeOf(const QModelIndex &index) const
 {
-    return index.isValid() ? static_cast<Node *>(index.internalPointer()) : m_root.get();
+    if (!index.isValid())
+        return m_root.get();
+    return reinterpret_cast<Node *>(index.internalId() & ~rowKindMask);
+}
+
+KeyTreeModel::RowKind KeyTreeModel::kindOf(const QModelIndex &index)
+{
+    return static_cast<RowKind>(index.internalId() & rowKindMask);
+}
+
+QModelIndex KeyTreeModel::makeIndex(int row, int column, const Node *node, RowKind kind) const
+{
+    static_assert(alignof(Node) > rowKindMask, "the row's kind lives in the low bits of its node's address");
+    return createIndex(row, column, reinterpret_cast<quintptr>(node) | kind);
 }
 
 QModelIndex KeyTreeModel::indexOf(Node *node, int column) const
 {
     if (!isVisibleRow(node))
         return {};
-    return createIndex(node->isMore ? node->parent->shown : node->row, column, node);
+    if (node->isMore)
+        return makeIndex(node->parent->shown, column, node, MoreRow);
+    return makeIndex(node->row, column, node, node->isNamespace ? NamespaceRow : KeyRow);
+}
+
+size_t KeyTreeModel::namespaceRows(const Node *parent)
+{
+    // The sorted children are namespaces, then keys: the count is where the one kind ends. The count last found still
+    // holds if the rows on each side of it are of the right kind (two reads, of rows the layout keeps in cache).
+    const auto &c = parent->children;
+    const size_t sorted = parent->sortedCount;
+    const size_t seen = parent->namespaceRowsSeen;
+    if (seen <= sorted && (seen == 0 || c[seen - 1]->isNamespace) && (seen == sorted || !c[seen]->isNamespace))
+        return seen;
+    const auto end = c.begin() + static_cast<std::ptrdiff_t>(sorted);
+    const auto firstKey
+        = std::partition_point(c.begin(), end, [](const std::unique_ptr<Node> &n) { return n->isNamespace; });
+    parent->namespaceRowsSeen = static_cast<size_t>(firstKey - c.begin());
+    return parent->namespaceRowsSeen;
+}
+
+KeyTreeModel::RowKind KeyTreeModel::kindOfRow(const Node *parent, int row)
+{
+    const auto at = static_cast<size_t>(row);
+    if (at < parent->sortedCount)
+        return at < namespaceRows(parent) ? NamespaceRow : KeyRow;
+    return parent->children[at]->isNamespace ? NamespaceRow : KeyRow; // not sorted yet: read it
 }
 
 QByteArray KeyTreeModel::fullPath(const Node *node) const
@@ -819,9 +858,9 @@ QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex &parent) 
     if (row < 0 || column < 0 || column >= ColumnCount || (parent.isValid() && parent.column() != 0))
         return {};
     if (row < p->shown)
-        return createIndex(row, column, p->children[static_cast<size_t>(row)].get());
+        return makeIndex(row, column, p->children[static_cast<size_t>(row)].get(), kindOfRow(p, row));
     if (row == p->shown && p->moreShown)
-        return createIndex(row, column, p->more.get());
+        return makeIndex(row, column, p->more.get(), MoreRow);
     return {};
 }
 
@@ -847,7 +886,7 @@ int KeyTreeModel::columnCount(const QModelIndex &) const
 
 bool KeyTreeModel::hasChildren(const QModelIndex &parent) const
 {
-    if (parent.column() > 0)
+    if (parent.column() > 0 || (parent.isValid() && kindOf(parent) != NamespaceRow))
         return false;
     const Node *node = nodeOf(parent);
     return node->isNamespace && (node->count > 0 || !node->children.empty());
@@ -869,14 +908,18 @@ void KeyTreeModel::fetchMore(const QModelIndex &parent)
 
 Qt::ItemFlags KeyTreeModel::flags(const QModelIndex &index) const
 {
+    // From the index alone: the view asks this of every expanded row on each layout.
     if (!index.isValid())
         return Qt::NoItemFlags;
-    if (nodeOf(index)->isMore)
+    switch (kindOf(index)) {
+    case MoreRow:
         return Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
-    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-    if (!nodeOf(index)->isNamespace)
-        f |= Qt::ItemNeverHasChildren;
-    return f;
+    case NamespaceRow:
+        return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    case KeyRow:
+        break;
+    }
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
 }
 
 QVariant KeyTreeModel::data(const QModelIndex &index, int role) const

@@ -204,6 +204,9 @@ struct KeyTreeModel::Node
     qint64 moreCount = 0; // what the "more" row says; changed only with a dataChanged, never behind the view's back
     std::unique_ptr<Node> more;
     size_t sortedCount = 0; // children[0, sortedCount) are in order; the rest arrived since the last sort
+    // How many of the sorted children are namespaces (they sort first), as last found: KeyTreeModel::namespaceRows()
+    // checks it against the two rows at the boundary before it trusts it, and looks again when they disagree.
+    mutable size_t namespaceRowsSeen = 0;
     std::vector<std::unique_ptr<Node>> children;
     QHash<QByteArray, Node *> namespaces; // namespace children by name, once populated
     // The rest of each key below that has no row yet. A collapsed namespace holds all its keys here; a namespace

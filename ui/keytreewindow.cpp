@@ -113,10 +113,12 @@ void KeyTreeModel::updateWindow(Node *parent)
 qint64 KeyTreeModel::hiddenKeys(const Node *parent)
 {
     // The keys behind the "more" row: all but those of the rows shown (a hidden namespace row stands for all of its
-    // keys).
-    qint64 hidden = parent->count;
-    for (int i = 0; i < parent->shown; ++i)
-        hidden -= parent->children[static_cast<size_t>(i)]->count;
+    // keys). A key row holds one key, so only the namespace rows are read: in sorted rows they come first.
+    const auto shown = static_cast<size_t>(parent->shown);
+    const size_t namespaces = shown <= parent->sortedCount ? qMin(namespaceRows(parent), shown) : shown;
+    qint64 hidden = parent->count - static_cast<qint64>(shown - namespaces);
+    for (size_t i = 0; i < namespaces; ++i)
+        hidden -= parent->children[i]->count;
     return hidden;
 }
 

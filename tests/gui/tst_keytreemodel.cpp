@@ -524,11 +524,31 @@ private Q_SLOTS:
         view.show();
         QRandomGenerator random(42);
         QSet<QByteArray> present;
+        // What the view draws from flags() and hasChildren(): an expander on every namespace row and on no other.
+        // Both come from the row's index, not from its node (see KeyTreeModel::RowKind): they must agree with what the
+        // row is, through every sort, window change and removal.
+        const std::function<void(const QModelIndex &)> checkKinds = [&](const QModelIndex &parent) {
+            for (int row = 0; row < model.rowCount(parent); ++row) {
+                const QModelIndex index = model.index(row, 0, parent);
+                const bool more = index.data(KeyTreeModel::IsMoreRole).toBool();
+                const bool isNamespace = index.data(KeyTreeModel::IsNamespaceRole).toBool();
+                const Qt::ItemFlags flags = model.flags(index);
+                QVERIFY2(model.hasChildren(index) == isNamespace, qPrintable(index.data().toString()));
+                QVERIFY2(bool(flags & Qt::ItemNeverHasChildren) == !isNamespace, qPrintable(index.data().toString()));
+                QCOMPARE(bool(flags & Qt::ItemIsSelectable), !more);
+                QCOMPARE(index.parent(), parent);
+                if (isNamespace)
+                    checkKinds(index);
+            }
+        };
         for (int round = 0; round < 300; ++round) {
             QList<QByteArray> batch;
             for (int i = 0; i < 20; ++i) {
-                QByteArray key = "n" + QByteArray::number(random.bounded(3)) + ':'
-                                 + QByteArray::number(random.bounded(8)) + ':' + QByteArray::number(random.bounded(40));
+                // Mostly three levels deep; some keys beside the namespaces of the second level.
+                QByteArray key
+                    = "n" + QByteArray::number(random.bounded(3)) + ':' + QByteArray::number(random.bounded(8));
+                if (random.bounded(6) != 0)
+                    key += ':' + QByteArray::number(random.bounded(40));
                 if (!present.contains(key) && !batch.contains(key))
                     batch.append(key);
             }
@@ -565,11 +585,13 @@ private Q_SLOTS:
             }
             QCoreApplication::processEvents(); // sorts, drains, and the view's delayed layout
             QCOMPARE(model.keyCount(), present.size());
+            checkKinds({});
             if (QTest::currentTestFailed())
                 return;
         }
         model.flushSort();
         QCoreApplication::processEvents();
+        checkKinds({});
         // Every window shows the first rows in order: namespaces, then keys, each by bytes; "more" last.
         const std::function<void(const QModelIndex &)> checkOrder = [&](const QModelIndex &parent) {
             QList<QPair<bool, QByteArray>> seen; // (is a key, segment)
