@@ -117,6 +117,7 @@ Q_SIGNALS:
 private:
     void strikeOut(const QByteArray &key);
     struct Node;
+    friend struct PageChoice; // holds the row objects of a page while it is built
     // The row object of a key, if it has one (nothing is built).
     Node *findKeyNode(const QByteArray &key) const;
     QByteArray typeOf(const Node *node) const;
@@ -137,8 +138,12 @@ private:
     static constexpr qint64 exactFirstPageUpTo = 100000;
     static constexpr qint64 choiceSlice = 4096; // members a first page's choice reads at a time
     static constexpr qint64 choiceNow = 8192;   // a namespace up to this big is chosen at once when it is expanded
-    void stepChoice(Node *node);   // the next step of a choice: a slice read, the cut, the sort, or the build
+    static constexpr size_t buildSlice = 2000;  // rows of a chosen page built a turn
+    void stepChoice(Node *node); // the next step of a choice: a slice read, the cut, the sort, or a slice of the build
     void finishChoice(Node *node); // what is left of a choice at once, and the build
+    // Builds the chosen rows of `choice.order` from the first not built yet up to `end`, into `choice.built`.
+    void buildRows(Node *node, PageChoice &choice, size_t end);
+    void fillShortWindow(Node *node); // after a page is built: the rows a deletion during its choice left out
     void buildNextPage(Node *node, PageChoice &choice); // the build of a page chosen after a "more" click
     // A chosen row of a page, new under `parent` (`prefix`: its path, when missing keys are marked).
     Node *newPageRow(Node *parent, const PackedEntry &row, PackedList *members, const QByteArray &prefix);
@@ -177,6 +182,7 @@ private:
     bool isNotPermitted(const Node *node) const;
     void route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added);
     Node *namespaceChild(Node *node, QByteArrayView segment, QHash<Node *, std::vector<Node *>> &added);
+    void makeRoomForNamespaces(Node *node, qsizetype more); // before `more` namespace rows are added to `node`
     void populate(Node *node);
     bool removeBelow(Node *node, const QByteArray &rest);
     void removeChildRow(Node *parent, int row);

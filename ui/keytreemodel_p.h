@@ -122,11 +122,12 @@ struct PackedEntry
 // among the members read so far, and the members that can no longer make the page (sent to the overflow). A candidate
 // namespace row keeps its members as they will be packed below it, so building it moves them in one go. Each member
 // is copied at most twice (into a candidate row, then maybe out to the overflow): the whole choice is linear, and no
-// step is longer than a slice read, one cut, one sort of a page, or one build of a page.
+// step is longer than a slice read, one cut, one sort of a page, or a slice of its build.
 struct PageChoice
 {
     // Reading (in slices, with a cut whenever the candidates reach 1.5 pages), then one step each: the last cut,
-    // the sort, the build. Members that arrive after the reading stay in the namespace's pending list, for after.
+    // the sort; then the build, a slice a step. Members that arrive after the reading stay in the namespace's pending
+    // list, for after.
     enum class Stage { Reading, Cut, Sorted };
     Stage stage = Stage::Reading;
     struct Row
@@ -135,6 +136,10 @@ struct PageChoice
         PackedList *members; // a namespace row's, in `namespaces`
     };
     std::vector<Row> order; // Sorted: the page's rows in order (views into keys and namespaces)
+    // Sorted: the row objects of order[0, built.size()), not attached until the last is built (the page shows whole).
+    // A namespace row takes its members out of `namespaces`; a null entry is a namespace of a next page that had a
+    // row already, its members routed into that row.
+    std::vector<std::unique_ptr<KeyTreeModel::Node>> built;
 
     // The next page of a populated namespace (the user clicked its "more" row): the members are read from `source`,
     // its overflow moved here, instead of from its pending list; members that spill past its window meanwhile are
@@ -163,24 +168,37 @@ struct PageChoice
     void sortRows();
     // Every candidate row, each with its value and (a namespace's) member list; points into keys and namespaces.
     std::vector<Row> candidateRows();
-    // Drops one member (a key the user deleted while the page was chosen); false if it is not a candidate.
+    // Drops one member (a key the user deleted while the page was chosen); false if it is not a candidate. Not once
+    // the build has begun (the model finishes the build first).
     bool remove(QByteArrayView rest);
-    // Every member, as the namespace packs it.
+    // Every member, as the namespace packs it, but those of the rows built already (KeyTreeModel::collectKeys reads
+    // those from their row objects).
     template<typename F>
     void forEach(F f) const
     {
         source.forEach(f);
-        keys.forEach(f);
         QByteArray full;
-        for (auto it = namespaces.cbegin(); it != namespaces.cend(); ++it) {
-            const qsizetype prefix = it.key().size() + separator.size();
-            full = it.key() + separator;
-            it.value().forEach([&](QByteArrayView rest) {
+        const auto below = [&](QByteArrayView name, const PackedList &members) {
+            const qsizetype prefix = name.size() + separator.size();
+            full = name.toByteArray() + separator;
+            members.forEach([&](QByteArrayView rest) {
                 full.truncate(prefix);
                 full.append(rest);
                 f(QByteArrayView(full));
             });
+        };
+        if (stage == Stage::Sorted) {
+            for (size_t i = built.size(); i < order.size(); ++i) {
+                if (order[i].entry.isNamespace)
+                    below(order[i].entry.segment, *order[i].members);
+                else
+                    f(order[i].entry.rest);
+            }
+            return;
         }
+        keys.forEach(f);
+        for (auto it = namespaces.cbegin(); it != namespaces.cend(); ++it)
+            below(it.key(), it.value());
     }
 };
 

@@ -353,6 +353,79 @@ private Q_SLOTS:
             QVERIFY2(!model.indexOfKey(key).isValid(), key.constData());
     }
 
+    void aBigPageIsBuiltAcrossTurnsAndShowsWhole()
+    {
+        // A page of 5,000 rows is built over several turns once it is chosen, and the view is told of it only whole.
+        // Whatever happens on any turn of the choice, the build included (a key added that sorts into the page, keys
+        // deleted, a key of the page looked up, the separator changed), no key is lost or doubled, and the page is
+        // exactly the first rows.
+        constexpr int page = 5000;
+        QSet<QByteArray> present;
+        const QList<QByteArray> keys = bigNamespace(11, 30000, 3, 400, &present);
+        const auto start = [&](KeyTreeModel &model) {
+            model.setRowLimit(page);
+            model.addKeys(keys);
+            model.fetchMore(model.index(0, 0));
+        };
+        QByteArray inPage; // a member of the first sub-namespace: namespaces sort first, so it is in the page
+        for (const QByteArray &key : keys)
+            if (key.startsWith("big:sub0:"))
+                inPage = key;
+        QVERIFY(!inPage.isEmpty());
+
+        KeyTreeModel whole;
+        start(whole);
+        QSignalSpy inserted(&whole, &QAbstractItemModel::rowsInserted);
+        int turns = 0;
+        while (whole.rowCount(whole.index(0, 0)) == 0 && turns < 10000) {
+            QCoreApplication::processEvents();
+            ++turns;
+        }
+        QCOMPARE(whole.rowCount(whole.index(0, 0)), page + 1);
+        QCOMPARE(inserted.first().at(0).value<QModelIndex>(), whole.index(0, 0));
+        QCOMPARE(inserted.first().at(1).toInt(), 0);
+        QCOMPARE(inserted.first().at(2).toInt(), page - 1); // the page in one insert, then its "more" row
+
+        for (int turn = 0; turn < turns; ++turn) {
+            for (int action = 0; action < 4; ++action) {
+                KeyTreeModel model;
+                QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+                noFetching(tester);
+                start(model);
+                const QModelIndex big = model.index(0, 0);
+                for (int i = 0; i < turn && model.rowCount(big) == 0; ++i)
+                    QCoreApplication::processEvents();
+                QSet<QByteArray> expected = present;
+                switch (action) {
+                case 0:
+                    model.addKeys({"big:a0"}); // a key that sorts before every other key row
+                    expected.insert("big:a0");
+                    break;
+                case 1:
+                    QCOMPARE(model.removeKeys({inPage, keys.last()}), 2);
+                    expected.remove(inPage);
+                    expected.remove(keys.last());
+                    break;
+                case 2:
+                    QVERIFY(model.indexOfKey(inPage).isValid());
+                    break;
+                case 3:
+                    model.setSeparator("/"); // rebuilds from every key, those of rows built so far included
+                    QCOMPARE(model.keyCount(), keys.size());
+                    QVERIFY(model.indexOfKey(inPage).isValid());
+                    continue;
+                }
+                // The page once the keys that came meanwhile are drained and sorted in: exactly the first rows.
+                const QStringList want = firstRowsOfBig(expected, page);
+                QTRY_COMPARE(shownTexts(model, big).mid(0, page), want);
+                QCOMPARE(model.rowCount(big), page + 1);
+                QCOMPARE(model.keyCount(), expected.size());
+                if (QTest::currentTestFailed())
+                    return;
+            }
+        }
+    }
+
     void aBigNamespaceOpensItsNextPageAcrossTurns()
     {
         // Clicking "more" in a namespace with tens of thousands of keys packed past its window chooses the next page
