@@ -516,9 +516,9 @@ void KeyTreeModel::workSome()
     }
     const QList<Node *> choosing(m_choosing.cbegin(), m_choosing.cend());
     for (Node *node : choosing) {
-        // Reading is sliced; each cut, the sort and the build is a turn of its own: the build of a page of 10,000
-        // rows took 10 ms or more, and the queued keys taken after it in the same turn made events of 20-25 ms of CPU
-        // (50 ms of wall time with a CPU hog on the other core).
+        // Reading is sliced; each cut, the sort and each slice of the build is a turn of its own: the build of a page
+        // of 10,000 rows took 10 ms or more, and the queued keys taken after it in the same turn made events of
+        // 20-25 ms of CPU (50 ms of wall time with a CPU hog on the other core).
         while (node->choice && spent.elapsed() < budget) {
             const PageChoice &choice = *node->choice;
             const bool reading
