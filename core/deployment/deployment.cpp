@@ -83,10 +83,10 @@ void Deployment::updateHealth()
     Health health = Health::Connecting;
     QString text = tr("connecting to the sentinels");
     const FailoverRecord *open = nullptr;
-    if (!m_tracker->records().isEmpty()) {
-        const FailoverRecord &last = m_tracker->records().constLast();
-        if (!last.isFinished() && !last.isAborted())
-            open = &last;
+    // The newest record still open: a switched failover can stay open behind a newer outage of its new master.
+    for (auto it = m_tracker->records().crbegin(); it != m_tracker->records().crend() && !open; ++it) {
+        if (!it->isFinished())
+            open = &*it;
     }
     bool allLost = !m_lost.isEmpty();
     for (const HostPort &sentinel : m_watcher->knownSentinels())

@@ -119,6 +119,18 @@ void FailoverTracker::finishIfDone(FailoverRecord &record)
         Q_EMIT failoverUpdated(record);
 }
 
+FailoverRecord *FailoverTracker::waiting()
+{
+    if (m_waitingId == 0)
+        return nullptr;
+    for (qsizetype i = m_records.size() - 1; i >= 0; --i) {
+        if (m_records.at(i).id == m_waitingId)
+            return &m_records[i];
+    }
+    m_waitingId = 0; // it aged out of the list
+    return nullptr;
+}
+
 void FailoverTracker::handleEvent(const SentinelEvent &event)
 {
     if (event.masterName != m_masterName)
@@ -127,21 +139,47 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
     const bool aboutMaster = event.instanceType == "master";
     const bool starts = (aboutMaster && (name == "+sdown" || name == "+odown")) || name == "+try-failover"
                         || name == "+failover-detected";
+    // The master an event is about, as its sentinel sees it: the old one, for a switch.
+    const HostPort &about = name == "+switch-master" ? event.oldMaster : event.master;
 
     FailoverRecord *record = open();
+    // A failover that switched but still waits for its last events (the leader's +failover-end comes after every
+    // replica is reconfigured) while a newer record runs: what is about its old master is its own.
+    if (FailoverRecord *earlier = waiting();
+        earlier && about == earlier->oldMaster && (!record || record->oldMaster != about)) {
+        earlier->keep(event);
+        apply(*earlier, event);
+        if (earlier->isFinished())
+            m_waitingId = 0;
+        return;
+    }
+    if (name == "+switch-master" && (!record || record->oldMaster != event.oldMaster)) {
+        // The leader announces the switch only at the very end, after the others: it belongs to the newest record that
+        // closed, when that record made the same switch.
+        for (auto it = m_records.rbegin(); it != m_records.rend(); ++it) {
+            if (!it->isFinished())
+                continue;
+            if (it->oldMaster == event.oldMaster && it->newMaster == event.newMaster) {
+                it->keep(event);
+                return;
+            }
+            break;
+        }
+    }
     // A record that already switched belongs to the past: a new outage opens a new one.
     if (record && starts && (record->reached(FailoverRecord::SwitchMaster) || record->reached(FailoverRecord::Ended))
         && name != "+try-failover") {
-        // We missed its last event (the leader's +failover-end, say): close it with what it has.
-        record->superseded = true;
-        Q_EMIT failoverFinished(*record);
+        if (about.isValid() && about != record->oldMaster) {
+            // The outage is of another node, often the master just promoted: a sentinel under load can miss its pings
+            // for down-after-milliseconds. The switched record stays open for its own last events.
+            if (FailoverRecord *earlier = waiting())
+                supersede(*earlier);
+            m_waitingId = record->id;
+        } else {
+            // We missed its last event (the leader's +failover-end, say): close it with what it has.
+            supersede(*record);
+        }
         record = nullptr;
-    }
-    if (!record && name == "+switch-master" && !m_records.isEmpty() && m_records.last().oldMaster == event.oldMaster
-        && m_records.last().newMaster == event.newMaster) {
-        // The leader announces the switch only at the very end, after the others: it belongs to the record just closed.
-        m_records.last().keep(event);
-        return;
     }
     if (!record) {
         // Only a start, or a switch we did not see coming (the watcher came up mid-failover), opens a record.
@@ -150,13 +188,13 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
         FailoverRecord fresh;
         fresh.id = m_nextId++;
         fresh.masterName = m_masterName;
-        fresh.oldMaster = name == "+switch-master" ? event.oldMaster : event.master;
+        fresh.oldMaster = about;
         fresh.startEvent = name;
         fresh.at[FailoverRecord::Started] = event.received;
         fresh.markedBy[FailoverRecord::Started] = event;
         m_records.append(fresh);
         if (m_records.size() > maxRecords)
-            m_records.removeFirst(); // the oldest, finished: only the last record can be open
+            m_records.removeFirst(); // the oldest, finished: only the last two records can be open
         record = &m_records.last();
         record->keep(event);
         Q_EMIT failoverStarted(*record);
@@ -165,39 +203,53 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
     } else {
         record->keep(event);
     }
+    apply(*record, event);
+}
 
+void FailoverTracker::supersede(FailoverRecord &record)
+{
+    if (record.id == m_waitingId)
+        m_waitingId = 0;
+    record.superseded = true;
+    Q_EMIT failoverFinished(record);
+}
+
+void FailoverTracker::apply(FailoverRecord &record, const SentinelEvent &event)
+{
+    const QByteArray &name = event.name;
+    const bool aboutMaster = event.instanceType == "master";
     if (name == "+elected-leader") {
-        mark(*record, FailoverRecord::LeaderElected, event);
-        record->leader = event.reporter;
+        mark(record, FailoverRecord::LeaderElected, event);
+        record.leader = event.reporter;
     } else if (name == "+selected-slave") {
-        mark(*record, FailoverRecord::ReplicaSelected, event);
-        record->promoted = event.instance;
+        mark(record, FailoverRecord::ReplicaSelected, event);
+        record.promoted = event.instance;
     } else if (name == "+promoted-slave") {
-        mark(*record, FailoverRecord::ReplicaPromoted, event);
-        if (!record->promoted.isValid())
-            record->promoted = event.instance;
+        mark(record, FailoverRecord::ReplicaPromoted, event);
+        if (!record.promoted.isValid())
+            record.promoted = event.instance;
     } else if (name == "+slave-reconf-done") {
-        record->at[FailoverRecord::ReplicasReconfigured] = event.received; // the last one counts
-        record->markedBy[FailoverRecord::ReplicasReconfigured] = event;
+        record.at[FailoverRecord::ReplicasReconfigured] = event.received; // the last one counts
+        record.markedBy[FailoverRecord::ReplicasReconfigured] = event;
     } else if (name == "+failover-end" || name == "+failover-end-for-timeout") {
-        mark(*record, FailoverRecord::Ended, event);
-        record->endedByTimeout = name == "+failover-end-for-timeout";
-        mark(*record, FailoverRecord::ReplicasReconfigured, event);
+        mark(record, FailoverRecord::Ended, event);
+        record.endedByTimeout = name == "+failover-end-for-timeout";
+        mark(record, FailoverRecord::ReplicasReconfigured, event);
     } else if (name == "+switch-master") {
-        mark(*record, FailoverRecord::SwitchMaster, event);
-        record->newMaster = event.newMaster;
-        if (!record->oldMaster.isValid())
-            record->oldMaster = event.oldMaster;
+        mark(record, FailoverRecord::SwitchMaster, event);
+        record.newMaster = event.newMaster;
+        if (!record.oldMaster.isValid())
+            record.oldMaster = event.oldMaster;
     } else if (name.startsWith("-failover-abort")) {
-        mark(*record, FailoverRecord::Aborted, event);
-        record->abortReason = name;
-    } else if (aboutMaster && (name == "-sdown" || name == "-odown") && !record->reached(FailoverRecord::LeaderElected)
-               && !record->reached(FailoverRecord::SwitchMaster) && event.instance == record->oldMaster) {
+        mark(record, FailoverRecord::Aborted, event);
+        record.abortReason = name;
+    } else if (aboutMaster && (name == "-sdown" || name == "-odown") && !record.reached(FailoverRecord::LeaderElected)
+               && !record.reached(FailoverRecord::SwitchMaster) && event.instance == record.oldMaster) {
         // The master came back before anyone started a failover: an outage, not a failover.
-        if (!record->triedFailover) {
-            mark(*record, FailoverRecord::Aborted, event);
-            record->abortReason = name;
+        if (!record.triedFailover) {
+            mark(record, FailoverRecord::Aborted, event);
+            record.abortReason = name;
         }
     }
-    finishIfDone(*record);
+    finishIfDone(record);
 }

@@ -57,7 +57,8 @@ struct FailoverRecord
 Q_DECLARE_METATYPE(FailoverRecord)
 
 // Groups Sentinel events into FailoverRecords for one master name, and keeps the last maxRecords records of the
-// session.
+// session. Only the newest record is open, with one exception: a failover that switched, whose last events are still to
+// come when an outage of another node (often the new master) opens a record of its own, stays open beside it.
 class FailoverTracker final : public QObject
 {
     Q_OBJECT
@@ -80,10 +81,14 @@ Q_SIGNALS:
 
 private:
     FailoverRecord *open();
+    FailoverRecord *waiting();
+    void apply(FailoverRecord &record, const SentinelEvent &event);
+    void supersede(FailoverRecord &record);
     void mark(FailoverRecord &record, FailoverRecord::Phase phase, const SentinelEvent &event);
     void finishIfDone(FailoverRecord &record);
 
     QByteArray m_masterName;
     QList<FailoverRecord> m_records;
     int m_nextId = 1;
+    int m_waitingId = 0; // a switched record still open behind a newer one; 0 when none
 };

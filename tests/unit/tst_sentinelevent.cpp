@@ -150,6 +150,81 @@ private Q_SLOTS:
         QVERIFY(!rec.isAborted());
     }
 
+    void anOutageOfTheNewMasterLeavesTheFailoverWhole()
+    {
+        // As seen in CI under load, after kill -9 of the master: a sentinel that had switched flagged the new master
+        // +sdown for a moment, 50 ms before the leader's +failover-end. The failover still gets its end, and the
+        // outage of the new master is a record of its own.
+        FailoverTracker tracker("vigil");
+        QSignalSpy finished(&tracker, &FailoverTracker::failoverFinished);
+        const QByteArray m = "master vigil 127.0.0.1 6379";
+        const QByteArray r = "slave 127.0.0.1:6380 127.0.0.1 6380 @ vigil 127.0.0.1 6379";
+        const QByteArray promoted = "master vigil 127.0.0.1 6380";
+        tracker.handleEvent(at(0, "+sdown", m));
+        tracker.handleEvent(at(10, "+sdown", m, s2));
+        tracker.handleEvent(at(20, "+odown", m));
+        tracker.handleEvent(at(20, "+try-failover", m));
+        tracker.handleEvent(at(860, "+elected-leader", m));
+        tracker.handleEvent(at(920, "+selected-slave", r));
+        tracker.handleEvent(at(1800, "+promoted-slave", r));
+        tracker.handleEvent(at(1860, "+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380", s2));
+        tracker.handleEvent(
+            at(2830, "+slave-reconf-done", "slave 127.0.0.1:6381 127.0.0.1 6381 @ vigil 127.0.0.1 6379"));
+        tracker.handleEvent(at(2880, "+sdown", promoted, s2));
+        QCOMPARE(tracker.records().size(), 2);
+        QCOMPARE(finished.size(), 0); // neither is over
+        tracker.handleEvent(at(2900, "+failover-end", m));
+        tracker.handleEvent(at(2901, "+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380"));
+        QCOMPARE(finished.size(), 1);
+        tracker.handleEvent(at(3300, "-sdown", promoted, s2));
+        QCOMPARE(finished.size(), 2);
+        QCOMPARE(tracker.records().size(), 2);
+
+        const FailoverRecord &failover = tracker.records().first();
+        QCOMPARE(finished.first().first().value<FailoverRecord>().id, failover.id);
+        QVERIFY(failover.isFinished());
+        QVERIFY(!failover.superseded);
+        QVERIFY(!failover.isAborted());
+        QCOMPARE(failover.at.at(FailoverRecord::Ended), m_clock.addMSecs(2900));
+        QCOMPARE(failover.newMaster.toString(), QStringLiteral("127.0.0.1:6380"));
+        QCOMPARE(failover.durationMs(), 2900);
+        QCOMPARE(failover.events.size(), 11);
+
+        const FailoverRecord &outage = tracker.records().last();
+        QCOMPARE(outage.oldMaster.toString(), QStringLiteral("127.0.0.1:6380"));
+        QCOMPARE(outage.startEvent, QByteArray("+sdown"));
+        QCOMPARE(outage.abortReason, QByteArray("-sdown"));
+        QCOMPARE(outage.events.size(), 2);
+        QCOMPARE(outage.durationMs(), 420);
+    }
+
+    void aFailoverWhoseEndNeverComesIsClosedByTheNextOne()
+    {
+        // The leader's +failover-end is lost (its connection dropped). A later outage of the node it promoted keeps the
+        // record open; the failover after that closes it, incomplete, so no record waits forever behind newer ones.
+        FailoverTracker tracker("vigil");
+        QSignalSpy finished(&tracker, &FailoverTracker::failoverFinished);
+        const QByteArray a = "master vigil 127.0.0.1 6379";
+        const QByteArray b = "master vigil 127.0.0.1 6380";
+        tracker.handleEvent(at(0, "+sdown", a));
+        tracker.handleEvent(at(900, "+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380", s2));
+        tracker.handleEvent(at(1000, "+sdown", b, s2));
+        tracker.handleEvent(at(1500, "+try-failover", b, s2));
+        tracker.handleEvent(at(2000, "+switch-master", "vigil 127.0.0.1 6380 127.0.0.1 6381", s2));
+        QCOMPARE(finished.size(), 0);
+        tracker.handleEvent(at(2500, "+sdown", "master vigil 127.0.0.1 6381"));
+        QCOMPARE(tracker.records().size(), 3);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().value<FailoverRecord>().id, 1);
+        QVERIFY(tracker.records().first().superseded);
+        QVERIFY(!tracker.records().at(1).isFinished());
+        // The second failover's end still finds it.
+        tracker.handleEvent(at(2600, "+failover-end", b, s2));
+        QCOMPARE(finished.size(), 2);
+        QVERIFY(!tracker.records().at(1).superseded);
+        QCOMPARE(tracker.records().at(1).durationMs(), 1600);
+    }
+
     void outageWithoutFailoverIsAnAbortedRecord()
     {
         FailoverTracker tracker("vigil");
