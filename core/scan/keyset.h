@@ -12,8 +12,9 @@
 // compares whole keys, never just hashes.
 //
 // Compact: the keys' bytes live back to back in an arena of 4 MiB chunks (each entry is a flag byte, a varint length
-// and the bytes), and an open-addressing table holds one 64-bit slot per key: a 24-bit hash tag and the entry's
-// 40-bit arena offset. At the table's maximum load of 3/4 that is about 11-21 bytes a key beyond the key itself.
+// and the bytes), and an open-addressing table holds one 64-bit slot per key: a 28-bit hash tag and the entry's
+// 36-bit arena offset (so at most 64 GiB of keys). At the table's maximum load of 3/4 that is about 11-21 bytes a key
+// beyond the key itself.
 //
 // It also answers "which keys reported before the last restart have not been seen since": each entry's flag byte
 // says whether the key came up again after markRestart(), and entries are in insertion order.
@@ -46,7 +47,10 @@ public:
 private:
     static constexpr int chunkBits = 22; // 4 MiB
     static constexpr quint64 chunkSize = quint64(1) << chunkBits;
-    static constexpr quint64 offsetMask = (quint64(1) << 40) - 1;
+    static constexpr int offsetBits = 36;
+    static constexpr int tagBits = 64 - offsetBits;
+    static constexpr quint64 offsetMask = (quint64(1) << offsetBits) - 1;
+    static constexpr quint64 maxArena = offsetMask; // a slot holds offset + 1
 
     struct Entry
     {
