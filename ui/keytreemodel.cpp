@@ -88,6 +88,7 @@ void KeyTreeModel::clear()
     m_moreCountTimer->stop();
     m_incoming.clear();
     m_incomingOffset = 0;
+    m_queuedKeys = 0;
     m_sortTimer->stop();
     m_sortDue = false;
     m_drainTimer->stop();
@@ -464,6 +465,7 @@ void KeyTreeModel::enqueueKeys(const QList<QByteArray> &keys, const QByteArray &
 {
     m_listedType = type;
     m_incoming.append(keys);
+    m_queuedKeys += keys.size();
     if (!m_drainTimer->isActive())
         m_drainTimer->start();
 }
@@ -475,6 +477,7 @@ void KeyTreeModel::ingestQueued()
         addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
         m_incomingOffset = 0;
     }
+    m_queuedKeys = 0;
 }
 
 void KeyTreeModel::sortOnly(Node *node)
@@ -547,10 +550,12 @@ void KeyTreeModel::workSome()
     while (!m_incoming.isEmpty() && spent.elapsed() < budget) {
         const QList<QByteArray> &head = m_incoming.first();
         if (head.size() - m_incomingOffset <= piece) {
+            m_queuedKeys -= head.size() - m_incomingOffset;
             addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
             m_incoming.removeFirst();
             m_incomingOffset = 0;
         } else {
+            m_queuedKeys -= piece;
             addKeys(head.mid(m_incomingOffset, piece));
             m_incomingOffset += piece;
         }

@@ -133,6 +133,7 @@ int main(int argc, char *argv[])
     QCoreApplication::processEvents();
 
     qint64 longestStallMs = 0;
+    qsizetype peakQueued = 0; // the most keys the scan had sent that were not in the tree yet
     qint64 longestStallAtMs = 0;
     QElapsedTimer sinceStart;
     sinceStart.start();
@@ -147,6 +148,7 @@ int main(int argc, char *argv[])
                          static_cast<double>(sinceStart.elapsed()) / 1000.0,
                          app.since.join(QStringLiteral(", ")).toUtf8().constData());
         app.since.clear();
+        peakQueued = qMax(peakQueued, browser.model()->queuedKeyCount());
         if (sinceTick.elapsed() > longestStallMs) {
             longestStallMs = sinceTick.elapsed();
             longestStallAtMs = sinceStart.elapsed();
@@ -310,6 +312,16 @@ int main(int argc, char *argv[])
     const qint64 peakGrowth = statusField("VmHWM") - before;
     std::fprintf(stderr, "longest stall ended %.1f s after start (scan took %.1f s)\n", longestStallAtMs / 1000.0,
                  seconds);
+    // The GUI thread's time on a core, and its time runnable but waiting for one: with a CPU hog on the other core,
+    // the second tells how much of a stall was the scheduler's.
+    const QList<QByteArray> sched = [] {
+        QFile file(QStringLiteral("/proc/thread-self/schedstat"));
+        return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().split(' ') : QList<QByteArray>();
+    }();
+    std::printf("gui_cpu_s %.3f gui_wait_s %.3f peak_queued_keys %lld ",
+                static_cast<double>(sched.value(0, "-1000000000").toLongLong()) / 1e9,
+                static_cast<double>(sched.value(1, "-1000000000").toLongLong()) / 1e9,
+                static_cast<long long>(peakQueued));
     std::printf("keys %lld seconds %.3f longest_stall_ms %lld first_rows_wait_ms %lld bytes_per_key %.1f "
                 "peak_bytes_per_key %.1f peak_rss_mb %.0f status \"%s\"\n",
                 static_cast<long long>(keys), seconds, static_cast<long long>(longestStallMs),
