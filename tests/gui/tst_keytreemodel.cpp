@@ -212,24 +212,49 @@ private Q_SLOTS:
         KeyTreeModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         noFetching(tester);
+        // Small enough to be built inside fetchMore (a bigger namespace's first page is chosen a step a turn).
         QList<QByteArray> keys;
-        for (int i = 0; i < 5000; ++i)
+        for (int i = 0; i < 1800; ++i)
             keys.append("order:" + QByteArray::number(2020 + i % 3) + ':' + QByteArray::number(i));
         model.addKeys(keys);
         const QModelIndex order = model.index(0, 0);
         QCOMPARE(order.data().toString(), QStringLiteral("order"));
-        QCOMPARE(order.data(KeyTreeModel::KeyCountRole).toLongLong(), 5000);
+        QCOMPARE(order.data(KeyTreeModel::KeyCountRole).toLongLong(), 1800);
         QVERIFY(model.hasChildren(order));
         QCOMPARE(model.rowCount(order), 0); // nothing built until the view asks
         QVERIFY(model.canFetchMore(order));
         QCOMPARE(rowTexts(model, order),
                  (QStringList{QStringLiteral("2020"), QStringLiteral("2021"), QStringLiteral("2022")}));
         QVERIFY(!model.canFetchMore(order));
-        QCOMPARE(model.index(1, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 1667);
+        QCOMPARE(model.index(1, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 600);
         // More keys for a collapsed namespace only change counts.
         model.addKeys({"order:2021:x"});
-        QCOMPARE(model.index(1, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 1668);
+        QCOMPARE(model.index(1, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 601);
         QCOMPARE(model.rowCount(model.index(1, 0, order)), 0);
+    }
+
+    void aMidSizeNamespaceIsChosenAcrossTurnsToo()
+    {
+        // Past 2,048 members a namespace's first page is chosen from the event loop: choosing 6,000 inside the view's
+        // fetchMore took 13 ms of CPU, 40-60 ms with a CPU hog on the other core, in a click that expanded three.
+        // The rows come a few turns later, all of them at once and in order.
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QList<QByteArray> keys;
+        for (int i = 0; i < 6000; ++i)
+            keys.append("order:" + QByteArray::number(2020 + i % 3) + ':' + QByteArray::number(i));
+        keys.append("order:plain");
+        model.addKeys(keys);
+        const QModelIndex order = model.index(0, 0);
+        model.fetchMore(order);
+        QCOMPARE(model.rowCount(order), 0);
+        QVERIFY(!model.canFetchMore(order));
+        QTRY_COMPARE(model.rowCount(order), 4);
+        QCOMPARE(shownTexts(model, order), (QStringList{QStringLiteral("2020"), QStringLiteral("2021"),
+                                                        QStringLiteral("2022"), QStringLiteral("plain")}));
+        QCOMPARE(model.index(2, 0, order).data(KeyTreeModel::KeyCountRole).toLongLong(), 2000);
+        QCOMPARE(model.keyCount(), 6001);
     }
 
     void removedKeysLeaveRowsCountsAndEmptyNamespaces()
