@@ -88,7 +88,6 @@ void KeyTreeModel::clear()
     m_moreCountTimer->stop();
     m_incoming.clear();
     m_incomingOffset = 0;
-    m_queuedKeys = 0;
     m_sortTimer->stop();
     m_sortDue = false;
     m_drainTimer->stop();
@@ -465,7 +464,6 @@ void KeyTreeModel::enqueueKeys(const QList<QByteArray> &keys, const QByteArray &
 {
     m_listedType = type;
     m_incoming.append(keys);
-    m_queuedKeys += keys.size();
     if (!m_drainTimer->isActive())
         m_drainTimer->start();
 }
@@ -477,7 +475,15 @@ void KeyTreeModel::ingestQueued()
         addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
         m_incomingOffset = 0;
     }
-    m_queuedKeys = 0;
+}
+
+qsizetype KeyTreeModel::queuedKeyCount() const
+{
+    // A few dozen batches at most: the GUI keeps up with the scan.
+    qsizetype keys = -m_incomingOffset;
+    for (const QList<QByteArray> &batch : m_incoming)
+        keys += batch.size();
+    return keys;
 }
 
 void KeyTreeModel::sortOnly(Node *node)
@@ -550,12 +556,10 @@ void KeyTreeModel::workSome()
     while (!m_incoming.isEmpty() && spent.elapsed() < budget) {
         const QList<QByteArray> &head = m_incoming.first();
         if (head.size() - m_incomingOffset <= piece) {
-            m_queuedKeys -= head.size() - m_incomingOffset;
             addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
             m_incoming.removeFirst();
             m_incomingOffset = 0;
         } else {
-            m_queuedKeys -= piece;
             addKeys(head.mid(m_incomingOffset, piece));
             m_incomingOffset += piece;
         }

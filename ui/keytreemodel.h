@@ -61,7 +61,7 @@ public:
     // Moves everything queued into the tree now (a scan that failed keeps what it found).
     void ingestQueued();
     bool hasQueuedKeys() const { return !m_incoming.isEmpty(); }
-    qsizetype queuedKeyCount() const { return m_queuedKeys; }
+    qsizetype queuedKeyCount() const;          // keys queued and not in the tree yet
     static constexpr int turnBudgetMs = 5;     // a turn's work, at least
     static constexpr int maxTurnBudgetMs = 10; // and at most, however long the view took since the last turn
     // Removes keys (a user deleted or renamed them); namespaces left empty go too. Returns how many were found.
@@ -203,7 +203,6 @@ private:
     QTimer *m_drainTimer = nullptr;      // workSome(), while something is draining or queued
     QList<QList<QByteArray>> m_incoming; // batches queued by enqueueKeys()
     qsizetype m_incomingOffset = 0;      // keys of m_incoming.first() already in the tree
-    qsizetype m_queuedKeys = 0;          // keys in m_incoming not yet in the tree
     int m_sortDelay = 150;
     QSet<QByteArray> m_missing;
     QSet<QByteArray> m_gone;

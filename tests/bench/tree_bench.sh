@@ -84,7 +84,7 @@ report() {
     awk -v p="$SCROLL" -v c="${cpu[badges]}" -v c0="${cpu[nobadges]}" -v s="${stall[badges]}" -v s0="${stall[nobadges]}" \
         -v t="$types" -v r="$typeRounds" -v k="$cached" -v h="${heap[badges]}" -v h0="${heap[nobadges]}" \
         -v m="${mem[badges]}" -v m0="${mem[nobadges]}" -v n="$KEYS" 'BEGIN {
-        printf "badges     scrolling %d pages: GUI thread %.0f ms = %.2fx the same scroll without badges (%.0f ms), longest stall %d ms (without: %d ms); %d TYPE in %d rounds for a %d-key keyspace; the type cache %.0f bytes a typed key (heap growth over the scroll less the run without badges, %d keys cached); after the scan %.0f bytes a key with badges, %.0f without\n", p, c, (c0 > 0 ? c/c0 : 0), c0, s, s0, t, r, n, (k > 0 ? (h-h0)/k : 0), k, m, m0
+        printf "badges     scrolling %d pages: GUI thread %.0f ms = %.2fx the same scroll without badges (%.0f ms), longest stall %d ms (without: %d ms); %d TYPE in %d rounds for a %d-key keyspace; the type cache %s (heap growth over the scroll less the run without badges, %d keys cached); after the scan %.0f bytes a key with badges, %.0f without\n", p, c, (c0 > 0 ? c/c0 : 0), c0, s, s0, t, r, n, (h < h0 ? sprintf("within the heap'"'"'s noise (%.0f bytes less than without)", h0-h) : sprintf("%.0f bytes a typed key", (k > 0 ? (h-h0)/k : 0))), k, m, m0
     }'
     more=$(field more_stall_ms <"$dir/$tag.more" | median)
     moreRows=$(field more_rows_shown <"$dir/$tag.more" | median)
