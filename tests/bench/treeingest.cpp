@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <fcntl.h>
 #include <malloc.h>
 #include <unistd.h>
 
@@ -44,6 +45,26 @@ qint64 statusField(const QByteArray &name) // kB fields of /proc/self/status, in
     return 0;
 }
 
+// The GUI thread's time on a core and its time runnable but waiting for one, in ms (/proc/thread-self/schedstat,
+// read through a descriptor kept open: the stall log reads it around every event).
+struct SchedTimes
+{
+    double runMs = 0;
+    double waitMs = 0;
+};
+
+SchedTimes threadSchedTimes()
+{
+    static const int fd = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+    char buffer[128] = {};
+    if (fd < 0 || ::pread(fd, buffer, sizeof buffer - 1, 0) <= 0)
+        return {};
+    unsigned long long run = 0, wait = 0;
+    if (std::sscanf(buffer, "%llu %llu", &run, &wait) != 2)
+        return {};
+    return {static_cast<double>(run) / 1e6, static_cast<double>(wait) / 1e6};
+}
+
 double threadCpuMs()
 {
     timespec t{};
@@ -57,8 +78,9 @@ qint64 heapBytes()
 }
 
 // BENCH_STALL_LOG=MS: every event the GUI thread took at least MS milliseconds to handle, printed to stderr with its
-// time, the GUI thread's CPU time in it (less than the time: the thread waited for a core), receiver (and the
-// receiver's parent) and type: what a stall was.
+// time, receiver (and the receiver's parent) and type: what a stall was. And where its time went: the GUI thread's
+// CPU time in it, its time runnable but waiting for a core (the scheduler's), and the rest (blocked, or the virtual
+// machine's CPU not running at all).
 class TimedApplication : public QApplication
 {
 public:
@@ -74,10 +96,12 @@ public:
         QElapsedTimer timer;
         timer.start();
         const double cpuBefore = threadCpuMs();
+        const SchedTimes schedBefore = threadSchedTimes();
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
         const qint64 ms = timer.elapsed();
         const double cpuMs = threadCpuMs() - cpuBefore;
+        const double waitMs = threadSchedTimes().waitMs - schedBefore.waitMs;
         if (ms >= 2 && since.size() < 64)
             since.append(QStringLiteral("%1 ms %2 to %3 \"%4\"")
                              .arg(ms)
@@ -85,10 +109,13 @@ public:
                              .arg(QString::fromLatin1(receiver->metaObject()->className()), receiver->objectName()));
         if (ms >= logAtMs) {
             const QObject *parent = receiver->parent();
-            std::fprintf(stderr, "stall %lld ms (%.1f ms of CPU) at %.3f s: event %d to %s \"%s\" (parent %s)\n",
-                         static_cast<long long>(ms), cpuMs, static_cast<double>(sinceStart.elapsed()) / 1000.0,
-                         int(event->type()), receiver->metaObject()->className(),
-                         receiver->objectName().toUtf8().constData(), parent ? parent->metaObject()->className() : "-");
+            std::fprintf(stderr,
+                         "stall %lld ms (%.1f ms of CPU, %.1f ms waiting for a core, %.1f ms neither) at %.3f s: "
+                         "event %d to %s \"%s\" (parent %s)\n",
+                         static_cast<long long>(ms), cpuMs, waitMs, qMax(0.0, static_cast<double>(ms) - cpuMs - waitMs),
+                         static_cast<double>(sinceStart.elapsed()) / 1000.0, int(event->type()),
+                         receiver->metaObject()->className(), receiver->objectName().toUtf8().constData(),
+                         parent ? parent->metaObject()->className() : "-");
         }
         return handled;
     }
