@@ -7,6 +7,7 @@
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 #include <QTreeView>
 
 #include <algorithm>
@@ -22,6 +23,18 @@ private:
     // new namespaces right there: a nested insert it then reports as one (its own bookkeeping for the outer insert has
     // not run yet). A view fetches on expand, never inside a change; the tests below call fetchMore themselves.
     static void noFetching(QAbstractItemModelTester &tester) { tester.setUseFetchMore(false); }
+
+    // One turn of the model's work from the event loop (its timer's one firing), if it has any: a call of
+    // processEvents() is not one, since the timer waits a millisecond between turns.
+    static void oneTurn(KeyTreeModel &model)
+    {
+        auto *work = model.findChild<QTimer *>(QStringLiteral("work"));
+        QVERIFY(work);
+        if (!work->isActive())
+            return;
+        QSignalSpy turned(work, &QTimer::timeout);
+        QVERIFY(turned.wait(5000));
+    }
 
     // What a user sees under `parent` once it is expanded (the view would call fetchMore).
     static QStringList rowTexts(QAbstractItemModel &model, const QModelIndex &parent = {})
@@ -239,6 +252,38 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(model.index(1, 0, order)), 0);
     }
 
+    void everyTurnLeavesRoomForTheEventLoop()
+    {
+        // While a scan's keys pour into an open namespace (sorts falling due all the time), the other timers of the
+        // event loop (a repaint, a click's) get their turn between every two of the model's: a 1 ms ticker, always
+        // due after a turn of 5 ms or more, fires between any two turns. Never two turns back to back.
+        KeyTreeModel model;
+        model.setSortDelay(1);
+        model.addKeys({"open:seed"});
+        const QModelIndex open = model.index(0, 0);
+        model.fetchMore(open);
+        QRandomGenerator random(7);
+        for (int batch = 0; batch < 40; ++batch) {
+            QList<QByteArray> keys;
+            for (int i = 0; i < 5000; ++i)
+                keys.append("open:" + QByteArray::number(random.generate()) + (i % 3 ? "" : ":x"));
+            model.enqueueKeys(keys);
+        }
+        auto *work = model.findChild<QTimer *>(QStringLiteral("work"));
+        QVERIFY(work);
+        QString order; // W a turn, t a tick
+        connect(work, &QTimer::timeout, this, [&] { order += QLatin1Char('W'); });
+        QTimer ticker;
+        ticker.setTimerType(Qt::PreciseTimer);
+        ticker.setInterval(1);
+        connect(&ticker, &QTimer::timeout, this, [&] { order += QLatin1Char('t'); });
+        ticker.start();
+        QSignalSpy ingested(&model, &KeyTreeModel::ingested);
+        QVERIFY(ingested.wait(60000));
+        QVERIFY2(order.count(QLatin1Char('W')) > 20, qPrintable(order));
+        QVERIFY2(!order.contains(QStringLiteral("WW")), qPrintable(order));
+    }
+
     void aMidSizeNamespaceIsChosenAcrossTurnsToo()
     {
         // Past 2,048 members a namespace's first page is chosen from the event loop: choosing 6,000 inside the view's
@@ -407,7 +452,7 @@ private Q_SLOTS:
         QSignalSpy inserted(&whole, &QAbstractItemModel::rowsInserted);
         int turns = 0;
         while (whole.rowCount(whole.index(0, 0)) == 0 && turns < 10000) {
-            QCoreApplication::processEvents();
+            oneTurn(whole);
             ++turns;
         }
         QCOMPARE(whole.rowCount(whole.index(0, 0)), page + 1);
@@ -423,7 +468,7 @@ private Q_SLOTS:
                 start(model);
                 const QModelIndex big = model.index(0, 0);
                 for (int i = 0; i < turn && model.rowCount(big) == 0; ++i)
-                    QCoreApplication::processEvents();
+                    oneTurn(model);
                 QSet<QByteArray> expected = present;
                 switch (action) {
                 case 0:
@@ -685,7 +730,8 @@ private Q_SLOTS:
             default:
                 break;
             }
-            QCoreApplication::processEvents(); // sorts, drains, and the view's delayed layout
+            oneTurn(model);                    // sorts, drains
+            QCoreApplication::processEvents(); // and the view's delayed layout
             QCOMPARE(model.keyCount(), present.size());
             checkKinds({});
             if (QTest::currentTestFailed())
