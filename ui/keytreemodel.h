@@ -137,10 +137,7 @@ private:
     // A first page chosen exactly up to this many members (a linear selection, a slice per turn); past it, built in
     // slices as they come.
     static constexpr qint64 exactFirstPageUpTo = 100000;
-    // Members a first page's choice reads at a time; the turn's budget is looked at between slices. At 4,096, a step
-    // reading `user` (a namespace of namespaces) in a 10M-key scan took 19 ms of CPU, 56 ms with a CPU hog on the
-    // other core; at 1,024 no reading step was among the turns of over 12 ms.
-    static constexpr qint64 choiceSlice = 1024;
+    static constexpr qint64 choiceSlice = 4096; // members a first page's choice reads at a time
     // A namespace up to this big is chosen at once when it is expanded (6,000 took 13 ms of CPU, and a click may expand
     // several).
     static constexpr qint64 choiceNow = 2048;
