@@ -51,6 +51,7 @@ struct SchedTimes
 {
     double runMs = 0;
     double waitMs = 0;
+    bool known = false; // the file could be read
 };
 
 SchedTimes threadSchedTimes()
@@ -62,7 +63,7 @@ SchedTimes threadSchedTimes()
     unsigned long long run = 0, wait = 0;
     if (std::sscanf(buffer, "%llu %llu", &run, &wait) != 2)
         return {};
-    return {static_cast<double>(run) / 1e6, static_cast<double>(wait) / 1e6};
+    return {static_cast<double>(run) / 1e6, static_cast<double>(wait) / 1e6, true};
 }
 
 double threadCpuMs()
@@ -341,14 +342,9 @@ int main(int argc, char *argv[])
                  seconds);
     // The GUI thread's time on a core, and its time runnable but waiting for one: with a CPU hog on the other core,
     // the second tells how much of a stall was the scheduler's.
-    const QList<QByteArray> sched = [] {
-        QFile file(QStringLiteral("/proc/thread-self/schedstat"));
-        return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().split(' ') : QList<QByteArray>();
-    }();
-    std::printf("gui_cpu_s %.3f gui_wait_s %.3f peak_queued_keys %lld ",
-                static_cast<double>(sched.value(0, "-1000000000").toLongLong()) / 1e9,
-                static_cast<double>(sched.value(1, "-1000000000").toLongLong()) / 1e9,
-                static_cast<long long>(peakQueued));
+    const SchedTimes sched = threadSchedTimes();
+    std::printf("gui_cpu_s %.3f gui_wait_s %.3f peak_queued_keys %lld ", sched.known ? sched.runMs / 1000.0 : -1.0,
+                sched.known ? sched.waitMs / 1000.0 : -1.0, static_cast<long long>(peakQueued));
     std::printf("keys %lld seconds %.3f longest_stall_ms %lld first_rows_wait_ms %lld bytes_per_key %.1f "
                 "peak_bytes_per_key %.1f peak_rss_mb %.0f status \"%s\"\n",
                 static_cast<long long>(keys), seconds, static_cast<long long>(longestStallMs),
