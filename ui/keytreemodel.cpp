@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <bit>
 
 bool KeyTreeModel::lessThan(const Node *a, const Node *b)
 {
@@ -194,14 +195,15 @@ void KeyTreeModel::route(Node *node, const QByteArray &rest, QHash<Node *, std::
     }
 }
 
-void KeyTreeModel::addKeys(const QList<QByteArray> &keys)
+void KeyTreeModel::addKeys(const QByteArray *keys, qsizetype count)
 {
-    if (keys.isEmpty())
+    if (count == 0)
         return;
     QHash<Node *, std::vector<Node *>> added;
     // Counts of rows that exist change too: remember them to announce.
     QSet<Node *> touched;
-    for (const QByteArray &key : keys) {
+    for (const QByteArray *at = keys; at != keys + count; ++at) {
+        const QByteArray &key = *at;
         Node *node = m_root.get();
         qsizetype from = 0; // where the rest of the key below `node` starts
         // Walk the populated part here to note the visible namespaces whose count changes; route() does the rest.
@@ -255,9 +257,28 @@ void KeyTreeModel::mergeNewRows(Node *node, size_t from, bool newRowsSorted)
         const auto newRows = c.end() - middle;
         const auto after = std::upper_bound(first, middle, c.back(), byOrder);
         const auto start = std::upper_bound(first, after, *middle, byOrder);
-        std::rotate(after, middle, c.end());
-        std::inplace_merge(start, after, after + newRows, byOrder);
         from = static_cast<size_t>(start - c.begin());
+        // A merge compares every row of the stretch; a search for each new row's place compares about log2 of it. At
+        // 10M keys with the biggest namespaces expanded, merges of a few dozen rows into windows of 10,000 made 3.5M of
+        // the model's 5.5M comparisons; with the search, 1.2M of 2.9M.
+        const auto stretch = after - start;
+        if (newRows * (std::bit_width(static_cast<size_t>(stretch)) + 1) >= static_cast<size_t>(stretch)) {
+            std::rotate(after, middle, c.end());
+            std::inplace_merge(start, after, after + newRows, byOrder);
+        } else {
+            // From the last new row back: each finds its place among the rows not yet passed, and the rows after that
+            // place move once, to their final slots.
+            std::vector<std::unique_ptr<Node>> fresh(std::make_move_iterator(middle), std::make_move_iterator(c.end()));
+            // The old rows past the largest new one move straight to the end.
+            auto free = std::move_backward(after, middle, c.end()); // the slots from here on are final
+            auto unplaced = after; // the old rows [start, unplaced) stay where they are for now
+            for (auto row = fresh.rbegin(); row != fresh.rend(); ++row) {
+                const auto place = std::upper_bound(start, unplaced, *row, byOrder);
+                free = std::move_backward(place, unplaced, free);
+                *--free = std::move(*row);
+                unplaced = place;
+            }
+        }
     }
     for (size_t i = from; i < c.size(); ++i)
         c[i]->row = static_cast<int>(i);
@@ -477,7 +498,7 @@ void KeyTreeModel::ingestQueued()
 {
     while (!m_incoming.isEmpty()) {
         const QList<QByteArray> head = m_incoming.takeFirst();
-        addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
+        addKeys(head.constData() + m_incomingOffset, head.size() - m_incomingOffset);
         m_incomingOffset = 0;
     }
 }
@@ -559,14 +580,13 @@ void KeyTreeModel::workSome()
     }
     const bool hadQueued = !m_incoming.isEmpty();
     while (!m_incoming.isEmpty() && spent.elapsed() < budget) {
-        const QList<QByteArray> &head = m_incoming.first();
-        if (head.size() - m_incomingOffset <= piece) {
-            addKeys(m_incomingOffset == 0 ? head : head.mid(m_incomingOffset));
+        const QList<QByteArray> head = m_incoming.constFirst(); // shared, not copied: a piece is added where it lies
+        const qsizetype count = qMin(head.size() - m_incomingOffset, piece);
+        addKeys(head.constData() + m_incomingOffset, count);
+        m_incomingOffset += count;
+        if (m_incomingOffset == head.size()) {
             m_incoming.removeFirst();
             m_incomingOffset = 0;
-        } else {
-            addKeys(head.mid(m_incomingOffset, piece));
-            m_incomingOffset += piece;
         }
     }
     if (m_draining.isEmpty() && m_incoming.isEmpty() && m_choosing.isEmpty()) {

@@ -52,7 +52,7 @@ public:
     // Changes the separator and rebuilds the tree from the keys it holds.
     void setSeparator(const QByteArray &separator);
     void clear();
-    void addKeys(const QList<QByteArray> &keys);
+    void addKeys(const QList<QByteArray> &keys) { addKeys(keys.constData(), keys.size()); }
     // Queues a batch from a scan. Queued keys go into the tree from the event loop, in the same time budget per turn
     // (about 5 ms) as the rows of expanding namespaces, so a backlog never becomes one long stall; ingested() is
     // emitted when the queue is empty again.
@@ -116,6 +116,8 @@ Q_SIGNALS:
     void ingested();
 
 private:
+    // keys[0, count): a piece of a queued batch is added where it lies, not copied out.
+    void addKeys(const QByteArray *keys, qsizetype count);
     void strikeOut(const QByteArray &key);
     struct Node;
     friend struct PageChoice; // holds the row objects of a page while it is built

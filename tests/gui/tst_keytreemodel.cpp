@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <random>
 
 // The namespace tree: lazy namespaces, sorted rows, counts, escaping, and persistent indexes that survive new rows.
 class TestKeyTreeModel final : public QObject
@@ -788,6 +789,69 @@ private Q_SLOTS:
         QCOMPARE(selected.row(), 3);
         QCOMPARE(expanded.data().toString(), QStringLiteral("k"));
         QCOMPARE(expanded.row(), 1);
+    }
+
+    void aFewNewRowsFindTheirPlacesAmongThousands()
+    {
+        // A full window of thousands of sorted rows that a dozen new ones fall among (how a huge expanded namespace
+        // takes the keys of a running scan): each lands in its place, the window shows the first rows in order, every
+        // row knows its row number, and a selected row stays on its key.
+        KeyTreeModel model;
+        model.setRowLimit(2000);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        noFetching(tester);
+        QSet<QByteArray> present{"n:k0"};
+        model.addKeys({"n:k0"});
+        const QModelIndex n = child(model, {}, QStringLiteral("n"));
+        QVERIFY(n.isValid());
+        QCOMPARE(rowTexts(model, n), QStringList{QStringLiteral("k0")}); // expanded: rows are built as keys arrive
+        QList<QByteArray> keys;
+        for (int i = 3; i < 3 * 5000; i += 3)
+            keys.append("n:k" + QByteArray::number(i));
+        QRandomGenerator random(5);
+        std::shuffle(keys.begin(), keys.end(), std::mt19937(random.generate()));
+        model.addKeys(keys);
+        present.unite(QSet<QByteArray>(keys.cbegin(), keys.cend()));
+        model.flushSort();
+        QTRY_COMPARE(model.rowCount(n), 2001); // the window and its "more" row
+        const auto expectedRows = [&] {
+            QList<QByteArray> names;
+            for (const QByteArray &key : std::as_const(present))
+                names.append(key.mid(2));
+            std::sort(names.begin(), names.end(),
+                      [](const QByteArray &a, const QByteArray &b) { return NaturalOrder::compare(a, b) < 0; });
+            QStringList texts;
+            for (qsizetype i = 0; i < 2000; ++i)
+                texts.append(QString::fromLatin1(names.at(i)));
+            return texts;
+        };
+        QCOMPARE(shownTexts(model, n).mid(0, 2000), expectedRows());
+        const QPersistentModelIndex selected = model.index(1500, 0, n);
+        const QString selectedText = selected.data().toString();
+        for (int round = 0; round < 8; ++round) {
+            QList<QByteArray> fresh;
+            int before = 0; // of the new rows, how many sort before the selected one
+            while (fresh.size() < 12) {
+                const int i = random.bounded(3 * 2000); // within the window, not a multiple of 3 (new)
+                const QByteArray key = "n:k" + QByteArray::number(i);
+                if (i % 3 == 0 || present.contains(key))
+                    continue;
+                fresh.append(key);
+                present.insert(key);
+                if (NaturalOrder::compare(key.mid(2), selectedText.toLatin1()) < 0)
+                    ++before;
+            }
+            const int selectedRow = selected.row();
+            model.addKeys(fresh);
+            model.flushSort();
+            QCOMPARE(shownTexts(model, n).mid(0, 2000), expectedRows());
+            for (int row = 0; row < 2000; ++row)
+                QCOMPARE(model.indexOfKey("n:" + model.index(row, 0, n).data().toString().toLatin1()).row(), row);
+            QCOMPARE(selected.data().toString(), selectedText);
+            QCOMPARE(selected.row(), selectedRow + before);
+            if (QTest::currentTestFailed())
+                return;
+        }
     }
 
     void awkwardKeys()
