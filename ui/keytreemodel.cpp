@@ -166,7 +166,7 @@ void KeyTreeModel::makeRoomForNamespaces(Node *node, qsizetype more)
         node->namespaces.reserve(qMax<qsizetype>(2 * wanted, 8 * qsizetype(m_rowLimit)));
 }
 
-void KeyTreeModel::route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added)
+void KeyTreeModel::route(Node *node, QByteArrayView rest, QHash<Node *, std::vector<Node *>> &added)
 {
     for (;;) {
         ++node->count;
@@ -183,15 +183,15 @@ void KeyTreeModel::route(Node *node, const QByteArray &rest, QHash<Node *, std::
         if (at < 0) {
             auto *leaf = new Node;
             leaf->parent = node;
-            leaf->name = rest;
+            leaf->name = rest.toByteArray();
             leaf->value = NaturalOrder::valueOf(rest);
             leaf->count = 1;
-            leaf->missing = !m_missing.isEmpty() && m_missing.contains(fullPath(node) + rest);
+            leaf->missing = !m_missing.isEmpty() && m_missing.contains(fullPath(node).append(rest));
             added[node].push_back(leaf);
             return;
         }
-        Node *child = namespaceChild(node, QByteArrayView(rest).first(at), added);
-        return route(child, rest.mid(at + m_separator.size()), added);
+        Node *child = namespaceChild(node, rest.first(at), added);
+        return route(child, rest.sliced(at + m_separator.size()), added);
     }
 }
 
@@ -220,7 +220,7 @@ void KeyTreeModel::addKeys(const QByteArray *keys, qsizetype count)
             node = child;
             from = at + m_separator.size();
         }
-        route(node, from == 0 ? key : key.sliced(from), added);
+        route(node, QByteArrayView(key).sliced(from), added);
     }
     attach(added);
     countsChanged(touched);
@@ -458,8 +458,10 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
     QHash<Node *, std::vector<Node *>> added;
     QSet<Node *> touched;
     const QByteArray prefix = m_missing.isEmpty() ? QByteArray() : fullPath(node);
+    // Read in place: nothing in the loop appends to this list (the node is populated; its keys go to rows,
+    // namespaces below it, or its overflow).
     while (node->pending.left > 0 && budget-- > 0) {
-        const QByteArray rest = node->pending.take();
+        const QByteArrayView rest = node->pending.next();
         if (spills(node, rest)) {
             node->spillTarget().append(rest);
             m_spilledInto.insert(node);
@@ -469,18 +471,20 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
         if (at < 0) {
             auto *leaf = new Node;
             leaf->parent = node;
-            leaf->name = rest;
+            leaf->name = rest.toByteArray();
             leaf->value = NaturalOrder::valueOf(rest);
             leaf->count = 1;
-            leaf->missing = !m_missing.isEmpty() && m_missing.contains(prefix + rest);
+            leaf->missing = !m_missing.isEmpty() && m_missing.contains(QByteArray(prefix).append(rest));
             added[node].push_back(leaf);
             continue;
         }
-        Node *child = namespaceChild(node, QByteArrayView(rest).first(at), added);
+        Node *child = namespaceChild(node, rest.first(at), added);
         if (child->attached)
             touched.insert(child);
-        route(child, rest.mid(at + m_separator.size()), added);
+        route(child, rest.sliced(at + m_separator.size()), added);
     }
+    if (node->pending.left == 0)
+        node->pending.release();
     attach(added);
     countsChanged(touched);
     updateSpilledWindows();

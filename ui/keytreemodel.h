@@ -133,7 +133,7 @@ private:
     void updateWindow(Node *parent);
     void announceCount(Node *node);
     void exposeRow(Node *node);
-    bool spills(const Node *node, const QByteArray &rest) const;
+    bool spills(const Node *node, QByteArrayView rest) const;
     // Builds the rows packed past a node's window: all of them, or the first `rows` in order.
     void unspill(Node *node, qint64 rows = 0, bool sortNow = true);
     // A first page chosen exactly up to this many members (a linear selection, a slice per turn); past it, built in
@@ -185,7 +185,7 @@ private:
     QModelIndex makeIndex(int row, int column, const Node *node, RowKind kind) const;
     QByteArray fullPath(const Node *node) const;
     bool isNotPermitted(const Node *node) const;
-    void route(Node *node, const QByteArray &rest, QHash<Node *, std::vector<Node *>> &added);
+    void route(Node *node, QByteArrayView rest, QHash<Node *, std::vector<Node *>> &added);
     Node *namespaceChild(Node *node, QByteArrayView segment, QHash<Node *, std::vector<Node *>> &added);
     void makeRoomForNamespaces(Node *node, qsizetype more); // before `more` namespace rows are added to `node`
     void populate(Node *node);

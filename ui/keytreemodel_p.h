@@ -65,13 +65,12 @@ struct PackedList
         return view;
     }
 
-    // Consumes the next entry; the chunks are freed once everything is read.
-    QByteArray take()
+    // Consumes the next entry, seen where it lies: the view holds until the list is appended to or released (which
+    // the caller does once `left` is 0).
+    QByteArrayView next()
     {
-        const QByteArray entry = peek(&readChunk, &readOffset).toByteArray();
-        if (--left == 0)
-            release();
-        return entry;
+        --left;
+        return peek(&readChunk, &readOffset);
     }
 
     template<typename F>

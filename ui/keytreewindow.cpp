@@ -153,7 +153,7 @@ void KeyTreeModel::refreshMoreCounts()
     }
 }
 
-bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
+bool KeyTreeModel::spills(const Node *node, QByteArrayView rest) const
 {
     if (m_noSpill)
         return false;
@@ -163,7 +163,7 @@ bool KeyTreeModel::spills(const Node *node, const QByteArray &rest) const
     const Node *last = node->children[static_cast<size_t>(node->shown) - 1].get();
     const qsizetype at = rest.indexOf(m_separator);
     const bool isNamespace = at >= 0;
-    const QByteArrayView segment = isNamespace ? QByteArrayView(rest).first(at) : QByteArrayView(rest);
+    const QByteArrayView segment = isNamespace ? rest.first(at) : rest;
     if (isNamespace && node->namespaces.contains(QByteArray::fromRawData(segment.data(), segment.size())))
         return false; // a namespace that has a row object already counts its own keys
     if (isNamespace != last->isNamespace)
@@ -197,7 +197,7 @@ void KeyTreeModel::buildEntries(Node *node, const PackedEntry *entries, size_t c
     node->namespaces.reserve(node->namespaces.size() + static_cast<qsizetype>(count));
     for (size_t i = 0; i < count; ++i) {
         --node->count; // route() counts it again
-        route(node, entries[i].rest.toByteArray(), added);
+        route(node, entries[i].rest, added);
     }
     m_noSpill = false;
 }
@@ -249,7 +249,7 @@ void KeyTreeModel::buildRows(Node *node, PageChoice &choice, size_t end)
             choice.built.emplace_back(newPageRow(node, page.entry, page.members, prefix));
             continue;
         }
-        page.members->forEach([&](QByteArrayView rest) { route(existing, rest.toByteArray(), added); });
+        page.members->forEach([&](QByteArrayView rest) { route(existing, rest, added); });
         m_spilledInto.insert(existing);
         announceCount(existing);
         choice.built.emplace_back(nullptr);
