@@ -202,8 +202,8 @@ void KeyTreeModel::addKeys(const QByteArray *keys, qsizetype count)
     QHash<Node *, std::vector<Node *>> added;
     // Counts of rows that exist change too: remember them to announce.
     QSet<Node *> touched;
-    for (const QByteArray *at = keys; at != keys + count; ++at) {
-        const QByteArray &key = *at;
+    for (qsizetype i = 0; i < count; ++i) {
+        const QByteArray &key = keys[i];
         Node *node = m_root.get();
         qsizetype from = 0; // where the rest of the key below `node` starts
         // Walk the populated part here to note the visible namespaces whose count changes; route() does the rest.
