@@ -95,6 +95,20 @@ QString TopologySnapshot::confirmationText() const
                 .arg(sentinels.size() > 2 ? QStringLiteral("s") : QString());
         return QStringLiteral("by %1 of %2 sentinels").arg(sentinelsNaming(watchedMaster)).arg(answering);
     }
+    // Not confirmed, but every answer names one address: the others have not answered yet (their links are still
+    // being made). That is a wait, not a disagreement, and saying "disagree" here would cry wolf.
+    const auto waiting = std::count_if(sentinels.cbegin(), sentinels.cend(),
+                                       [](const Sentinel &s) { return s.reach == Sentinel::Reach::Connecting; });
+    if (sentinelsAgree() && waiting > 0) {
+        const HostPort address = std::find_if(sentinels.cbegin(), sentinels.cend(), [](const Sentinel &s) {
+                                     return s.reportedMaster.isValid();
+                                 })->reportedMaster;
+        return QStringLiteral("not confirmed yet: %1 of %2 sentinels %3 %4; waiting for %5 still connecting")
+            .arg(answering)
+            .arg(sentinels.size())
+            .arg(answering == 1 ? QStringLiteral("names") : QStringLiteral("name"), address.toString())
+            .arg(waiting);
+    }
     // Who names what, the most named first.
     QList<QPair<HostPort, int>> named;
     for (const Sentinel &s : sentinels) {

@@ -60,8 +60,9 @@ private Q_SLOTS:
         const QString confirmed = QStringLiteral("Master confirmed");
         QTRY_VERIFY_WITH_TIMEOUT(m_window->fieldText(confirmed).contains(QStringLiteral("the sentinels disagree")),
                                  10000);
-        QVERIFY(m_window->fieldText(confirmed).contains(QStringLiteral("1 of 2 names %1").arg(named.toString())));
-        QVERIFY(m_window->fieldText(confirmed).contains(QStringLiteral("1 of 2 names %1").arg(other.toString())));
+        const QString said = m_window->fieldText(confirmed);
+        QVERIFY2(said.contains(QStringLiteral("1 of 2 names %1").arg(named.toString())), qPrintable(said));
+        QVERIFY2(said.contains(QStringLiteral("1 of 2 names %1").arg(other.toString())), qPrintable(said));
         QTRY_VERIFY(m_window->statusText().contains(QStringLiteral("the sentinels disagree")));
         QVERIFY(trustButton());
         QVERIFY(!trustButton()->isHidden()); // on the Deployment tab

@@ -362,8 +362,11 @@ private Q_SLOTS:
 
         // Watching goes on through the others: a failover is still seen.
         const HostPort before = watcher.currentMaster();
+        QByteArray seen; // what the sentinels said, for the failure message
+        connect(&watcher, &SentinelWatcher::eventReceived, this,
+                [&seen](const SentinelEvent &e) { seen += e.name + ' ' + e.raw + '\n'; });
         QVERIFY(!m_sandbox->failover().isError());
-        QVERIFY(switched.wait(10000));
+        QVERIFY2(switched.wait(10000), seen.constData());
         QCOMPARE(switched.first().at(0).value<HostPort>(), before);
 
         // When the sentinel comes back, the watcher subscribes to it again.

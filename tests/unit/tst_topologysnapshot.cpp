@@ -74,6 +74,35 @@ private Q_SLOTS:
         snapshot.sentinels.append(other);
         QVERIFY(!snapshot.sentinelsAgree());
     }
+
+    // The first poll can run while one sentinel's link is still being made: one answer, no majority yet. The
+    // Deployment tab must say it waits, not that the sentinels disagree; once the other names another master, it must.
+    void aSentinelStillConnectingIsAWaitNotADisagreement()
+    {
+        TopologySnapshot snapshot;
+        TopologySnapshot::Sentinel answered;
+        answered.address = {QStringLiteral("10.0.0.9"), 26379};
+        answered.reach = TopologySnapshot::Sentinel::Reach::Answered;
+        answered.reportedMaster = {QStringLiteral("10.0.0.5"), 6379};
+        TopologySnapshot::Sentinel connecting;
+        connecting.address = {QStringLiteral("10.0.0.10"), 26379};
+        snapshot.sentinels = {answered, connecting};
+        QCOMPARE(snapshot.confirmationText(), QStringLiteral("not confirmed yet: 1 of 2 sentinels names 10.0.0.5:6379; "
+                                                             "waiting for 1 still connecting"));
+
+        snapshot.sentinels[1].reach = TopologySnapshot::Sentinel::Reach::Answered;
+        snapshot.sentinels[1].reportedMaster = {QStringLiteral("10.0.0.6"), 6379};
+        const QString text = snapshot.confirmationText();
+        QVERIFY2(text.contains(QStringLiteral("the sentinels disagree")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("1 of 2 names 10.0.0.5:6379")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("1 of 2 names 10.0.0.6:6379")), qPrintable(text));
+
+        // Two that agree, a third still connecting: the count says so.
+        snapshot.sentinels[1].reportedMaster = snapshot.sentinels[0].reportedMaster;
+        snapshot.sentinels.append(connecting);
+        QCOMPARE(snapshot.confirmationText(), QStringLiteral("not confirmed yet: 2 of 3 sentinels name 10.0.0.5:6379; "
+                                                             "waiting for 1 still connecting"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTopologySnapshot)
