@@ -302,7 +302,7 @@ QString FailoverChart::headline(const FailoverRecord &r) const
     else if (r.isFinished())
         text += tr("  ·  ✓ %1 s").arg(r.durationMs() / 1000.0, 0, 'f', 2);
     else
-        text += tr("  ·  ⏳ in progress, %1 s")
+        text += tr("  ·  ⟳ in progress, %1 s")
                     .arg(r.at.at(FailoverRecord::Started).msecsTo(QDateTime::currentDateTimeUtc()) / 1000.0, 0, 'f', 1);
     text += tr("  ·  %1").arg(r.at.at(FailoverRecord::Started).toLocalTime().toString(QStringLiteral("HH:mm:ss")));
     return text;

@@ -166,6 +166,13 @@ QList<TopologyView::Box> TopologyView::replicaBoxes() const
         if (isDown(r.flags)) {
             b.state = State::Fault;
             b.lines.append(tr("✗ down (%1)").arg(QString::fromLatin1(r.flags)));
+        } else if (!r.downSaidBy.isEmpty()) {
+            // The polled sentinel has not flagged it yet (after a switch it waits down-after before it does), but
+            // another one said so on pub/sub, and nothing has a link to it: down, not re-syncing.
+            b.state = State::Fault;
+            b.lines.append(tr("✗ down (+sdown)"));
+            b.lines.append(r.downSaidBy.size() == 1 ? tr("said by %1").arg(r.downSaidBy.first().toString())
+                                                    : tr("said by %1 sentinels").arg(r.downSaidBy.size()));
         } else if (r.resyncing) {
             // Sentinel reconfigures it (or has just done so) and reconnects to it: expected, and it passes.
             b.state = State::Settling;

@@ -142,6 +142,7 @@ void SentinelWatcher::removeSentinel(const HostPort &address)
     Link *link = m_links.take(address);
     if (!link)
         return;
+    forgetSdownReports(address);
     delete link->retry;
     // Closing first makes their pending handlers run now (as "cancelled"), while the link still exists. The
     // connections are deleted later: this may run inside one of their own reply handlers.
@@ -206,6 +207,7 @@ void SentinelWatcher::handleLinkFailed(Link *link, const VigilError &error)
 {
     const bool wasSubscribed = link->subscribed;
     link->subscribed = false;
+    forgetSdownReports(link->address);
     ++link->failures;
     link->lastError = error.toString();
     if (wasSubscribed || link->failures == 1)
@@ -235,6 +237,52 @@ void SentinelWatcher::handleMessage(Link *link, const RespValue &message)
     // it is real, the seeds list it in SENTINEL SENTINELS and the next poll adds it.
     if (event.name == "+switch-master" && event.newMaster.isValid())
         countSwitchVote(link->address, event.newMaster);
+    // A sentinel that switches starts its instances afresh (the old master becomes a replica it has yet to judge):
+    // what it said of them before no longer holds. Its next +sdown, down-after later, does.
+    if (event.name == "+switch-master")
+        forgetSdownReports(link->address);
+    if ((event.name == "+sdown" || event.name == "-sdown") && event.instance.isValid()
+        && (event.instanceType == "slave" || event.instanceType == "master")) {
+        m_sdownSaid[event.instance].insert(link->address, event.name == "+sdown");
+        // Shown now, not at the next poll: a replica the last poll left re-syncing may be down in fact.
+        QList<QList<HostPort>> before;
+        for (const TopologySnapshot::Replica &r : std::as_const(m_snapshot.replicas))
+            before.append(r.downSaidBy);
+        applySdownReports(m_snapshot);
+        for (qsizetype i = 0; i < before.size(); ++i) {
+            if (before.at(i) != m_snapshot.replicas.at(i).downSaidBy) {
+                Q_EMIT snapshotUpdated(m_snapshot);
+                break;
+            }
+        }
+    }
+}
+
+void SentinelWatcher::forgetSdownReports(const HostPort &sentinel)
+{
+    for (auto it = m_sdownSaid.begin(); it != m_sdownSaid.end();) {
+        it->remove(sentinel);
+        it = it->isEmpty() ? m_sdownSaid.erase(it) : std::next(it);
+    }
+}
+
+void SentinelWatcher::applySdownReports(TopologySnapshot &snapshot) const
+{
+    for (TopologySnapshot::Replica &r : snapshot.replicas) {
+        r.downSaidBy.clear();
+        // Only a replica the polled sentinel has no link to, and has not flagged itself: a report never overrides a
+        // link that is up, and a restarted node that reconnected is up whatever an old +sdown said.
+        const bool linkless = r.flags.contains("disconnected") || r.masterLinkStatus != "ok";
+        if (!linkless || r.flags.contains("s_down") || r.flags.contains("o_down"))
+            continue;
+        const QHash<HostPort, bool> said = m_sdownSaid.value(r.address);
+        for (auto it = said.cbegin(); it != said.cend(); ++it)
+            if (it.value())
+                r.downSaidBy.append(it.key());
+        std::sort(r.downSaidBy.begin(), r.downSaidBy.end(), [](const HostPort &a, const HostPort &b) {
+            return std::tie(a.host, a.port) < std::tie(b.host, b.port);
+        });
+    }
 }
 
 // One sentinel's +switch-master is one vote. The switch happens when a majority of the subscribed sentinels have
@@ -554,6 +602,7 @@ void SentinelWatcher::finishPoll()
     snapshot.masterConfirmed = m_master.isValid() && m_master == m_confirmedMaster;
     snapshot.failoverDenied = m_failoverDenied;
     snapshot.eventsDenied = m_eventsDenied;
+    applySdownReports(snapshot);
     m_snapshot = snapshot;
     Q_EMIT snapshotUpdated(snapshot);
     if (std::exchange(m_pollAgain, false))

@@ -83,6 +83,9 @@ private:
     void setConfirmed(const HostPort &address);
     void countSwitchVote(const HostPort &sentinel, const HostPort &newMaster);
     void finishPoll();
+    void forgetSdownReports(const HostPort &sentinel);
+    // Notes on the replicas without a link which sentinels said they are down (Replica::downSaidBy).
+    void applySdownReports(TopologySnapshot &snapshot) const;
     void ensureMasterConnection();
 
     void pollMaster(const std::function<void()> &done);
@@ -111,6 +114,9 @@ private:
     QString m_eventsDenied;
     bool m_pollAgain = false;    // a poll was asked for while one was in flight
     QElapsedTimer m_settleClock; // since the last failover event about the master, or its last switch
+    // Each instance's latest +sdown (true) or -sdown (false) from each subscribed sentinel; a sentinel's word is
+    // dropped when its link fails or it is removed.
+    QHash<HostPort, QHash<HostPort, bool>> m_sdownSaid;
 
     // The poll in flight.
     int m_pollOutstanding = 0;

@@ -43,6 +43,11 @@ struct TopologySnapshot
         // switchGraceMs ago, and the replica is not down, only without its link (Sentinel's, or its own to the
         // master) for now. Not a fault: it is expected to come back by itself.
         bool resyncing = false;
+        // The sentinels whose latest word on it, on pub/sub, was +sdown, while the polled sentinel has not flagged it
+        // yet and has no link to it: after a switch the polled one forgets the old master and needs down-after to
+        // flag it again as a replica, while another already said it is down. Empty when its link is up. It outweighs
+        // `resyncing`: a node a sentinel says is down is not coming back by itself.
+        QList<HostPort> downSaidBy;
         qint64 replicationOffset = -1; // as the master reports it (INFO replication), else as Sentinel last saw it
         qint64 lagBytes = -1;          // the master's offset minus this one, when the master answered
         qint64 lastOkPingMs = -1;      // how long since the sentinel's last good ping

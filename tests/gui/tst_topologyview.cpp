@@ -120,6 +120,18 @@ private Q_SLOTS:
         QCOMPARE(view.stateOf(node(34755)), TopologyView::State::Fault);
         QVERIFY(lineOf(view, QStringLiteral("replica 127.0.0.1:34755 · ✗ down (slave,s_down,disconnected)")).size());
 
+        // The killed old master, listed as a replica the polled sentinel has not judged yet, that another sentinel
+        // already said is down (+sdown on pub/sub): down, and the alarm says who said so; never re-syncing.
+        s.replicas[0] = replica(34755, "slave,disconnected", "err", true);
+        s.replicas[0].downSaidBy = {node(43001)};
+        view.setSnapshot(s);
+        QCOMPARE(view.stateOf(node(34755)), TopologyView::State::Fault);
+        QCOMPARE(view.alarms(), QStringList{QStringLiteral("replica 127.0.0.1:34755 · ✗ down (+sdown) · said by "
+                                                           "127.0.0.1:43001 · ping 200 ms ago · priority 100")});
+        s.replicas[0].downSaidBy = {node(43001), node(41133)};
+        view.setSnapshot(s);
+        QVERIFY(lineOf(view, QStringLiteral("replica 127.0.0.1:34755 · ✗ down (+sdown) · said by 2 sentinels")).size());
+
         // Outside a failover, a replica Sentinel has no link to yet is connecting; one whose link is down a warning.
         s.settling = false;
         s.replicas = {replica(34755, "slave,disconnected", "err"), replica(32889, "slave", "err")};

@@ -300,9 +300,29 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(watcher.subscribedSentinels().size(), 3, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(watcher.currentMaster().isValid(), 10000);
         const HostPort killed = watcher.currentMaster();
+        // Once a sentinel has said on pub/sub that the killed master, now listed as a replica, is down, no snapshot
+        // may show it as merely re-syncing: the polled sentinel may not have flagged it yet, but it is down.
+        bool sdownSaid = false;
+        QStringList calm;
+        QList<TopologySnapshot> downs;
+        connect(&watcher, &SentinelWatcher::eventReceived, this, [&](const SentinelEvent &e) {
+            sdownSaid = sdownSaid || (e.name == "+sdown" && e.instanceType == "slave" && e.instance == killed);
+        });
+        connect(&watcher, &SentinelWatcher::snapshotUpdated, this, [&](const TopologySnapshot &snapshot) {
+            for (const TopologySnapshot::Replica &r : snapshot.replicas) {
+                if (r.address != killed || !sdownSaid)
+                    continue;
+                if (r.flags.contains("s_down") || !r.downSaidBy.isEmpty())
+                    downs.append(snapshot);
+                else
+                    calm.append(QString::fromLatin1(r.flags + (r.resyncing ? " (re-syncing)" : "")));
+            }
+        });
 
         QVERIFY(!m_sandbox->killMaster().isError());
         QVERIFY(switched.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(sdownSaid && !downs.isEmpty(), 30000);
+        QVERIFY2(calm.isEmpty(), qPrintable(calm.join(QStringLiteral("; "))));
         QCOMPARE(switched.first().at(0).value<HostPort>(), killed);
         // The failover is the record that switched. Under load a sentinel can see the master down for a moment
         // before the kill (down-after is 1 s); the tracker rightly keeps that as an earlier outage that ended.
