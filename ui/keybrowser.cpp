@@ -25,6 +25,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QPushButton>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -120,6 +121,16 @@ KeyBrowser::KeyBrowser(QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &KeyBrowser::updateEmptyState);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &KeyBrowser::updateEmptyState);
     connect(m_model, &QAbstractItemModel::modelReset, this, &KeyBrowser::updateEmptyState);
+    m_reopenTimer = new QTimer(this);
+    m_reopenTimer->setSingleShot(true);
+    m_reopenTimer->setInterval(0);
+    connect(m_reopenTimer, &QTimer::timeout, this, &KeyBrowser::reopenNamespaces);
+    const auto reopenSoon = [this] {
+        if (!m_reopen.isEmpty() && !m_reopenTimer->isActive())
+            m_reopenTimer->start();
+    };
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, reopenSoon);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, reopenSoon);
 
     m_log = new QListWidget(this);
     m_log->setObjectName(QStringLiteral("scanLog"));
@@ -239,6 +250,7 @@ void KeyBrowser::startScan()
     setShowOnlyMissing(false);
     m_banner->setMissingActionsVisible(false);
     m_failure.clear();
+    rememberPlace();
     m_model->clear();
     if (!separator.isEmpty())
         m_model->setSeparator(separator);
@@ -306,6 +318,70 @@ void KeyBrowser::revealExactKey()
     m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
+void KeyBrowser::rememberPlace()
+{
+    if (m_view->model() != m_model)
+        return; // the tree shows the missing keys only: nothing the user opened there is in this model
+    // Added to what an unfinished restore still waits for (a rescan started before the last one ended).
+    const std::function<void(const QModelIndex &)> collect = [&](const QModelIndex &parent) {
+        const int rows = m_model->rowCount(parent);
+        for (int row = 0; row < rows; ++row) {
+            const QModelIndex index = m_model->index(row, KeyTreeModel::NameColumn, parent);
+            if (!index.data(KeyTreeModel::IsNamespaceRole).toBool() || !m_view->isExpanded(index))
+                continue;
+            m_reopen.insert(index.data(KeyTreeModel::KeyBytesRole).toByteArray());
+            collect(index);
+        }
+    };
+    collect({});
+    const QModelIndex current = m_view->currentIndex();
+    if (current.isValid() && !current.data(KeyTreeModel::IsMoreRole).toBool()) {
+        m_reselect = current.data(KeyTreeModel::KeyBytesRole).toByteArray();
+        m_reselectNamespace = current.data(KeyTreeModel::IsNamespaceRole).toBool();
+    }
+}
+
+void KeyBrowser::reopenNamespaces()
+{
+    if (m_view->model() != m_model)
+        return;
+    // Expanding one builds its rows, and the namespaces below it come as rows in turn (a timer later).
+    const QSet<QByteArray> wanted = m_reopen;
+    for (const QByteArray &prefix : wanted) {
+        const QModelIndex index = m_model->indexOfNamespace(prefix);
+        if (!index.isValid())
+            continue;
+        m_reopen.remove(prefix);
+        m_view->expand(index);
+    }
+}
+
+void KeyBrowser::reselect()
+{
+    reopenNamespaces();
+    m_reopen.clear(); // a namespace that did not come back is not opened later, when some key brings it again
+    const QByteArray wanted = std::exchange(m_reselect, {});
+    if (wanted.isEmpty() || m_view->model() != m_model)
+        return;
+    // Only inside namespaces that are open again: nothing is built or opened for it (a namespace that did not come
+    // back stays closed).
+    const QByteArray separator = m_model->separator();
+    const QByteArray path = m_reselectNamespace ? wanted.chopped(qMin(wanted.size(), separator.size())) : wanted;
+    const qsizetype cut = separator.isEmpty() ? -1 : path.lastIndexOf(separator);
+    if (cut >= 0) {
+        const QModelIndex parent = m_model->indexOfNamespace(path.left(cut + separator.size()));
+        if (!parent.isValid() || !m_view->isExpanded(parent))
+            return;
+    }
+    const QModelIndex index = m_reselectNamespace ? m_model->indexOfNamespace(wanted) : m_model->indexOfKey(wanted);
+    if (!index.isValid())
+        return;
+    m_reselecting = true;
+    m_view->scrollTo(index);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_reselecting = false;
+}
+
 void KeyBrowser::stopScan()
 {
     m_session->cancel();
@@ -356,6 +432,7 @@ void KeyBrowser::completeScan(const ScanSummary &summary)
         setIdleText(tr("<b>No %1 in database %2</b><br>Scan again with an empty pattern and All types to list "
                        "every key.")
                         .arg(filterText().toHtmlEscaped(), db));
+    reselect();
     revealExactKey();
     if (summary.missingAfterFailover > 0) {
         m_model->markMissing(summary.missingKeys);
@@ -375,6 +452,7 @@ void KeyBrowser::handleFailed(const VigilError &error)
     // What arrived before the failure is in the tree already (ScanSession).
     m_stopButton->setEnabled(false);
     m_model->flushSort();
+    reselect();
     if (error.kind() == VigilError::Kind::Cancelled) {
         setScanStatus(tr("Stopped after %1").arg(countOf(m_model->keyCount(), tr("key"), tr("keys"))));
         log(m_scanStatus);
@@ -410,8 +488,9 @@ void KeyBrowser::handleFailed(const VigilError &error)
 void KeyBrowser::handleSelection()
 {
     const QModelIndex index = m_view->currentIndex();
-    if (!index.isValid() || index.data(KeyTreeModel::IsMoreRole).toBool())
+    if (!index.isValid() || index.data(KeyTreeModel::IsMoreRole).toBool() || m_reselecting)
         return;
+    m_reselect.clear(); // the user chose another row: the one from before the rescan is not chosen for them
     Q_EMIT keySelected(index.data(KeyTreeModel::KeyBytesRole).toByteArray(),
                        index.data(KeyTreeModel::IsNamespaceRole).toBool(),
                        index.data(KeyTreeModel::KeyCountRole).toLongLong());

@@ -5,6 +5,7 @@
 #include "sentinel/masterresolver.h"
 #include "sentinel/topologysnapshot.h"
 
+#include <QSet>
 #include <QWidget>
 
 class Deployment;
@@ -108,6 +109,12 @@ private:
     QString filterText() const; // "keys matching user:* of type hash", "keys containing user"
     // After a scan for a plain word: a key of exactly that name is opened in the tree and selected.
     void revealExactKey();
+    // A rescan starts from an empty tree. What the user had open comes back: the namespaces they had expanded open
+    // again as their rows arrive, and the row they had selected is selected again once the scan ends (without
+    // reloading the Key tab, where an edit may be under way). Whatever the user selects meanwhile wins.
+    void rememberPlace();
+    void reopenNamespaces();
+    void reselect();
     void updateEmptyState();
     bool eventFilter(QObject *watched, QEvent *event) override;
 
@@ -133,6 +140,12 @@ private:
     QByteArray m_scannedMatch; // the MATCH of the last scan started
     QString m_scanStatus;
     QString m_sentinelStatus;
+
+    QSet<QByteArray> m_reopen; // prefixes of the namespaces to expand again, once they are rows
+    QByteArray m_reselect;     // the row to select again when the scan ends (a key, or a namespace's prefix)
+    bool m_reselectNamespace = false;
+    bool m_reselecting = false;
+    QTimer *m_reopenTimer = nullptr;
 
     ScanSession *m_session = nullptr;
     double m_pace = 0;

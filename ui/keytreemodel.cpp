@@ -645,6 +645,27 @@ void KeyTreeModel::markPresent(const QByteArray &key)
     }
 }
 
+QModelIndex KeyTreeModel::indexOfNamespace(const QByteArray &prefix) const
+{
+    if (!prefix.endsWith(m_separator))
+        return {};
+    const Node *node = m_root.get();
+    QByteArrayView rest = QByteArrayView(prefix).chopped(m_separator.size());
+    for (;;) {
+        if (!node->populated)
+            return {};
+        const qsizetype at = rest.indexOf(m_separator);
+        const QByteArrayView segment = at < 0 ? rest : rest.first(at);
+        Node *child = node->namespaces.value(QByteArray::fromRawData(segment.data(), segment.size()));
+        if (!child || !isVisibleRow(child))
+            return {};
+        if (at < 0)
+            return indexOf(child);
+        node = child;
+        rest = rest.sliced(at + m_separator.size());
+    }
+}
+
 KeyTreeModel::Node *KeyTreeModel::findKeyNode(const QByteArray &key) const
 {
     Node *node = m_root.get();

@@ -99,6 +99,8 @@ public:
 
     // The index of a key's row, building the rows of the namespaces on its path if needed; invalid if absent.
     QModelIndex indexOfKey(const QByteArray &key);
+    // The index of a namespace's row (its prefix ends with the separator) if it is a row now; builds nothing.
+    QModelIndex indexOfNamespace(const QByteArray &prefix) const;
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;

@@ -215,6 +215,57 @@ private Q_SLOTS:
                  QStringLiteral("namespace with %1 keys").arg(QLocale().toString(expectedCount("user:"))));
     }
 
+    // A rescan empties the tree; what the user had open comes back: the namespaces expanded again as they arrive,
+    // the selected key selected again at the end, without reloading the Key tab (an edit may be under way there).
+    // A row the user selects while the scan runs wins.
+    void aRescanKeepsWhatTheUserHadOpen()
+    {
+        MainWindow window;
+        window.show();
+        window.setTarget(target());
+        KeyBrowser *browser = window.browser();
+        KeyTreeModel *model = browser->model();
+        QTreeView *view = browser->view();
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        view->expand(rootRow(model, QStringLiteral("user")));
+        const QModelIndex user = rootRow(model, QStringLiteral("user"));
+        QTRY_VERIFY(model->rowCount(user) > 0);
+        const QModelIndex inner = model->index(0, 0, user);
+        QVERIFY(inner.data(KeyTreeModel::IsNamespaceRole).toBool());
+        const QByteArray innerPrefix = inner.data(KeyTreeModel::KeyBytesRole).toByteArray();
+        view->expand(inner);
+        QTRY_VERIFY(model->rowCount(inner) > 0);
+        const QModelIndex key = model->index(model->rowCount(inner) - 1, 0, inner);
+        const QByteArray selected = key.data(KeyTreeModel::KeyBytesRole).toByteArray();
+        view->setCurrentIndex(key);
+        QSignalSpy reloads(browser, &KeyBrowser::keySelected);
+
+        browser->startScan();
+        QVERIFY(!view->currentIndex().isValid()); // the tree starts empty
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        QVERIFY(view->isExpanded(model->indexOfNamespace("user:")));
+        QVERIFY(view->isExpanded(model->indexOfNamespace(innerPrefix)));
+        QCOMPARE(view->currentIndex().data(KeyTreeModel::KeyBytesRole).toByteArray(), selected);
+        QVERIFY(view->selectionModel()->isRowSelected(view->currentIndex().row(), view->currentIndex().parent()));
+        QCOMPARE(reloads.count(), 0);
+        // Not the namespaces the user had not opened.
+        QVERIFY(!view->isExpanded(model->indexOfNamespace("session:")));
+
+        // A slow scan: the user picks the "session" namespace while it runs, and keeps it.
+        // It runs to the end: the key from before would be there to select again.
+        browser->setPace(5000);
+        browser->startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(model->indexOfNamespace("session:").isValid(), 20000);
+        QVERIFY(browser->scanStatus().startsWith(QStringLiteral("Scanning")));
+        view->setCurrentIndex(model->indexOfNamespace("session:"));
+        QCOMPARE(reloads.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete")), 30000);
+        browser->setPace(0);
+        QCOMPARE(view->currentIndex().data(KeyTreeModel::KeyBytesRole).toByteArray(), QByteArray("session:"));
+        QCOMPARE(reloads.count(), 1);
+        QVERIFY(view->isExpanded(model->indexOfNamespace(innerPrefix)));
+    }
+
     void patternAndTypeRescan()
     {
         Deployment deployment(target()); // before the browser, which shows it until it is destroyed
