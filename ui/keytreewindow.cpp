@@ -426,7 +426,7 @@ QVariant KeyTreeModel::moreData(const Node *parent, int column, int role) const
             return tr("… %1 more %2: finding the next %3 rows")
                 .arg(QLocale().toString(hidden), hidden == 1 ? tr("key") : tr("keys"), QLocale().toString(m_rowLimit));
         if (column == NameColumn)
-            return tr("… %1 more %2: click to show %3 more rows")
+            return tr("… %1 more %2: click for the next %3")
                 .arg(QLocale().toString(hidden), hidden == 1 ? tr("key") : tr("keys"), QLocale().toString(m_rowLimit));
         return {};
     case Qt::ToolTipRole:

@@ -113,6 +113,13 @@ QRect TypeBadgeDelegate::badgeRect(const QStyleOptionViewItem &option, const QSt
     return {text.left() + textMargin(option), text.top() + (text.height() - height) / 2, width, height};
 }
 
+void TypeBadgeDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (index.data(KeyTreeModel::IsMoreRole).toBool())
+        option->textElideMode = Qt::ElideRight;
+}
+
 void TypeBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     if (!isKeyRow(index)) {

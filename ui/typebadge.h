@@ -32,6 +32,11 @@ public:
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
+protected:
+    // A "more" row is cut at its end, not in its middle: its start says how many keys are behind it.
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+
+public:
     // "HASH" for "hash", "JSON" for "ReJSON-RL", the name itself for another module's type.
     static QString label(QByteArrayView type);
     static Colours colours(QByteArrayView type, bool dark);

@@ -560,7 +560,7 @@ private Q_SLOTS:
         model.flushSort();
         QCOMPARE(shownTexts(model, big).mid(0, 100), expectedRows(100));
         QVERIFY(model.index(100, 0, big).data(KeyTreeModel::IsMoreRole).toBool());
-        QVERIFY2(model.index(100, 0, big).data().toString().endsWith(QStringLiteral(": click to show 50 more rows")),
+        QVERIFY2(model.index(100, 0, big).data().toString().endsWith(QStringLiteral(": click for the next 50")),
                  qPrintable(model.index(100, 0, big).data().toString()));
 
         // Two quick clicks: two pages.
@@ -594,7 +594,7 @@ private Q_SLOTS:
         model.addKeys(keys);
         const QModelIndex a = model.index(0, 0);
         QCOMPARE(a.data(KeyTreeModel::KeyCountRole).toLongLong(), 10); // the count is always the whole namespace
-        const QString more7 = QStringLiteral("… 7 more keys: click to show 3 more rows");
+        const QString more7 = QStringLiteral("… 7 more keys: click for the next 3");
         // Expanding a namespace this small builds its first page at once, in order.
         model.fetchMore(a);
         QVERIFY(model.rowCount(a) >= 1);
@@ -611,7 +611,7 @@ private Q_SLOTS:
         model.addKeys({"a:j"});
         model.flushSort();
         QCOMPARE(shownTexts(model, a), (QStringList{QStringLiteral("j"), QStringLiteral("k0"), QStringLiteral("k1"),
-                                                    QStringLiteral("… 8 more keys: click to show 3 more rows")}));
+                                                    QStringLiteral("… 8 more keys: click for the next 3")}));
         QVERIFY(!k2.isValid());
 
         // A key sorting past the window changes nothing the view shows: no relayout, only the count of "more".
@@ -619,7 +619,7 @@ private Q_SLOTS:
         model.addKeys({"a:z"});
         model.flushSort();
         QCOMPARE(layouts.size(), 0);
-        QCOMPARE(model.index(3, 0, a).data().toString(), QStringLiteral("… 9 more keys: click to show 3 more rows"));
+        QCOMPARE(model.index(3, 0, a).data().toString(), QStringLiteral("… 9 more keys: click for the next 3"));
 
         // "More" opens the next rows, in order. It is not fetchMore(): QTreeView calls that from inside its layout.
         QVERIFY(!model.canFetchMore(a));
