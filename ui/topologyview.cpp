@@ -237,9 +237,16 @@ QList<TopologyView::Box> TopologyView::sentinelBoxes() const
             b.state = State::Connecting;
             b.lines.append(tr("… connecting…"));
         }
-        // Its own flags say "sentinel", which the row says already.
-        if (!s.flags.isEmpty() && s.flags != "sentinel")
-            b.lines.append(tr("flags %1").arg(QString::fromLatin1(s.flags)));
+        // Its flags as the polled sentinel sees them. "sentinel" the row says already; "master_down" (it voted the
+        // master down, during a failover) is said in words: "flags sentinel,master_down" was cut to "flags
+        // senti…master_down" in a box at 1024×700. Any other flag is shown as it is.
+        QByteArrayList flags = s.flags.split(',');
+        flags.removeAll("sentinel");
+        flags.removeAll(QByteArray());
+        if (flags.removeAll("master_down") > 0)
+            b.lines.append(tr("says the master is down"));
+        if (!flags.isEmpty())
+            b.lines.append(tr("flags %1").arg(QString::fromLatin1(flags.join(','))));
         if (s.lastOkPingMs >= 0)
             b.lines.append(tr("ping %1").arg(ago(s.lastOkPingMs)));
         boxes.append(b);

@@ -156,6 +156,18 @@ private Q_SLOTS:
         s.settling = false;
         view.setSnapshot(s);
         QCOMPARE(view.stateOf(node(41133)), TopologyView::State::Fault);
+
+        // A sentinel that voted the master down says so in words; another flag is shown as it is.
+        s = snapshot();
+        s.sentinels[1].flags = "sentinel,master_down";
+        s.sentinels[2].flags = "sentinel,disconnected";
+        view.setSnapshot(s);
+        QCOMPARE(lineOf(view, QStringLiteral("sentinel 127.0.0.1:43001")),
+                 QStringLiteral("sentinel 127.0.0.1:43001 · ✓ reachable · names the master · says the master is down · "
+                                "ping 100 ms ago"));
+        QCOMPARE(lineOf(view, QStringLiteral("sentinel 127.0.0.1:41133")),
+                 QStringLiteral("sentinel 127.0.0.1:41133 · ✓ reachable · names the master · flags disconnected · ping "
+                                "100 ms ago"));
     }
 
     // A screen reader reads the summary, the alarms and every node, and hears about changes.
