@@ -136,8 +136,11 @@ QList<TopologyView::Box> TopologyView::masterBoxes() const
     b.node = m.address;
     b.address = m.address.toString();
     if (isDown(m.flags)) {
+        // In words: its raw flags ("master,s_down,o_down,failover_in_progress") were cut in the middle at 1024×700.
         b.state = State::Fault;
-        b.lines.append(tr("✗ %1").arg(QString::fromLatin1(m.flags)));
+        b.lines.append(m.flags.contains("o_down") ? tr("✗ down (o_down)") : tr("✗ down (s_down)"));
+        if (m.flags.contains("failover_in_progress"))
+            b.lines.append(tr("⟳ failover under way"));
     } else if (m.flags.contains("failover_in_progress")) {
         b.state = State::Settling;
         b.lines.append(tr("⟳ failover under way"));

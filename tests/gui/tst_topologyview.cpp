@@ -157,6 +157,18 @@ private Q_SLOTS:
         view.setSnapshot(s);
         QCOMPARE(view.stateOf(node(41133)), TopologyView::State::Fault);
 
+        // The master down, in words, and the failover that follows.
+        s = snapshot();
+        s.master.flags = "master,s_down";
+        view.setSnapshot(s);
+        QCOMPARE(view.stateOf(node(41643)), TopologyView::State::Fault);
+        QVERIFY(lineOf(view, QStringLiteral("master 127.0.0.1:41643 · ✗ down (s_down) · ")).size());
+        s.master.flags = "master,s_down,o_down,failover_in_progress";
+        view.setSnapshot(s);
+        QVERIFY(lineOf(view, QStringLiteral("master 127.0.0.1:41643 · ✗ down (o_down) · ⟳ failover "
+                                            "under way · "))
+                    .size());
+
         // A sentinel that voted the master down says so in words; another flag is shown as it is.
         s = snapshot();
         s.sentinels[1].flags = "sentinel,master_down";
