@@ -176,7 +176,7 @@ void KeyTreeModel::route(Node *node, QByteArrayView rest, QHash<Node *, std::vec
         }
         if (spills(node, rest)) {
             node->spillTarget().append(rest);
-            m_spilledInto.insert(node);
+            noteSpill(node);
             return;
         }
         const qsizetype at = rest.indexOf(m_separator);
@@ -200,30 +200,57 @@ void KeyTreeModel::addKeys(const QByteArray *keys, qsizetype count)
     if (count == 0)
         return;
     QHash<Node *, std::vector<Node *>> added;
-    // Counts of rows that exist change too: remember them to announce.
-    QSet<Node *> touched;
+    // Counts of rows that exist change too: remember them to announce, each once (a flag on the node, not a set
+    // lookup for every key).
+    std::vector<Node *> touched;
     for (qsizetype i = 0; i < count; ++i) {
         const QByteArray &key = keys[i];
         Node *node = m_root.get();
         qsizetype from = 0; // where the rest of the key below `node` starts
+        qsizetype at = -1;  // where its first segment ends
+        bool noRow = false; // `node` is populated and has no row for that segment
         // Walk the populated part here to note the visible namespaces whose count changes; route() does the rest.
         // The names are looked up in place: no copy of a segment for each key.
         while (node->populated) {
-            const qsizetype at = key.indexOf(m_separator, from);
-            if (at < 0)
+            at = key.indexOf(m_separator, from);
+            if (at < 0) {
+                noRow = true; // a key, never a row yet (the scan reports each once)
                 break;
+            }
             Node *child = node->namespaces.value(QByteArray::fromRawData(key.constData() + from, at - from));
-            if (!child || !child->attached)
+            if (!child) {
+                noRow = true;
                 break;
-            touched.insert(child);
+            }
+            if (!child->attached)
+                break;
+            if (!child->countNoted) {
+                child->countNoted = true;
+                touched.push_back(child);
+            }
             ++node->count;
             node = child;
             from = at + m_separator.size();
         }
-        route(node, QByteArrayView(key).sliced(from), added);
+        const QByteArrayView rest = QByteArrayView(key).sliced(from);
+        // Most keys of a scan into an expanded namespace sort past its full window: packed here, without route()
+        // looking the segment up a second time.
+        if (noRow && sortsPastWindow(node, at < 0 ? rest : rest.first(at - from), at >= 0)) {
+            ++node->count;
+            node->spillTarget().append(rest);
+            noteSpill(node);
+            continue;
+        }
+        route(node, rest, added);
+    }
+    QSet<Node *> counted;
+    counted.reserve(static_cast<qsizetype>(touched.size()));
+    for (Node *node : touched) {
+        node->countNoted = false;
+        counted.insert(node);
     }
     attach(added);
-    countsChanged(touched);
+    countsChanged(counted);
     updateSpilledWindows();
 }
 
@@ -464,7 +491,7 @@ void KeyTreeModel::drain(Node *node, qint64 budget)
         const QByteArrayView rest = node->pending.next();
         if (spills(node, rest)) {
             node->spillTarget().append(rest);
-            m_spilledInto.insert(node);
+            noteSpill(node);
             continue;
         }
         const qsizetype at = rest.indexOf(m_separator);

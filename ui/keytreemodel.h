@@ -136,6 +136,10 @@ private:
     void announceCount(Node *node);
     void exposeRow(Node *node);
     bool spills(const Node *node, QByteArrayView rest) const;
+    // spills() for a row that is known to have no row object (a key, or a namespace looked up already).
+    bool sortsPastWindow(const Node *node, QByteArrayView segment, bool isNamespace) const;
+    void noteSpill(Node *node); // into m_spilledInto, once
+    bool hasFullWindow(const Node *node) const;
     // Builds the rows packed past a node's window: all of them, or the first `rows` in order.
     void unspill(Node *node, qint64 rows = 0, bool sortNow = true);
     // A first page chosen exactly up to this many members (a linear selection, a slice per turn); past it, built in

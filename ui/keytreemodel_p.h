@@ -217,6 +217,10 @@ struct KeyTreeModel::Node
     bool populated = false; // its rows exist (fetchMore ran)
     bool attached = false;  // it is in its parent's children (a row, or hidden past the parent's window)
     bool missing = false;
+    // Noted once a batch, by a flag rather than a set lookup for every key: a row whose count changed
+    // (KeyTreeModel::addKeys), a node in KeyTreeModel::m_spilledInto.
+    bool countNoted = false;
+    bool spillNoted = false;
     bool isMore = false; // the "N more" row of its parent
     int row = 0;         // index in the parent's children
     // The rows the view sees are children[0, shown); past a limit the rest wait behind a "more" row, so that a huge

@@ -47,8 +47,10 @@ void KeyTreeModel::announceCount(Node *node)
 void KeyTreeModel::updateSpilledWindows()
 {
     // Keys packed past a window, and the root's own count: the "more" rows say how many keys they hold.
-    m_spilledInto.insert(m_root.get());
+    noteSpill(m_root.get());
     const QSet<Node *> nodes = std::exchange(m_spilledInto, {});
+    for (Node *node : nodes)
+        node->spillNoted = false;
     for (Node *node : nodes)
         if (node->moreShown || node->overflow.left > 0)
             updateWindow(node);
@@ -153,19 +155,38 @@ void KeyTreeModel::refreshMoreCounts()
     }
 }
 
+bool KeyTreeModel::hasFullWindow(const Node *node) const
+{
+    // Only past a full window whose rows are in order is anything packed: its last row is the boundary.
+    return !m_noSpill && node->limit > 0 && node->shown >= node->limit
+           && node->sortedCount >= static_cast<size_t>(node->shown);
+}
+
+void KeyTreeModel::noteSpill(Node *node)
+{
+    if (node->spillNoted)
+        return;
+    node->spillNoted = true;
+    m_spilledInto.insert(node);
+}
+
 bool KeyTreeModel::spills(const Node *node, QByteArrayView rest) const
 {
-    if (m_noSpill)
+    if (!hasFullWindow(node))
         return false;
-    // Only past a full window whose rows are in order: its last row is the boundary.
-    if (node->limit == 0 || node->shown < node->limit || node->sortedCount < static_cast<size_t>(node->shown))
-        return false;
-    const Node *last = node->children[static_cast<size_t>(node->shown) - 1].get();
     const qsizetype at = rest.indexOf(m_separator);
     const bool isNamespace = at >= 0;
     const QByteArrayView segment = isNamespace ? rest.first(at) : rest;
     if (isNamespace && node->namespaces.contains(QByteArray::fromRawData(segment.data(), segment.size())))
         return false; // a namespace that has a row object already counts its own keys
+    return sortsPastWindow(node, segment, isNamespace);
+}
+
+bool KeyTreeModel::sortsPastWindow(const Node *node, QByteArrayView segment, bool isNamespace) const
+{
+    if (!hasFullWindow(node))
+        return false;
+    const Node *last = node->children[static_cast<size_t>(node->shown) - 1].get();
     if (isNamespace != last->isNamespace)
         return !isNamespace; // namespaces sort before keys
     return NaturalOrder::compare(segment, last->name) > 0;
@@ -250,7 +271,7 @@ void KeyTreeModel::buildRows(Node *node, PageChoice &choice, size_t end)
             continue;
         }
         page.members->forEach([&](QByteArrayView rest) { route(existing, rest, added); });
-        m_spilledInto.insert(existing);
+        noteSpill(existing);
         announceCount(existing);
         choice.built.emplace_back(nullptr);
     }
@@ -297,7 +318,7 @@ void KeyTreeModel::finishChoice(Node *node)
     }
     attach(added);
     fillShortWindow(node);
-    m_spilledInto.insert(node);
+    noteSpill(node);
     updateSpilledWindows();
 }
 
@@ -358,7 +379,7 @@ void KeyTreeModel::buildNextPage(Node *node, PageChoice &choice)
     node->limit = node->shown + m_rowLimit;
     updateWindow(node);
     fillShortWindow(node);
-    m_spilledInto.insert(node);
+    noteSpill(node);
     updateSpilledWindows();
     if (choice.clicksQueued > 0 && node->moreShown)
         openNextPage(node, choice.clicksQueued - 1);

@@ -68,7 +68,7 @@ report() {
         }'
         # Each round, in order: a median hides how far apart the rounds were.
         echo "           rounds: seconds $(field seconds <"$dir/$tag.$case" | xargs), the plain loop $(awk '{print $1}' "$dir/$tag.plain" | xargs), stalls $(field longest_stall_ms <"$dir/$tag.$case" | xargs) ms"
-        echo "           GUI thread: $(field gui_cpu_s <"$dir/$tag.$case" | median) s on a core, $(field gui_wait_s <"$dir/$tag.$case" | median) s runnable but waiting for one; at most $(field peak_queued_keys <"$dir/$tag.$case" | median) keys queued for the tree"
+        echo "           GUI thread: $(field gui_cpu_s <"$dir/$tag.$case" | median) s on a core, $(field gui_wait_s <"$dir/$tag.$case" | median) s runnable but waiting for one; at most $(field peak_queued_keys <"$dir/$tag.$case" | median) keys queued for the tree; the scan thread: $(field scan_thread_cpu_s <"$dir/$tag.$case" | median) s on a core"
     done
 
     declare -A cpu stall mem heap

@@ -264,7 +264,9 @@ private Q_SLOTS:
         const QModelIndex open = model.index(0, 0);
         model.fetchMore(open);
         QRandomGenerator random(7);
-        for (int batch = 0; batch < 40; ++batch) {
+        // Enough keys for many turns however fast a turn gets (200,000 took 20 turns of 5 ms once routing got
+        // cheaper): a handful of turns would prove little.
+        for (int batch = 0; batch < 100; ++batch) {
             QList<QByteArray> keys;
             for (int i = 0; i < 5000; ++i)
                 keys.append("open:" + QByteArray::number(random.generate()) + (i % 3 ? "" : ":x"));
