@@ -25,6 +25,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -338,6 +339,8 @@ void KeyBrowser::rememberPlace()
     if (current.isValid() && !current.data(KeyTreeModel::IsMoreRole).toBool()) {
         m_reselect = current.data(KeyTreeModel::KeyBytesRole).toByteArray();
         m_reselectNamespace = current.data(KeyTreeModel::IsNamespaceRole).toBool();
+        const QRect row = m_view->visualRect(current);
+        m_reselectTop = row.isValid() && row.top() >= 0 && row.bottom() < m_view->viewport()->height() ? row.top() : -1;
     }
 }
 
@@ -377,7 +380,21 @@ void KeyBrowser::reselect()
     if (!index.isValid())
         return;
     m_reselecting = true;
-    m_view->scrollTo(index);
+    // Where it was on screen, if it was in sight (the rebuilt tree starts scrolled to its top: only scrolled into
+    // view, a row from the middle of the list came back at its bottom edge).
+    const int top = std::exchange(m_reselectTop, -1);
+    if (top < 0) {
+        m_view->scrollTo(index);
+    } else {
+        m_view->scrollTo(index, QAbstractItemView::PositionAtTop);
+        const QRect row = m_view->visualRect(index);
+        QScrollBar *bar = m_view->verticalScrollBar();
+        const int up = row.top() - top; // how far it is above where it was
+        if (m_view->verticalScrollMode() == QAbstractItemView::ScrollPerPixel)
+            bar->setValue(bar->value() + up);
+        else if (row.height() > 0)
+            bar->setValue(bar->value() + up / row.height());
+    }
     m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_reselecting = false;
 }
@@ -491,6 +508,7 @@ void KeyBrowser::handleSelection()
     if (!index.isValid() || index.data(KeyTreeModel::IsMoreRole).toBool() || m_reselecting)
         return;
     m_reselect.clear(); // the user chose another row: the one from before the rescan is not chosen for them
+    m_reselectTop = -1;
     Q_EMIT keySelected(index.data(KeyTreeModel::KeyBytesRole).toByteArray(),
                        index.data(KeyTreeModel::IsNamespaceRole).toBool(),
                        index.data(KeyTreeModel::KeyCountRole).toLongLong());

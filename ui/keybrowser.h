@@ -144,6 +144,7 @@ private:
     QSet<QByteArray> m_reopen; // prefixes of the namespaces to expand again, once they are rows
     QByteArray m_reselect;     // the row to select again when the scan ends (a key, or a namespace's prefix)
     bool m_reselectNamespace = false;
+    int m_reselectTop = -1; // where the row was in the viewport (pixels from its top); -1 if it was out of sight
     bool m_reselecting = false;
     QTimer *m_reopenTimer = nullptr;
 

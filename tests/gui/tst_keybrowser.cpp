@@ -266,6 +266,35 @@ private Q_SLOTS:
         QVERIFY(view->isExpanded(model->indexOfNamespace(innerPrefix)));
     }
 
+    void aRescanKeepsTheChosenRowWhereItWasOnScreen()
+    {
+        // A key from the middle of a long namespace, chosen with the list scrolled to it: after a rescan it is chosen
+        // again at the same height in the window, not just somewhere in view (it came back at the bottom edge).
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        window.setTarget(target());
+        KeyBrowser *browser = window.browser();
+        KeyTreeModel *model = browser->model();
+        QTreeView *view = browser->view();
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        view->expand(rootRow(model, QStringLiteral("session")));
+        const QModelIndex session = rootRow(model, QStringLiteral("session"));
+        QTRY_VERIFY(model->rowCount(session) > 500);
+        const QModelIndex key = model->index(400, 0, session);
+        const QByteArray chosen = key.data(KeyTreeModel::KeyBytesRole).toByteArray();
+        view->scrollTo(key, QAbstractItemView::PositionAtCenter);
+        view->setCurrentIndex(key);
+        const int top = view->visualRect(key).top();
+        const int height = view->viewport()->height();
+        QVERIFY2(top > height / 4 && top < height * 3 / 4, qPrintable(QString::number(top)));
+
+        browser->startScan();
+        QTRY_VERIFY_WITH_TIMEOUT(browser->scanStatus().startsWith(QStringLiteral("Scan complete")), 20000);
+        QCOMPARE(view->currentIndex().data(KeyTreeModel::KeyBytesRole).toByteArray(), chosen);
+        QCOMPARE(view->visualRect(view->currentIndex()).top(), top);
+    }
+
     void patternAndTypeRescan()
     {
         Deployment deployment(target()); // before the browser, which shows it until it is destroyed
