@@ -828,6 +828,7 @@ void KeyTreeModel::removeChildRow(Node *parent, int row)
     m_choosing.remove(child);
     m_moreCountsDue.remove(child);
     m_countsDue.remove(child);
+    m_spilledInto.remove(child); // a page finished by this removal may have noted it
     children.erase(children.begin() + row);
     if (static_cast<size_t>(row) < parent->sortedCount)
         --parent->sortedCount;
