@@ -62,6 +62,14 @@ quint16 freeLoopbackPort(const QString &host, QSet<quint16> *taken)
         if (!server.listen(QHostAddress(host), 0))
             continue;
         const quint16 port = server.serverPort();
+        // On the second loopback (the SSH sandbox) the port must be free on 127.0.0.1 as well: there a client that
+        // bypasses the tunnel must find nothing, and a test checks that it does. A port taken there by another
+        // sandbox's node (tests run side by side) made that check fail.
+        if (host != QLatin1String("127.0.0.1")) {
+            QTcpServer first;
+            if (!first.listen(QHostAddress::LocalHost, port))
+                continue;
+        }
         // Sentinels and replicas also need nothing at port+10000 (no cluster bus), so any free port will do.
         if (!taken->contains(port)) {
             taken->insert(port);
