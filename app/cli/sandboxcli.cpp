@@ -227,6 +227,7 @@ int SandboxCli::run(const QStringList &arguments, QTextStream &out, QTextStream 
             out.flush();
         };
         QObject::connect(&watcher, &SentinelWatcher::eventReceived, &tracker, &FailoverTracker::handleEvent);
+        QObject::connect(&watcher, &SentinelWatcher::sentinelLost, &tracker, &FailoverTracker::forgetSentinel);
         QObject::connect(&watcher, &SentinelWatcher::eventReceived, qApp,
                          [line](const SentinelEvent &event) { line(event.toJson()); });
         QObject::connect(

@@ -14,6 +14,7 @@ Deployment::Deployment(SentinelTarget target, QObject *parent)
     m_tracker = new FailoverTracker(m_target.masterName.toUtf8(), this);
     m_link = new MasterLink(m_watcher, m_connections, this);
     connect(m_watcher, &SentinelWatcher::eventReceived, m_tracker, &FailoverTracker::handleEvent);
+    connect(m_watcher, &SentinelWatcher::sentinelLost, m_tracker, &FailoverTracker::forgetSentinel);
     // A switch asks for a fresh snapshot at once: the old master shows as a replica as soon as the sentinels say so.
     connect(m_watcher, &SentinelWatcher::masterSwitched, m_watcher, &SentinelWatcher::pollNow);
     connect(m_watcher, &SentinelWatcher::snapshotUpdated, this, &Deployment::updateHealth);

@@ -192,6 +192,8 @@ void FailoverTracker::handleEvent(const SentinelEvent &event)
         fresh.startEvent = name;
         fresh.at[FailoverRecord::Started] = event.received;
         fresh.markedBy[FailoverRecord::Started] = event;
+        if (aboutMaster && name != "+try-failover")
+            fresh.downSaidBy.insert(event.reporter);
         m_records.append(fresh);
         if (m_records.size() > maxRecords)
             m_records.removeFirst(); // the oldest, finished: only the last two records can be open
@@ -218,7 +220,9 @@ void FailoverTracker::apply(FailoverRecord &record, const SentinelEvent &event)
 {
     const QByteArray &name = event.name;
     const bool aboutMaster = event.instanceType == "master";
-    if (name == "+elected-leader") {
+    if (aboutMaster && (name == "+sdown" || name == "+odown") && event.instance == record.oldMaster) {
+        record.downSaidBy.insert(event.reporter);
+    } else if (name == "+elected-leader") {
         mark(record, FailoverRecord::LeaderElected, event);
         record.leader = event.reporter;
     } else if (name == "+selected-slave") {
@@ -243,13 +247,39 @@ void FailoverTracker::apply(FailoverRecord &record, const SentinelEvent &event)
     } else if (name.startsWith("-failover-abort")) {
         mark(record, FailoverRecord::Aborted, event);
         record.abortReason = name;
-    } else if (aboutMaster && (name == "-sdown" || name == "-odown") && !record.reached(FailoverRecord::LeaderElected)
-               && !record.reached(FailoverRecord::SwitchMaster) && event.instance == record.oldMaster) {
-        // The master came back before anyone started a failover: an outage, not a failover.
-        if (!record.triedFailover) {
-            mark(record, FailoverRecord::Aborted, event);
-            record.abortReason = name;
+    } else if (aboutMaster && (name == "-sdown" || name == "-odown") && event.instance == record.oldMaster) {
+        // -odown alone only says the quorum is gone: its sentinel may still see the master down.
+        if (name == "-sdown") {
+            record.downSaidBy.remove(event.reporter);
+            record.lastUpSaid = event;
         }
+        endOutageIfNobodySaysDown(record, event);
     }
     finishIfDone(record);
+}
+
+void FailoverTracker::endOutageIfNobodySaysDown(FailoverRecord &record, const SentinelEvent &upSaid)
+{
+    // The master came back before anyone started a failover: an outage, not a failover. It is back when no sentinel
+    // we hear still says it is down; under load one sentinel can miss pings while another stays down, and a kill that
+    // follows then carries on the outage the second one saw.
+    if (record.isFinished() || record.triedFailover || record.reached(FailoverRecord::LeaderElected)
+        || record.reached(FailoverRecord::SwitchMaster) || !record.downSaidBy.isEmpty())
+        return;
+    mark(record, FailoverRecord::Aborted, upSaid);
+    record.abortReason = upSaid.name;
+}
+
+void FailoverTracker::forgetSentinel(const HostPort &sentinel)
+{
+    for (FailoverRecord *record : {open(), waiting()}) {
+        if (!record || !record->downSaidBy.remove(sentinel))
+            continue;
+        // Every sentinel still heard said the master is back: the outage ended when the last of them said so.
+        if (record->lastUpSaid.name.isEmpty())
+            continue;
+        endOutageIfNobodySaysDown(*record, record->lastUpSaid);
+        if (record->isFinished())
+            Q_EMIT failoverFinished(*record);
+    }
 }

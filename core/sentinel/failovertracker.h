@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QSet>
 
 #include <array>
 
@@ -40,6 +41,10 @@ struct FailoverRecord
     QList<SentinelEvent> events;
     qint64 droppedEvents = 0;
     bool triedFailover = false; // a +try-failover was among them
+    // The sentinels whose last word on the old master is that it is down (+sdown, +odown). An outage ends when none is
+    // left: one sentinel seeing the master back does not make it back while another still sees it down.
+    QSet<HostPort> downSaidBy;
+    SentinelEvent lastUpSaid; // the latest -sdown of the old master; empty name when none came
 
     void keep(const SentinelEvent &event);
 
@@ -73,6 +78,8 @@ public:
 
 public Q_SLOTS:
     void handleEvent(const SentinelEvent &event);
+    // The watcher lost this sentinel: its word that the master is down no longer holds an outage open.
+    void forgetSentinel(const HostPort &sentinel);
 
 Q_SIGNALS:
     void failoverStarted(const FailoverRecord &record);
@@ -86,6 +93,7 @@ private:
     void supersede(FailoverRecord &record);
     void mark(FailoverRecord &record, FailoverRecord::Phase phase, const SentinelEvent &event);
     void finishIfDone(FailoverRecord &record);
+    void endOutageIfNobodySaysDown(FailoverRecord &record, const SentinelEvent &upSaid);
 
     QByteArray m_masterName;
     QList<FailoverRecord> m_records;

@@ -325,7 +325,8 @@ private Q_SLOTS:
         QVERIFY2(calm.isEmpty(), qPrintable(calm.join(QStringLiteral("; "))));
         QCOMPARE(switched.first().at(0).value<HostPort>(), killed);
         // The failover is the record that switched. Under load a sentinel can see the master down for a moment
-        // before the kill (down-after is 1 s); the tracker rightly keeps that as an earlier outage that ended.
+        // before the kill (down-after is 1 s); once every sentinel saw it back, the tracker rightly keeps that as an
+        // earlier outage that ended. If one still saw it down at the kill, the failover carries that outage on.
         const auto failover = [&] {
             for (qsizetype i = 0; i < tracker.records().size(); ++i)
                 if (tracker.records().at(i).reached(FailoverRecord::SwitchMaster))

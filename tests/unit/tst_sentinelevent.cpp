@@ -232,12 +232,75 @@ private Q_SLOTS:
         tracker.handleEvent(at(0, "+sdown", m));
         tracker.handleEvent(at(10, "+sdown", m, s2));
         tracker.handleEvent(at(700, "-sdown", m));
+        // The second sentinel still sees the master down: the outage goes on.
+        QCOMPARE(tracker.records().size(), 1);
+        QVERIFY(!tracker.records().first().isFinished());
+        tracker.handleEvent(at(900, "-sdown", m, s2));
         QCOMPARE(tracker.records().size(), 1);
         const FailoverRecord &rec = tracker.records().first();
         QVERIFY(rec.isAborted());
         QCOMPARE(rec.abortReason, QByteArray("-sdown"));
-        QCOMPARE(rec.durationMs(), 700);
+        QCOMPARE(rec.durationMs(), 900);
         QVERIFY(!rec.reached(FailoverRecord::SwitchMaster));
+    }
+
+    void aKillDuringAMomentaryOutageCarriesItOn()
+    {
+        // As seen in CI under ASan: both sentinels missed the master's pings for a moment, one saw it back, and the
+        // master was killed before the other did. That one's next word is +odown. The failover is the same outage,
+        // started by the first +sdown, not a new record that begins at +odown after an outage "that ended".
+        FailoverTracker tracker("vigil");
+        QSignalSpy finished(&tracker, &FailoverTracker::failoverFinished);
+        const QByteArray m = "master vigil 127.0.0.1 6379";
+        tracker.handleEvent(at(0, "+sdown", m));
+        tracker.handleEvent(at(10, "+sdown", m, s2));
+        tracker.handleEvent(at(400, "-sdown", m));
+        QCOMPARE(finished.size(), 0);
+        tracker.handleEvent(at(1500, "+odown", m, s2));
+        tracker.handleEvent(at(1500, "+try-failover", m, s2));
+        tracker.handleEvent(at(1600, "+sdown", m));
+        tracker.handleEvent(at(1700, "+elected-leader", m, s2));
+        tracker.handleEvent(at(2600, "+switch-master", "vigil 127.0.0.1 6379 127.0.0.1 6380"));
+        tracker.handleEvent(at(3000, "+failover-end", m, s2));
+        QCOMPARE(tracker.records().size(), 1);
+        QCOMPARE(finished.size(), 1);
+        const FailoverRecord &rec = tracker.records().first();
+        QCOMPARE(rec.startEvent, QByteArray("+sdown"));
+        QVERIFY(!rec.isAborted());
+        QCOMPARE(rec.leader, s2);
+        QCOMPARE(rec.durationMs(), 3000);
+    }
+
+    void aLostSentinelDoesNotHoldAnOutageOpen()
+    {
+        const QByteArray m = "master vigil 127.0.0.1 6379";
+        {
+            // The sentinel that still saw the master down is lost after the other said it is back.
+            FailoverTracker tracker("vigil");
+            QSignalSpy finished(&tracker, &FailoverTracker::failoverFinished);
+            tracker.handleEvent(at(0, "+sdown", m));
+            tracker.handleEvent(at(10, "+sdown", m, s2));
+            tracker.handleEvent(at(600, "-sdown", m));
+            tracker.forgetSentinel(s1); // lost with nothing held: changes nothing
+            QCOMPARE(finished.size(), 0);
+            tracker.forgetSentinel(s2);
+            QCOMPARE(finished.size(), 1);
+            const FailoverRecord &rec = tracker.records().first();
+            QVERIFY(rec.isAborted());
+            QCOMPARE(rec.durationMs(), 600); // ended when the last sentinel still heard said so
+        }
+        {
+            // Lost first: the other sentinel's -sdown ends the outage.
+            FailoverTracker tracker("vigil");
+            QSignalSpy finished(&tracker, &FailoverTracker::failoverFinished);
+            tracker.handleEvent(at(0, "+sdown", m));
+            tracker.handleEvent(at(10, "+sdown", m, s2));
+            tracker.forgetSentinel(s2);
+            QCOMPARE(finished.size(), 0); // nobody said it is back
+            tracker.handleEvent(at(800, "-sdown", m));
+            QCOMPARE(finished.size(), 1);
+            QCOMPARE(tracker.records().first().durationMs(), 800);
+        }
     }
 
     void abortedFailover()
