@@ -28,11 +28,24 @@ Theme::Role roleOf(TopologyView::State state)
     return Theme::Role::Muted;
 }
 
-QString ago(qint64 ms)
+QString span(qint64 ms)
 {
-    if (ms < 0)
-        return QObject::tr("never");
-    return ms < 1000 ? QObject::tr("%1 ms ago").arg(ms) : QObject::tr("%1 s ago").arg(ms / 1000.0, 0, 'f', 1);
+    return ms < 1000 ? QObject::tr("%1 ms").arg(ms) : QObject::tr("%1 s").arg(ms / 1000.0, 0, 'f', 1);
+}
+
+// Sentinel's last-ok-ping-reply counts from the node's last good reply, or from when the sentinel listed it: a switch
+// lists every node anew, so the master just killed shows "48 ms". The figure is a time since a reply only while the
+// sentinel has a link that answers, and the age of an outage only once the sentinel itself flags the node s_down
+// (then it is at least down-after). Anything else says nothing rather than something false.
+QString pingLine(const QByteArray &flags, qint64 lastOkPingMs, bool saidDownElsewhere)
+{
+    if (lastOkPingMs < 0)
+        return {};
+    if (flags.contains("s_down"))
+        return QObject::tr("no reply for %1").arg(span(lastOkPingMs));
+    if (saidDownElsewhere || flags.contains("disconnected"))
+        return {};
+    return QObject::tr("ping %1 ago").arg(span(lastOkPingMs));
 }
 
 QString bytes(qint64 n)
@@ -194,7 +207,8 @@ QList<TopologyView::Box> TopologyView::replicaBoxes() const
             b.lines.append(tr("lag %1").arg(bytes(r.lagBytes)));
         else if (m_snapshot.master.infoDenied)
             b.lines.append(tr("lag unknown: this user may not run INFO on the master"));
-        b.lines.append(tr("ping %1").arg(ago(r.lastOkPingMs)));
+        if (const QString ping = pingLine(r.flags, r.lastOkPingMs, !r.downSaidBy.isEmpty()); !ping.isEmpty())
+            b.lines.append(ping);
         b.lines.append(tr("priority %1").arg(r.priority));
         boxes.append(b);
     }
@@ -246,12 +260,14 @@ QList<TopologyView::Box> TopologyView::sentinelBoxes() const
         QByteArrayList flags = s.flags.split(',');
         flags.removeAll("sentinel");
         flags.removeAll(QByteArray());
-        if (flags.removeAll("master_down") > 0)
+        // Its vote is refreshed only while the master is in doubt, and outlives a failover by seconds: under a master
+        // the polled sentinel sees up, "says the master is down" was a stale vote shouting over a healthy master.
+        if (flags.removeAll("master_down") > 0 && isDown(m_snapshot.master.flags))
             b.lines.append(tr("says the master is down"));
         if (!flags.isEmpty())
             b.lines.append(tr("flags %1").arg(QString::fromLatin1(flags.join(','))));
-        if (s.lastOkPingMs >= 0)
-            b.lines.append(tr("ping %1").arg(ago(s.lastOkPingMs)));
+        if (const QString ping = pingLine(s.flags, s.lastOkPingMs, false); !ping.isEmpty())
+            b.lines.append(ping);
         boxes.append(b);
     }
     return boxes;
