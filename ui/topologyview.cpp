@@ -157,6 +157,16 @@ QList<TopologyView::Box> TopologyView::masterBoxes() const
     } else if (m.flags.contains("failover_in_progress")) {
         b.state = State::Settling;
         b.lines.append(tr("⟳ failover under way"));
+    } else if (m.connectionFailed) {
+        // Vigil's own connection failed, and the sentinels have not judged yet (they wait down-after): a kill -9 read
+        // "✓ up" here for a second while the Deployment tab said it cannot reach the master. Amber, not red: a
+        // bastion or a firewall between Vigil and the master is not a fault of the deployment.
+        b.state = State::Warning;
+        b.lines.append(tr("⚠ not answering Vigil"));
+        // The box names the node already: "master 127.0.0.1:37925: connection lost" was cut to "master
+        // 127.0.0....connection lost" at 1024×700.
+        const QString named = QStringLiteral("master %1: ").arg(m.address.toString());
+        b.lines.append(m.error.startsWith(named) ? m.error.mid(named.size()) : m.error);
     } else {
         b.lines.append(tr("✓ up"));
     }

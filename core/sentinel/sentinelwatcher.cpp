@@ -360,10 +360,18 @@ void SentinelWatcher::ensureMasterConnection()
     ConnectionOptions options = m_target.dataOptions(m_master, QStringLiteral("master"));
     options.readOnly = true; // the watcher only ever reads INFO
     m_masterConnection = m_connections->make(options, this);
-    connect(m_masterConnection, &RedisConnection::failed, this,
-            [this](const VigilError &error) { m_masterError = error.toString(); });
+    m_masterAnswered = false;
+    connect(m_masterConnection, &RedisConnection::failed, this, [this](const VigilError &error) {
+        m_masterError = error.toString();
+        // A master killed with SIGKILL drops the connection at once, and the sentinels judge it down-after later: the
+        // diagram should not show it up for a whole interval. Only a loss polls; a failed reconnect waits its turn, so
+        // a dead master is not asked in a loop.
+        if (std::exchange(m_masterAnswered, false))
+            pollNow();
+    });
     // Its first answers should not wait a whole interval: the Deployment tab shows them.
     connect(m_masterConnection, &RedisConnection::ready, this, [this] {
+        m_masterAnswered = true;
         m_masterError.clear();
         if (m_pollOutstanding > 0)
             m_pollAgain = true;
@@ -498,6 +506,7 @@ void SentinelWatcher::finishPoll()
         snapshot.master.tls = m_masterConnection->tlsDescription();
     else if (snapshot.master.error.isEmpty() && snapshot.master.role.isEmpty())
         snapshot.master.error = m_masterError;
+    snapshot.master.connectionFailed = m_masterConnection && !snapshot.master.error.isEmpty();
     // Attach each sentinel's own answer; sentinels we are connected to but the polled one does not list still count.
     for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it) {
         auto found = std::find_if(snapshot.sentinels.begin(), snapshot.sentinels.end(),

@@ -104,7 +104,8 @@ private:
     HostPort m_trustedMaster;
     QHash<HostPort, HostPort> m_switchVotes; // sentinel → the address its +switch-master named, until the next switch
     RedisConnection *m_masterConnection = nullptr;
-    QString m_masterError; // the master connection's last failure, until it is ready again
+    QString m_masterError;         // the master connection's last failure, until it is ready again
+    bool m_masterAnswered = false; // the master connection was ready: its failure is a loss, worth a poll at once
     // Learned from NOPERM on the master connection, and forgotten with it: a refused command is not asked again every
     // poll (an error per poll would be a storm in the making), and a new connection may belong to a changed ACL.
     bool m_roleDenied = false;

@@ -27,7 +27,10 @@ struct TopologySnapshot
         qint64 keys = -1;           // DBSIZE of the deployment's database
         int connectedReplicas = -1; // INFO replication
         QString error;              // why the master did not answer ("master 10.0.0.5:6379: connect: ...")
-        QString tls;                // the watcher's TLS session to it ("TLSv1.3, <cipher>; certificate ..."), or empty
+        // The error is from Vigil's own connection to it (connect, TLS, AUTH, a lost link), not a choice not to connect
+        // (an address the sentinels have not confirmed gets no password, so no connection).
+        bool connectionFailed = false;
+        QString tls; // the watcher's TLS session to it ("TLSv1.3, <cipher>; certificate ..."), or empty
         // Least-privilege ACL users: INFO refused (no version, replica count or offsets), and ROLE refused too (then
         // role is "master" on the sentinels' word, and roleVerified is false).
         bool infoDenied = false;

@@ -197,6 +197,38 @@ private Q_SLOTS:
                  QStringLiteral("sentinel 127.0.0.1:41133 · ✓ reachable · names the master · flags disconnected"));
     }
 
+    // Killed with SIGKILL: Vigil's own connection to the master fails at once, the sentinels judge it down a
+    // down-after later. Until then the box says what Vigil knows, in amber, never "✓ up"; then Sentinel's word wins.
+    void aMasterThatStopsAnsweringVigilIsNotUp()
+    {
+        TopologyView view;
+        view.setWatching(true);
+        TopologySnapshot s = snapshot();
+        s.master.configEpoch = 3;
+        s.master.replicationOffset = 12;
+        view.setSnapshot(s);
+        QCOMPARE(lineOf(view, QStringLiteral("master 127.0.0.1:41643")),
+                 QStringLiteral("master 127.0.0.1:41643 · ✓ up · config epoch 3 · offset 12"));
+        s.master.replicationOffset = -1;
+        // Not connecting to an address the sentinels have not confirmed is Vigil's choice, not a failure.
+        s.master.error = QStringLiteral("not connected: the sentinels have not confirmed this master");
+        view.setSnapshot(s);
+        QCOMPARE(lineOf(view, QStringLiteral("master 127.0.0.1:41643")),
+                 QStringLiteral("master 127.0.0.1:41643 · ✓ up · config epoch 3"));
+        s.master.error = QStringLiteral("master 127.0.0.1:41643: connect: Connection refused");
+        s.master.connectionFailed = true;
+        view.setSnapshot(s);
+        QCOMPARE(lineOf(view, QStringLiteral("master 127.0.0.1:41643")),
+                 QStringLiteral("master 127.0.0.1:41643 · ⚠ not answering Vigil · connect: Connection refused · "
+                                "config epoch 3"));
+        QCOMPARE(view.stateOf(node(41643)), TopologyView::State::Warning);
+        QVERIFY(view.alarms().isEmpty()); // not Sentinel's verdict: no alarm yet
+        s.master.flags = "master,s_down";
+        view.setSnapshot(s);
+        QCOMPARE(view.stateOf(node(41643)), TopologyView::State::Fault);
+        QVERIFY(lineOf(view, QStringLiteral("master 127.0.0.1:41643 · ✗ down (s_down) · config epoch 3")).size());
+    }
+
     // A screen reader reads the summary, the alarms and every node, and hears about changes.
     void tellsAScreenReaderWhatItShows()
     {

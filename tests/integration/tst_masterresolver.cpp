@@ -56,20 +56,6 @@ private:
         return target;
     }
 
-    // Distinct loopback ports that nobody listens on (closed again when the servers go out of scope).
-    static QList<quint16> closedPorts(int count)
-    {
-        QList<std::shared_ptr<QTcpServer>> servers;
-        QList<quint16> ports;
-        for (int i = 0; i < count; ++i) {
-            auto server = std::make_shared<QTcpServer>();
-            server->listen(QHostAddress::LocalHost, 0);
-            ports.append(server->serverPort());
-            servers.append(server);
-        }
-        return ports;
-    }
-
     static QStringList addresses(const QList<HostPort> &list)
     {
         QStringList out;
@@ -220,7 +206,7 @@ private Q_SLOTS:
             QVERIFY(silentServer.listen(QHostAddress::LocalHost, 0));
             deadPort = silentServer.serverPort();
         } else {
-            deadPort = closedPorts(1).first();
+            deadPort = SandboxFixture::closedPorts(1).first();
         }
         SentinelTarget target = targetFor(*m_sandbox);
         target.seeds.prepend(loopback(deadPort));
@@ -250,7 +236,7 @@ private Q_SLOTS:
 
     void allSeedsDeadListsEachSeed()
     {
-        const QList<quint16> dead = closedPorts(3);
+        const QList<quint16> dead = SandboxFixture::closedPorts(3);
         SentinelTarget target = targetFor(*m_sandbox);
         target.seeds.clear();
         for (quint16 port : dead)
@@ -376,7 +362,7 @@ private Q_SLOTS:
     {
         const quint16 masterPort = m_sandbox->currentMasterPort();
         QVERIFY(masterPort);
-        const quint16 closed = closedPorts(1).first();
+        const quint16 closed = SandboxFixture::closedPorts(1).first();
         SentinelTarget target = targetFor(*m_sandbox);
         target.addressMap.insert(loopback(masterPort), loopback(closed));
         target.roleRetries = 1;
@@ -469,7 +455,7 @@ private Q_SLOTS:
         Sandbox *sandbox = wrongPassword ? authSandbox(SandboxOptions::Auth::Password) : m_sandbox.get();
         QVERIFY(sandbox);
         SentinelTarget target = targetFor(*sandbox);
-        target.seeds.prepend(loopback(closedPorts(1).first()));
+        target.seeds.prepend(loopback(SandboxFixture::closedPorts(1).first()));
         if (wrongPassword)
             target.sentinelPassword = "not-the-sentinel-password";
         else

@@ -290,6 +290,35 @@ private Q_SLOTS:
         settle();
     }
 
+    // The sentinels see the master up, but Vigil cannot reach it (here an address map sends it to a closed port, as a
+    // wrong NAT entry or a firewall would). The snapshot says Vigil's own connection failed, and why, so the diagram
+    // does not draw "✓ up" over a master the Deployment tab cannot reach.
+    void aMasterVigilCannotReachIsSaidSo()
+    {
+        const HostPort real = local(m_sandbox->currentMasterPort());
+        const HostPort closed = local(SandboxFixture::closedPorts(1).first());
+        SentinelTarget t = target();
+        t.addressMap.insert(real, closed);
+        SentinelWatcher watcher(t);
+        watcher.setPollInterval(200);
+        watcher.start();
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.lastSnapshot().master.connectionFailed, 10000);
+        const TopologySnapshot s = watcher.lastSnapshot();
+        QCOMPARE(s.master.address, closed);
+        QVERIFY2(s.master.error.startsWith(QStringLiteral("master %1").arg(closed.toString())),
+                 qPrintable(s.master.error));
+        QVERIFY2(s.master.error.contains(QStringLiteral("connection refused")), qPrintable(s.master.error));
+        QVERIFY(!s.master.flags.contains("s_down")); // the sentinels reach it
+
+        // Through the real address it answers, and nothing says it failed.
+        SentinelWatcher direct(target());
+        direct.setPollInterval(200);
+        direct.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!direct.lastSnapshot().master.role.isEmpty(), 10000);
+        QVERIFY(!direct.lastSnapshot().master.connectionFailed);
+        QVERIFY(direct.lastSnapshot().master.error.isEmpty());
+    }
+
     void killMinusNineOfTheMaster()
     {
         SentinelWatcher watcher(target());
@@ -308,7 +337,18 @@ private Q_SLOTS:
         connect(&watcher, &SentinelWatcher::eventReceived, this, [&](const SentinelEvent &e) {
             sdownSaid = sdownSaid || (e.name == "+sdown" && e.instanceType == "slave" && e.instance == killed);
         });
+        // Vigil's own connection to the master breaks with the kill: a snapshot says so before any sentinel says
+        // +sdown (down-after, 1 s, later), polled at once rather than a whole interval (2 s here) later.
+        bool masterSdownHeard = false;
+        bool notAnsweringShown = false;
+        connect(&watcher, &SentinelWatcher::eventReceived, this, [&](const SentinelEvent &e) {
+            masterSdownHeard = masterSdownHeard || (e.name == "+sdown" && e.instance == killed);
+        });
         connect(&watcher, &SentinelWatcher::snapshotUpdated, this, [&](const TopologySnapshot &snapshot) {
+            const bool notAnswering
+                = snapshot.master.address == killed && snapshot.master.connectionFailed
+                  && snapshot.master.error.startsWith(QStringLiteral("master %1").arg(killed.toString()));
+            notAnsweringShown = notAnsweringShown || (notAnswering && !masterSdownHeard);
             for (const TopologySnapshot::Replica &r : snapshot.replicas) {
                 if (r.address != killed || !sdownSaid)
                     continue;
@@ -321,6 +361,7 @@ private Q_SLOTS:
 
         QVERIFY(!m_sandbox->killMaster().isError());
         QVERIFY(switched.wait(30000));
+        QVERIFY(notAnsweringShown);
         QTRY_VERIFY_WITH_TIMEOUT(sdownSaid && !downs.isEmpty(), 30000);
         QVERIFY2(calm.isEmpty(), qPrintable(calm.join(QStringLiteral("; "))));
         QCOMPARE(switched.first().at(0).value<HostPort>(), killed);

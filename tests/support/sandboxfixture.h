@@ -3,6 +3,7 @@
 #include "resp/redisconnection.h"
 #include "sandbox/sandbox.h"
 
+#include <QTcpServer>
 #include <QtGlobal>
 
 #include <memory>
@@ -11,6 +12,20 @@
 // test object, through the same Sandbox code the demo uses. A missing redis-server or redis-sentinel is a failure,
 // never a skip. Failures print why and return null or false, for the caller to QVERIFY.
 namespace SandboxFixture {
+
+// Distinct loopback ports that nobody listens on (closed again when the servers go out of scope).
+inline QList<quint16> closedPorts(int count)
+{
+    QList<std::shared_ptr<QTcpServer>> servers;
+    QList<quint16> ports;
+    for (int i = 0; i < count; ++i) {
+        auto server = std::make_shared<QTcpServer>();
+        server->listen(QHostAddress::LocalHost, 0);
+        ports.append(server->serverPort());
+        servers.append(server);
+    }
+    return ports;
+}
 
 inline std::unique_ptr<Sandbox> start(const SandboxOptions &options)
 {
