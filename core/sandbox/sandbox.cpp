@@ -907,6 +907,36 @@ VigilError Sandbox::restoreAndSettle(int timeoutMs)
             QThread::msleep(100);
         }
     }
+    // Nor is a replica's own word enough: a sentinel refreshes a replica's INFO every 10 s, and one that last saw a
+    // restarted node as a master (before it was made a replica) has a stale role with an old time. When the next
+    // failover promotes that node, such a sentinel takes the promotion for the stale role and turns it back at once
+    // (+convert-to-slave), and the failover aborts (-failover-abort-slave-timeout): a TSan CI run met it. Wait, for a
+    // bounded time, until every sentinel reports every replica it lists up and in the replica role. A restarted master
+    // is turned into a replica 8 s after it is back, and a sentinel's next INFO of it can be 10 s after that.
+    const QDeadlineTimer roles(qMin<qint64>(30000, deadline.remainingTime()));
+    const QByteArray name = m_options.masterName.toUtf8();
+    for (const Node &n : std::as_const(m_nodes)) {
+        if (n.kind != NodeKind::Sentinel || !isAlive(n.pid))
+            continue;
+        RedisConnection sentinel(sentinelOptions(n.port));
+        if (sentinel.openBlocking().isError())
+            continue;
+        while (!roles.hasExpired()) {
+            const RespResult reply = sentinel.execute({"SENTINEL", "REPLICAS", name});
+            if (!reply.ok())
+                break;
+            bool current = true;
+            for (qsizetype i = 0; i < reply.value.size() && current; ++i) {
+                const auto replica = reply.value.at(i).toFieldMap();
+                const QByteArray flags = replica.value("flags");
+                current = replica.value("role-reported") == "slave" && !flags.contains("s_down")
+                          && !flags.contains("disconnected");
+            }
+            if (current)
+                break;
+            QThread::msleep(200);
+        }
+    }
     return {};
 }
 
